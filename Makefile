@@ -1,0 +1,32 @@
+# Two commands from a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/desk: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/desk
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(BIN)/desk
+	$(BIN)/desk demo --open
+
+test: $(VENV)/.test-deps
+	$(BIN)/ruff check desk db widgets tests bench
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/desk
+	$(BIN)/python bench/store.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/tui.py
+
+clean:
+	rm -rf $(VENV)

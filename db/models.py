@@ -1,0 +1,252 @@
+"""Plain frozen records returned by the store.
+
+Nothing above `db/` ever sees a cursor, a `sqlite3.Row` or a sqlite-utils
+table: every read comes back as one of these dataclasses, so the verbs, the
+CLI and the widgets can be tested without a database and a PostgreSQL
+backend can later return the same shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TRIAGE_STATES: tuple[str, ...] = ("new", "kept", "flagged", "discarded")
+VERDICTS: tuple[str, ...] = (
+    "unverified",
+    "in progress",
+    "verified",
+    "false",
+    "misleading",
+    "unverifiable",
+)
+ITEM_RELATIONS: tuple[str, ...] = (
+    "duplicate-of",
+    "corroborates",
+    "contradicts",
+    "same-event",
+    "reply-to",
+    "quotes",
+    "repost-of",
+    "embedded-in",
+    "reviews",
+)
+ENTRY_RELATIONS: tuple[str, ...] = ("source-for",)
+RELATIONS: tuple[str, ...] = ITEM_RELATIONS + ENTRY_RELATIONS
+PRECISIONS: tuple[str, ...] = ("second", "minute", "hour", "day", "month", "year")
+ITEM_KINDS: tuple[str, ...] = ("post", "article", "feed-entry", "fact-check", "note")
+STEP_STATES: tuple[str, ...] = ("open", "passed", "failed", "unclear", "n/a")
+PILLARS: tuple[str, ...] = ("provenance", "source", "date", "location", "motivation")
+DEFAULT_QUESTIONS: dict[str, str] = {
+    "provenance": "Is this the original, or a copy, crop or re-upload?",
+    "source": "Who made it, and were they there first-hand?",
+    "date": "When was it made, and does that match the claim?",
+    "location": "Where was it made, and does that match the claim?",
+    "motivation": "Why was it made and shared?",
+}
+RECAP_SECTIONS: tuple[str, ...] = (
+    "background",
+    "timeline",
+    "latest",
+    "what we know",
+    "what we don't know",
+    "reactions",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """One attached picture, video or file, as the source described it."""
+
+    url: str
+    type: str = "unknown"
+    alt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """One line of the incoming list: only what a list row needs.
+
+    Kept small on purpose: a page of these is fetched on every scroll.
+    """
+
+    id: int
+    platform: str
+    author_handle: str | None
+    author_name: str | None
+    posted_at: str | None
+    posted_precision: str | None
+    ingested_at: str
+    sort_at: str
+    triage: str
+    verdict: str
+    tags: tuple[str, ...]
+    first_line: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An item with everything but its raw bytes (fetch those by sha256)."""
+
+    id: int
+    uuid: str
+    kind: str
+    platform: str
+    platform_id: str | None
+    url: str | None
+    author_name: str | None
+    author_handle: str | None
+    author_url: str | None
+    text: str
+    title: str | None
+    lang: str | None
+    posted_at: str | None
+    posted_precision: str | None
+    posted_tz_known: bool
+    captured_at: str | None
+    ingested_at: str
+    source_file: str | None
+    source_format: str | None
+    source_record: int | None
+    raw_sha256: str | None
+    media: tuple[Media, ...]
+    extra: dict[str, Any]
+    triage: str
+    verdict: str
+    verdict_reason: str | None
+    story_id: int | None
+    version: int
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A typed relation from an item to another item or to a recap entry."""
+
+    uuid: str
+    src_id: int
+    relation: str
+    dst_item_id: int | None
+    dst_entry_id: int | None
+    created_at: str
+    created_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An annotation on an item or a recap entry."""
+
+    id: int
+    uuid: str
+    item_id: int | None
+    entry_id: int | None
+    author: str
+    created_at: str
+    text: str
+    retracted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: int
+    uuid: str
+    slug: str
+    title: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecapEntry:
+    """One entry of a story's recap, with the date as people write it."""
+
+    id: int
+    uuid: str
+    story_id: int
+    section: str
+    position: int
+    date_text: str | None
+    date_start: str | None
+    date_end: str | None
+    headline: str
+    body: str
+    confidence: str
+    source_item_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckStep:
+    """One step of an item's verification checklist."""
+
+    item_id: int
+    pillar: str
+    position: int
+    question: str
+    status: str
+    note: str | None
+    evidence: tuple[str, ...]
+    updated_at: str | None
+    updated_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One recorded change: the audit trail and the feed of live refresh."""
+
+    seq: int
+    id: str
+    at: str
+    actor: str
+    kind: str
+    target: str | None
+    payload: dict[str, Any]
+    base_version: int | None
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Items per triage state and per verdict, kept up to date by triggers."""
+
+    total: int
+    triage: dict[str, int] = field(default_factory=dict)
+    verdict: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemQuery:
+    """What the incoming list asks for: a parsed filter, in store terms.
+
+    `text` is an FTS5 query (already quoted by the caller); every other field
+    narrows by an indexed column. `since` is an ISO UTC lower bound on
+    `sort_at`.
+    """
+
+    text: str | None = None
+    tags: tuple[str, ...] = ()
+    not_tags: tuple[str, ...] = ()
+    triage: tuple[str, ...] = ()
+    verdict: tuple[str, ...] = ()
+    platform: tuple[str, ...] = ()
+    handle: tuple[str, ...] = ()
+    since: str | None = None
+    story_id: int | None = None
+    show_discarded: bool = False
+    ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageKey:
+    """A keyset cursor: the (sort_at, id) of the last row of a page."""
+
+    sort_at: str
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyProblem:
+    """The first thing `verify` found wrong, named so a person can find it."""
+
+    what: str
+    where: str
+    detail: str

@@ -1,0 +1,655 @@
+"""The desk store: every read the upper layers make, and the door to writes.
+
+Reads return frozen dataclasses from `db.models`. Writes happen only inside
+`Store.transaction()`, which starts with `BEGIN IMMEDIATE` (the one kind of
+transaction that never fails with "database is locked" when several
+processes write at once) and hands out a `Writer` whose every change ends
+up in the same commit as its event.
+
+One `Store` holds one connection shared by the threads of a process and
+guarded by a re-entrant lock; SQLite in WAL mode lets other processes read
+while this one writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from db.connection import open_database
+from db.errors import NotFoundError
+from db.events import GENESIS_HASH, event_hash
+from db.models import (
+    DEFAULT_QUESTIONS,
+    PILLARS,
+    CheckStep,
+    Counts,
+    Event,
+    Item,
+    ItemQuery,
+    ItemRow,
+    Link,
+    Media,
+    Note,
+    PageKey,
+    RecapEntry,
+    Story,
+    VerifyProblem,
+)
+from db.writer import Writer
+
+_ITEM_COLUMNS = (
+    "id, uuid, kind, platform, platform_id, url, author_name, author_handle, author_url, "
+    "text, title, lang, posted_at, posted_precision, posted_tz_known, captured_at, "
+    "ingested_at, source_file, source_format, source_record, raw_sha256, media, extra, "
+    "triage, verdict, verdict_reason, story_id, version"
+)
+_ROW_COLUMNS = (
+    "id, platform, author_handle, author_name, posted_at, posted_precision, ingested_at, "
+    "sort_at, triage, verdict, substr(text, 1, 240)"
+)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _item_from_row(row: Sequence[Any], tags: tuple[str, ...]) -> Item:
+    media = tuple(
+        Media(url=m.get("url", ""), type=m.get("type", "unknown"), alt=m.get("alt"))
+        for m in json.loads(row[21] or "[]")
+    )
+    return Item(
+        id=row[0],
+        uuid=row[1],
+        kind=row[2],
+        platform=row[3],
+        platform_id=row[4],
+        url=row[5],
+        author_name=row[6],
+        author_handle=row[7],
+        author_url=row[8],
+        text=row[9],
+        title=row[10],
+        lang=row[11],
+        posted_at=row[12],
+        posted_precision=row[13],
+        posted_tz_known=bool(row[14]),
+        captured_at=row[15],
+        ingested_at=row[16],
+        source_file=row[17],
+        source_format=row[18],
+        source_record=row[19],
+        raw_sha256=row[20],
+        media=media,
+        extra=json.loads(row[22] or "{}"),
+        triage=row[23],
+        verdict=row[24],
+        verdict_reason=row[25],
+        story_id=row[26],
+        version=row[27],
+        tags=tags,
+    )
+
+
+def _event_from_row(row: Sequence[Any]) -> Event:
+    return Event(
+        seq=row[0],
+        id=row[1],
+        at=row[2],
+        actor=row[3],
+        kind=row[4],
+        target=row[5],
+        payload=json.loads(row[6]),
+        base_version=row[7],
+        prev_hash=row[8],
+        hash=row[9],
+    )
+
+
+_EVENT_COLUMNS = "seq, id, at, actor, kind, target, payload, base_version, prev_hash, hash"
+
+
+class Store:
+    """One open desk file."""
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        self.db: Database = open_database(self.path, create=create)
+        self.conn = self.db.conn
+        self.lock = threading.RLock()
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One write transaction: `BEGIN IMMEDIATE` … `COMMIT`, or rollback on error."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Writer(self.conn)
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        with self.lock:
+            row: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
+            return row
+
+    # -- change detection ---------------------------------------------------
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: poll it for live refresh."""
+        row = self._one("PRAGMA data_version")
+        return int(row[0]) if row else 0
+
+    def last_seq(self) -> int:
+        row = self._one("SELECT max(seq) FROM events")
+        return int(row[0] or 0) if row else 0
+
+    # -- items --------------------------------------------------------------
+
+    def item(self, item_id: int) -> Item:
+        row = self._one(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", [item_id])
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return _item_from_row(row, self.tags_of(item_id))
+
+    def item_exists(self, item_id: int) -> bool:
+        return self._one("SELECT 1 FROM items WHERE id = ?", [item_id]) is not None
+
+    def item_by_uuid(self, uuid: str) -> Item | None:
+        row = self._one(f"SELECT {_ITEM_COLUMNS} FROM items WHERE uuid = ?", [uuid])
+        return _item_from_row(row, self.tags_of(row[0])) if row else None
+
+    def find_item(
+        self, platform: str | None, platform_id: str | None, url: str | None
+    ) -> int | None:
+        """The item a reference points at: by platform and id, then by URL."""
+        if platform and platform_id:
+            row = self._one(
+                "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
+                [platform, platform_id],
+            )
+            if row:
+                return int(row[0])
+        if url:
+            row = self._one("SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url])
+            if row:
+                return int(row[0])
+        return None
+
+    def tags_of(self, item_id: int) -> tuple[str, ...]:
+        return tuple(
+            r[0]
+            for r in self._all("SELECT tag FROM tags WHERE item_id = ? ORDER BY tag", [item_id])
+        )
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        """Every tag in the desk with how many items carry it, most used first."""
+        return [
+            (r[0], int(r[1]))
+            for r in self._all(
+                "SELECT tag, count(*) FROM tags GROUP BY tag ORDER BY count(*) DESC, tag"
+            )
+        ]
+
+    def _where(self, query: ItemQuery) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if query.text:
+            where.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            params.append(query.text)
+        for tag in query.tags:
+            where.append("EXISTS (SELECT 1 FROM tags t WHERE t.item_id = items.id AND t.tag = ?)")
+            params.append(tag)
+        for tag in query.not_tags:
+            where.append(
+                "NOT EXISTS (SELECT 1 FROM tags t WHERE t.item_id = items.id AND t.tag = ?)"
+            )
+            params.append(tag)
+        for column, values in (
+            ("triage", query.triage),
+            ("verdict", query.verdict),
+            ("platform", query.platform),
+        ):
+            if values:
+                where.append(f"items.{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        if query.handle:
+            where.append(
+                f"items.author_handle COLLATE NOCASE IN ({','.join('?' * len(query.handle))})"
+            )
+            params.extend(query.handle)
+        if query.since:
+            where.append("items.sort_at >= ?")
+            params.append(query.since)
+        if query.story_id is not None:
+            where.append("items.story_id = ?")
+            params.append(query.story_id)
+        if query.ids:
+            where.append(f"items.id IN ({','.join('?' * len(query.ids))})")
+            params.extend(query.ids)
+        if not query.show_discarded and "discarded" not in query.triage:
+            where.append("items.triage <> 'discarded'")
+        return where, params
+
+    def page(
+        self,
+        query: ItemQuery,
+        *,
+        after: PageKey | None = None,
+        before: PageKey | None = None,
+        limit: int = 100,
+        order: str = "posted",
+    ) -> list[ItemRow]:
+        """A page of list rows, newest first, by keyset (never OFFSET).
+
+        `after` continues downward (older) from a row; `before` fetches the
+        rows just above one (newer), returned newest first as well. `order`
+        is `posted` (posted time, else arrival) or `arrival` (id).
+        """
+        where, params = self._where(query)
+        if order == "arrival":
+            key = "items.id"
+            if after is not None:
+                where.append("items.id < ?")
+                params.append(after.id)
+            if before is not None:
+                where.append("items.id > ?")
+                params.append(before.id)
+            direction = "ASC" if before is not None else "DESC"
+            order_sql = f"items.id {direction}"
+        else:
+            key = "(items.sort_at, items.id)"
+            if after is not None:
+                where.append(f"{key} < (?, ?)")
+                params.extend([after.sort_at, after.id])
+            if before is not None:
+                where.append(f"{key} > (?, ?)")
+                params.extend([before.sort_at, before.id])
+            direction = "ASC" if before is not None else "DESC"
+            order_sql = f"items.sort_at {direction}, items.id {direction}"
+        sql = f"SELECT {_ROW_COLUMNS} FROM items"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order_sql} LIMIT ?"
+        params.append(limit)
+        rows = self._all(sql, params)
+        if before is not None:
+            rows.reverse()
+        tags = self._tags_for([r[0] for r in rows])
+        return [
+            ItemRow(
+                id=r[0],
+                platform=r[1],
+                author_handle=r[2],
+                author_name=r[3],
+                posted_at=r[4],
+                posted_precision=r[5],
+                ingested_at=r[6],
+                sort_at=r[7],
+                triage=r[8],
+                verdict=r[9],
+                tags=tags.get(r[0], ()),
+                first_line=_first_line(r[10] or ""),
+            )
+            for r in rows
+        ]
+
+    def _tags_for(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        if not ids:
+            return {}
+        out: dict[int, list[str]] = {}
+        for item_id, tag in self._all(
+            f"SELECT item_id, tag FROM tags WHERE item_id IN ({','.join('?' * len(ids))}) "
+            "ORDER BY item_id, tag",
+            list(ids),
+        ):
+            out.setdefault(item_id, []).append(tag)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def search_ids(
+        self, fts_query: str, *, before_id: int | None = None, limit: int = 50
+    ) -> list[int]:
+        """Item ids matching a full-text query, newest arrival first.
+
+        Ranking by bm25 over a million rows costs a second; newest-first by
+        rowid costs half a millisecond, and is what a desk wants.
+        """
+        sql = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+        params: list[Any] = [fts_query]
+        if before_id is not None:
+            sql += " AND rowid < ?"
+            params.append(before_id)
+        sql += " ORDER BY rowid DESC LIMIT ?"
+        params.append(limit)
+        return [int(r[0]) for r in self._all(sql, params)]
+
+    def counts(self, story_id: int | None = None) -> Counts:
+        """Items per triage and verdict, read from counters kept by triggers."""
+        key = 0 if story_id is None else story_id
+        total = 0
+        triage: dict[str, int] = {}
+        verdict: dict[str, int] = {}
+        for dim, value, n in self._all(
+            "SELECT dim, value, n FROM item_counts WHERE story_id = ?", [key]
+        ):
+            if dim == "all":
+                total = int(n)
+            elif dim == "triage":
+                triage[value] = int(n)
+            elif dim == "verdict":
+                verdict[value] = int(n)
+        return Counts(total=total, triage=triage, verdict=verdict)
+
+    def arrivals_per_hour(
+        self, since_iso: str, story_id: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Items ingested per hour since a time, for the sparkline."""
+        sql = (
+            "SELECT substr(ingested_at, 1, 13) AS hour, count(*) FROM items WHERE ingested_at >= ?"
+        )
+        params: list[Any] = [since_iso]
+        if story_id is not None:
+            sql += " AND story_id = ?"
+            params.append(story_id)
+        sql += " GROUP BY hour ORDER BY hour"
+        return [(r[0], int(r[1])) for r in self._all(sql, params)]
+
+    def blob(self, sha256: str) -> bytes:
+        row = self._one("SELECT data FROM blobs WHERE sha256 = ?", [sha256])
+        if row is None:
+            raise NotFoundError(f"no stored bytes with sha256 {sha256}")
+        return bytes(row[0])
+
+    # -- links and notes ----------------------------------------------------
+
+    def links_of(self, item_id: int) -> list[Link]:
+        """Links from and to an item."""
+        return [
+            Link(
+                uuid=r[0],
+                src_id=r[1],
+                relation=r[2],
+                dst_item_id=r[3],
+                dst_entry_id=r[4],
+                created_at=r[5],
+                created_by=r[6],
+            )
+            for r in self._all(
+                "SELECT uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, "
+                "created_by FROM links WHERE src_id = ? OR dst_item_id = ? "
+                "ORDER BY created_at",
+                [item_id, item_id],
+            )
+        ]
+
+    def find_link(
+        self, src_id: int, relation: str | None, dst_item_id: int | None, dst_entry_id: int | None
+    ) -> Link | None:
+        sql = (
+            "SELECT uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, created_by "
+            "FROM links WHERE src_id = ? AND dst_item_id IS ? AND dst_entry_id IS ?"
+        )
+        params: list[Any] = [src_id, dst_item_id, dst_entry_id]
+        if relation:
+            sql += " AND relation = ?"
+            params.append(relation)
+        row = self._one(sql + " LIMIT 1", params)
+        if row is None:
+            return None
+        return Link(*row)
+
+    def notes_of(self, item_id: int, *, include_retracted: bool = False) -> list[Note]:
+        sql = (
+            "SELECT id, uuid, item_id, entry_id, author, created_at, text, retracted "
+            "FROM notes WHERE item_id = ?"
+        )
+        if not include_retracted:
+            sql += " AND retracted = 0"
+        return [
+            Note(
+                id=r[0],
+                uuid=r[1],
+                item_id=r[2],
+                entry_id=r[3],
+                author=r[4],
+                created_at=r[5],
+                text=r[6],
+                retracted=bool(r[7]),
+            )
+            for r in self._all(sql + " ORDER BY id", [item_id])
+        ]
+
+    def note_by_uuid(self, uuid: str) -> Note | None:
+        r = self._one(
+            "SELECT id, uuid, item_id, entry_id, author, created_at, text, retracted "
+            "FROM notes WHERE uuid = ?",
+            [uuid],
+        )
+        if r is None:
+            return None
+        return Note(
+            id=r[0],
+            uuid=r[1],
+            item_id=r[2],
+            entry_id=r[3],
+            author=r[4],
+            created_at=r[5],
+            text=r[6],
+            retracted=bool(r[7]),
+        )
+
+    # -- stories, recap, checklist -----------------------------------------
+
+    def stories(self) -> list[Story]:
+        return [
+            Story(*r)
+            for r in self._all("SELECT id, uuid, slug, title, created_at FROM stories ORDER BY id")
+        ]
+
+    def story_by_slug(self, slug: str) -> Story | None:
+        r = self._one(
+            "SELECT id, uuid, slug, title, created_at FROM stories WHERE slug = ?", [slug]
+        )
+        return Story(*r) if r else None
+
+    def recap(self, story_id: int) -> list[RecapEntry]:
+        """A story's recap entries, in section then position order."""
+        rows = self._all(
+            "SELECT id, uuid, story_id, section, position, date_text, date_start, date_end, "
+            "headline, body, confidence FROM recap_entries WHERE story_id = ? "
+            "ORDER BY CASE section WHEN 'background' THEN 0 WHEN 'timeline' THEN 1 "
+            "WHEN 'latest' THEN 2 WHEN 'what we know' THEN 3 "
+            "WHEN 'what we don''t know' THEN 4 WHEN 'reactions' THEN 5 ELSE 6 END, "
+            "position, coalesce(date_start, ''), id",
+            [story_id],
+        )
+        sources: dict[int, list[int]] = {}
+        for src_id, entry_id in self._all(
+            "SELECT l.src_id, l.dst_entry_id FROM links l JOIN recap_entries e "
+            "ON e.id = l.dst_entry_id WHERE e.story_id = ? ORDER BY l.src_id",
+            [story_id],
+        ):
+            sources.setdefault(entry_id, []).append(src_id)
+        return [RecapEntry(*r, source_item_ids=tuple(sources.get(r[0], ()))) for r in rows]
+
+    def recap_entry(self, entry_id: int) -> RecapEntry:
+        r = self._one(
+            "SELECT id, uuid, story_id, section, position, date_text, date_start, date_end, "
+            "headline, body, confidence FROM recap_entries WHERE id = ?",
+            [entry_id],
+        )
+        if r is None:
+            raise NotFoundError(f"no recap entry {entry_id}")
+        return RecapEntry(*r)
+
+    def checklist(self, item_id: int) -> list[CheckStep]:
+        """An item's checklist; the five pillars, open, when none was logged yet."""
+        rows = self._all(
+            "SELECT item_id, pillar, position, question, status, note, evidence, "
+            "updated_at, updated_by FROM check_steps WHERE item_id = ? ORDER BY position",
+            [item_id],
+        )
+        by_pillar = {
+            r[1]: CheckStep(
+                item_id=r[0],
+                pillar=r[1],
+                position=r[2],
+                question=r[3],
+                status=r[4],
+                note=r[5],
+                evidence=tuple(json.loads(r[6] or "[]")),
+                updated_at=r[7],
+                updated_by=r[8],
+            )
+            for r in rows
+        }
+        out = []
+        for position, pillar in enumerate(PILLARS):
+            out.append(
+                by_pillar.pop(pillar, None)
+                or CheckStep(
+                    item_id=item_id,
+                    pillar=pillar,
+                    position=position,
+                    question=DEFAULT_QUESTIONS[pillar],
+                    status="open",
+                    note=None,
+                    evidence=(),
+                    updated_at=None,
+                    updated_by=None,
+                )
+            )
+        out.extend(sorted(by_pillar.values(), key=lambda s: s.position))
+        return out
+
+    def saved_filters(self) -> list[tuple[str, str]]:
+        return [
+            (r[0], r[1]) for r in self._all("SELECT name, expr FROM saved_filters ORDER BY name")
+        ]
+
+    # -- events -------------------------------------------------------------
+
+    def events(
+        self, *, since_seq: int = 0, limit: int | None = None, actor: str | None = None
+    ) -> list[Event]:
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ?"
+        params: list[Any] = [since_seq]
+        if actor is not None:
+            sql += " AND actor = ?"
+            params.append(actor)
+        sql += " ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_event_from_row(r) for r in self._all(sql, params)]
+
+    def event(self, event_id: str) -> Event | None:
+        r = self._one(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", [event_id])
+        return _event_from_row(r) if r else None
+
+    def latest_events_of(self, actor: str, limit: int = 200) -> list[Event]:
+        """An actor's events, newest first: what undo walks back through."""
+        return [
+            _event_from_row(r)
+            for r in self._all(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? ORDER BY seq DESC LIMIT ?",
+                [actor, limit],
+            )
+        ]
+
+    def undone_event_ids(self, actor: str) -> set[str]:
+        return {
+            json.loads(r[0]).get("undoes")
+            for r in self._all(
+                "SELECT payload FROM events WHERE actor = ? AND kind = 'undo'", [actor]
+            )
+        }
+
+    # -- integrity ----------------------------------------------------------
+
+    def verify(self) -> VerifyProblem | None:
+        """Recompute the event chain and every stored hash; the first problem, or None."""
+        prev = GENESIS_HASH
+        expected_seq: int | None = None
+        with self.lock:
+            cursor = self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq")
+            for row in cursor:
+                seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest = row
+                if expected_seq is not None and seq != expected_seq:
+                    return VerifyProblem(
+                        "event log", f"event seq {expected_seq}", "missing (deleted?)"
+                    )
+                if prev_hash != prev:
+                    return VerifyProblem(
+                        "event log",
+                        f"event seq {seq} ({eid})",
+                        "prev_hash does not match the event before it",
+                    )
+                recomputed = event_hash(
+                    id=eid,
+                    seq=seq,
+                    at=at,
+                    actor=actor,
+                    kind=kind,
+                    target=target,
+                    payload_json=payload,
+                    base_version=base_version,
+                    prev_hash=prev_hash,
+                )
+                if recomputed != digest:
+                    return VerifyProblem(
+                        "event log", f"event seq {seq} ({eid})", "contents do not match its hash"
+                    )
+                prev = digest
+                expected_seq = seq + 1
+            cursor = self.conn.execute("SELECT sha256, size, data FROM blobs ORDER BY rowid")
+            for sha, size, data in cursor:
+                data = bytes(data)
+                if hashlib.sha256(data).hexdigest() != sha or len(data) != size:
+                    return VerifyProblem(
+                        "raw bytes", f"blob {sha}", "bytes do not match their sha256"
+                    )
+            row = self.conn.execute(
+                "SELECT i.id FROM items i LEFT JOIN blobs b ON b.sha256 = i.raw_sha256 "
+                "WHERE i.raw_sha256 IS NOT NULL AND b.sha256 IS NULL LIMIT 1"
+            ).fetchone()
+            if row:
+                return VerifyProblem("raw bytes", f"item {row[0]}", "its raw bytes are missing")
+            head = self.conn.execute("SELECT seq, hash FROM chain_head").fetchone()
+            if head is not None and head[1] != prev:
+                return VerifyProblem(
+                    "event log",
+                    f"event seq {head[0]}",
+                    "the log ends before its recorded head (events deleted?)",
+                )
+        return None

@@ -1,0 +1,471 @@
+"""Every write statement of the desk, usable only inside a transaction.
+
+A `Writer` is handed out by `Store.transaction()` after `BEGIN IMMEDIATE`;
+it never commits. The verbs in `desk/` call its methods and finish with
+`append_event`, so a change and its record land together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from uuid6 import uuid7
+
+from db.clock import iso_micro
+from db.errors import ConflictError, NotFoundError
+from db.events import GENESIS_HASH, canonical_json, event_hash
+from db.models import DEFAULT_QUESTIONS, Event, Link, Media, Note
+
+
+def new_uuid() -> str:
+    """Time-ordered UUID v7: unique across desks that are merged later."""
+    return str(uuid7())
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """The fields of an item to insert; the store fills ids and times."""
+
+    platform: str
+    text: str
+    kind: str = "post"
+    platform_id: str | None = None
+    url: str | None = None
+    author_name: str | None = None
+    author_handle: str | None = None
+    author_url: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    posted_at: str | None = None
+    posted_precision: str | None = None
+    posted_tz_known: bool = False
+    captured_at: str | None = None
+    source_file: str | None = None
+    source_format: str | None = None
+    source_record: int | None = None
+    raw: bytes | None = None
+    media: tuple[Media, ...] = ()
+    extra: dict[str, Any] | None = None
+    story_id: int | None = None
+
+
+class Writer:
+    """Write access to one open transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def _x(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    # -- events -------------------------------------------------------------
+
+    def append_event(
+        self,
+        *,
+        actor: str,
+        kind: str,
+        target: str | None,
+        payload: dict[str, Any],
+        base_version: int | None = None,
+    ) -> Event:
+        """Append one event to the hash chain, in the caller's transaction."""
+        head = self._x("SELECT seq, hash FROM chain_head WHERE one = 1").fetchone()
+        seq = (head[0] + 1) if head else 1
+        prev = head[1] if head else GENESIS_HASH
+        eid = new_uuid()
+        at = iso_micro()
+        payload_json = canonical_json(payload)
+        digest = event_hash(
+            id=eid,
+            seq=seq,
+            at=at,
+            actor=actor,
+            kind=kind,
+            target=target,
+            payload_json=payload_json,
+            base_version=base_version,
+            prev_hash=prev,
+        )
+        self._x(
+            "INSERT INTO events(seq, id, at, actor, kind, target, payload, base_version, "
+            "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [seq, eid, at, actor, kind, target, payload_json, base_version, prev, digest],
+        )
+        self._x(
+            "INSERT INTO chain_head(one, seq, hash) VALUES (1, ?, ?) "
+            "ON CONFLICT(one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            [seq, digest],
+        )
+        return Event(
+            seq=seq,
+            id=eid,
+            at=at,
+            actor=actor,
+            kind=kind,
+            target=target,
+            payload=payload,
+            base_version=base_version,
+            prev_hash=prev,
+            hash=digest,
+        )
+
+    # -- blobs and items ----------------------------------------------------
+
+    def put_blob(self, data: bytes) -> str:
+        """Keep bytes by their sha256 (stored once however often they arrive)."""
+        sha = hashlib.sha256(data).hexdigest()
+        self._x(
+            "INSERT INTO blobs(sha256, size, data) VALUES (?,?,?) ON CONFLICT(sha256) DO NOTHING",
+            [sha, len(data), data],
+        )
+        return sha
+
+    def existing_item(
+        self, platform: str | None, platform_id: str | None, url: str | None
+    ) -> int | None:
+        if platform and platform_id:
+            row = self._x(
+                "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
+                [platform, platform_id],
+            ).fetchone()
+            if row:
+                return int(row[0])
+        if url:
+            row = self._x(
+                "SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url]
+            ).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def insert_item(self, item: NewItem, *, ingested_at: str | None = None) -> tuple[int, bool]:
+        """Insert an item unless it is already here; `(id, created)`.
+
+        The same post is one item: matched first by platform and id, then by
+        canonical URL.
+        """
+        existing = self.existing_item(item.platform, item.platform_id, item.url)
+        if existing is not None:
+            return existing, False
+        sha = self.put_blob(item.raw) if item.raw is not None else None
+        ingested = ingested_at or iso_micro()
+        sort_at = item.posted_at or (ingested[:19] + "Z")
+        cursor = self._x(
+            "INSERT INTO items(uuid, kind, platform, platform_id, url, author_name, "
+            "author_handle, author_url, text, title, lang, posted_at, posted_precision, "
+            "posted_tz_known, captured_at, ingested_at, sort_at, source_file, source_format, "
+            "source_record, raw_sha256, media, extra, story_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                new_uuid(),
+                item.kind,
+                item.platform,
+                item.platform_id,
+                item.url,
+                item.author_name,
+                item.author_handle,
+                item.author_url,
+                item.text,
+                item.title,
+                item.lang,
+                item.posted_at,
+                item.posted_precision,
+                int(item.posted_tz_known),
+                item.captured_at,
+                ingested,
+                sort_at,
+                item.source_file,
+                item.source_format,
+                item.source_record,
+                sha,
+                json.dumps(
+                    [{"url": m.url, "type": m.type, "alt": m.alt} for m in item.media],
+                    ensure_ascii=False,
+                ),
+                json.dumps(item.extra or {}, ensure_ascii=False, default=str),
+                item.story_id,
+            ],
+        )
+        return int(cursor.lastrowid or 0), True
+
+    def item_version(self, item_id: int) -> int:
+        row = self._x("SELECT version FROM items WHERE id = ?", [item_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return int(row[0])
+
+    def item_field(self, item_id: int, column: str) -> Any:
+        if column not in {"triage", "verdict", "verdict_reason", "story_id", "text"}:
+            raise ValueError(column)
+        row = self._x(f"SELECT {column} FROM items WHERE id = ?", [item_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return row[0]
+
+    def update_item(
+        self, item_id: int, fields: dict[str, Any], *, expected_version: int | None = None
+    ) -> int:
+        """Change some columns and bump the version; the new version.
+
+        With `expected_version`, refuse when someone changed the item since.
+        """
+        allowed = {"triage", "verdict", "verdict_reason", "story_id"}
+        if not set(fields) <= allowed:
+            raise ValueError(f"cannot update {sorted(set(fields) - allowed)}")
+        current = self.item_version(item_id)
+        if expected_version is not None and current != expected_version:
+            raise ConflictError(
+                f"item {item_id} was changed by someone else (version {current}, "
+                f"you saw {expected_version})"
+            )
+        assignments = ", ".join(f"{k} = ?" for k in fields)
+        self._x(
+            f"UPDATE items SET {assignments}, version = version + 1 WHERE id = ?",
+            [*fields.values(), item_id],
+        )
+        return current + 1
+
+    def bump_version(self, item_id: int) -> int:
+        current = self.item_version(item_id)
+        self._x("UPDATE items SET version = version + 1 WHERE id = ?", [item_id])
+        return current + 1
+
+    # -- tags ---------------------------------------------------------------
+
+    def add_tag(self, item_id: int, tag: str) -> bool:
+        cursor = self._x(
+            "INSERT INTO tags(item_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING", [item_id, tag]
+        )
+        return cursor.rowcount > 0
+
+    def remove_tag(self, item_id: int, tag: str) -> bool:
+        cursor = self._x("DELETE FROM tags WHERE item_id = ? AND tag = ?", [item_id, tag])
+        return cursor.rowcount > 0
+
+    def has_tag(self, item_id: int, tag: str) -> bool:
+        return (
+            self._x("SELECT 1 FROM tags WHERE item_id = ? AND tag = ?", [item_id, tag]).fetchone()
+            is not None
+        )
+
+    # -- links --------------------------------------------------------------
+
+    def add_link(
+        self,
+        *,
+        src_id: int,
+        relation: str,
+        dst_item_id: int | None,
+        dst_entry_id: int | None,
+        actor: str,
+        uuid: str | None = None,
+    ) -> Link | None:
+        """Make a link; None when the same link already exists."""
+        link = Link(
+            uuid=uuid or new_uuid(),
+            src_id=src_id,
+            relation=relation,
+            dst_item_id=dst_item_id,
+            dst_entry_id=dst_entry_id,
+            created_at=iso_micro(),
+            created_by=actor,
+        )
+        cursor = self._x(
+            "INSERT INTO links(uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, "
+            "created_by) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            [
+                link.uuid,
+                link.src_id,
+                link.relation,
+                link.dst_item_id,
+                link.dst_entry_id,
+                link.created_at,
+                link.created_by,
+            ],
+        )
+        return link if cursor.rowcount > 0 else None
+
+    def remove_link(self, uuid: str) -> bool:
+        return self._x("DELETE FROM links WHERE uuid = ?", [uuid]).rowcount > 0
+
+    def add_pending_link(
+        self,
+        *,
+        src_id: int,
+        relation: str,
+        platform: str | None,
+        platform_id: str | None,
+        url: str | None,
+    ) -> None:
+        """Remember a link to an item not in the desk yet; made when it arrives."""
+        self._x(
+            "INSERT INTO pending_links(src_id, relation, platform, platform_id, url) "
+            "VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+            [src_id, relation, platform or "", platform_id or "", url or ""],
+        )
+
+    def resolve_pending(
+        self, *, item_id: int, platform: str, platform_id: str | None, url: str | None, actor: str
+    ) -> list[Link]:
+        """Make the links that were waiting for this item."""
+        rows = self._x(
+            "SELECT src_id, relation, platform, platform_id, url FROM pending_links "
+            "WHERE (platform = ? AND platform_id = ? AND platform_id <> '') "
+            "OR (url = ? AND url <> '')",
+            [platform, platform_id or "", url or ""],
+        ).fetchall()
+        made: list[Link] = []
+        for src_id, relation, p, pid, u in rows:
+            if src_id != item_id:
+                link = self.add_link(
+                    src_id=src_id,
+                    relation=relation,
+                    dst_item_id=item_id,
+                    dst_entry_id=None,
+                    actor=actor,
+                )
+                if link is not None:
+                    made.append(link)
+            self._x(
+                "DELETE FROM pending_links WHERE src_id = ? AND relation = ? AND platform = ? "
+                "AND platform_id = ? AND url = ?",
+                [src_id, relation, p, pid, u],
+            )
+        return made
+
+    # -- notes --------------------------------------------------------------
+
+    def add_note(
+        self, *, item_id: int | None, entry_id: int | None, author: str, text: str
+    ) -> Note:
+        note_uuid = new_uuid()
+        created = iso_micro()
+        cursor = self._x(
+            "INSERT INTO notes(uuid, item_id, entry_id, author, created_at, text) "
+            "VALUES (?,?,?,?,?,?)",
+            [note_uuid, item_id, entry_id, author, created, text],
+        )
+        return Note(
+            id=int(cursor.lastrowid or 0),
+            uuid=note_uuid,
+            item_id=item_id,
+            entry_id=entry_id,
+            author=author,
+            created_at=created,
+            text=text,
+        )
+
+    def set_note_retracted(self, note_uuid: str, retracted: bool) -> bool:
+        return (
+            self._x(
+                "UPDATE notes SET retracted = ? WHERE uuid = ?", [int(retracted), note_uuid]
+            ).rowcount
+            > 0
+        )
+
+    # -- stories, recap, checklist, filters ---------------------------------
+
+    def create_story(self, slug: str, title: str) -> int:
+        row = self._x("SELECT id FROM stories WHERE slug = ?", [slug]).fetchone()
+        if row:
+            return int(row[0])
+        cursor = self._x(
+            "INSERT INTO stories(uuid, slug, title, created_at) VALUES (?,?,?,?)",
+            [new_uuid(), slug, title, iso_micro()],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def add_recap_entry(
+        self,
+        *,
+        story_id: int,
+        section: str,
+        headline: str,
+        body: str = "",
+        date_text: str | None = None,
+        date_start: str | None = None,
+        date_end: str | None = None,
+        confidence: str = "reported",
+        position: int | None = None,
+    ) -> int:
+        if position is None:
+            row = self._x(
+                "SELECT coalesce(max(position), -1) + 1 FROM recap_entries "
+                "WHERE story_id = ? AND section = ?",
+                [story_id, section],
+            ).fetchone()
+            position = int(row[0])
+        cursor = self._x(
+            "INSERT INTO recap_entries(uuid, story_id, section, position, date_text, date_start, "
+            "date_end, headline, body, confidence, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                new_uuid(),
+                story_id,
+                section,
+                position,
+                date_text,
+                date_start,
+                date_end,
+                headline,
+                body,
+                confidence,
+                iso_micro(),
+            ],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def entry_exists(self, entry_id: int) -> bool:
+        return (
+            self._x("SELECT 1 FROM recap_entries WHERE id = ?", [entry_id]).fetchone() is not None
+        )
+
+    def set_check_step(
+        self,
+        *,
+        item_id: int,
+        pillar: str,
+        position: int,
+        status: str,
+        note: str | None,
+        evidence: Sequence[str],
+        actor: str,
+    ) -> dict[str, Any] | None:
+        """Set one checklist step; the step as it was before (None if never set)."""
+        before = self._x(
+            "SELECT status, note, evidence FROM check_steps WHERE item_id = ? AND pillar = ?",
+            [item_id, pillar],
+        ).fetchone()
+        self._x(
+            "INSERT INTO check_steps(item_id, pillar, position, question, status, note, evidence, "
+            "updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(item_id, pillar) DO UPDATE SET status = excluded.status, "
+            "note = excluded.note, evidence = excluded.evidence, "
+            "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            [
+                item_id,
+                pillar,
+                position,
+                DEFAULT_QUESTIONS.get(pillar, pillar),
+                status,
+                note,
+                json.dumps(list(evidence)),
+                iso_micro(),
+                actor,
+            ],
+        )
+        if before is None:
+            return None
+        return {"status": before[0], "note": before[1], "evidence": json.loads(before[2])}
+
+    def save_filter(self, name: str, expr: str, actor: str) -> None:
+        self._x(
+            "INSERT INTO saved_filters(name, expr, created_by, created_at) VALUES (?,?,?,?) "
+            "ON CONFLICT(name) DO UPDATE SET expr = excluded.expr",
+            [name, expr, actor, iso_micro()],
+        )

@@ -1,0 +1,1 @@
+"""desk: a terminal newsroom desk over one shared SQLite file."""

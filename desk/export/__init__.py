@@ -1,0 +1,1 @@
+"""Exports of a desk: recap and item lists for publication."""

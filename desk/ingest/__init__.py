@@ -1,0 +1,1 @@
+"""Importers: one module per format behind one interface (see base.py)."""

@@ -1,0 +1,1 @@
+"""One module per input format; see `desk/ingest/base.py` for the interface."""

@@ -1,0 +1,388 @@
+"""Storing what the format parsers yield: dedup, links, provenance, events.
+
+The pipeline is the `ingest` verb. It detects the format from the content,
+streams the parser's items into batches, and writes each batch as one
+`BEGIN IMMEDIATE` transaction that ends with an `ingest` event (who, which
+file, its sha256, counts). An interrupted ingest therefore leaves whole
+batches and their events behind, and running it again adds only what is
+missing: the same post is one item, found by platform and id, then by URL.
+
+Relations between items (reply, quote, repost, embedded-in, reviews) are
+links when both ends are in the desk; otherwise they wait in
+`pending_links` and are made when the other item arrives, from any file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import BinaryIO
+
+from db import NewItem, Store, Writer
+from db.clock import iso_micro
+from desk.ingest import registry
+from desk.ingest.base import ParsedItem, Rejected, Source
+from desk.ingest.clean import clean_line
+
+BATCH_SIZE = 500
+MAX_REASONS_IN_EVENT = 50
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes read so far, total bytes) as the ingest goes."""
+
+
+@dataclass
+class Rejection:
+    """A record that did not go in, named so a person can find it."""
+
+    source: str
+    record: int | None
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+        elif self.record is not None:
+            where += f": record {self.record}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    """What one input gave: counts for the summary, rejections for stderr."""
+
+    source: str
+    sha256: str = ""
+    format: str | None = None
+    new: int = 0
+    duplicates: int = 0
+    links: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    error: str | None = None
+    item_ids: list[int] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.duplicates
+
+
+class _CountingReader:
+    """Wraps a binary file to report how far a streaming parser has read."""
+
+    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._on_read = on_read
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._on_read(len(data))
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._raw.readline(size)
+        self._on_read(len(data))
+        return data
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self._raw:
+            self._on_read(len(line))
+            yield line
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._raw.closed)
+
+    def __enter__(self) -> _CountingReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._raw, name)
+
+
+class _TrackedSource(Source):
+    """A Source whose reads are counted for the progress bar."""
+
+    def __init__(self, inner: Source, progress: Progress | None) -> None:
+        super().__init__(
+            inner.name, path=inner.path, data=inner._data, captured_at=inner.captured_at
+        )
+        self._progress = progress
+        self._total = inner.size()
+        self._read = 0
+
+    def _bump(self, n: int) -> None:
+        self._read += n
+        if self._progress is not None:
+            self._progress(min(self._read, self._total), self._total)
+
+    def open(self) -> BinaryIO:
+        return _CountingReader(super().open(), self._bump)  # type: ignore[return-value]
+
+    def read_bytes(self) -> bytes:
+        data = super().read_bytes()
+        self._bump(len(data))
+        return data
+
+
+def file_sha256(source: Source) -> str:
+    digest = hashlib.sha256()
+    with source.open() as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _to_new_item(parsed: ParsedItem, *, source: Source, fmt: str, story_id: int | None) -> NewItem:
+    posted = parsed.posted
+    return NewItem(
+        platform=parsed.platform,
+        text=parsed.text,
+        kind=parsed.kind,
+        platform_id=parsed.platform_id,
+        url=parsed.url,
+        author_name=clean_line(parsed.author_name) or None if parsed.author_name else None,
+        author_handle=(clean_line(parsed.author_handle).lstrip("@") or None)
+        if parsed.author_handle
+        else None,
+        author_url=parsed.author_url,
+        title=clean_line(parsed.title) or None if parsed.title else None,
+        lang=parsed.lang,
+        posted_at=posted.at if posted else None,
+        posted_precision=posted.precision if posted else None,
+        posted_tz_known=posted.tz_known if posted else False,
+        captured_at=source.captured_at,
+        source_file=source.name,
+        source_format=fmt,
+        source_record=parsed.record,
+        raw=parsed.raw,
+        media=parsed.media,
+        extra=parsed.extra or None,
+        story_id=story_id,
+    )
+
+
+def _store_one(
+    w: Writer,
+    parsed: ParsedItem,
+    new_item: NewItem,
+    *,
+    actor: str,
+    tags: Iterable[str],
+    report: IngestReport,
+) -> None:
+    item_id, created = w.insert_item(new_item)
+    if created:
+        report.new += 1
+        report.item_ids.append(item_id)
+        report.links += len(
+            w.resolve_pending(
+                item_id=item_id,
+                platform=new_item.platform,
+                platform_id=new_item.platform_id,
+                url=new_item.url,
+                actor=actor,
+            )
+        )
+        for name in tags:
+            w.add_tag(item_id, name)
+    else:
+        report.duplicates += 1
+    for ref in parsed.refs:
+        target = w.existing_item(ref.platform, ref.platform_id, ref.url)
+        if target is None:
+            if ref.platform_id or ref.url:
+                w.add_pending_link(
+                    src_id=item_id,
+                    relation=ref.relation,
+                    platform=ref.platform,
+                    platform_id=ref.platform_id,
+                    url=ref.url,
+                )
+            continue
+        if target == item_id:
+            continue
+        if w.add_link(
+            src_id=item_id,
+            relation=ref.relation,
+            dst_item_id=target,
+            dst_entry_id=None,
+            actor=actor,
+        ):
+            report.links += 1
+
+
+def _commit_batch(
+    store: Store,
+    batch: list[ParsedItem],
+    *,
+    source: Source,
+    fmt: str,
+    actor: str,
+    story_id: int | None,
+    tags: tuple[str, ...],
+    report: IngestReport,
+    batch_no: int,
+    new_rejections: list[Rejection],
+) -> None:
+    before = (report.new, report.duplicates, report.links, len(report.item_ids))
+    items = [_to_new_item(p, source=source, fmt=fmt, story_id=story_id) for p in batch]
+    with store.transaction() as w:
+        try:
+            for parsed, new_item in zip(batch, items, strict=True):
+                _store_one(w, parsed, new_item, actor=actor, tags=tags, report=report)
+            ids = report.item_ids[before[3] :]
+            w.append_event(
+                actor=actor,
+                kind="ingest",
+                target=f"file:{source.name}",
+                payload={
+                    "file": source.name,
+                    "sha256": report.sha256,
+                    "format": fmt,
+                    "batch": batch_no,
+                    "new": report.new - before[0],
+                    "duplicates": report.duplicates - before[1],
+                    "links": report.links - before[2],
+                    "rejected": len(new_rejections),
+                    "reasons": [str(r) for r in new_rejections[:MAX_REASONS_IN_EVENT]],
+                    "first_id": ids[0] if ids else None,
+                    "last_id": ids[-1] if ids else None,
+                    "story": story_id,
+                    "tags": list(tags),
+                },
+            )
+        except BaseException:
+            report.new, report.duplicates, report.links = before[:3]
+            del report.item_ids[before[3] :]
+            raise
+
+
+def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Rejected]:
+    """The parser's output; a parser bug becomes a rejection, not a crash."""
+    try:
+        yield from module.parse(source)
+    except RecursionError:
+        yield Rejected(record=None, reason="nested too deeply to read")
+    except MemoryError:
+        yield Rejected(record=None, reason="too large to read into memory")
+    except Exception as exc:  # a bug in one parser must not lose the rest
+        yield Rejected(record=None, reason=f"could not read the rest ({type(exc).__name__}: {exc})")
+
+
+def ingest_source(
+    store: Store,
+    source: Source,
+    *,
+    actor: str,
+    fmt: str | None = None,
+    story_id: int | None = None,
+    tags: Iterable[str] = (),
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> IngestReport:
+    """Ingest one file or paste; never raises for bad content (see the report)."""
+    from desk.verbs import normalise_tag
+
+    tag_list = tuple(normalise_tag(t) for t in tags)
+    report = IngestReport(source=source.name, dry_run=dry_run)
+    try:
+        if source.size() == 0:
+            report.error = f"{source.name}: empty file, nothing to ingest"
+            return report
+        report.sha256 = file_sha256(source)
+        module = registry.by_name(fmt) if fmt else registry.detect(source.sample())
+    except registry.UnknownFormatError as exc:
+        report.error = str(exc)
+        return report
+    except OSError as exc:
+        report.error = f"{source.name}: cannot read ({exc.strerror or exc})"
+        return report
+    report.format = module.NAME
+    tracked = _TrackedSource(source, progress)
+    if source.captured_at is None:
+        tracked.captured_at = iso_micro()
+    batch: list[ParsedItem] = []
+    pending_rejections: list[Rejection] = []
+    batch_no = 0
+
+    def flush() -> None:
+        nonlocal batch_no
+        if not batch and not pending_rejections:
+            return
+        batch_no += 1
+        if dry_run:
+            for parsed in batch:
+                if store.find_item(parsed.platform, parsed.platform_id, parsed.url) is None:
+                    report.new += 1
+                else:
+                    report.duplicates += 1
+        else:
+            _commit_batch(
+                store,
+                batch,
+                source=tracked,
+                fmt=module.NAME,
+                actor=actor,
+                story_id=story_id,
+                tags=tag_list,
+                report=report,
+                batch_no=batch_no,
+                new_rejections=pending_rejections,
+            )
+        batch.clear()
+        pending_rejections.clear()
+
+    for out in _iter_parsed(module, tracked):
+        if isinstance(out, Rejected):
+            rejection = Rejection(source.name, out.record, out.reason, out.line)
+            report.rejected.append(rejection)
+            pending_rejections.append(rejection)
+            continue
+        batch.append(out)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return report
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    actor: str,
+    **options: object,
+) -> list[IngestReport]:
+    """Ingest files one after the other; a bad file does not stop the others."""
+    reports = []
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            reports.append(IngestReport(source=str(path), error=f"{path}: no such file"))
+            continue
+        reports.append(
+            ingest_source(store, Source(str(path), path=path), actor=actor, **options)  # type: ignore[arg-type]
+        )
+    return reports
+
+
+def ingest_bytes(
+    store: Store, data: bytes, name: str, *, actor: str, **options: object
+) -> IngestReport:
+    """Ingest a paste (stdin, the TUI's add-item box)."""
+    return ingest_source(store, Source(name, data=data), actor=actor, **options)  # type: ignore[arg-type]

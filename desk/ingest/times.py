@@ -1,0 +1,75 @@
+"""Reading the many ways sources write a time, keeping what is known about it.
+
+Every function returns a `Posted` (UTC ISO string, precision, whether the
+source gave a time zone) or None when the value is missing or unreadable;
+a bad date never rejects a whole item.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from dateutil import parser as dateparser
+
+from desk.ingest.base import Posted
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_unix(value: int | float | str | None) -> Posted | None:
+    """Seconds since the epoch (Telegram `date_unixtime`): second precision, UTC."""
+    if value is None or value == "":
+        return None
+    try:
+        return Posted(_iso(datetime.fromtimestamp(float(value), UTC)), "second", True)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def from_text(value: str | None, *, precision: str = "second") -> Posted | None:
+    """Any ISO 8601, RFC 2822 or Twitter v1.1 (`Wed Oct 10 20:19:24 +0000 2018`) time.
+
+    A time without an offset is taken as UTC and marked `tz_known=False`.
+    """
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        moment = dateparser.parse(value.strip())
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if moment is None:
+        return None
+    tz_known = moment.tzinfo is not None
+    if not tz_known:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return Posted(_iso(moment), precision, tz_known)
+    except (ValueError, OverflowError):
+        return None
+
+
+def from_struct_time(value: time.struct_time | None) -> Posted | None:
+    """feedparser's `*_parsed` fields: already normalised to UTC."""
+    if value is None:
+        return None
+    try:
+        return Posted(_iso(datetime(*value[:6], tzinfo=UTC)), "second", True)
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def from_day(value: str | None) -> Posted | None:
+    """A date as a byline prints it (`March 3, 2024`): day precision, no zone."""
+    if not value:
+        return None
+    try:
+        moment = dateparser.parse(value.strip(), default=datetime(1900, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if moment is None or moment.year == 1900:
+        return None
+    day = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+    return Posted(_iso(day), "day", False)

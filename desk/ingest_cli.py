@@ -1,0 +1,133 @@
+"""`desk ingest`: files and stdin in, a progress bar and a summary out.
+
+Rejected records go to stderr one per line (file, line or record, reason);
+the summary counts new items, duplicates, links made and rejections.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from db import Store
+from desk.cli_format import safe
+from desk.ingest.base import Source
+from desk.ingest.pipeline import IngestReport, ingest_source
+
+PROGRESS_MIN_BYTES = 2 * 1024 * 1024
+
+
+def _sources(files: Iterable[str]) -> list[Source | IngestReport]:
+    out: list[Source | IngestReport] = []
+    for name in files:
+        if name == "-":
+            out.append(Source("<stdin>", data=sys.stdin.buffer.read()))
+            continue
+        path = Path(name)
+        if path.is_dir():
+            out.append(IngestReport(source=name, error=f"{name}: is a directory; give files"))
+        elif not path.is_file():
+            out.append(IngestReport(source=name, error=f"{name}: no such file"))
+        else:
+            out.append(Source(name, path=path))
+    return out
+
+
+def summary_line(report: IngestReport) -> str:
+    if report.error:
+        return f"{safe(report.source)}: {safe(report.error.removeprefix(report.source + ': '))}"
+    verb = "would add" if report.dry_run else "added"
+    line = (
+        f"{safe(report.source)} ({report.format}): {verb} {report.new} new, "
+        f"{report.duplicates} duplicate{'s' if report.duplicates != 1 else ''}, "
+        f"{report.links} link{'s' if report.links != 1 else ''}, {len(report.rejected)} rejected"
+    )
+    if report.new == 0 and report.duplicates and not report.rejected:
+        line += " (nothing new: already in the desk)"
+    return line
+
+
+def run_ingest(
+    store: Store,
+    files: Iterable[str],
+    *,
+    actor: str,
+    story_id: int | None,
+    tags: Iterable[str],
+    fmt: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> bool:
+    """Ingest every input; True when any input failed or had rejections."""
+    console = Console(stderr=True)
+    failed = False
+    reports: list[IngestReport] = []
+    for source in _sources(files):
+        if isinstance(source, IngestReport):
+            report = source
+        else:
+            show_bar = console.is_terminal and source.size() >= PROGRESS_MIN_BYTES
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                disable=not show_bar,
+                transient=True,
+            ) as bar:
+                task = bar.add_task(safe(source.name)[-40:], total=source.size())
+                report = ingest_source(
+                    store,
+                    source,
+                    actor=actor,
+                    fmt=fmt,
+                    story_id=story_id,
+                    tags=tuple(tags),
+                    dry_run=dry_run,
+                    progress=lambda done, total, t=task: bar.update(t, completed=done, total=total),
+                )
+        reports.append(report)
+        for rejection in report.rejected:
+            click.echo(f"rejected: {safe(str(rejection))}", err=True)
+        if report.error or report.rejected:
+            failed = True
+        if not as_json:
+            click.echo(summary_line(report), err=bool(report.error))
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "source": r.source,
+                        "format": r.format,
+                        "sha256": r.sha256,
+                        "new": r.new,
+                        "duplicates": r.duplicates,
+                        "links": r.links,
+                        "rejected": [str(x) for x in r.rejected],
+                        "error": r.error,
+                        "item_ids": r.item_ids,
+                    }
+                    for r in reports
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif len(reports) > 1:
+        total_new = sum(r.new for r in reports)
+        total_dup = sum(r.duplicates for r in reports)
+        total_rej = sum(len(r.rejected) for r in reports)
+        errors = sum(1 for r in reports if r.error)
+        click.echo(
+            f"total: {total_new} new, {total_dup} duplicates, "
+            f"{sum(r.links for r in reports)} links, {total_rej} rejected, {errors} unreadable"
+        )
+    return failed
