@@ -1,0 +1,1 @@
+"""The demo desk: invented sample data in native formats, and its builder."""

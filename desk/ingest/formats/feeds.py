@@ -1,0 +1,515 @@
+"""RSS 0.9x/1.0/2.0 and Atom through feedparser; JSON Feed through `json`.
+
+Feeds in the wild are often broken: wrong declared encodings, bare `&`,
+unclosed CDATA, bogus prologs. feedparser is built for exactly that: it is
+given the raw bytes (so it sniffs the encoding itself), never a path or a URL
+(so it never touches the network), and when it flags a document as "bozo"
+we still take every entry it recovered. Only a document that yields no
+entries *and* is bozo becomes one `Rejected`, naming feedparser's exception
+and its line. HTML in entries goes through `clean.html_to_text` even though
+feedparser's sanitizer already dropped scripts.
+
+The installed feedparser (6.0.x) does not read JSON Feed, so a JSON Feed
+(`"version": "https://jsonfeed.org/version/1..."`) is mapped here with the
+standard `json` module: it is JSON, not markup, so no regex parsing either.
+
+Dates: feedparser's `*_parsed` are UTC, but it silently assumes UTC for a
+date with no zone and misreads some forms (`2020/1/10 14:33:00` becomes
+1 November). The raw string is therefore also read with `times.from_text`:
+when it has no zone the result is kept with `tz_known=False`, and a bare
+`YYYY-MM-DD` gets day precision. A feed entry without a date is fine.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import charset_normalizer
+import feedparser
+from lxml import etree
+
+from db.models import Media
+from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
+from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.times import from_struct_time, from_text
+
+NAME = "feed"
+PLATFORM = "rss"
+KIND = "feed-entry"
+
+_ATOM_NS = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
+_RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RSS_RDF_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
+_JSONFEED = "https://jsonfeed.org/version/"
+_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+_HAS_YEAR = re.compile(r"\d{4}")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+GUESS_BYTES = 256 * 1024
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
+
+
+# ---------------------------------------------------------------- detect
+
+
+def detect(sample: Sample) -> int:
+    """By the root element (found by lxml, which honours BOMs and encodings) or JSON Feed."""
+    if sample.looks_json:
+        head = sample.text[:4096]
+        return 95 if sample.text.startswith("{") and _JSONFEED in head else 0
+    tag = _root_tag(sample.head)
+    if tag is None:
+        # an XML document with no element at all (only a prolog or comments):
+        # likely an empty feed; a low score lets the feed parser explain.
+        start = sample.text[:5]
+        return 10 if start.startswith(("<?xml", "<!--")) else 0
+    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    if local == "rss":
+        return 95
+    if local == "RDF" and namespace == _RDF_NS:  # RSS 1.0 / 0.90, or some other RDF
+        return 95 if any(ns in sample.text for ns in _RSS_RDF_NS) else 30
+    if local == "feed":
+        return 95 if namespace in _ATOM_NS else 60 if not namespace else 0
+    if local == "channel" and not namespace:  # headless RSS 0.9x seen in the wild
+        return 50
+    return 0
+
+
+def _root_tag(head: bytes) -> str | None:
+    """The first element's tag of a (possibly truncated or broken) XML head, or None."""
+    parser = etree.XMLPullParser(
+        events=("start",), recover=True, resolve_entities=False, no_network=True
+    )
+    try:
+        parser.feed(head)
+        for _event, element in parser.read_events():
+            tag = element.tag
+            return tag if isinstance(tag, str) else None
+    except (etree.XMLSyntaxError, ValueError, LookupError):
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- parse
+
+
+def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """Every entry feedparser recovers (or every JSON Feed item), in document order."""
+    data = source.read_bytes()
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
+        yield Rejected(record=None, reason="empty feed")
+        return
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        yield from _parse_json_feed(data)
+        return
+    try:
+        parsed = _feedparse(data)
+    except RecursionError:
+        yield Rejected(record=None, reason="feed nested too deeply to read")
+        return
+    except Exception as exc:  # feedparser must never take the ingest down
+        yield Rejected(record=None, reason=f"feed unreadable: {type(exc).__name__}: {exc}")
+        return
+    entries = parsed.get("entries") or []
+    feed = parsed.get("feed") or {}
+    warning = _bozo_reason(parsed) if parsed.get("bozo") else None
+    note = parsed.get("desk_encoding_note") or warning
+    if not entries:
+        if warning:
+            yield Rejected(
+                record=None, reason=f"no entries read: {warning}", line=_bozo_line(parsed)
+            )
+        return
+    context = _FeedContext(
+        key=_feed_key(feed),
+        title=clean_line(_str(feed.get("title"))) or None,
+        link=_str(feed.get("link")) or None,
+        lang=_str(feed.get("language")) or None,
+        warning=note,
+    )
+    for index, entry in enumerate(entries, start=1):
+        try:
+            yield _entry_item(entry, index, context)
+        except Exception as exc:  # one odd entry must not stop the others
+            yield Rejected(record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}")
+
+
+def _feedparse(data: bytes) -> Any:
+    """feedparser over the bytes, with a better encoding guess when the declared one fails.
+
+    The bytes go in as a stream: handed a bare `bytes`, feedparser first
+    tries `open()` on it as a file name, so a pasted "/etc/passwd" would be
+    read from disk. A stream is only ever read.
+
+    Without chardet installed, feedparser falls back to windows-1252 when the
+    declared encoding does not decode (Big5, EUC-JP, KOI8-R ... come out as
+    mojibake). charset-normalizer's guess is then passed the way an HTTP
+    charset would be, and kept when feedparser reads at least as many entries
+    with it.
+    """
+    parsed = feedparser.parse(io.BytesIO(data))
+    if not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+        return parsed
+    guess = _guess_encoding(data)
+    if guess is None or guess == _norm_encoding(_str(parsed.get("encoding"))):
+        return parsed
+    headers = {"content-type": f"application/xml; charset={guess}"}
+    again = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    if len(again.get("entries") or []) < len(parsed.get("entries") or []):
+        return parsed
+    if again.get("bozo") and not isinstance(
+        again.get("bozo_exception"), feedparser.CharacterEncodingOverride
+    ):
+        return parsed
+    if again.get("bozo"):  # only our own charset overriding the wrong declaration
+        again["bozo"] = 0
+    again["desk_encoding_note"] = (
+        f"{_bozo_reason(parsed)}; read as {guess} (guessed by charset-normalizer)"
+    )
+    return again
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    try:
+        best = charset_normalizer.from_bytes(data[:GUESS_BYTES]).best()
+    except Exception:  # a guess is optional; never fail the parse over it
+        return None
+    if best is None:
+        return None
+    encoding = _norm_encoding(best.encoding)
+    return None if encoding in ("ascii", "utf_8") else encoding
+
+
+def _norm_encoding(name: str) -> str:
+    return name.lower().replace("-", "_")
+
+
+class _FeedContext:
+    """What every entry of one feed shares."""
+
+    def __init__(
+        self,
+        *,
+        key: str | None,
+        title: str | None,
+        link: str | None,
+        lang: str | None,
+        warning: str | None,
+    ) -> None:
+        self.key = key
+        self.title = title
+        self.link = link
+        self.lang = lang
+        self.warning = warning
+
+
+def _bozo_reason(parsed: Any) -> str:
+    exc = parsed.get("bozo_exception")
+    if exc is None:
+        return "ill-formed feed"
+    message = getattr(exc, "getMessage", None)
+    text = message() if callable(message) else str(exc)
+    return clean_line(f"{type(exc).__name__}: {text}")
+
+
+def _bozo_line(parsed: Any) -> int | None:
+    exc = parsed.get("bozo_exception")
+    get_line = getattr(exc, "getLineNumber", None)
+    if callable(get_line):
+        try:
+            line = get_line()
+        except Exception:
+            return None
+        return line if isinstance(line, int) and line > 0 else None
+    return None
+
+
+def _feed_key(feed: Any) -> str | None:
+    for key in ("id", "link", "title"):
+        value = clean_line(_str(feed.get(key)))
+        if value:
+            return value
+    return None
+
+
+def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
+    link = _canonical_url(_str(entry.get("link")))
+    entry_id = clean_line(_str(entry.get("id")))
+    title = _detail_text(entry.get("title_detail"), entry.get("title"), one_line=True)
+    text = _entry_text(entry)
+    extra: dict[str, Any] = {}
+    if context.title:
+        extra["feed_title"] = context.title
+    if context.link:
+        extra["feed_link"] = context.link
+    categories = _unique(
+        clean_line(_str(t.get("term") or t.get("label"))) for t in _dicts(entry.get("tags"))
+    )
+    if categories:
+        extra["categories"] = categories
+    comments = _str(entry.get("comments"))
+    if comments:
+        extra["comments"] = clean_line(comments)
+    if context.warning:
+        extra["feed_warning"] = context.warning
+    author_name, author_url = _entry_author(entry)
+    lang = _str((entry.get("content") or [{}])[0].get("language") if entry.get("content") else None)
+    return ParsedItem(
+        platform=PLATFORM,
+        kind=KIND,
+        text=text,
+        raw=json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str).encode(),
+        platform_id=_platform_id(entry_id, link, context.key),
+        url=link if link and link.startswith(("http://", "https://")) else None,
+        author_name=author_name,
+        author_url=author_url,
+        title=title or None,
+        lang=clean_line(lang or _str(entry.get("language")) or context.lang) or None,
+        posted=_entry_posted(entry),
+        media=tuple(_entry_media(entry)),
+        extra=extra,
+        record=index,
+    )
+
+
+def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str | None:
+    """The entry's id when it is a URI (globally unique), else made unique by the feed."""
+    if entry_id:
+        if _URI.match(entry_id):
+            return entry_id
+        return f"{feed_key}#{entry_id}" if feed_key else entry_id
+    return link or None
+
+
+def _detail_text(detail: Any, fallback: Any, *, one_line: bool = False) -> str:
+    """A feedparser text construct: HTML types through lxml, plain text as it is."""
+    value = _str(detail.get("value")) if isinstance(detail, dict) else _str(fallback)
+    kind = _str(detail.get("type")) if isinstance(detail, dict) else "text/html"
+    text = html_to_text(value) if "html" in kind else clean_text(value)
+    return " ".join(text.split()) if one_line else text
+
+
+def _entry_text(entry: Any) -> str:
+    """The fullest body: `content` (HTML preferred) over `summary`."""
+    contents = [c for c in _dicts(entry.get("content")) if _str(c.get("value")).strip()]
+    if contents:
+        best = next((c for c in contents if "html" in _str(c.get("type"))), contents[0])
+        return _detail_text(best, None)
+    return _detail_text(entry.get("summary_detail"), entry.get("summary"))
+
+
+def _entry_author(entry: Any) -> tuple[str | None, str | None]:
+    names: list[str] = []
+    url: str | None = None
+    for author in _dicts(entry.get("authors")) or _dicts([entry.get("author_detail")]):
+        name = clean_line(_str(author.get("name")) or _str(author.get("email")))
+        if name and name not in names:
+            names.append(name)
+        if url is None and _str(author.get("href")).startswith(("http://", "https://")):
+            url = clean_line(author["href"])
+    if not names and _str(entry.get("author")):
+        names.append(clean_line(entry["author"]))
+    return (", ".join(names) or None), url
+
+
+def _entry_posted(entry: Any) -> Posted | None:
+    for field in ("published", "updated", "created"):
+        raw = _str(entry.get(field))
+        parsed = entry.get(f"{field}_parsed")
+        if raw or parsed:
+            posted = _posted(raw, parsed)
+            if posted is not None:
+                return posted
+    return None
+
+
+def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
+    if raw and _DATE_ONLY.match(raw):
+        day = from_text(raw.strip(), precision="day")
+        return Posted(day.at, "day", False) if day else None
+    text_time = from_text(raw) if raw and _HAS_YEAR.search(raw) else None
+    if text_time is not None and not text_time.tz_known:
+        return text_time  # feedparser would have guessed UTC (and may misread the form)
+    struct_time = from_struct_time(parsed) if parsed else None
+    return struct_time or text_time
+
+
+def _entry_media(entry: Any) -> list[Media]:
+    media: list[Media] = []
+    seen: set[str] = set()
+
+    def add(url: Any, kind: str) -> None:
+        href = clean_line(_str(url))
+        if href and href not in seen:
+            seen.add(href)
+            media.append(Media(url=href, type=kind, alt=None))
+
+    for enclosure in _dicts(entry.get("enclosures")):
+        add(enclosure.get("href") or enclosure.get("url"), _mime_kind(_str(enclosure.get("type"))))
+    for content in _dicts(entry.get("media_content")):
+        medium = _str(content.get("medium"))
+        kind = (
+            medium
+            if medium in ("image", "video", "audio")
+            else _mime_kind(_str(content.get("type")))
+        )
+        add(content.get("url"), kind)
+    for thumb in _dicts(entry.get("media_thumbnail")):
+        add(thumb.get("url"), "image")
+    return media
+
+
+def _mime_kind(mime: str) -> str:
+    major = mime.split("/", 1)[0].lower()
+    return {"image": "image", "video": "video", "audio": "audio"}.get(major, "file")
+
+
+# ---------------------------------------------------------------- JSON Feed
+
+
+def _parse_json_feed(data: bytes) -> Iterator[ParsedItem | Rejected]:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        yield Rejected(record=None, reason=f"JSON Feed is not UTF-8: {exc}")
+        return
+    except json.JSONDecodeError as exc:
+        yield Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
+        return
+    except RecursionError:
+        yield Rejected(record=None, reason="JSON nested too deeply to read")
+        return
+    if not isinstance(doc, dict) or not _str(doc.get("version")).startswith(_JSONFEED):
+        yield Rejected(record=None, reason="not a JSON Feed: no jsonfeed.org version")
+        return
+    items = doc.get("items")
+    if not isinstance(items, list):
+        yield Rejected(record=None, reason="JSON Feed without an items list")
+        return
+    feed_key = clean_line(_str(doc.get("feed_url")) or _str(doc.get("home_page_url"))) or None
+    feed_title = clean_line(_str(doc.get("title"))) or None
+    feed_authors = _json_authors(doc)
+    feed_lang = clean_line(_str(doc.get("language"))) or None
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            yield Rejected(record=index, reason="item is not an object")
+            continue
+        try:
+            yield _json_item(item, index, feed_key, feed_title, feed_authors, feed_lang)
+        except Exception as exc:
+            yield Rejected(record=index, reason=f"item unreadable: {type(exc).__name__}: {exc}")
+
+
+def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    authors = _dicts(obj.get("authors"))
+    if not authors and isinstance(obj.get("author"), dict):
+        authors = [obj["author"]]
+    return authors
+
+
+def _json_item(
+    item: dict[str, Any],
+    index: int,
+    feed_key: str | None,
+    feed_title: str | None,
+    feed_authors: list[dict[str, Any]],
+    feed_lang: str | None,
+) -> ParsedItem:
+    item_id = item.get("id")
+    entry_id = clean_line(str(item_id)) if isinstance(item_id, (str, int, float)) else ""
+    link = _canonical_url(_str(item.get("url")) or _str(item.get("external_url")))
+    if _str(item.get("content_html")).strip():
+        text = html_to_text(item["content_html"])
+    elif _str(item.get("content_text")).strip():
+        text = clean_text(item["content_text"])
+    else:
+        text = clean_text(_str(item.get("summary")))
+    authors = _json_authors(item) or feed_authors
+    names = _unique(clean_line(_str(a.get("name"))) for a in authors)
+    author_url = next(
+        (
+            clean_line(a["url"])
+            for a in authors
+            if _str(a.get("url")).startswith(("http://", "https://"))
+        ),
+        None,
+    )
+    media: list[Media] = []
+    for attachment in _dicts(item.get("attachments")):
+        url = clean_line(_str(attachment.get("url")))
+        if url:
+            media.append(Media(url=url, type=_mime_kind(_str(attachment.get("mime_type")))))
+    for key in ("image", "banner_image"):
+        url = clean_line(_str(item.get(key)))
+        if url and all(m.url != url for m in media):
+            media.append(Media(url=url, type="image"))
+    extra: dict[str, Any] = {}
+    if feed_title:
+        extra["feed_title"] = feed_title
+    if feed_key:
+        extra["feed_link"] = feed_key
+    tags = _unique(clean_line(t) for t in item.get("tags") or [] if isinstance(t, str))
+    if tags:
+        extra["categories"] = tags
+    posted = from_text(_str(item.get("date_published"))) or from_text(
+        _str(item.get("date_modified"))
+    )
+    return ParsedItem(
+        platform=PLATFORM,
+        kind=KIND,
+        text=text,
+        raw=json.dumps(item, ensure_ascii=False, sort_keys=True).encode(),
+        platform_id=_platform_id(entry_id, link, feed_key),
+        url=link if link and link.startswith(("http://", "https://")) else None,
+        author_name=", ".join(names) or None,
+        author_url=author_url,
+        title=clean_line(_str(item.get("title"))) or None,
+        lang=clean_line(_str(item.get("language"))) or feed_lang,
+        posted=posted,
+        media=tuple(media),
+        extra=extra,
+        record=index,
+    )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _canonical_url(url: str) -> str | None:
+    """The URL without tracking parameters (utm_*, fbclid ...); None when empty.
+
+    Only the tracking pairs are cut out; the rest of the query keeps its
+    exact original encoding so the URL still matches other copies of it.
+    """
+    url = clean_line(url)
+    if not url:
+        return None
+    base, hash_, fragment = url.partition("#")
+    path, question, query = base.partition("?")
+    if not question:
+        return url
+    kept = [pair for pair in query.split("&") if not pair.lower().startswith(_TRACKING)]
+    if len(kept) == len(query.split("&")):
+        return url
+    rebuilt = path + ("?" + "&".join(kept) if kept else "")
+    return rebuilt + (hash_ + fragment if hash_ else "")
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _unique(values: Any) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,765 @@
+"""Mastodon REST API JSON: statuses, timelines, search results, contexts, edit history.
+
+What a desk receives from Mastodon is whatever a colleague saved from the API
+or a client: one Status (`GET /api/v1/statuses/:id`), an array of them (home,
+public, hashtag, list timelines, bookmarks), a v2 search result
+(`{"accounts": [], "statuses": [], "hashtags": []}`), a thread context
+(`{"ancestors": [], "descendants": []}`) or an edit history (an array of
+StatusEdit objects). Everything is detected by its shape, never by the file
+name.
+
+Choices, and why:
+
+- `platform_id` is the status `uri`, the ActivityPub id: it is the same on
+  every server that saw the post, whereas the `id` is local to the server that
+  answered (mastodon.social and icosahedron.website give the same post two
+  different ids). Only when a status has no `uri` do we fall back to
+  `id@server`. The local id and the answering server (when it can be worked
+  out) are kept in `extra["id"]` / `extra["server"]` / `extra["local_id"]`.
+- The answering server is not named in a Status. We infer it per document
+  from what the answering server writes with its own host: the `url` of local
+  accounts (an `acct` without "@"), hashtag URLs (`tags[].url`, search
+  `hashtags[].url`) and mentions of local accounts. The most frequent host
+  wins; it may stay unknown (a lone status by a remote author without tags).
+- Replies and shallow quotes carry only a LOCAL id (`in_reply_to_id`,
+  `quote.quoted_status_id`). We resolve it to the target's `uri`/`url` when the
+  target is in the same document (a context, a timeline); otherwise the Ref
+  gets `platform_id = "{local id}@{server}"` (the same string as the target's
+  `extra["local_id"]`, so the pipeline can match it later) and no Ref at all
+  when the server is unknown; the local id always stays in
+  `extra["in_reply_to_id"]` / `extra["quote"]`.
+- A boost (`reblog`) is an item of its own (the booster's act, with its own
+  `uri`, `.../activity`) whose text is "Boost of @handle:" followed by the
+  original's text, so a list row is readable; the original is yielded too, as
+  its own item, and the boost refs it with `repost-of`.
+- A Mastodon 4.4+ quote with its `quoted_status` yields the quoted status as
+  an item and a `quotes` Ref to it.
+- Content warnings go to `extra["content_warning"]` and prefix the text
+  ("CW: ..."), so nobody reads past a warning by accident; polls go to
+  `extra["poll"]` and are appended to the text as readable lines.
+- Custom emoji stay as their `:shortcode:` text (what the HTML content holds).
+- A deleted status (the DELETE response) carries the plain `text` source
+  instead of HTML `content`: we use it and set `extra["deleted"] = True`.
+- An edit history (StatusEdit[]) has no id, uri or url at all: it becomes ONE
+  item whose text is the newest version, `posted` the first version's time,
+  and every version in `extra["edits"]` (oldest first). Its `platform_id` and
+  `url` are None: the pipeline cannot dedup it against the status itself.
+- A StatusSource (`{id, text, spoiler_text}`, the redraft source) has no
+  author, time or uri: it is recognised and rejected with a clear reason.
+- VCR cassettes (YAML) holding Mastodon JSON as strings are containers, not
+  this format: `detect` returns 0 for anything that is not JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+from charset_normalizer import from_bytes
+from lxml import etree
+
+from db.models import Media
+from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.clean import clean_line, clean_text, html_to_text, strip_escapes
+from desk.ingest.times import from_text
+
+NAME = "mastodon"
+PLATFORM = "mastodon"
+
+# How deep nested reblogs/quotes are followed as items of their own; deeper
+# ones are only referenced. Mastodon itself nests one level.
+_MAX_NESTING = 4
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_HUGE_TEXT = 1_000_000
+_HUGE_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+# Keys that only a Mastodon Status (or StatusEdit) carries, for samples too
+# long to parse whole: two of them make a status.
+_STATUS_KEYS = re.compile(
+    r'"(spoiler_text|in_reply_to_account_id|media_attachments|reblogs_count|favourites_count)"\s*:'
+)
+
+
+# ---------------------------------------------------------------- detection
+
+
+def detect(sample: Sample) -> int:
+    """How sure we are that the sample is Mastodon API JSON, from its shape.
+
+    A whole sample is parsed and its structure checked; a sample cut at
+    SAMPLE_BYTES (or a truncated file) falls back to keys only Mastodon
+    writes: two of `spoiler_text`, `in_reply_to_account_id`,
+    `media_attachments`, `reblogs_count`, `favourites_count`, or `ancestors`
+    with `descendants`. Non-JSON (the YAML VCR cassettes that embed Mastodon
+    bodies as strings) is never ours.
+    """
+    text = sample_text(sample)
+    if text[:1] not in ("{", "["):
+        return 0
+    if len(sample.head) < SAMPLE_BYTES:
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            doc = None
+        if doc is not None:
+            return _score(doc)
+    if '"ancestors"' in text and '"descendants"' in text:
+        return 85
+    if len(set(_STATUS_KEYS.findall(text))) >= 2:
+        return 85
+    return 0
+
+
+def _score(doc: Any) -> int:
+    """Score a parsed document by shape (see `detect`)."""
+    if isinstance(doc, dict):
+        if isinstance(doc.get("ancestors"), list) and isinstance(doc.get("descendants"), list):
+            return 95
+        statuses = doc.get("statuses")
+        # v2 search: {accounts, statuses, hashtags}; an empty one is still ours.
+        if (
+            isinstance(statuses, list)
+            and "search_metadata" not in doc
+            and (
+                _is_status(_first(statuses))
+                or (not statuses and "accounts" in doc and "hashtags" in doc)
+            )
+        ):
+            return 95
+        if _is_status(doc):
+            return 95
+        if _is_status_source(doc):
+            return 60
+        return 0
+    if isinstance(doc, list) and doc:
+        first = doc[0]
+        if _is_status(first) or _is_status_edit(first):
+            return 95
+    return 0
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else None
+
+
+def _is_status(obj: Any) -> bool:
+    """A Status: an id or uri, an account, and HTML content or a plain source."""
+    return (
+        isinstance(obj, dict)
+        and ("id" in obj or "uri" in obj)
+        and isinstance(obj.get("account"), dict)
+        and ("content" in obj or "text" in obj)
+        and ("spoiler_text" in obj or "visibility" in obj or "media_attachments" in obj)
+    )
+
+
+def _is_status_edit(obj: Any) -> bool:
+    """A StatusEdit: a status version with no id of its own."""
+    return (
+        isinstance(obj, dict)
+        and "id" not in obj
+        and "uri" not in obj
+        and isinstance(obj.get("account"), dict)
+        and "content" in obj
+        and "created_at" in obj
+    )
+
+
+def _is_status_source(obj: Any) -> bool:
+    """A StatusSource: `{id, text, spoiler_text}` and nothing about who or when."""
+    return (
+        isinstance(obj, dict)
+        and "id" in obj
+        and "text" in obj
+        and "spoiler_text" in obj
+        and "account" not in obj
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _decode(data: bytes) -> str:
+    """JSON text from bytes: UTF-8/16/32 as RFC 8259 says, else a best guess.
+
+    A file saved in a legacy code page should still go in with readable
+    text rather than be refused whole. Short texts leave charset_normalizer
+    with ties between code pages; Windows-1252, by far the commonest for
+    exports re-saved on a desktop, wins a tie.
+    """
+    try:
+        encoding = json.detect_encoding(data)
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        pass
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return data.decode("utf-8", errors="replace")
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos:
+            return str(match)
+    return str(best)
+
+
+def sample_text(sample: Sample) -> str:
+    """The sample's text, decoding UTF-16/32 (which `Sample.text` shows as noise)."""
+    try:
+        encoding = json.detect_encoding(sample.head)
+    except (LookupError, ValueError):
+        return sample.text
+    if encoding.startswith(("utf-16", "utf-32")):
+        return sample.head.decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
+    return sample.text
+
+
+def load_json(source: Source) -> tuple[Any, Rejected | None]:
+    """The whole document, or one Rejected saying why it cannot be read."""
+    data = source.read_bytes()
+    if not data.strip():
+        return None, Rejected(record=None, reason="empty input: no JSON to read")
+    text = _decode(data).lstrip("\ufeff")
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, Rejected(
+            record=None,
+            reason=f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            line=exc.lineno,
+        )
+    except RecursionError:
+        return None, Rejected(record=None, reason="JSON nested too deeply to read")
+
+
+def dump(obj: Any) -> bytes:
+    """Canonical JSON bytes of one record (lone surrogates kept as escapes)."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    return text.encode("utf-8", errors="backslashreplace")
+
+
+def _scrub(value: str) -> str:
+    """Drop escape sequences, controls and lone surrogates before any parser sees them."""
+    return _SURROGATES.sub("\ufffd", strip_escapes(value))
+
+
+def text_of(value: Any) -> str:
+    """Clean multi-line text of an untrusted plain-text value."""
+    return clean_text(_scrub(value)) if isinstance(value, str) else ""
+
+
+def line_of(value: Any) -> str:
+    """Clean one-line text (names, handles, titles) of an untrusted value."""
+    return clean_line(_scrub(value)) if isinstance(value, str) else ""
+
+
+def html_of(value: Any) -> str:
+    """Clean text of an HTML fragment, surviving what trips `html_to_text`.
+
+    Character references such as `&#27;` decode to control characters inside
+    lxml, which then refuses them when the tree is edited; we scrub the
+    parsed text nodes and try again, and as a last resort keep the plain
+    text content. A text node over 10 MB comes back empty from the default
+    parser; it is read again with a huge-tree parser (paragraph breaks lost).
+    """
+    if not isinstance(value, str):
+        return ""
+    html = _scrub(value)
+    try:
+        text = html_to_text(html)
+    except ValueError:
+        text = None
+    if text is not None:
+        if text or len(html) < _HUGE_TEXT:
+            return text
+        # libxml2 drops a text node over 10 MB unless told the tree is huge
+        try:
+            root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_HUGE_PARSER)
+        except (etree.ParserError, ValueError):
+            return ""
+        return clean_text(_scrub(root.text_content()))
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return clean_text(html)
+    for element in root.iter():
+        if element.text:
+            element.text = _scrub(element.text)
+        if element.tail:
+            element.tail = _scrub(element.tail)
+    try:
+        return html_to_text(lxml.html.tostring(root, encoding="unicode"))
+    except ValueError:
+        return clean_text(_scrub(root.text_content()))
+
+
+def _host(url: Any) -> str | None:
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host or None
+
+
+def _str(value: Any) -> str | None:
+    """A non-empty string, or None (ids arrive as strings; some tools write ints)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _http(value: Any) -> str | None:
+    value = _str(value)
+    if (
+        value
+        and value.lower().startswith(("https://", "http://"))
+        and not _SURROGATES.search(value)
+    ):
+        return strip_escapes(value)
+    return None
+
+
+# ---------------------------------------------------------------- document walking
+
+
+class _Document:
+    """What is known across one document: the answering server, local ids."""
+
+    def __init__(self, statuses: list[dict[str, Any]]) -> None:
+        self.by_local_id: dict[str, dict[str, Any]] = {}
+        hosts: Counter[str] = Counter()
+        for status in _all_statuses(statuses):
+            local = _str(status.get("id"))
+            if local and (status.get("uri") or status.get("url")):
+                self.by_local_id.setdefault(local, status)
+            _server_hints(status, hosts)
+        self.server: str | None = hosts.most_common(1)[0][0] if hosts else None
+
+
+def _all_statuses(statuses: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every status in the list and nested in it (reblogs, quotes), iteratively."""
+    stack = [(s, 0) for s in reversed(statuses)]
+    while stack:
+        status, depth = stack.pop()
+        if not isinstance(status, dict):
+            continue
+        yield status
+        if depth >= _MAX_NESTING:
+            continue
+        reblog = status.get("reblog")
+        if isinstance(reblog, dict):
+            stack.append((reblog, depth + 1))
+        quote = status.get("quote")
+        if isinstance(quote, dict) and isinstance(quote.get("quoted_status"), dict):
+            stack.append((quote["quoted_status"], depth + 1))
+
+
+def _server_hints(status: dict[str, Any], hosts: Counter[str]) -> None:
+    """Hosts that only the answering server would write into this status."""
+    account = status.get("account")
+    if isinstance(account, dict):
+        acct = account.get("acct")
+        if isinstance(acct, str) and acct and "@" not in acct:
+            host = _host(account.get("url"))
+            if host:
+                hosts[host] += 1
+    for tag in status.get("tags") or []:
+        if isinstance(tag, dict):
+            host = _host(tag.get("url"))
+            if host:
+                hosts[host] += 1
+    for mention in status.get("mentions") or []:
+        if isinstance(mention, dict):
+            acct = mention.get("acct")
+            if isinstance(acct, str) and acct and "@" not in acct:
+                host = _host(mention.get("url"))
+                if host:
+                    hosts[host] += 1
+
+
+def _handle(account: dict[str, Any]) -> str | None:
+    """`user@instance`: `acct` as given, or with the host of the account URL."""
+    acct = line_of(account.get("acct")) or line_of(account.get("username"))
+    acct = acct.lstrip("@")
+    if not acct:
+        return None
+    if "@" not in acct:
+        host = _host(account.get("url")) or _host(account.get("uri"))
+        if host:
+            acct = f"{acct}@{host}"
+    return acct
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """Items of a Mastodon document; one Rejected per bad record, then onwards."""
+    doc, problem = load_json(source)
+    if problem is not None:
+        yield problem
+        return
+    yield from parse_document(doc)
+
+
+def parse_document(doc: Any) -> Iterator[ParsedItem | Rejected]:
+    """Items of an already parsed Mastodon document (any supported shape)."""
+    records: list[tuple[int, Any, str | None]] = []  # (record, status, context role)
+    if isinstance(doc, dict):
+        if isinstance(doc.get("ancestors"), list) or isinstance(doc.get("descendants"), list):
+            ancestors = doc.get("ancestors") if isinstance(doc.get("ancestors"), list) else []
+            descendants = doc.get("descendants") if isinstance(doc.get("descendants"), list) else []
+            records = [(i, s, "ancestor") for i, s in enumerate(ancestors, 1)]
+            records += [(len(ancestors) + i, s, "descendant") for i, s in enumerate(descendants, 1)]
+        elif isinstance(doc.get("statuses"), list):
+            records = [(i, s, None) for i, s in enumerate(doc["statuses"], 1)]
+        elif _is_status(doc):
+            records = [(1, doc, None)]
+        elif _is_status_source(doc):
+            yield Rejected(
+                record=1,
+                reason="a Mastodon StatusSource (id, text, spoiler_text only) has no author, "
+                "time or URI to make an item of",
+            )
+            return
+        else:
+            yield Rejected(
+                record=1,
+                reason="not a Mastodon Status, timeline, search result, context or edit history",
+            )
+            return
+    elif isinstance(doc, list):
+        if doc and all(_is_status_edit(e) for e in doc):
+            yield from _edit_history(doc)
+            return
+        records = [(i, s, None) for i, s in enumerate(doc, 1)]
+    else:
+        yield Rejected(
+            record=1, reason="not a Mastodon API response (a JSON object or array was expected)"
+        )
+        return
+
+    statuses = [s for _, s, _ in records if isinstance(s, dict)]
+    document = _Document(statuses)
+    for record, status, role in records:
+        if not _is_status(status):
+            yield Rejected(record=record, reason="not a Mastodon Status (no id, account, content)")
+            continue
+        try:
+            items = list(_status_items(status, record, document, role, 0))
+        except RecursionError:
+            yield Rejected(record=record, reason="status nested too deeply to read")
+            continue
+        except Exception as exc:  # one hostile record must not stop the file
+            yield Rejected(record=record, reason=f"unreadable status: {type(exc).__name__}: {exc}")
+            continue
+        yield from items
+
+
+def _status_items(
+    status: dict[str, Any], record: int, doc: _Document, role: str | None, depth: int
+) -> Iterator[ParsedItem]:
+    """The status as an item, preceded by the statuses it carries in full."""
+    refs: list[Ref] = []
+    extra: dict[str, Any] = {}
+    reblog = status.get("reblog")
+    if isinstance(reblog, dict) and _is_status(reblog):
+        if depth < _MAX_NESTING:
+            yield from _status_items(reblog, record, doc, None, depth + 1)
+        target = _target_ref("repost-of", reblog, doc)
+        if target:
+            refs.append(target)
+    quote = status.get("quote")
+    if isinstance(quote, dict):
+        quoted = quote.get("quoted_status")
+        extra["quote"] = {"state": line_of(quote.get("state")) or None}
+        if isinstance(quoted, dict) and _is_status(quoted):
+            if depth < _MAX_NESTING:
+                yield from _status_items(quoted, record, doc, None, depth + 1)
+            target = _target_ref("quotes", quoted, doc)
+        else:
+            quoted_id = _str(quote.get("quoted_status_id"))
+            extra["quote"]["quoted_status_id"] = quoted_id
+            target = _local_ref("quotes", quoted_id, doc) if quoted_id else None
+        if target:
+            refs.append(target)
+    reply_id = _str(status.get("in_reply_to_id"))
+    if reply_id:
+        extra["in_reply_to_id"] = reply_id
+        target = _local_ref("reply-to", reply_id, doc)
+        if target:
+            refs.append(target)
+    boosted = reblog if isinstance(reblog, dict) else None
+    yield _item(status, record, doc, role, refs, extra, boosted)
+
+
+def _target_ref(relation: str, target: dict[str, Any], doc: _Document) -> Ref | None:
+    """A Ref to a status we hold in full: its uri and url."""
+    platform_id = _platform_id(target, doc)
+    url = _status_url(target)
+    if not platform_id and not url:
+        return None
+    return Ref(relation, platform=PLATFORM, platform_id=platform_id, url=url)
+
+
+def _local_ref(relation: str, local_id: str, doc: _Document) -> Ref | None:
+    """A Ref to a status known only by a local id (see the module docstring)."""
+    found = doc.by_local_id.get(local_id)
+    if found is not None:
+        return _target_ref(relation, found, doc)
+    if doc.server:
+        return Ref(relation, platform=PLATFORM, platform_id=f"{local_id}@{doc.server}")
+    return None
+
+
+def _platform_id(status: dict[str, Any], doc: _Document) -> str | None:
+    uri = _str(status.get("uri"))
+    if uri:
+        return strip_escapes(uri)
+    local = _str(status.get("id"))
+    if local and doc.server:
+        return f"{local}@{doc.server}"
+    return None
+
+
+def _status_url(status: dict[str, Any]) -> str | None:
+    return _http(status.get("url")) or _http(status.get("uri"))
+
+
+def _item(
+    status: dict[str, Any],
+    record: int,
+    doc: _Document,
+    role: str | None,
+    refs: list[Ref],
+    extra: dict[str, Any],
+    reblog: dict[str, Any] | None,
+) -> ParsedItem:
+    account = status["account"]
+    local = _str(status.get("id"))
+    if local:
+        extra["id"] = local
+    if doc.server:
+        extra["server"] = doc.server
+        if local:
+            extra["local_id"] = f"{local}@{doc.server}"
+    if role:
+        extra["context"] = role
+
+    if reblog is not None and _is_status(reblog):
+        original = _body(reblog, {})
+        who = _handle(reblog["account"]) or "?"
+        text = f"Boost of @{who}:\n\n{original}" if original else f"Boost of @{who}"
+        extra["boost_of"] = who
+        media: tuple[Media, ...] = ()  # the boost has none of its own; the original keeps them
+    else:
+        text = _body(status, extra)
+        media = _media(status)
+
+    for key in ("visibility",):
+        value = line_of(status.get(key))
+        if value:
+            extra[key] = value
+    if status.get("sensitive") is True:
+        extra["sensitive"] = True
+    edited = _posted(status.get("edited_at"))
+    if edited:
+        extra["edited_at"] = edited.at
+    counts = {
+        name: status[f"{name}_count"]
+        for name in ("replies", "reblogs", "favourites", "quotes")
+        if isinstance(status.get(f"{name}_count"), int)
+    }
+    if counts:
+        extra["counts"] = counts
+    mentions = [line_of(m.get("acct")) for m in status.get("mentions") or [] if isinstance(m, dict)]
+    if any(mentions):
+        extra["mentions"] = [m for m in mentions if m]
+    tags = [line_of(t.get("name")) for t in status.get("tags") or [] if isinstance(t, dict)]
+    if any(tags):
+        extra["tags"] = [t for t in tags if t]
+    card = status.get("card")
+    if isinstance(card, dict) and _http(card.get("url")):
+        extra["card"] = {
+            "url": _http(card.get("url")),
+            "title": line_of(card.get("title")) or None,
+            "description": text_of(card.get("description")) or None,
+        }
+
+    return ParsedItem(
+        platform=PLATFORM,
+        text=text,
+        raw=dump(status),
+        kind="post",
+        platform_id=_platform_id(status, doc),
+        url=_status_url(status),
+        author_name=line_of(account.get("display_name")) or None,
+        author_handle=_handle(account),
+        author_url=_http(account.get("url")),
+        lang=line_of(status.get("language")) or None,
+        posted=_posted(status.get("created_at")),
+        media=media,
+        refs=tuple(refs),
+        extra=extra,
+        record=record,
+    )
+
+
+def _posted(value: Any) -> Posted | None:
+    return from_text(_scrub(value)) if isinstance(value, str) else None
+
+
+def _at(value: Any) -> str:
+    """The UTC ISO time of a value, or "" (sorts first) when unreadable."""
+    posted = _posted(value)
+    return posted.at if posted else ""
+
+
+def _body(status: dict[str, Any], extra: dict[str, Any]) -> str:
+    """Readable text: "CW: ..." first, then the content, then the poll."""
+    parts: list[str] = []
+    warning = line_of(status.get("spoiler_text"))
+    if warning:
+        extra["content_warning"] = warning
+        parts.append(f"CW: {warning}")
+    if "content" in status and status.get("content") is not None:
+        body = html_of(status.get("content"))
+    else:
+        body = text_of(status.get("text"))
+        if "text" in status:
+            extra["deleted"] = True
+    if body:
+        parts.append(body)
+    poll = status.get("poll")
+    if isinstance(poll, dict):
+        summary, lines = _poll(poll)
+        extra["poll"] = summary
+        if lines:
+            parts.append(lines)
+    return "\n\n".join(parts)
+
+
+def _poll(poll: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The poll as JSON-able facts and as readable lines for the text."""
+    options = []
+    for option in poll.get("options") or []:
+        if not isinstance(option, dict):
+            continue
+        votes = option.get("votes_count")
+        options.append(
+            {
+                "title": line_of(option.get("title")),
+                "votes": votes if isinstance(votes, int) and not isinstance(votes, bool) else None,
+            }
+        )
+    summary: dict[str, Any] = {"options": options}
+    for key in ("votes_count", "voters_count"):
+        if isinstance(poll.get(key), int):
+            summary[key] = poll[key]
+    for key in ("multiple", "expired"):
+        if isinstance(poll.get(key), bool):
+            summary[key] = poll[key]
+    expires = _posted(poll.get("expires_at"))
+    if expires:
+        summary["expires_at"] = expires.at
+    notes = []
+    if isinstance(summary.get("votes_count"), int):
+        notes.append(f"{summary['votes_count']} votes")
+    if summary.get("multiple"):
+        notes.append("multiple choice")
+    if summary.get("expired"):
+        notes.append("closed")
+    head = "Poll" + (f" ({', '.join(notes)})" if notes else "") + ":"
+    rows = [
+        f"- {o['title']}" + (f": {o['votes']}" if o["votes"] is not None else "") for o in options
+    ]
+    return summary, "\n".join([head, *rows]) if rows else ""
+
+
+def _media(status: dict[str, Any]) -> tuple[Media, ...]:
+    found = []
+    for attachment in status.get("media_attachments") or []:
+        if not isinstance(attachment, dict):
+            continue
+        url = (
+            _http(attachment.get("url"))
+            or _http(attachment.get("remote_url"))
+            or _http(attachment.get("preview_url"))
+        )
+        if not url:
+            continue
+        found.append(
+            Media(
+                url=url,
+                type=line_of(attachment.get("type")) or "unknown",
+                alt=text_of(attachment.get("description")) or None,
+            )
+        )
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- edit history
+
+
+def _edit_history(versions: list[dict[str, Any]]) -> Iterator[ParsedItem | Rejected]:
+    """One item for a StatusEdit[] history: the newest version, all versions in extra."""
+    try:
+        ordered = sorted(versions, key=lambda v: _at(v.get("created_at")))
+        edits = []
+        for version in ordered:
+            facts: dict[str, Any] = {}
+            text = _body(version, facts)
+            entry: dict[str, Any] = {
+                "created_at": _at(version.get("created_at")) or None,
+                "text": text,
+            }
+            if "content_warning" in facts:
+                entry["content_warning"] = facts["content_warning"]
+            if "poll" in facts:
+                entry["poll"] = facts["poll"]
+            if version.get("sensitive") is True:
+                entry["sensitive"] = True
+            entry["media"] = [{"url": m.url, "type": m.type, "alt": m.alt} for m in _media(version)]
+            edits.append(entry)
+        newest = ordered[-1]
+        extra: dict[str, Any] = {}
+        text = _body(newest, extra)
+        extra["edits"] = edits
+        extra["edit_history"] = True
+        if len(ordered) > 1 and edits[-1]["created_at"]:
+            extra["edited_at"] = edits[-1]["created_at"]
+        hosts: Counter[str] = Counter()
+        for version in ordered:
+            _server_hints(version, hosts)
+        if hosts:
+            extra["server"] = hosts.most_common(1)[0][0]
+        account = newest["account"]
+        yield ParsedItem(
+            platform=PLATFORM,
+            text=text,
+            raw=dump(versions),
+            kind="post",
+            platform_id=None,
+            url=None,
+            author_name=line_of(account.get("display_name")) or None,
+            author_handle=_handle(account),
+            author_url=_http(account.get("url")),
+            posted=_posted(ordered[0].get("created_at")),
+            media=_media(newest),
+            extra=extra,
+            record=1,
+        )
+    except RecursionError:
+        yield Rejected(record=1, reason="edit history nested too deeply to read")
+    except Exception as exc:
+        yield Rejected(record=1, reason=f"unreadable edit history: {type(exc).__name__}: {exc}")

@@ -1,0 +1,473 @@
+"""Pasted text: a note, or an article that quotes posts the way news pages print them.
+
+A reporter pastes what they have: a line typed from the field, or a whole
+live page copied out of a browser. Live pages print each quoted post as its
+text followed by a byline:
+
+    Water is over the Mill Street bridge now. Stay off the east road. pic.twitter.com/AbC123
+    — Valley Watch (@valley_watch) March 3, 2024
+
+(an em dash `—`, `&mdash;` when copied from source, or `--`; a display name;
+the handle in parentheses; a day-precision date, sometimes with the time;
+sometimes the text cut with `…`). Such a paste becomes:
+
+- one web article (platform "web", kind "article", platform_id
+  `sha256:<hex of the pasted bytes>`) whose text is the whole paste, so the
+  "quick recap" paragraphs and the reporter's prose stay searchable;
+- one post per byline, linked to the article with `embedded-in`. Its text is
+  the paragraph just above the byline (up to the previous blank line or
+  previous byline).
+
+Platform of a quoted post, in order: a status URL in the post or byline
+decides (twitter.com / x.com: "twitter", with the tweet id); a handle shaped
+`user@instance` is "mastodon"; a dotted handle (`name.bsky.social`) is
+"bluesky"; otherwise "twitter", because `— Name (@handle) Month D, YYYY` is
+the byline X/Twitter embeds print and the one news pages copy. Without a
+status URL the post has no platform_id: a desk must not invent ids.
+
+A paste with no byline is one item: kind "post", platform "manual",
+platform_id `sha256:<hex>` (so pasting it twice adds nothing), no author.
+
+This is plain text, so regular expressions are the right tool here; HTML
+entities are decoded with `html.unescape` on entity-shaped runs only, never
+by parsing the text as HTML.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from dateutil import parser as dateparser
+
+from desk.ingest import times
+from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.clean import clean_line, clean_text
+from desk.ingest.formats import twitter_embed
+
+NAME = "text"
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_HANDLE = r"""(?P<handle>
+      [A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+   # Mastodon user@instance
+    | [A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+                     # Bluesky name.bsky.social
+    | [A-Za-z0-9_]{1,15}                                   # X/Twitter
+    )"""
+# A byline on its own line: dash, name, (@handle), then a date and/or links.
+_BYLINE = re.compile(
+    r"^\s*(?:>\s*)?(?:\u2014|\u2015|\u2013|--|-)\s*(?P<name>[^\n]{0,100}?)\s*\(\s*@"
+    + _HANDLE
+    + r"\s*\)(?P<rest>.*)$",
+    re.VERBOSE,
+)
+# A byline at the end of a line of post text (em dash only, to be safe).
+_INLINE_BYLINE = re.compile(
+    r"^(?P<before>.*\S)\s*(?:\u2014|\u2015)\s*(?P<name>[^\n\u2014]{0,100}?)\s*\(\s*@"
+    + _HANDLE
+    + r"\s*\)(?P<rest>.*)$",
+    re.VERBOSE,
+)
+_URL = re.compile(
+    r"(?:https?://|(?<![\w.])(?:pic\.twitter\.com|pic\.x\.com|twitter\.com|x\.com)/)\S+",
+    re.IGNORECASE,
+)
+_TRUNCATED = re.compile(r"(?:\u2026|\.\.\.)\s*(?:(?:https?://)?\S+\.\S+/\S*\s*)*$")
+_MASTODON_STATUS = re.compile(r"^https?://(?P<host>[^/\s]+)/@(?P<user>[A-Za-z0-9_.]+)/(?P<id>\d+)$")
+_BLUESKY_POST = re.compile(
+    r"^https?://bsky\.app/profile/(?P<actor>[^/\s]+)/post/(?P<rkey>[A-Za-z0-9]+)$"
+)
+_MAX_BYLINE_LINE = 1000
+_MIN_PRINTABLE = 0.95
+_CHARSET_TIE = 0.06
+_YAML_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w.-]*:(?:\s|$)")
+
+
+# --- decoding ------------------------------------------------------------------
+
+
+def decode(data: bytes, *, partial: bool = False) -> tuple[str, str] | None:
+    """`(text, encoding)` of pasted bytes, or None when they are not text.
+
+    UTF-8 first (with or without BOM), then UTF-16 with a BOM, then what
+    charset-normalizer finds. `partial` accepts a multi-byte character cut
+    at the end (a detect sample stops at 64 KiB, mid-character or not).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace"), encoding
+    if b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        if partial and err.start >= len(data) - 3 and err.reason == "unexpected end of data":
+            return data[: err.start].decode("utf-8"), "utf-8"
+    return guess_charset(data)
+
+
+def guess_charset(data: bytes) -> tuple[str, str] | None:
+    """`(text, encoding)` of bytes that are not UTF-8, by charset-normalizer.
+
+    On short Western text several single-byte code pages tie (cp1250,
+    cp1252, cp1257 all read "café" without chaos); the tie goes to cp1252,
+    by far the most common legacy encoding of pasted Western text.
+    """
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data)
+    best = results.best()
+    if best is None or best.encoding is None:
+        return None
+    for match in results:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + _CHARSET_TIE:
+            return str(match), "cp1252"
+    return str(best), best.encoding
+
+
+def _printable_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return good / len(text)
+
+
+def unescape_entities(text: str) -> str:
+    """Decode `&mdash;`, `&#8212;` ... where they stand; nothing else is touched."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
+# --- detect ------------------------------------------------------------------
+
+
+def _is_structured(text: str) -> bool:
+    """JSON, markup (XML, HTML, feeds), YAML or CSV: data for a format, not a paste.
+
+    A file no format recognises must be reported as such, not stored as a
+    note full of JSON or XML. Pasted prose does not open with a tag, a
+    bracket followed by JSON, a YAML mapping or rows of equal comma counts.
+    """
+    head = text.lstrip("\ufeff \t\r\n")
+    if head[:1] in ("{", "[") and (
+        head[1:].lstrip()[:1] in ('"', "{", "[", "]", "}") or _is_json(head)
+    ):
+        return True
+    if head[:1] == "<" and head[1:2].isascii() and (head[1:2].isalpha() or head[1:2] in "!?"):
+        return True
+    lines = [line for line in head[:8192].splitlines() if line.strip()][:8]
+    if len(lines) >= 3 and (lines[0].strip() == "---" or lines[0].rstrip().endswith(":")):
+        mapping = sum(1 for line in lines if _YAML_KEY.match(line))
+        if mapping * 2 >= len(lines):
+            return True
+    return _looks_csv(head[:65536])
+
+
+def _looks_csv(head: str) -> bool:
+    """The first rows read as a table: the same number (3+) of fields each."""
+    body = head.rsplit("\n", 1)[0] if "\n" in head else head
+    for delimiter in (",", "\t", ";", "|"):
+        try:
+            rows = list(islice(csv.reader(io.StringIO(body), delimiter=delimiter), 5))
+        except csv.Error:
+            continue
+        widths = {len(row) for row in rows if row}
+        if len(rows) >= 3 and len(widths) == 1 and widths.pop() >= 3:
+            return True
+    return False
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def detect(sample: Sample) -> int:
+    """5 (the last resort) for anything that reads as text; 0 for binary or structured data."""
+    decoded = decode(sample.head, partial=True)
+    if decoded is None:
+        return 0
+    text = decoded[0]
+    if not text.strip():
+        return 0
+    if _is_structured(text):
+        return 0
+    if _printable_ratio(text) < _MIN_PRINTABLE:
+        return 0
+    return 5
+
+
+# --- bylines -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Byline:
+    line: int  # index of the byline line
+    last_line: int  # index of the last line it uses (a date on the next line)
+    name: str | None
+    handle: str
+    rest: str
+    before: str  # post text on the byline's own line, before the dash
+
+
+def _rest_is_dateish(rest: str) -> bool:
+    """What follows `(@handle)` is a date, a link or nothing; never prose."""
+    words = _URL.sub(" ", rest).replace("\u00b7", " ").strip(" \t.,;|")
+    if not words:
+        return True
+    if len(words) > 60:
+        return False
+    try:
+        dateparser.parse(words, default=datetime(1900, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return True
+
+
+def _match_byline(line: str) -> tuple[str | None, str, str, str] | None:
+    """`(name, handle, rest, text before)` when the (clean) line is or ends with a byline."""
+    if len(line) > _MAX_BYLINE_LINE or "(" not in line or "@" not in line:
+        return None
+    match = _BYLINE.match(line)
+    before = ""
+    if match is None:
+        match = _INLINE_BYLINE.match(line)
+        if match is None:
+            return None
+        before = match.group("before")
+    rest = match.group("rest").strip()
+    if not _rest_is_dateish(rest):
+        return None
+    return clean_line(match.group("name")) or None, match.group("handle"), rest, before
+
+
+def _posted(rest: str) -> Posted | None:
+    """A byline's date: day precision, or minute when it prints a time; zone unknown."""
+    words = _URL.sub(" ", rest).replace("\u00b7", " ").strip(" \t.,;|")
+    if not words:
+        return None
+    if ":" in words:
+        posted = times.from_text(words, precision="minute")
+        if posted is not None and not posted.at.startswith("1900") and _has_year(words):
+            return posted
+    return times.from_day(words)
+
+
+def _has_year(words: str) -> bool:
+    return any(
+        len(token.strip(",.")) == 4 and token.strip(",.").isdigit() for token in words.split()
+    )
+
+
+# --- items -------------------------------------------------------------------
+
+
+def _post_identity(handle: str, urls: list[str]) -> dict[str, Any]:
+    """Platform, id, URL and author URL of a quoted post (see the module docstring)."""
+    for url in urls:
+        status = twitter_embed.status_from_url(url if "://" in url else "https://" + url)
+        if status is not None:
+            url_handle, tweet_id = status
+            author = url_handle or (handle if "@" not in handle and "." not in handle else None)
+            return {
+                "platform": "twitter",
+                "platform_id": tweet_id,
+                "url": twitter_embed.tweet_url(author, tweet_id),
+                "author_handle": author,
+                "author_url": twitter_embed.profile_url(author) if author else None,
+            }
+    if "@" in handle:
+        user, _, host = handle.partition("@")
+        post_url = next((u for u in urls if _MASTODON_STATUS.match(u)), None)
+        return {
+            "platform": "mastodon",
+            "platform_id": None,
+            "url": post_url,
+            "author_handle": handle,
+            "author_url": f"https://{host}/@{user}",
+        }
+    if "." in handle:
+        post_url = next((u for u in urls if _BLUESKY_POST.match(u)), None)
+        return {
+            "platform": "bluesky",
+            "platform_id": None,
+            "url": post_url,
+            "author_handle": handle.lower(),
+            "author_url": f"https://bsky.app/profile/{handle.lower()}",
+        }
+    return {
+        "platform": "twitter",
+        "platform_id": None,
+        "url": None,
+        "author_handle": handle,
+        "author_url": twitter_embed.profile_url(handle),
+    }
+
+
+def _find_bylines(clean_lines: list[str]) -> list[_Byline]:
+    found: list[_Byline] = []
+    index = 0
+    while index < len(clean_lines):
+        matched = _match_byline(clean_lines[index])
+        if matched is None:
+            index += 1
+            continue
+        name, handle, rest, before = matched
+        last = index
+        # `— Name (@handle)` with the date alone on the next line.
+        if not _URL.sub("", rest).strip() and index + 1 < len(clean_lines):
+            following = clean_lines[index + 1]
+            if following and len(following) <= 40 and times.from_day(following) is not None:
+                rest = (rest + " " + following).strip()
+                last = index + 1
+        found.append(_Byline(index, last, name, handle, rest, before))
+        index = last + 1
+    return found
+
+
+def _post_lines(clean_lines: list[str], byline: _Byline, stop: int) -> tuple[int, int]:
+    """`(first, last)` line indices of the post text above a byline; first > last if none.
+
+    The paragraph just above: up to the previous blank line, or the line
+    after the previous byline (`stop`). Blank lines right above the byline
+    are skipped first.
+    """
+    end = byline.line - 1
+    if byline.before:
+        end = byline.line
+    while end > stop and not clean_lines[end] and end != byline.line:
+        end -= 1
+    start = end
+    while start - 1 > stop and clean_lines[start - 1]:
+        start -= 1
+    if end <= stop:
+        return byline.line, byline.line - 1
+    return start, end
+
+
+def _strip_quote_mark(line: str) -> str:
+    stripped = line.lstrip()
+    return stripped[1:].lstrip() if stripped.startswith(">") else line
+
+
+def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """The paste as an article plus its quoted posts, or as one plain post.
+
+    The whole paste is one record; each quoted post's raw bytes are its lines
+    (text and byline) cut from the paste, in the paste's own encoding.
+    """
+    data = source.read_bytes()
+    decoded = decode(data)
+    if decoded is None:
+        yield Rejected(record=1, reason="not text: binary data or an unknown encoding")
+        return
+    text, encoding = decoded
+    if not text.strip():
+        yield Rejected(record=1, reason="empty input")
+        return
+    paste_id = "sha256:" + hashlib.sha256(data).hexdigest()
+    whole = clean_text(unescape_entities(text))
+    if not whole:
+        yield Rejected(record=1, reason="no readable text (only control characters)")
+        return
+
+    pieces = text.splitlines(keepends=True)
+    clean_lines = [clean_line(unescape_entities(piece)) for piece in pieces]
+    bylines = _find_bylines(clean_lines)
+    extra: dict[str, Any] = {}
+    if encoding not in ("utf-8", "utf-8-sig"):
+        extra["encoding"] = encoding
+
+    if not bylines:
+        yield ParsedItem(
+            platform="manual",
+            kind="post",
+            text=whole,
+            raw=data,
+            platform_id=paste_id,
+            extra=extra,
+            record=1,
+        )
+        return
+
+    first = next((line for line in clean_lines if line), "")
+    title = first if len(first) <= 200 and _match_byline(first) is None and first != whole else None
+    yield ParsedItem(
+        platform="web",
+        kind="article",
+        text=whole,
+        raw=data,
+        platform_id=paste_id,
+        title=title,
+        extra=dict(extra, quoted_posts=len(bylines)),
+        record=1,
+    )
+
+    page_ref = Ref("embedded-in", platform="web", platform_id=paste_id)
+    raw_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    stop = -1
+    for record, byline in enumerate(bylines, start=2):
+        start, end = _post_lines(clean_lines, byline, stop)
+        stop = byline.last_line
+        body_lines = [_strip_quote_mark(unescape_entities(p)) for p in pieces[start : end + 1]]
+        if byline.before and body_lines and end == byline.line:
+            body_lines[-1] = _strip_quote_mark(byline.before)
+        post_text = clean_text("".join(body_lines))
+        if not post_text:
+            yield Rejected(
+                record=record, reason=f"byline for @{byline.handle} with no post text above it"
+            )
+            continue
+        urls = [u.rstrip(").,;\u2026") for u in _URL.findall(post_text + " " + byline.rest)]
+        identity = _post_identity(byline.handle, urls)
+        raw_from = min(start, byline.line)
+        raw = "".join(pieces[raw_from : byline.last_line + 1]).encode(
+            raw_encoding, errors="replace"
+        )
+        post_extra: dict[str, Any] = {"byline": clean_line(byline.rest) or None}
+        if _TRUNCATED.search(post_text):
+            post_extra["truncated"] = True
+        if not post_extra["byline"]:
+            del post_extra["byline"]
+        posted = _posted(byline.rest)
+        from_id = (
+            twitter_embed.snowflake_time(identity["platform_id"])
+            if identity["platform"] == "twitter"
+            else None
+        )
+        if from_id is not None:
+            post_extra["snowflake_time"] = from_id.at
+            if posted is None:
+                posted = from_id
+                post_extra["posted_from"] = "snowflake id"
+        yield ParsedItem(
+            platform=identity["platform"],
+            kind="post",
+            text=post_text,
+            raw=raw,
+            platform_id=identity["platform_id"],
+            url=identity["url"],
+            author_name=byline.name,
+            author_handle=identity["author_handle"],
+            author_url=identity["author_url"],
+            posted=posted,
+            media=twitter_embed.media_from_text(post_text + " " + byline.rest),
+            refs=(page_ref,),
+            extra=post_extra,
+            record=record,
+        )

@@ -1,0 +1,535 @@
+"""Telegram Desktop exports: `result.json` (one chat or a full export) and `messages.html`.
+
+Telegram Desktop writes two export shapes, and reporters hand us both:
+
+- JSON: one chat (`{"name", "type", "id", "messages": [...]}`) or a whole
+  account (`{"chats": {"list": [chat, ...]}, "left_chats": {...}, ...}`).
+  A message's `text` is either a string or a list mixing strings and entity
+  objects (`{"type": "bold", "text": "..."}`); `text_entities` carries the
+  same text as a list of entities and is used when `text` is absent.
+  `date` is local time of the exporting machine with no zone, so
+  `date_unixtime` (UTC) is preferred; without it the time is kept but marked
+  `tz_known=False`.
+- HTML: `messages.html` pages (`div.message` with `.from_name`, `.text` and
+  the full time in the `title` of `.date`, e.g. `23.08.2023 13:11:23
+  UTC-08:00`). The HTML has no chat id, so the platform id there is
+  `html:<chat name>/<message id>`: stable across re-ingests of the same page,
+  but it does not dedup against the JSON export of the same chat.
+
+Service messages (joins, pins, calls, the HTML date separators) are not
+items: they are skipped without a rejection, because nothing is wrong with
+them. Files the export left out ("(File not included...)") are not turned
+into Media with a fake URL; they are listed in `extra["media_not_included"]`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from db.models import Media
+from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.times import from_text, from_unix
+
+NAME = "telegram"
+PLATFORM = "telegram"
+
+_CHAT_TYPES = (
+    '"personal_chat"',
+    '"bot_chat"',
+    '"private_group"',
+    '"private_supergroup"',
+    '"public_supergroup"',
+    '"private_channel"',
+    '"public_channel"',
+    '"saved_messages"',
+)
+_MESSAGE_KEYS = ('"date_unixtime"', '"text_entities"', '"from_id"')
+SAMPLE_SCAN = 64 * 1024
+
+# media_type values of Telegram Desktop -> the desk's Media.type
+_MEDIA_TYPES = {
+    "sticker": "sticker",
+    "animation": "gif",
+    "video_file": "video",
+    "video_message": "video",
+    "voice_message": "audio",
+    "audio_file": "audio",
+}
+
+# "23.08.2023 13:11:23 UTC-08:00" (newer exports) or "23.08.2023 13:11:23".
+_HTML_DATE = re.compile(
+    r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"(?:\s*(?:UTC|GMT)\s*([+-])(\d{1,2}):?(\d{2})?)?\s*$"
+)
+_HTML_MESSAGE_ID = re.compile(r"^message(\d+)$")
+_GO_TO_MESSAGE = re.compile(r"go_to_message(\d+)")
+
+
+# ---------------------------------------------------------------- detect
+
+
+def detect(sample: Sample) -> int:
+    """Sure for Telegram JSON (chat types, `date_unixtime`) and the HTML export page."""
+    text = sample.text
+    if text.startswith("{"):
+        head = text[:SAMPLE_SCAN]
+        has_messages = '"messages"' in head
+        if '"chats"' in head and '"list"' in head and (has_messages or '"about"' in head):
+            return 90
+        if '"personal_information"' in head and '"about"' in head:
+            return 70
+        if has_messages:
+            chat_type = any(t in head for t in _CHAT_TYPES)
+            message_keys = sum(k in head for k in _MESSAGE_KEYS)
+            if chat_type and (message_keys or '"from"' in head):
+                return 95
+            if message_keys >= 2:
+                return 80
+        return 0
+    if text[:1] == "<" and _looks_like_html_export(sample.head):
+        return 95
+    return 0
+
+
+def _looks_like_html_export(head: bytes) -> bool:
+    """The structure Telegram Desktop writes: page_wrap > page_body > history > div.message."""
+    try:
+        doc = lxml.html.document_fromstring(head)
+    except (etree.ParserError, ValueError):
+        return False
+    history = doc.xpath(
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' page_body ')]"
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' history ')]"
+    )
+    if not history:
+        return False
+    messages = history[0].xpath(
+        ".//div[contains(concat(' ', normalize-space(@class), ' '), ' message ')"
+        " and starts-with(@id, 'message')]"
+    )
+    return bool(messages)
+
+
+# ---------------------------------------------------------------- parse
+
+
+def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """Items of a JSON export (one chat or all chats) or of one HTML export page."""
+    data = source.read_bytes()
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        yield Rejected(record=None, reason="empty file")
+        return
+    if stripped[:1] == b"<":
+        yield from _parse_html(data)
+        return
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        yield Rejected(record=None, reason=f"not UTF-8 text: {exc}")
+        return
+    except json.JSONDecodeError as exc:
+        yield Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
+        return
+    except RecursionError:
+        yield Rejected(record=None, reason="JSON nested too deeply to read")
+        return
+    if not isinstance(doc, dict):
+        yield Rejected(record=None, reason="not a Telegram export: top level is not an object")
+        return
+    chats = list(_chats(doc))
+    if not chats:
+        yield Rejected(record=None, reason="not a Telegram export: no chat with messages")
+        return
+    counter = _Counter()
+    for chat in chats:
+        if not isinstance(chat, dict):
+            yield Rejected(record=None, reason="a chat in the export is not an object")
+            continue
+        yield from _parse_chat(chat, counter)
+
+
+class _Counter:
+    """A running 1-based message index across all chats of a file."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+
+def _chats(doc: dict[str, Any]) -> Iterator[Any]:
+    """The chat objects of a single-chat export or of a full export."""
+    if isinstance(doc.get("messages"), list):
+        yield doc
+        return
+    for key in ("chats", "left_chats"):
+        section = doc.get(key)
+        if isinstance(section, dict) and isinstance(section.get("list"), list):
+            yield from section["list"]
+
+
+def _parse_chat(chat: dict[str, Any], counter: _Counter) -> Iterator[ParsedItem | Rejected]:
+    chat_id = chat.get("id")
+    chat_key = str(chat_id) if chat_id is not None else None
+    chat_name = clean_line(_str(chat.get("name"))) or None
+    chat_type = _str(chat.get("type")) or None
+    username = clean_line(_str(chat.get("username"))).lstrip("@") or None
+    messages = chat.get("messages")
+    if not isinstance(messages, list):
+        return
+    for message in messages:
+        record = counter.next()
+        if not isinstance(message, dict):
+            yield Rejected(record=record, reason="message is not an object")
+            continue
+        if message.get("type") == "service":
+            continue  # joins, pins, calls: facts about the chat, not items
+        try:
+            yield _message_item(message, record, chat_key, chat_name, chat_type, username)
+        except _BadMessage as exc:
+            yield Rejected(record=record, reason=str(exc))
+
+
+class _BadMessage(Exception):
+    """A message that cannot become an item; the reason is the message."""
+
+
+def _message_item(
+    message: dict[str, Any],
+    record: int,
+    chat_key: str | None,
+    chat_name: str | None,
+    chat_type: str | None,
+    username: str | None,
+) -> ParsedItem:
+    msg_id = message.get("id")
+    if msg_id is None or isinstance(msg_id, (dict, list, bool)):
+        raise _BadMessage("message without an id")
+    msg_key = str(msg_id)
+    if chat_key is None:
+        raise _BadMessage(f"message {msg_key}: its chat has no id")
+
+    links: list[str] = []
+    text = _message_text(message, links)
+    author = clean_line(_str(message.get("from"))) or None
+    if author is None and chat_type in ("public_channel", "private_channel"):
+        author = chat_name
+
+    extra: dict[str, Any] = {"chat_id": chat_key}
+    if chat_name:
+        extra["chat_name"] = chat_name
+    if chat_type:
+        extra["chat_type"] = chat_type
+    if message.get("from_id") is not None:
+        extra["from_id"] = clean_line(str(message["from_id"]))
+    if "forwarded_from" in message:
+        # null when the original sender hid their account: still a forward
+        extra["forwarded_from"] = clean_line(_str(message.get("forwarded_from"))) or None
+    for key in ("forwarded_from_id", "saved_from", "via_bot", "author", "reply_to_peer_id"):
+        value = message.get(key)
+        if value is not None and not isinstance(value, (dict, list)):
+            extra["author_signature" if key == "author" else key] = clean_line(str(value))
+    edited = from_unix(message.get("edited_unixtime")) or from_text(_str(message.get("edited")))
+    if edited is not None:
+        extra["edited_at"] = edited.at
+    if links:
+        extra["links"] = links
+    _add_structured(message, extra)
+
+    media, not_included = _message_media(message)
+    if not_included:
+        extra["media_not_included"] = not_included
+
+    refs: list[Ref] = []
+    reply_id = message.get("reply_to_message_id")
+    if reply_id is not None and not isinstance(reply_id, (dict, list, bool)):
+        refs.append(Ref("reply-to", platform=PLATFORM, platform_id=f"{chat_key}/{reply_id}"))
+
+    return ParsedItem(
+        platform=PLATFORM,
+        kind="post",
+        text=text,
+        raw=json.dumps(message, ensure_ascii=False, sort_keys=True).encode(),
+        platform_id=f"{chat_key}/{msg_key}",
+        url=f"https://t.me/{username}/{msg_key}" if username else None,
+        author_name=author,
+        posted=_message_posted(message),
+        media=tuple(media),
+        refs=tuple(refs),
+        extra=extra,
+        record=record,
+    )
+
+
+def _message_posted(message: dict[str, Any]) -> Posted | None:
+    """`date_unixtime` is UTC; `date` alone is wall-clock time with no zone."""
+    posted = from_unix(message.get("date_unixtime"))
+    if posted is not None:
+        return posted
+    posted = from_text(_str(message.get("date")))
+    if posted is not None and posted.tz_known:
+        return posted
+    return Posted(posted.at, posted.precision, False) if posted is not None else None
+
+
+def _message_text(message: dict[str, Any], links: list[str]) -> str:
+    """The text from `text` (string or parts), else from `text_entities`."""
+    value = message.get("text")
+    entities = message.get("text_entities")
+    if (value is None or value == "") and isinstance(entities, list):
+        value = entities
+    return clean_text(_join_parts(value, links))
+
+
+def _join_parts(value: Any, links: list[str]) -> str:
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        return ""
+    out: list[str] = []
+    for part in value:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, dict):
+            piece = part.get("text")
+            piece = piece if isinstance(piece, str) else ""
+            out.append(piece)
+            kind = part.get("type")
+            href = part.get("href")
+            if kind == "text_link" and isinstance(href, str):
+                _add_link(links, href)
+            elif kind == "link":
+                _add_link(links, piece)
+    return "".join(out)
+
+
+def _add_link(links: list[str], url: str) -> None:
+    url = clean_line(url)
+    if url and url not in links:
+        links.append(url)
+
+
+def _add_structured(message: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Polls, places, contacts, stickers: kept as facts, not invented text."""
+    poll = message.get("poll")
+    if isinstance(poll, dict):
+        answers = poll.get("answers") if isinstance(poll.get("answers"), list) else []
+        extra["poll"] = {
+            "question": clean_line(_str(poll.get("question"))),
+            "answers": [
+                {"text": clean_line(_str(a.get("text"))), "voters": a.get("voters")}
+                for a in answers
+                if isinstance(a, dict)
+            ],
+            "total_voters": poll.get("total_voters"),
+            "closed": poll.get("closed"),
+        }
+    location = message.get("location_information")
+    if isinstance(location, dict):
+        extra["location"] = {k: location.get(k) for k in ("latitude", "longitude") if k in location}
+    for key in ("place_name", "address", "sticker_emoji", "title", "performer"):
+        value = message.get(key)
+        if isinstance(value, str) and value:
+            extra[key] = clean_line(value)
+    contact = message.get("contact_information")
+    if isinstance(contact, dict):
+        extra["contact"] = {k: clean_line(_str(v)) for k, v in contact.items()}
+
+
+def _message_media(message: dict[str, Any]) -> tuple[list[Media], list[dict[str, Any]]]:
+    """Files the export kept (relative path as URL) and the ones it left out."""
+    media: list[Media] = []
+    missing: list[dict[str, Any]] = []
+    photo = message.get("photo")
+    if isinstance(photo, str) and photo:
+        _file(photo, "image", None, media, missing)
+    file_ = message.get("file")
+    if isinstance(file_, str) and file_:
+        media_type = _str(message.get("media_type"))
+        mime = _str(message.get("mime_type"))
+        kind = _MEDIA_TYPES.get(media_type) or _mime_kind(mime)
+        _file(file_, kind, _str(message.get("file_name")) or None, media, missing)
+    return media, missing
+
+
+def _file(
+    path: str, kind: str, name: str | None, media: list[Media], missing: list[dict[str, Any]]
+) -> None:
+    path = clean_line(path)
+    if path.startswith("("):  # "(File not included. Change data exporting settings ...)"
+        entry: dict[str, Any] = {"type": kind, "note": path}
+        if name:
+            entry["file_name"] = clean_line(name)
+        missing.append(entry)
+    else:
+        media.append(Media(url=path, type=kind, alt=None))
+
+
+def _mime_kind(mime: str) -> str:
+    major = mime.split("/", 1)[0].lower()
+    return {"image": "image", "video": "video", "audio": "audio"}.get(major, "file")
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+# ---------------------------------------------------------------- HTML export
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _parse_html(data: bytes) -> Iterator[ParsedItem | Rejected]:
+    """One `messages.html` page; authors of "joined" messages come from the one before."""
+    try:
+        doc = lxml.html.document_fromstring(data)
+    except (etree.ParserError, ValueError) as exc:
+        yield Rejected(record=None, reason=f"unreadable HTML: {exc}")
+        return
+    header = doc.xpath(f"//div[{_has_class('page_header')}]//div[{_has_class('text')}]")
+    chat_name = clean_line(header[0].text_content()) if header else ""
+    chat_key = f"html:{chat_name or 'unknown chat'}"
+    history = doc.xpath(f"//div[{_has_class('history')}]")
+    if not history:
+        yield Rejected(record=None, reason="not a Telegram export page: no message history")
+        return
+    last_author: str | None = None
+    record = 0
+    for div in history[0].xpath(f".//div[{_has_class('message')}]"):
+        record += 1
+        classes = (div.get("class") or "").split()
+        if "service" in classes:
+            continue
+        match = _HTML_MESSAGE_ID.match(div.get("id") or "")
+        if match is None:
+            yield Rejected(record=record, reason="message without an id")
+            continue
+        try:
+            item = _html_item(div, record, chat_key, chat_name, match.group(1), last_author)
+        except _BadMessage as exc:
+            yield Rejected(record=record, reason=str(exc))
+            continue
+        last_author = item.author_name
+        yield item
+
+
+def _html_item(
+    div: Any, record: int, chat_key: str, chat_name: str, msg_id: str, last_author: str | None
+) -> ParsedItem:
+    bodies = div.xpath(f"./div[{_has_class('body')}]")
+    if not bodies:
+        raise _BadMessage(f"message {msg_id}: no body")
+    body = bodies[0]
+    extra: dict[str, Any] = {"chat_name": chat_name} if chat_name else {}
+
+    names = body.xpath(f"./div[{_has_class('from_name')}]")
+    author = _from_name(names[0]) if names else None
+    if author is None and "joined" in (div.get("class") or "").split():
+        author = last_author
+
+    text_holder = body
+    forwarded = body.xpath(f"./div[{_has_class('forwarded')}]")
+    if forwarded:
+        fwd_names = forwarded[0].xpath(f"./div[{_has_class('from_name')}]")
+        extra["forwarded_from"] = _from_name(fwd_names[0]) if fwd_names else None
+        text_holder = forwarded[0]
+    texts = text_holder.xpath(f"./div[{_has_class('text')}]")
+    text = html_to_text(lxml.html.tostring(texts[0], encoding="unicode")) if texts else ""
+
+    posted = None
+    dates = body.xpath(f".//div[{_has_class('date')}][@title]")
+    if dates:
+        posted = _html_date(dates[0].get("title") or "")
+
+    refs: list[Ref] = []
+    for href in body.xpath(f"./div[{_has_class('reply_to')}]//a/@href"):
+        found = _GO_TO_MESSAGE.search(href)
+        if found:
+            refs.append(
+                Ref("reply-to", platform=PLATFORM, platform_id=f"{chat_key}/{found.group(1)}")
+            )
+            break
+
+    media: list[Media] = []
+    missing: list[dict[str, Any]] = []
+    for wrap in text_holder.xpath(f".//div[{_has_class('media_wrap')}]"):
+        for link in wrap.xpath(".//a[@href]"):
+            href = clean_line(link.get("href"))
+            if href and not href.startswith(("#", "javascript:")):
+                media.append(Media(url=href, type=_html_media_kind(link), alt=None))
+        if not wrap.xpath(".//a[@href]"):
+            status = clean_line(wrap.text_content())
+            missing.append({"type": "file", "note": status})
+    if missing:
+        extra["media_not_included"] = missing
+
+    return ParsedItem(
+        platform=PLATFORM,
+        kind="post",
+        text=text,
+        raw=lxml.html.tostring(div, encoding="utf-8"),
+        platform_id=f"{chat_key}/{msg_id}",
+        author_name=author,
+        posted=posted,
+        media=tuple(media),
+        refs=tuple(refs),
+        extra=extra,
+        record=record,
+    )
+
+
+def _from_name(element: Any) -> str | None:
+    """The sender's name without the trailing date/"via @bot" details."""
+    parts = [element.text or ""]
+    for child in element:
+        classes = (child.get("class") or "").split()
+        if "details" not in classes and "date" not in classes:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return clean_line("".join(parts)) or None
+
+
+def _html_media_kind(link: Any) -> str:
+    classes = (link.get("class") or "").split()
+    if "photo_wrap" in classes:
+        return "image"
+    if "video_file_wrap" in classes or "video_note_wrap" in classes:
+        return "video"
+    if "animated_wrap" in classes:
+        return "gif"
+    if "sticker_wrap" in classes:
+        return "sticker"
+    if "media_voice_message" in classes or "media_audio_file" in classes:
+        return "audio"
+    return "file"
+
+
+def _html_date(title: str) -> Posted | None:
+    """`23.08.2023 13:11:23 UTC-08:00`: day first; the offset, when present, is real."""
+    match = _HTML_DATE.match(clean_line(title))
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, sign, off_h, off_m = match.groups()
+    stamp = f"{year}-{int(month):02d}-{int(day):02d}T{int(hour):02d}:{minute}:{second or '00'}"
+    if sign:
+        stamp += f"{sign}{int(off_h):02d}:{off_m or '00'}"
+        posted = from_text(stamp)
+    else:
+        posted = from_text(stamp)
+        if posted is not None:
+            posted = Posted(posted.at, posted.precision, False)
+    if posted is not None and second is None:
+        posted = Posted(posted.at, "minute", posted.tz_known)
+    return posted

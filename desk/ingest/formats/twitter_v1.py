@@ -1,0 +1,902 @@
+"""X/Twitter API v1.1 statuses: single Tweet objects, timelines and search results.
+
+What this reads (by content, never by file name):
+
+- one status object (`statuses/show`, `statuses/update`, `statuses/retweet` …);
+- an array of statuses (home / user / mentions timelines, `statuses/retweets`);
+- search results `{"statuses": [...], "search_metadata": {...}}`;
+- twarc (v1) style JSON Lines, one status per line, streamed; stream notices
+  (`{"delete": …}`, `{"limit": …}`) on such lines are rejected with a reason.
+
+Why it is shaped this way:
+
+- The record number is the 1-based index of the status in the array (or the
+  line number in JSON Lines). The raw bytes of a status are cut out of the
+  file exactly when they can be (array elements, lines, a single-object file);
+  a nested `retweeted_status` / `quoted_status` gets a canonical JSON dump of
+  its own object.
+- A retweet yields the original too (`repost-of`), a quote yields the quoted
+  status when it is present in full (`quotes`), a reply refs its parent
+  (`reply-to`). Nested originals already yielded from the same file are not
+  yielded again (the pipeline would only count them as duplicates).
+- Text: `extended_tweet.full_text` > `full_text` > `text`; the `&amp;` `&lt;`
+  `&gt;` entities Twitter puts in text are decoded, t.co links are replaced by
+  the URL they stand for (media links by their `pic.twitter.com/…` form) so
+  the stored plain text reads like the post. Everything goes through
+  `clean_text` / `clean_line`.
+
+This module also holds the small helpers the v2 and CSV readers share
+(canonical tweet URLs, t.co expansion, a streaming JSON / JSON Lines reader),
+so the same tweet read from any of them gets the same URL, text and ids.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from charset_normalizer import from_bytes
+
+from db.models import Media
+from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.times import from_text
+
+NAME = "twitter-v1"
+PLATFORM = "twitter"
+
+# --------------------------------------------------------------------------
+# Shared Twitter helpers (also used by twitter_v2 and csv_posts)
+# --------------------------------------------------------------------------
+
+_TWITTER_HOSTS = {
+    "twitter.com", "www.twitter.com", "mobile.twitter.com", "m.twitter.com",
+    "x.com", "www.x.com", "mobile.x.com", "fxtwitter.com", "vxtwitter.com",
+}  # fmt: skip
+_STATUS_PATH = re.compile(r"^/(?:#!/)?([A-Za-z0-9_]{1,50})/status(?:es)?/(\d{1,25})(?:/|$)")
+_TWEET_ID = re.compile(r"^\d{1,25}$")
+_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,50}$")
+# Language codes Twitter uses for "no language": undetermined, hashtags only,
+# cashtags only, media links only, mentions only, short text, no linguistic content.
+_NO_LANG = {"und", "qam", "qct", "qht", "qme", "qst", "zxx"}
+
+
+def tweet_id(value: Any) -> str | None:
+    """A tweet id as a decimal string, or None if the value is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if value > 0 else None
+    if isinstance(value, str) and _TWEET_ID.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def clean_handle(value: Any) -> str | None:
+    """A screen name without "@", or None when it is not a valid handle."""
+    if not isinstance(value, str):
+        return None
+    handle = clean_line(value).lstrip("@")
+    return handle if _HANDLE.match(handle) else None
+
+
+def status_url(handle: str | None, status_id: str) -> str:
+    """The ONE canonical URL form the desk uses for a tweet, so v1, v2, embeds
+    and CSV rows of the same tweet dedup by URL as well as by id."""
+    if handle:
+        return f"https://twitter.com/{handle}/status/{status_id}"
+    return f"https://twitter.com/i/web/status/{status_id}"
+
+
+def profile_url(handle: str | None) -> str | None:
+    return f"https://twitter.com/{handle}" if handle else None
+
+
+def canonical_status_url(url: Any) -> str | None:
+    """Any twitter.com / x.com status link in the canonical form, else None."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if (parts.hostname or "").lower() not in _TWITTER_HOSTS:
+        return None
+    match = _STATUS_PATH.match(parts.path)
+    if not match:
+        return None
+    handle, status_id = match.groups()
+    if handle.lower() == "i":
+        return status_url(None, status_id)
+    return status_url(handle, status_id)
+
+
+def status_ref(relation: str, status_id: str | None, handle: str | None = None) -> Ref | None:
+    """A Ref at a tweet by id; with a URL only when the author's handle is known."""
+    if not status_id:
+        return None
+    url = status_url(handle, status_id) if handle else None
+    return Ref(relation, platform=PLATFORM, platform_id=status_id, url=url)
+
+
+def lang_code(value: Any) -> str | None:
+    """The post's language, or None for Twitter's "no language" codes."""
+    if not isinstance(value, str):
+        return None
+    code = clean_line(value)
+    return None if not code or code.lower() in _NO_LANG else code
+
+
+def expand_links(text: str, urls: Iterable[Any] | None, media: Iterable[Any] | None = None) -> str:
+    """Replace t.co links by what they stand for, so stored text reads well.
+
+    Link entities become their `expanded_url`; media links (which only point
+    at the tweet's own photo page) become their `pic.twitter.com/…` display
+    form, the way embeds and news pages print them. Plain string replacement:
+    the entity indices count code points of the escaped text and are not
+    reliable once `&amp;` has been decoded.
+    """
+    swaps: dict[str, str] = {}
+    for entity in list(urls or []) + list(media or []):
+        if not isinstance(entity, dict):
+            continue
+        short = entity.get("url")
+        if not isinstance(short, str) or not short:
+            continue
+        display = entity.get("display_url")
+        is_media = "media_key" in entity or "media_url_https" in entity or "media_url" in entity
+        if isinstance(display, str) and display.startswith(("pic.twitter.com/", "pic.x.com/")):
+            is_media = True
+        if is_media and isinstance(display, str) and display:
+            swaps[short] = display
+        else:
+            target = entity.get("expanded_url") or entity.get("unwound_url")
+            if isinstance(target, str) and target:
+                swaps[short] = target
+    if not swaps:
+        return text
+    # Longest first so a t.co link that is a prefix of another is not half-replaced.
+    for short in sorted(swaps, key=len, reverse=True):
+        text = text.replace(short, swaps[short])
+    return text
+
+
+def tweet_text(
+    raw: Any, urls: Iterable[Any] | None = None, media: Iterable[Any] | None = None
+) -> str:
+    """Clean plain text of a tweet: entities decoded, t.co links expanded."""
+    if not isinstance(raw, str):
+        return ""
+    return clean_text(expand_links(html.unescape(raw), urls, media))
+
+
+def best_video_url(variants: Any) -> str | None:
+    """The highest-bitrate MP4 of a video's variants (v1 `video_info` or v2)."""
+    best: tuple[int, str] | None = None
+    for variant in variants or []:
+        if not isinstance(variant, dict):
+            continue
+        url = variant.get("url")
+        kind = variant.get("content_type") or variant.get("contentType")
+        if not isinstance(url, str) or kind != "video/mp4":
+            continue
+        rate = variant.get("bitrate", variant.get("bit_rate", 0))
+        rate = rate if isinstance(rate, int) else 0
+        if best is None or rate > best[0]:
+            best = (rate, url)
+    return best[1] if best else None
+
+
+def safe_url(value: Any) -> str | None:
+    """An http(s) URL from untrusted data, or None: no javascript:, no controls."""
+    if not isinstance(value, str):
+        return None
+    url = clean_line(value)
+    if not url.lower().startswith(("https://", "http://")) or " " in url:
+        return None
+    return url
+
+
+def int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def metrics(source: dict[str, Any] | None, keys: Iterable[str]) -> dict[str, int]:
+    """The integer counters among `keys` (likes, retweets …), for `extra`."""
+    out: dict[str, int] = {}
+    if not isinstance(source, dict):
+        return out
+    for key in keys:
+        number = int_or_none(source.get(key))
+        if number is not None:
+            out[key] = number
+    return out
+
+
+def canonical_raw(value: Any) -> bytes:
+    """The canonical JSON dump used when a record cannot be cut out of the file."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+class SeenIds:
+    """Ids already yielded from this file, so nested copies are not re-yielded.
+
+    Bounded: when it holds `cap` ids it starts over, so a 1 GB stream keeps a
+    flat memory profile (at worst a few duplicates reach the pipeline, which
+    dedups them anyway).
+    """
+
+    def __init__(self, cap: int = 200_000) -> None:
+        self.cap = cap
+        self._ids: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ids
+
+    def add(self, key: str) -> None:
+        if len(self._ids) >= self.cap:
+            self._ids.clear()
+        self._ids.add(key)
+
+
+# --------------------------------------------------------------------------
+# Reading JSON documents and JSON Lines, streaming the latter
+# --------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+# Above this size a file whose first line is not JSON is still read line by
+# line (a broken first line of a huge JSONL), never whole.
+_WHOLE_DOC_LIMIT = 256 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class JsonValue:
+    """One JSON value read from a source: a whole document or one line.
+
+    `line` is where it starts (1-based), `raw` its exact bytes (stripped of
+    surrounding whitespace), `text` the decoded text they came from and
+    `encoding` the codec used, so callers can cut sub-records out exactly.
+    `lines_mode` says whether the source is JSON Lines (record = line).
+    """
+
+    line: int
+    value: Any
+    raw: bytes
+    text: str
+    encoding: str
+    lines_mode: bool
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class BrokenDocument:
+    """A whole-document input that is not valid JSON (truncated, corrupt).
+
+    `rejected` is the one error to report (with its line); `text` is kept so
+    a reader whose records are self-contained can still take the complete
+    records before the break (see `array_prefix`).
+    """
+
+    rejected: Rejected
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
+    """Text of JSON bytes: UTF-8 (BOM allowed), UTF-16/32 by BOM, else a guess.
+
+    Returns (text, codec, note); the note says when the bytes were not UTF-8
+    and what they were read as, so an item can carry that fact in `extra`.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace"), codec, None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[: SAMPLE_BYTES * 4]).best()
+    if best is not None and best.encoding:
+        try:
+            text = data.decode(best.encoding, errors="replace")
+            return text, best.encoding, f"not UTF-8; decoded as {best.encoding} (guessed)"
+        except LookupError:
+            pass
+    return data.decode("utf-8", errors="replace"), "utf-8", "not UTF-8; bad bytes replaced"
+
+
+def _json_error(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to read"
+    return f"unreadable JSON: {type(exc).__name__}"
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text)
+
+
+def read_json(source: Source) -> Iterator[JsonValue | Rejected | BrokenDocument]:
+    """The JSON values of a source: one document, or one per line (JSON Lines).
+
+    A file with one non-empty line is a document (one value). A file whose
+    first line is a JSON value and has more lines is JSON Lines and is
+    streamed: a bad line is rejected with its number and the rest goes on.
+    A file whose first line is not JSON is read whole as one (pretty-printed)
+    document; if that fails the one error is reported with its line and the
+    read stops, unless the error is on line 1 and later lines are JSON (a
+    JSONL whose first line is broken).
+    """
+    with source.open() as fh:
+        lines = enumerate(fh, 1)
+        first: tuple[int, bytes] | None = None
+        skipped: list[bytes] = []
+        for number, chunk in lines:
+            if chunk.strip():
+                first = (number, chunk)
+                break
+            skipped.append(chunk)
+        if first is None:
+            return
+        number, chunk = first
+        if any(chunk.startswith(bom) for bom, _ in _BOMS) or b"\x00" in chunk[:4]:
+            # UTF-16/32 text cannot be split on b"\n": read it as one document.
+            data = b"".join(skipped) + chunk + fh.read()
+            yield from _document(data, 1)
+            return
+        text, codec, note = decode_bytes(chunk)
+        try:
+            value = _loads(text)
+        except (ValueError, RecursionError) as exc:
+            first_error: Exception | None = exc
+        else:
+            first_error = None
+        if first_error is None:
+            second: tuple[int, bytes] | None = None
+            for later_number, later in lines:
+                if later.strip():
+                    second = (later_number, later)
+                    break
+            raw = chunk.strip()
+            yield JsonValue(number, value, raw, text.strip(), codec, second is not None, note)
+            if second is not None:
+                yield _line_value(*second)
+                for later_number, later in lines:
+                    if later.strip():
+                        yield _line_value(later_number, later)
+            return
+        # The first line alone is not JSON: a pretty-printed document, or a
+        # JSONL whose first line is broken.
+        if source.size() > _WHOLE_DOC_LIMIT:
+            yield Rejected(number, f"line {number}: {_json_error(first_error)}", line=number)
+            for later_number, later in lines:
+                if later.strip():
+                    yield _line_value(later_number, later)
+            return
+        rest = fh.read()
+    data = b"".join(skipped) + chunk + rest
+    text, codec, note = decode_bytes(data)
+    try:
+        value = _loads(text)
+    except (ValueError, RecursionError) as exc:
+        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        if error_line == number and rest.strip():
+            yield from _fallback_lines(number, first_error, rest)
+            return
+        yield BrokenDocument(Rejected(None, _json_error(exc), line=error_line), text, codec, note)
+        return
+    yield JsonValue(1, value, data.strip(), text.strip(), codec, False, note)
+
+
+def _document(data: bytes, line: int) -> Iterator[JsonValue | BrokenDocument]:
+    text, codec, note = decode_bytes(data)
+    try:
+        value = _loads(text)
+    except (ValueError, RecursionError) as exc:
+        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        yield BrokenDocument(Rejected(None, _json_error(exc), line=error_line), text, codec, note)
+        return
+    yield JsonValue(line, value, data.strip(), text.strip(), codec, False, note)
+
+
+def _fallback_lines(
+    first_number: int, first_error: Exception, rest: bytes
+) -> Iterator[JsonValue | Rejected]:
+    """JSON Lines whose first line is broken; gives up if the next line is too."""
+    pending: list[JsonValue | Rejected] = [
+        Rejected(
+            first_number, f"line {first_number}: {_json_error(first_error)}", line=first_number
+        )
+    ]
+    parsed_one = False
+    for offset, chunk in enumerate(rest.splitlines(keepends=True), 1):
+        if not chunk.strip():
+            continue
+        result = _line_value(first_number + offset, chunk)
+        if not parsed_one:
+            if isinstance(result, Rejected):
+                # Two broken lines in a row at the top: not JSON Lines at all.
+                yield Rejected(None, _json_error(first_error), line=first_number)
+                return
+            parsed_one = True
+            yield from pending
+        yield result
+
+
+def _line_value(number: int, chunk: bytes) -> JsonValue | Rejected:
+    text, codec, note = decode_bytes(chunk)
+    try:
+        value = _loads(text)
+    except (ValueError, RecursionError) as exc:
+        return Rejected(number, f"line {number}: {_json_error(exc)}", line=number)
+    return JsonValue(number, value, chunk.strip(), text.strip(), codec, True, note)
+
+
+def _skip_ws(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
+
+
+def array_spans(text: str, start: int) -> list[tuple[int, int]] | None:
+    """(start, end) of each element of the JSON array at `text[start]`.
+
+    Lets a reader keep the exact bytes of each array element as its raw
+    record. Returns None when the text does not walk cleanly (the caller then
+    falls back to canonical dumps).
+    """
+    spans, complete = array_prefix(text, start)
+    return spans if complete else None
+
+
+def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], bool]:
+    """The spans of the complete elements at the start of a JSON array, and
+    whether the whole array walked cleanly. A truncated timeline still gives
+    the statuses before the cut."""
+    decoder = json.JSONDecoder()
+    spans: list[tuple[int, int]] = []
+    if start is None:
+        return spans, False
+    try:
+        index = _skip_ws(text, start)
+        if text[index] != "[":
+            return spans, False
+        index = _skip_ws(text, index + 1)
+        if text[index] == "]":
+            return spans, True
+        while True:
+            _, end = decoder.raw_decode(text, index)
+            spans.append((index, end))
+            index = _skip_ws(text, end)
+            if text[index] == ",":
+                index = _skip_ws(text, index + 1)
+                continue
+            return spans, text[index] == "]"
+    except (ValueError, IndexError, RecursionError):
+        return spans, False
+
+
+def member_start(text: str, key: str) -> int | None:
+    """Where the value of top-level member `key` starts in a JSON object text."""
+    decoder = json.JSONDecoder()
+    try:
+        index = _skip_ws(text, 0)
+        if text[index] != "{":
+            return None
+        index = _skip_ws(text, index + 1)
+        while text[index] != "}":
+            name, index = decoder.raw_decode(text, index)
+            index = _skip_ws(text, index)
+            if text[index] != ":":
+                return None
+            index = _skip_ws(text, index + 1)
+            if name == key:
+                return index
+            _, index = decoder.raw_decode(text, index)
+            index = _skip_ws(text, index)
+            if text[index] == ",":
+                index = _skip_ws(text, index + 1)
+        return None
+    except (ValueError, IndexError, RecursionError):
+        return None
+
+
+def sample_json(sample: Sample) -> Any:
+    """The sample as JSON for detect(): the whole document if it fits in the
+    sample, else its first line if that line is complete; `NOT_PARSED` when
+    neither parses (a large or pretty-printed file: detect by signals then)."""
+    text = sample.text
+    whole = len(sample.head) < SAMPLE_BYTES
+    if whole:
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            pass
+    newline = text.find("\n")
+    if newline == -1 and not whole:
+        return NOT_PARSED
+    line = text if newline == -1 else text[:newline]
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return NOT_PARSED
+
+
+NOT_PARSED = object()
+
+
+def is_vcr_cassette(text: str) -> bool:
+    """VCR/betamax recordings hold API bodies but are not an ingest format."""
+    head = text[:4096]
+    return (
+        ('"interactions"' in head and '"request"' in head)
+        or ('"http_interactions"' in head)
+        or head.startswith(("interactions:", "http_interactions:", "---\ninteractions:"))
+        or "\ninteractions:\n" in head
+    )
+
+
+# --------------------------------------------------------------------------
+# v1.1 detection
+# --------------------------------------------------------------------------
+
+_V1_CREATED = re.compile(
+    r'"created_at"\s*:\s*"[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d [+-]\d{4} \d{4}"'
+)
+
+
+def is_status(value: Any) -> bool:
+    """A v1.1 Tweet object: an id, text and a user with a screen name."""
+    if not isinstance(value, dict):
+        return False
+    has_id = tweet_id(value.get("id_str")) is not None or tweet_id(value.get("id")) is not None
+    has_text = isinstance(value.get("text"), str) or isinstance(value.get("full_text"), str)
+    user = value.get("user")
+    return has_id and has_text and isinstance(user, dict) and "screen_name" in user
+
+
+def _score(value: Any) -> int:
+    if isinstance(value, dict):
+        statuses = value.get("statuses")
+        if isinstance(statuses, list) and (
+            "search_metadata" in value or (statuses and is_status(statuses[0]))
+        ):
+            return 95
+        if is_status(value):
+            return 95
+        if isinstance(value.get("delete"), dict) and "status" in value["delete"]:
+            return 40
+        errors = value.get("errors")
+        if (
+            isinstance(errors, list)
+            and errors
+            and isinstance(errors[0], dict)
+            and "code" in errors[0]
+            and "message" in errors[0]
+            and "data" not in value
+        ):
+            return 40
+        return 0
+    if isinstance(value, list):
+        if not value:
+            return 5  # an empty timeline: nothing to read, nothing lost
+        return 95 if is_status(value[0]) else 0
+    return 0
+
+
+def detect(sample: Sample) -> int:
+    """v1.1 statuses by shape; for samples too big to parse, by v1.1 signals."""
+    if not sample.looks_json or is_vcr_cassette(sample.text):
+        return 0
+    value = sample_json(sample)
+    if value is not NOT_PARSED:
+        return _score(value)
+    head = sample.text[:SAMPLE_BYTES]
+    if (
+        _V1_CREATED.search(head)
+        and '"id_str"' in head
+        and '"screen_name"' in head
+        and re.search(r'"user"\s*:\s*\{', head)
+    ):
+        return 90
+    return 0
+
+
+# --------------------------------------------------------------------------
+# v1.1 parsing
+# --------------------------------------------------------------------------
+
+_STATUS_COUNTS = ("retweet_count", "favorite_count", "reply_count", "quote_count")
+
+
+def _media(entities: dict[str, Any], extended: dict[str, Any]) -> list[dict[str, Any]]:
+    found = extended.get("media") if isinstance(extended, dict) else None
+    if not isinstance(found, list) or not found:
+        found = entities.get("media") if isinstance(entities, dict) else None
+    return [m for m in found or [] if isinstance(m, dict)]
+
+
+def _media_items(media: list[dict[str, Any]]) -> tuple[Media, ...]:
+    out: list[Media] = []
+    for entry in media:
+        kind = clean_line(entry.get("type")) or "photo"
+        url = None
+        if kind in ("video", "animated_gif"):
+            info = entry.get("video_info")
+            url = best_video_url(info.get("variants") if isinstance(info, dict) else None)
+        url = (
+            safe_url(url)
+            or safe_url(entry.get("media_url_https"))
+            or safe_url(entry.get("media_url"))
+        )
+        if not url:
+            continue
+        alt = (
+            clean_text(entry.get("ext_alt_text"))
+            if isinstance(entry.get("ext_alt_text"), str)
+            else ""
+        )
+        out.append(Media(url=url, type=kind, alt=alt or None))
+    return tuple(out)
+
+
+def status_item(
+    status: dict[str, Any], record: int, raw: bytes, note: str | None = None
+) -> ParsedItem:
+    """One v1.1 status as a ParsedItem (no nested items: see `_status_items`)."""
+    status_id = tweet_id(status.get("id_str")) or tweet_id(status.get("id"))
+    if status_id is None:
+        raise ValueError("the status has no id")
+    user = status.get("user") if isinstance(status.get("user"), dict) else {}
+    handle = clean_handle(user.get("screen_name"))
+    name = clean_line(user.get("name")) or None
+    extended = (
+        status.get("extended_tweet") if isinstance(status.get("extended_tweet"), dict) else None
+    )
+    body = extended or status
+    raw_text = (extended or {}).get("full_text") or status.get("full_text") or status.get("text")
+    entities = body.get("entities") if isinstance(body.get("entities"), dict) else {}
+    ext_entities = body.get("extended_entities")
+    ext_entities = ext_entities if isinstance(ext_entities, dict) else {}
+    media = _media(entities, ext_entities)
+    text = tweet_text(raw_text, entities.get("urls"), media)
+
+    refs: list[Ref] = []
+    retweeted = status.get("retweeted_status")
+    if isinstance(retweeted, dict):
+        rt_id = tweet_id(retweeted.get("id_str")) or tweet_id(retweeted.get("id"))
+        rt_user = retweeted.get("user") if isinstance(retweeted.get("user"), dict) else {}
+        ref = status_ref("repost-of", rt_id, clean_handle(rt_user.get("screen_name")))
+        if ref:
+            refs.append(ref)
+    quoted_id = tweet_id(status.get("quoted_status_id_str")) or tweet_id(
+        status.get("quoted_status_id")
+    )
+    quoted = status.get("quoted_status")
+    if isinstance(quoted, dict):
+        quoted_id = quoted_id or tweet_id(quoted.get("id_str")) or tweet_id(quoted.get("id"))
+    if quoted_id:
+        quoted_handle = None
+        if isinstance(quoted, dict) and isinstance(quoted.get("user"), dict):
+            quoted_handle = clean_handle(quoted["user"].get("screen_name"))
+        if quoted_handle is None:
+            permalink = status.get("quoted_status_permalink")
+            if isinstance(permalink, dict):
+                canon = canonical_status_url(permalink.get("expanded"))
+                match = _STATUS_PATH.match(urlsplit(canon).path) if canon else None
+                if match and match.group(1) != "i":
+                    quoted_handle = match.group(1)
+        ref = status_ref("quotes", quoted_id, quoted_handle)
+        if ref:
+            refs.append(ref)
+    reply_id = tweet_id(status.get("in_reply_to_status_id_str")) or tweet_id(
+        status.get("in_reply_to_status_id")
+    )
+    ref = status_ref("reply-to", reply_id, clean_handle(status.get("in_reply_to_screen_name")))
+    if ref:
+        refs.append(ref)
+
+    extra: dict[str, Any] = {"api": "v1.1"}
+    counts = metrics(status, _STATUS_COUNTS)
+    if counts:
+        extra["counts"] = counts
+    source_html = status.get("source")
+    if isinstance(source_html, str) and source_html:
+        extra["source"] = clean_line(html_to_text(source_html))
+    place = status.get("place")
+    if isinstance(place, dict) and place.get("full_name"):
+        extra["place"] = clean_line(place.get("full_name"))
+        if place.get("country_code"):
+            extra["place_country"] = clean_line(place.get("country_code"))
+    coordinates = status.get("coordinates")
+    if isinstance(coordinates, dict) and isinstance(coordinates.get("coordinates"), list):
+        points = [c for c in coordinates["coordinates"] if isinstance(c, int | float)]
+        if len(points) == 2:
+            extra["coordinates"] = points  # GeoJSON order: longitude, latitude
+    if status.get("possibly_sensitive") is True:
+        extra["possibly_sensitive"] = True
+    if status.get("truncated") is True and extended is None and "full_text" not in status:
+        extra["truncated"] = True
+    if isinstance(status.get("withheld_in_countries"), list) and status["withheld_in_countries"]:
+        extra["withheld_in_countries"] = [
+            clean_line(str(c)) for c in status["withheld_in_countries"]
+        ]
+    if user.get("verified") is True:
+        extra["author_verified"] = True
+    user_id = tweet_id(user.get("id_str")) or tweet_id(user.get("id"))
+    if user_id:
+        extra["author_id"] = user_id
+    if note:
+        extra["encoding"] = note
+
+    posted: Posted | None = from_text(status.get("created_at"))
+    return ParsedItem(
+        platform=PLATFORM,
+        text=text,
+        raw=raw,
+        kind="post",
+        platform_id=status_id,
+        url=status_url(handle, status_id),
+        author_name=name,
+        author_handle=handle,
+        author_url=profile_url(handle),
+        lang=lang_code(status.get("lang")),
+        posted=posted,
+        media=_media_items(media),
+        refs=tuple(refs),
+        extra=extra,
+        record=record,
+    )
+
+
+def _status_items(
+    status: Any, record: int, raw: bytes, seen: SeenIds, note: str | None
+) -> Iterator[ParsedItem | Rejected]:
+    """A status and the nested statuses it carries in full (originals first)."""
+    if not isinstance(status, dict):
+        yield Rejected(record, f"record {record}: not a status object ({type(status).__name__})")
+        return
+    if not is_status(status):
+        notice = _stream_notice(status)
+        yield Rejected(
+            record, f"record {record}: {notice or 'not a v1.1 status (no id, text or user)'}"
+        )
+        return
+    try:
+        nested: list[dict[str, Any]] = []
+        for key in ("retweeted_status", "quoted_status"):
+            inner = status.get(key)
+            if isinstance(inner, dict) and is_status(inner):
+                nested.append(inner)
+                deeper = inner.get("quoted_status")  # a retweet of a quote
+                if isinstance(deeper, dict) and is_status(deeper):
+                    nested.append(deeper)
+        for inner in nested:
+            inner_id = tweet_id(inner.get("id_str")) or tweet_id(inner.get("id"))
+            if inner_id is None or inner_id in seen:
+                continue
+            seen.add(inner_id)
+            yield status_item(inner, record, canonical_raw(inner), note)
+        item = status_item(status, record, raw, note)
+        if item.platform_id:
+            seen.add(item.platform_id)
+        yield item
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        yield Rejected(record, f"record {record}: unreadable status ({type(exc).__name__}: {exc})")
+
+
+def _stream_notice(value: dict[str, Any]) -> str | None:
+    """What a non-status v1.1 object is, for a clear rejection reason."""
+    if isinstance(value.get("delete"), dict):
+        status = value["delete"].get("status")
+        deleted = tweet_id(status.get("id_str")) if isinstance(status, dict) else None
+        return f"a deletion notice for tweet {deleted or '?'}, not a post"
+    if "limit" in value:
+        return "a rate-limit notice, not a post"
+    for key in ("scrub_geo", "status_withheld", "user_withheld", "disconnect", "warning"):
+        if key in value:
+            return f"a stream {key} notice, not a post"
+    errors = value.get("errors")
+    if isinstance(errors, list) and errors:
+        return "API error: " + "; ".join(_error_text(e) for e in errors)
+    return None
+
+
+def _error_text(error: Any) -> str:
+    if not isinstance(error, dict):
+        return clean_line(str(error))[:200]
+    code = error.get("code")
+    message = clean_line(str(error.get("message", "")))[:200]
+    return f"{message} (code {code})" if code is not None else message
+
+
+def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """Statuses of a v1.1 response file or JSON Lines stream, nested ones too."""
+    seen = SeenIds()
+    for result in read_json(source):
+        if isinstance(result, Rejected):
+            yield result
+            continue
+        if isinstance(result, BrokenDocument):
+            yield from _salvage(result, seen)
+            continue
+        value = result.value
+        if result.lines_mode:
+            yield from _status_items(value, result.line, result.raw, seen, result.note)
+            continue
+        if isinstance(value, list):
+            spans = array_spans(result.text, 0)
+            yield from _array(value, result, spans, seen)
+        elif isinstance(value, dict) and isinstance(value.get("statuses"), list):
+            start = member_start(result.text, "statuses")
+            spans = array_spans(result.text, start) if start is not None else None
+            yield from _array(value["statuses"], result, spans, seen)
+        elif isinstance(value, dict) and not is_status(value) and _stream_notice(value):
+            for number, error in enumerate(value.get("errors") or [None], 1):
+                reason = (
+                    f"API error: {_error_text(error)}"
+                    if error is not None
+                    else _stream_notice(value)
+                )
+                yield Rejected(number, f"record {number}: {reason}")
+        else:
+            yield from _status_items(value, 1, result.raw, seen, result.note)
+
+
+def _array(
+    values: list[Any],
+    result: JsonValue,
+    spans: list[tuple[int, int]] | None,
+    seen: SeenIds,
+) -> Iterator[ParsedItem | Rejected]:
+    if spans is not None and len(spans) != len(values):
+        spans = None
+    for index, value in enumerate(values):
+        if spans is not None:
+            start, end = spans[index]
+            raw = result.text[start:end].encode(result.encoding, errors="replace")
+        else:
+            raw = canonical_raw(value)
+        yield from _status_items(value, index + 1, raw, seen, result.note)
+
+
+def _salvage(broken: BrokenDocument, seen: SeenIds) -> Iterator[ParsedItem | Rejected]:
+    """The complete statuses before the break of a truncated array, then the error."""
+    text = broken.text
+    start = 0 if text[:1] == "[" else member_start(text, "statuses")
+    spans, _ = array_prefix(text, start)
+    for index, (begin, end) in enumerate(spans):
+        piece = text[begin:end]
+        try:
+            value = json.loads(piece)
+        except (ValueError, RecursionError):
+            break
+        raw = piece.encode(broken.encoding, errors="replace")
+        yield from _status_items(value, index + 1, raw, seen, broken.note)
+    reason = broken.rejected.reason
+    if spans:
+        reason += f"; the {len(spans)} complete record(s) before it were read"
+    yield Rejected(len(spans) + 1 if spans else None, reason, line=broken.rejected.line)

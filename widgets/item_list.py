@@ -1,0 +1,537 @@
+"""The incoming list: a virtual list over a desk of any size.
+
+A desk can hold a million items, so this widget never holds them all and
+never makes a widget per item. It keeps a *window*: a contiguous slice of
+the list (newest first) of at most `MAX_ROWS` rows, plus whether more rows
+exist above and below it. It draws only the lines on screen through the
+Line API (`ScrollView.render_line`), caching each drawn row as a `Strip`.
+
+It never reads the store. When the cursor nears an edge of the window it
+posts `NeedRows` with the keyset key of the edge row; the screen fetches a
+page in a thread worker and hands the rows back with `add_rows`. Every
+reset bumps a generation number so that a late page from an old filter is
+dropped instead of mixed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from db.models import ItemRow, PageKey
+from widgets.text import PLATFORM_SHORT, TRIAGE_LETTER, VERDICT_LETTER, fit, safe_line, short_time
+
+Direction = Literal["above", "below"]
+
+MAX_ROWS = 3000
+"""Rows kept in memory; beyond this the far end of the window is dropped (and refetched later)."""
+PREFETCH = 80
+"""Ask for the next page when the cursor or the view comes this close to an edge."""
+
+
+def row_key(row: ItemRow) -> PageKey:
+    """The keyset key of a row, as the store's `page()` wants it."""
+    return PageKey(sort_at=row.sort_at, id=row.id)
+
+
+class ItemList(ScrollView, can_focus=True):
+    """Rows of the incoming list: time, platform, handle, triage, verdict, tags, text."""
+
+    BINDING_GROUP_TITLE = "Incoming list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", id="desk.down", show=False),
+        Binding("k,up", "cursor_up", "Up", id="desk.up", show=False),
+        Binding("g,home", "cursor_top", "Top", id="desk.top", show=False),
+        Binding("G,end", "cursor_bottom", "Bottom", id="desk.bottom", show=False),
+        Binding("ctrl+d,pagedown", "half_page(1)", "Half page down", id="desk.half_down", show=False),
+        Binding("ctrl+u,pageup", "half_page(-1)", "Half page up", id="desk.half_up", show=False),
+        Binding("enter", "open", "Open", id="desk.open"),
+        Binding("v", "toggle_mark", "Mark", id="desk.mark"),
+        Binding("V", "mark_range", "Mark range", id="desk.mark_range", show=False),
+        Binding("escape", "clear_marks", "Clear marks", id="desk.clear_marks"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "item-list--cursor",
+        "item-list--marked",
+        "item-list--meta",
+        "item-list--tags",
+        "item-list--flagged",
+        "item-list--discarded",
+        "item-list--new",
+        "item-list--message",
+    }
+    DEFAULT_CSS = """
+    ItemList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .item-list--cursor { background: $surface-lighten-2; text-style: bold; }
+        &:focus > .item-list--cursor { background: $accent 50%; text-style: bold; }
+        & > .item-list--marked { color: $warning; text-style: bold; }
+        & > .item-list--meta { color: $text-muted; }
+        & > .item-list--tags { color: $secondary; }
+        & > .item-list--flagged { color: $error; text-style: bold; }
+        & > .item-list--discarded { color: $text-disabled; text-style: strike; }
+        & > .item-list--new { text-style: bold; }
+        & > .item-list--message { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    # -- messages ---------------------------------------------------------------
+
+    @dataclass
+    class CursorMoved(Message):
+        """The row under the cursor changed (None: the list is empty)."""
+
+        item_list: ItemList
+        item_id: int | None
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    @dataclass
+    class NeedRows(Message):
+        """Fetch the page of rows `direction` of `key` (older below, newer above)."""
+
+        item_list: ItemList
+        direction: Direction
+        key: PageKey
+        generation: int
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    @dataclass
+    class Opened(Message):
+        """The user pressed enter on a row."""
+
+        item_list: ItemList
+        item_id: int
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    @dataclass
+    class MarksChanged(Message):
+        """The set of marked rows changed."""
+
+        item_list: ItemList
+        count: int
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    # -- state ------------------------------------------------------------------
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: list[ItemRow] = []
+        self.cursor = 0
+        self.more_above = False
+        self.more_below = False
+        self.generation = 0
+        self.loading = False
+        self.empty_text = "No items."
+        self.marks: set[int] = set()
+        self.anchor_id: int | None = None
+        self.new_above = 0
+        self._pending: set[Direction] = set()
+        self._index: dict[int, int] = {}
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._last_cursor_id: int | None = None
+
+    # -- reading ----------------------------------------------------------------
+
+    @property
+    def cursor_row(self) -> ItemRow | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    @property
+    def cursor_id(self) -> int | None:
+        row = self.cursor_row
+        return row.id if row else None
+
+    @property
+    def target_ids(self) -> list[int]:
+        """What an action works on: the marked items (in list order), else the cursor's."""
+        if self.marks:
+            in_window = [row.id for row in self.rows if row.id in self.marks]
+            rest = sorted(self.marks - set(in_window), reverse=True)
+            return in_window + rest
+        return [self.cursor_id] if self.cursor_id is not None else []
+
+    @property
+    def at_top(self) -> bool:
+        """Whether the window starts at the newest row (so new arrivals can be shown)."""
+        return not self.more_above
+
+    def index_of(self, item_id: int) -> int | None:
+        return self._index.get(item_id)
+
+    def ids_near_view(self, margin: int = 50) -> list[int]:
+        """Ids of loaded rows on screen and `margin` rows either side: what to refresh."""
+        top = int(self.scroll_offset.y)
+        start = max(0, min(top, self.cursor) - margin)
+        end = min(len(self.rows), max(top + self.size.height, self.cursor + 1) + margin)
+        return [row.id for row in self.rows[start:end]]
+
+    # -- feeding rows (called by the screen, on the event loop) -----------------
+
+    def new_generation(self, *, loading_text: str = "Loading...") -> int:
+        """Forget the window before a reload; pages of older generations are ignored after."""
+        self.generation += 1
+        self.loading = True
+        self.empty_text = loading_text
+        self._pending.clear()
+        return self.generation
+
+    def reset(
+        self,
+        rows: Sequence[ItemRow],
+        *,
+        generation: int,
+        cursor_id: int | None = None,
+        cursor_index: int = 0,
+        more_above: bool = False,
+        more_below: bool = False,
+        empty_text: str = "No items.",
+    ) -> None:
+        """Replace the window; put the cursor on `cursor_id` if loaded, else at `cursor_index`."""
+        if generation != self.generation:
+            return
+        self.rows = list(rows)
+        self._reindex()
+        self.more_above = more_above
+        self.more_below = more_below
+        self.loading = False
+        self.empty_text = empty_text
+        self.new_above = 0
+        self._pending.clear()
+        self._cache.clear()
+        index = self._index.get(cursor_id) if cursor_id is not None else None
+        self.cursor = max(0, min(index if index is not None else cursor_index, len(self.rows) - 1))
+        self._update_virtual_size()
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to(y=max(0, self.cursor - height // 3), animate=False, immediate=True)
+        self.refresh()
+        self._cursor_changed()
+        self._prefetch()
+
+    def add_rows(
+        self, direction: Direction, rows: Sequence[ItemRow], *, generation: int, exhausted: bool
+    ) -> None:
+        """A page fetched for `NeedRows`: append below or prepend above the window."""
+        self._pending.discard(direction)
+        if generation != self.generation:
+            return
+        fresh = [row for row in rows if row.id not in self._index]
+        if direction == "below":
+            self.more_below = not exhausted
+            self.rows.extend(fresh)
+            self._reindex()
+            self._trim("above")
+        else:
+            self.more_above = not exhausted
+            self._insert_above(fresh)
+            self._trim("below")
+        self._update_virtual_size()
+        self.refresh()
+        self._prefetch()
+
+    def prepend_new(self, rows: Sequence[ItemRow]) -> int:
+        """New arrivals (newest first) go on top; the row under the cursor stays put."""
+        if self.more_above:
+            return 0
+        fresh = [row for row in rows if row.id not in self._index]
+        if not fresh:
+            return 0
+        was_empty = not self.rows
+        self._insert_above(fresh)
+        self.new_above += len(fresh)
+        self._update_virtual_size()
+        self.refresh()
+        if was_empty:
+            self._cursor_changed()
+        return len(fresh)
+
+    def update_rows(self, rows: Iterable[ItemRow]) -> None:
+        """Fresh copies of loaded rows (tags, triage, verdict changed); others are ignored."""
+        changed = False
+        for row in rows:
+            index = self._index.get(row.id)
+            if index is not None and self.rows[index] != row:
+                self.rows[index] = row
+                changed = True
+        if changed:
+            self.refresh()
+
+    def trim_to_view(self, keep: int = 300) -> None:
+        """Drop rows far from the cursor so that what stays can be refreshed cheaply."""
+        start = max(0, self.cursor - keep)
+        end = min(len(self.rows), self.cursor + keep + 1)
+        if start == 0 and end == len(self.rows):
+            return
+        if end < len(self.rows):
+            del self.rows[end:]
+            self.more_below = True
+        if start > 0:
+            del self.rows[:start]
+            self.more_above = True
+            self.cursor -= start
+            self.scroll_to(y=max(0, self.scroll_offset.y - start), animate=False, immediate=True)
+        self._reindex()
+        self._update_virtual_size()
+        self.refresh()
+
+    def _insert_above(self, fresh: list[ItemRow]) -> None:
+        if not fresh:
+            return
+        count = len(fresh)
+        self.rows[:0] = fresh
+        self._reindex()
+        self.cursor += count
+        self._update_virtual_size()
+        self.scroll_to(y=self.scroll_offset.y + count, animate=False, immediate=True)
+
+    def _trim(self, side: Direction) -> None:
+        excess = len(self.rows) - MAX_ROWS
+        if excess <= 0:
+            return
+        if side == "above":
+            excess = min(excess, self.cursor - PREFETCH)
+            if excess <= 0:
+                return
+            del self.rows[:excess]
+            self.more_above = True
+            self.cursor -= excess
+            self._reindex()
+            self._update_virtual_size()
+            self.scroll_to(y=max(0, self.scroll_offset.y - excess), animate=False, immediate=True)
+        else:
+            excess = min(excess, len(self.rows) - self.cursor - 1 - PREFETCH)
+            if excess <= 0:
+                return
+            del self.rows[len(self.rows) - excess :]
+            self.more_below = True
+            self._reindex()
+
+    def _reindex(self) -> None:
+        self._index = {row.id: index for index, row in enumerate(self.rows)}
+
+    def _update_virtual_size(self) -> None:
+        height = len(self.rows) + (1 if self.more_below else 0)
+        self.virtual_size = Size(self.scrollable_content_region.width, max(1, height))
+
+    # -- moving -----------------------------------------------------------------
+
+    def _prefetch(self) -> None:
+        """Ask for the next page before the cursor or the view reaches an edge of the window."""
+        if not self.rows or self.loading:
+            return
+        view_top = int(self.scroll_offset.y)
+        view_bottom = view_top + self.size.height
+        near_bottom = max(self.cursor, view_bottom) + PREFETCH >= len(self.rows)
+        near_top = min(self.cursor, view_top) - PREFETCH <= 0
+        if self.more_below and near_bottom and "below" not in self._pending:
+            self._pending.add("below")
+            self.post_message(self.NeedRows(self, "below", row_key(self.rows[-1]), self.generation))
+        if self.more_above and near_top and "above" not in self._pending:
+            self._pending.add("above")
+            self.post_message(self.NeedRows(self, "above", row_key(self.rows[0]), self.generation))
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on a loaded row and keep it in view."""
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        old = self.cursor
+        self.cursor = index
+        if index < self.new_above:
+            self.new_above = index
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+        else:
+            self.refresh_line(old)
+            self.refresh_line(index)
+        self._cursor_changed()
+        self._prefetch()
+
+    def _cursor_changed(self) -> None:
+        item_id = self.cursor_id
+        if item_id != self._last_cursor_id:
+            self._last_cursor_id = item_id
+            self.post_message(self.CursorMoved(self, item_id))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._prefetch()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self._update_virtual_size()
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        if self.cursor == 0 and self.more_above:
+            self._prefetch()
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_top(self) -> None:
+        self.move_to(0)
+
+    def action_cursor_bottom(self) -> None:
+        self.move_to(len(self.rows) - 1)
+
+    def action_half_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height // 2)
+        self.move_to(self.cursor + direction * step)
+
+    def action_open(self) -> None:
+        if self.cursor_id is not None:
+            self.post_message(self.Opened(self, self.cursor_id))
+
+    # -- marks ------------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        """`v`: mark or unmark the row under the cursor, then move down (like mutt's tag)."""
+        item_id = self.cursor_id
+        if item_id is None:
+            return
+        if item_id in self.marks:
+            self.marks.discard(item_id)
+        else:
+            self.marks.add(item_id)
+        self.anchor_id = item_id
+        self.refresh_line(self.cursor)
+        self.post_message(self.MarksChanged(self, len(self.marks)))
+        self.move_to(self.cursor + 1)
+
+    def action_mark_range(self) -> None:
+        """`V`: mark every row from the last `v` to the cursor (or just this row if none)."""
+        item_id = self.cursor_id
+        if item_id is None:
+            return
+        anchor = self._index.get(self.anchor_id) if self.anchor_id is not None else None
+        if anchor is None:
+            self.marks.add(item_id)
+            self.anchor_id = item_id
+        else:
+            low, high = sorted((anchor, self.cursor))
+            self.marks.update(row.id for row in self.rows[low : high + 1])
+        self.refresh()
+        self.post_message(self.MarksChanged(self, len(self.marks)))
+
+    def action_clear_marks(self) -> None:
+        if not self.marks:
+            return
+        self.marks.clear()
+        self.anchor_id = None
+        self.refresh()
+        self.post_message(self.MarksChanged(self, 0))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show `escape clear marks` in the footer only when something is marked."""
+        if action == "clear_marks":
+            return bool(self.marks)
+        return True
+
+    # -- drawing ----------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = int(self.scroll_offset.y)
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.rows):
+            if not self.rows and y == 0:
+                return self._message_strip(self.empty_text, width, base)
+            if index == len(self.rows) and self.more_below:
+                return self._message_strip("  ... loading older items", width, base)
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        is_cursor = index == self.cursor
+        key = (row, width, is_cursor, row.id in self.marks, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(row, width, is_cursor, row.id in self.marks, base)
+            self._cache[key] = strip
+        return strip
+
+    def _message_strip(self, text: str, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("item-list--message")
+        return Strip([Segment(fit(text, width), style)], width)
+
+    def _render_row(
+        self, row: ItemRow, width: int, is_cursor: bool, is_marked: bool, base: Style
+    ) -> Strip:
+        """One row: `>* 11-27 07:10 mast @handle      N. (tag,tag) first line of text`."""
+        meta = base + self.get_component_rich_style("item-list--meta")
+        tag_style = base + self.get_component_rich_style("item-list--tags")
+        text_style = base
+        if row.triage == "flagged":
+            text_style = base + self.get_component_rich_style("item-list--flagged")
+        elif row.triage == "discarded":
+            text_style = base + self.get_component_rich_style("item-list--discarded")
+        elif row.triage == "new":
+            text_style = base + self.get_component_rich_style("item-list--new")
+        mark_style = base + self.get_component_rich_style("item-list--marked")
+        handle_width = 14 if width >= 70 else 10
+        handle = safe_line(row.author_handle or row.author_name or "")
+        if row.author_handle:
+            handle = "@" + handle
+        segments = [
+            Segment(">" if is_cursor else " ", mark_style),
+            Segment("*" if is_marked else " ", mark_style),
+            Segment(short_time(row.posted_at or row.sort_at, row.posted_precision) + " ", meta),
+            Segment(fit(PLATFORM_SHORT.get(row.platform, row.platform[:4]), 4) + " ", meta),
+            Segment(fit(handle, handle_width) + " ", base),
+            Segment(TRIAGE_LETTER.get(row.triage, "?"), text_style),
+            Segment(VERDICT_LETTER.get(row.verdict, "?") + " ", base),
+        ]
+        used = sum(segment.cell_length for segment in segments)
+        remaining = max(0, width - used)
+        if row.tags and remaining > 12:
+            tags = "(" + ",".join(safe_line(tag) for tag in row.tags) + ") "
+            tags = fit(tags, min(len(tags), remaining // 3)) if len(tags) > remaining // 3 else tags
+            segments.append(Segment(tags, tag_style))
+            remaining -= len(tags)
+        segments.append(Segment(fit(safe_line(row.first_line), remaining), text_style))
+        if is_cursor:
+            cursor_style = self.get_component_rich_style("item-list--cursor")
+            segments = [Segment(s.text, (s.style or base) + cursor_style) for s in segments]
+        return Strip(segments, width).crop_extend(0, width, base)

@@ -1,0 +1,168 @@
+"""`l`: link the item under the cursor to marked items, an item, or a recap entry.
+
+Three steps in one modal: say what to link to (the marked items and the
+story's recap entries are offered at once; typing an id or some words asks
+for more), pick it from the list, then pick the relation from the list of
+relations that fit (`source-for` for a recap entry, the item relations
+otherwise).
+
+The picker cannot search the desk itself: it posts `Lookup` and the app
+answers with `show_candidates` from a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db.models import ENTRY_RELATIONS, ITEM_RELATIONS
+from widgets.text import safe_line
+
+RELATION_HELP: dict[str, str] = {
+    "duplicate-of": "the same material",
+    "corroborates": "supports what the other says",
+    "contradicts": "says the opposite",
+    "same-event": "about the same event",
+    "reply-to": "answers the other",
+    "quotes": "quotes the other",
+    "repost-of": "reposts the other",
+    "embedded-in": "is embedded in the other",
+    "reviews": "a fact-check of the other",
+    "source-for": "sources a recap entry",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something to link to: some marked items, one item, or a recap entry."""
+
+    kind: Literal["items", "entry"]
+    ids: tuple[int, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """The picker's answer: link the source to each target with this relation."""
+
+    source: int
+    kind: Literal["items", "entry"]
+    targets: tuple[int, ...]
+    relation: str
+
+
+class LinkPicker(ModalScreen[LinkRequest | None]):
+    """Target, then relation; escape goes back a step, then cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back/cancel", id="prompt.cancel"),
+    ]
+
+    @dataclass
+    class Lookup(Message):
+        """Find candidates for what the user typed (an id, `#id`, or words)."""
+
+        picker: LinkPicker
+        text: str
+
+    def __init__(
+        self, source: int, source_label: str, initial: Sequence[Candidate]
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.source_label = source_label
+        self.initial = list(initial)
+        self.candidates: list[Candidate] = list(initial)
+        self.chosen: Candidate | None = None
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt tall"):
+            yield Label(
+                Text(f"Link #{self.source} {safe_line(self.source_label)}"[:200]), classes="title"
+            )
+            yield Input(placeholder="to: an item id, or words to search", id="link-query")
+            yield Static(Text("enter/down: choose below   escape: back", "dim"), classes="hint")
+            yield OptionList(id="link-targets")
+            yield Label("Relation:", id="link-relation-label")
+            yield OptionList(id="link-relations")
+
+    def on_mount(self) -> None:
+        self.show_candidates(self.initial)
+        self.query_one("#link-relations").display = False
+        self.query_one("#link-relation-label").display = False
+
+    def show_candidates(self, candidates: Sequence[Candidate]) -> None:
+        """The app's answer to `Lookup` (or the start list)."""
+        self.candidates = list(candidates)
+        targets = self.query_one("#link-targets", OptionList)
+        targets.clear_options()
+        if not self.candidates:
+            targets.add_option(Option(Text("nothing found", "dim"), disabled=True))
+            return
+        for number, candidate in enumerate(self.candidates):
+            targets.add_option(Option(Text(safe_line(candidate.label)), id=str(number)))
+        targets.highlighted = 0
+
+    @on(Input.Changed, "#link-query")
+    def typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        text = event.value.strip()
+        if not text:
+            self.show_candidates(self.initial)
+            return
+        self._timer = self.set_timer(0.2, lambda: self.post_message(self.Lookup(self, text)))
+
+    @on(Input.Submitted, "#link-query")
+    def to_list(self) -> None:
+        self.query_one("#link-targets", OptionList).focus()
+
+    def key_down(self) -> None:
+        if self.focused is self.query_one("#link-query", Input):
+            self.query_one("#link-targets", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#link-targets")
+    def target_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        self.chosen = self.candidates[int(event.option.id)]
+        relations = ENTRY_RELATIONS if self.chosen.kind == "entry" else ITEM_RELATIONS
+        options = self.query_one("#link-relations", OptionList)
+        options.clear_options()
+        for relation in relations:
+            options.add_option(Option(f"{relation:<13} {RELATION_HELP.get(relation, '')}", id=relation))
+        options.highlighted = 0
+        label = self.query_one("#link-relation-label", Label)
+        label.update(Text(f"Relation to {safe_line(self.chosen.label)}"[:200]))
+        label.display = True
+        options.display = True
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#link-relations")
+    def relation_chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.chosen is None or event.option.id is None:
+            return
+        self.dismiss(LinkRequest(self.source, self.chosen.kind, self.chosen.ids, event.option.id))
+
+    def action_back(self) -> None:
+        relations = self.query_one("#link-relations", OptionList)
+        if relations.display:
+            relations.display = False
+            self.query_one("#link-relation-label").display = False
+            self.chosen = None
+            self.query_one("#link-targets", OptionList).focus()
+        else:
+            self.dismiss(None)

@@ -1,0 +1,228 @@
+"""Small modal prompts: tag, search, filter, triage and verdict.
+
+Each is a `ModalScreen` that returns a typed result through `dismiss`, so
+the screen that pushed it gets a plain value in its callback and does the
+write in a worker. None of them reads the store: whatever they offer to
+choose from (existing tags, saved filters) is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db.models import TRIAGE_STATES, VERDICTS
+from widgets.text import TRIAGE_LETTER, VERDICT_LETTER, safe_line
+
+FILTER_HELP = (
+    "tag:x -tag:x triage:new platform:mastodon verdict:false from:@handle "
+    "since:2h story:slug id:12,13 and free words"
+)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+class TagSuggester(Suggester):
+    """Completes the word being typed (after its + - ! sign) from the desk's tags."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = list(tags)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, word = value.rpartition(" ")
+        sign = word[:1] if word[:1] in "+-!" else ""
+        stem = word[len(sign) :].lower()
+        if not stem:
+            return None
+        for tag in self.tags:
+            if tag.startswith(stem) and tag != stem:
+                return (head + " " if head else "") + sign + tag
+        return None
+
+
+class Prompt(ModalScreen[object]):
+    """Shared behaviour: escape cancels; the frame is titled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
+    ]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TagPrompt(Prompt):
+    """`t`: `+add -remove !toggle`, completing from existing tags with tab or right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "complete", "Complete", id="prompt.complete"),
+    ]
+
+    def __init__(self, count: int, tags: Sequence[tuple[str, int]]) -> None:
+        super().__init__()
+        self.count = count
+        self.tags = list(tags)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label(f"Tag {plural(self.count, 'item')}: +add -remove !toggle", classes="title")
+            yield Input(
+                placeholder="+needs-translation -casualties",
+                suggester=TagSuggester([tag for tag, _ in self.tags]),
+                id="tag-input",
+            )
+            known = "  ".join(f"{safe_line(tag)} {n}" for tag, n in self.tags[:16])
+            yield Static(Text("tags: " + (known or "none yet"), "dim"), classes="hint")
+
+    def action_complete(self) -> None:
+        field = self.query_one("#tag-input", Input)
+        field.action_end()
+        field.action_cursor_right()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        self.dismiss(value or None)
+
+
+class SearchPrompt(Prompt):
+    """`/`: words to find (full text, newest first from the cursor); `n` and `N` go on."""
+
+    def __init__(self, last: str = "") -> None:
+        super().__init__()
+        self.last = last
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label("Search (words; word* for a prefix)", classes="title")
+            yield Input(value=self.last, placeholder="shelling airport", id="search-input")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+@dataclass(frozen=True)
+class FilterRequest:
+    """A filter to apply (empty: clear it), and a name to save it under."""
+
+    expr: str
+    save_as: str | None = None
+
+
+class FilterPrompt(Prompt):
+    """`\\`: a filter expression; saved filters listed to recall; a name field to save."""
+
+    def __init__(self, current: str, saved: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.current = current
+        self.saved = list(saved)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label("Filter (empty clears it)", classes="title")
+            yield Input(value=self.current, placeholder="tag:x triage:new", id="filter-input")
+            yield Static(Text(FILTER_HELP, "dim"), classes="hint")
+            yield Input(placeholder="save as (optional name)", id="filter-name")
+            if self.saved:
+                yield Label("Saved filters (enter applies):")
+                yield OptionList(
+                    *(
+                        Option(Text(f"{safe_line(name)}: {safe_line(expr)}"), id=name)
+                        for name, expr in self.saved
+                    ),
+                    id="filter-saved",
+                )
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        expr = self.query_one("#filter-input", Input).value.strip()
+        name = self.query_one("#filter-name", Input).value.strip()
+        self.dismiss(FilterRequest(expr, name or None))
+
+    @on(OptionList.OptionSelected, "#filter-saved")
+    def recalled(self, event: OptionList.OptionSelected) -> None:
+        expr = dict(self.saved).get(event.option.id or "", "")
+        self.dismiss(FilterRequest(expr))
+
+
+class TriageChooser(Prompt):
+    """`s` then `k` keep, `f` flag, `d` discard (or `n` back to new)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "choose('kept')", "Keep", id="triage.keep"),
+        Binding("f", "choose('flagged')", "Flag", id="triage.flag"),
+        Binding("d", "choose('discarded')", "Discard", id="triage.discard"),
+        Binding("n", "choose('new')", "New", id="triage.new"),
+    ]
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt small"):
+            yield Label(f"Triage {plural(self.count, 'item')}", classes="title")
+            yield Static("k keep    f flag    d discard    n new    escape cancel")
+
+    def action_choose(self, state: str) -> None:
+        assert state in TRIAGE_STATES
+        self.dismiss(state)
+
+
+@dataclass(frozen=True)
+class VerdictRequest:
+    verdict: str
+    reason: str | None
+
+
+class VerdictChooser(Prompt):
+    """`r`: pick a verdict from the list; an optional reason goes with it."""
+
+    def __init__(self, count: int, current: str | None = None) -> None:
+        super().__init__()
+        self.count = count
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label(f"Verdict for {plural(self.count, 'item')}", classes="title")
+            options = OptionList(
+                *(Option(f"{VERDICT_LETTER[v]}  {v}", id=v) for v in VERDICTS), id="verdict-list"
+            )
+            if self.current in VERDICTS:
+                options.highlighted = VERDICTS.index(self.current)
+            yield options
+            yield Input(placeholder="reason (optional), enter to set", id="verdict-reason")
+
+    def _finish(self) -> None:
+        options = self.query_one("#verdict-list", OptionList)
+        index = options.highlighted if options.highlighted is not None else 0
+        reason = self.query_one("#verdict-reason", Input).value.strip()
+        self.dismiss(VerdictRequest(VERDICTS[index], reason or None))
+
+    @on(OptionList.OptionSelected, "#verdict-list")
+    def selected(self) -> None:
+        self._finish()
+
+    @on(Input.Submitted, "#verdict-reason")
+    def submitted(self) -> None:
+        self._finish()
+
+
+TRIAGE_LEGEND = "  ".join(f"{letter} {state}" for state, letter in TRIAGE_LETTER.items())
+VERDICT_LEGEND = "  ".join(f"{letter} {verdict}" for verdict, letter in VERDICT_LETTER.items())

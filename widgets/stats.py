@@ -1,0 +1,70 @@
+"""Counts by triage and verdict, and a sparkline of arrivals per hour.
+
+The counts come from counters the store keeps up to date (a `count(*)`
+over a big desk would cost tens of milliseconds on every refresh). The
+sparkline uses block elements unless the terminal may lack them, then an
+ASCII ramp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widget import Widget
+
+from db.models import Counts
+from widgets.text import sparkline
+
+TRIAGE_SHORT = (("new", "new"), ("kept", "kept"), ("flagged", "flag"), ("discarded", "disc"))
+VERDICT_SHORT = (
+    ("verified", "ok"),
+    ("false", "false"),
+    ("misleading", "mislead"),
+    ("in progress", "checking"),
+    ("unverifiable", "unverif."),
+)
+
+
+class StatsBar(Widget):
+    """One line: `412 items  new 380 kept 20 flag 4 disc 8 | ok 3 false 1 | 24h ..:-=+#`."""
+
+    DEFAULT_CSS = """
+    StatsBar { height: 1; }
+    """
+
+    def __init__(self, *, unicode: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.counts: Counts | None = None
+        self.hours: tuple[int, ...] = ()
+        self.unicode = unicode
+
+    def show(self, counts: Counts, hours: Sequence[int]) -> None:
+        self.counts, self.hours = counts, tuple(hours)
+        self.refresh()
+
+    def render(self) -> Text:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        counts = self.counts
+        if counts is None:
+            out.append("counting...", "dim")
+            return out
+        out.append(f"{counts.total} items ", "bold")
+        for key, label in TRIAGE_SHORT:
+            out.append(f" {label} ", "dim")
+            out.append(str(counts.triage.get(key, 0)))
+        verdicts = [(label, counts.verdict.get(key, 0)) for key, label in VERDICT_SHORT]
+        verdicts = [(label, n) for label, n in verdicts if n]
+        if verdicts:
+            out.append(" |", "dim")
+            for label, n in verdicts:
+                out.append(f" {label} ", "dim")
+                out.append(str(n))
+        if self.hours:
+            out.append(f" | {len(self.hours)}h ", "dim")
+            out.append(sparkline(list(self.hours), unicode=self.unicode), "bold")
+        return out
+
+    @property
+    def text(self) -> str:
+        return self.render().plain

@@ -1,0 +1,128 @@
+"""Turning desk data into display strings that are safe for a terminal.
+
+Everything shown on screen passes through `safe` or `safe_line` first,
+even though the store already holds cleaned text: a desk file can be
+written by an older or buggy `desk`, or by hand, and a single ESC or OSC
+sequence that reaches the terminal can rewrite the screen or the user's
+clipboard. The results are plain strings meant for `rich.text.Text(...)`
+or `Segment`s, never for markup.
+
+Times are shown in UTC, at the precision the desk knows them, so a post
+known only to the day is never displayed as if its minute were known.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.cells import cell_len, set_cell_size
+
+from desk.ingest.clean import strip_escapes
+
+PLATFORM_SHORT: dict[str, str] = {
+    "twitter": "x",
+    "mastodon": "mast",
+    "bluesky": "bsky",
+    "telegram": "tg",
+    "rss": "rss",
+    "web": "web",
+    "factcheck": "fact",
+    "manual": "note",
+}
+TRIAGE_LETTER: dict[str, str] = {"new": "N", "kept": "K", "flagged": "F", "discarded": "D"}
+VERDICT_LETTER: dict[str, str] = {
+    "unverified": ".",
+    "in progress": "~",
+    "verified": "V",
+    "false": "X",
+    "misleading": "M",
+    "unverifiable": "U",
+}
+SPARK_UNICODE = " \u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
+SPARK_ASCII = " .:-=+*#%@"
+
+
+def safe(text: str | None) -> str:
+    """Untrusted text without escape sequences, control characters or bidi overrides."""
+    if not text:
+        return ""
+    return strip_escapes(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\t", "    ")
+
+
+def safe_line(text: str | None) -> str:
+    """`safe`, and on one line: for list rows, names and headers."""
+    return " ".join(safe(text).split())
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or cut to exactly `width` terminal cells (wide characters count double)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "~" if width > 1 else set_cell_size(text, width)
+    return set_cell_size(text, width)
+
+
+def _parse(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    value = iso.strip()
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def short_time(iso: str | None, precision: str | None) -> str:
+    """Eleven cells for a list row: `11-27 07:10`, `11-27 --:--`, `2026-11`, `2026`."""
+    moment = _parse(iso)
+    if moment is None:
+        return "-" * 5 + " " + "-" * 5
+    if precision == "year":
+        return f"{moment:%Y}".ljust(11)
+    if precision == "month":
+        return f"{moment:%Y-%m}".ljust(11)
+    if precision == "day":
+        return f"{moment:%m-%d} --:--"
+    return f"{moment:%m-%d %H:%M}"
+
+
+def long_time(iso: str | None, precision: str | None, tz_known: bool = True) -> str:
+    """A posted time as a reader needs it: only the known part, and whether the zone is known."""
+    moment = _parse(iso)
+    if moment is None:
+        return "unknown"
+    formats = {
+        "year": "%Y",
+        "month": "%Y-%m",
+        "day": "%Y-%m-%d",
+        "hour": "%Y-%m-%d %H:00",
+        "minute": "%Y-%m-%d %H:%M",
+    }
+    text = moment.strftime(formats.get(precision or "second", "%Y-%m-%d %H:%M:%S"))
+    if precision not in ("year", "month", "day"):
+        text += " UTC"
+    notes = [f"to the {precision}"] if precision else []
+    if not tz_known and precision not in ("year", "month", "day"):
+        notes.append("time zone not known")
+    return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def sparkline(values: list[int], *, unicode: bool = True) -> str:
+    """One character per value, scaled to the largest; ASCII when block elements may not draw."""
+    ramp = SPARK_UNICODE if unicode else SPARK_ASCII
+    top = max(values, default=0)
+    if top <= 0:
+        return ramp[0] * len(values) if unicode else "_" * len(values)
+    out = []
+    for value in values:
+        if value <= 0:
+            out.append(ramp[0] if unicode else "_")
+        else:
+            out.append(ramp[max(1, round(value / top * (len(ramp) - 1)))])
+    return "".join(out)
