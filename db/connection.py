@@ -8,6 +8,7 @@ and a forgotten one shows up only under load.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -57,6 +58,26 @@ def _applied(db: Database) -> set[str]:
     }
 
 
+def _ensure_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Switch a new desk to WAL; tolerate another process doing it at the same moment.
+
+    Two processes creating one desk race here: the loser's switch fails with
+    "database is locked" while the winner already made it WAL, which is all
+    we wanted. Retry until the busy timeout, re-reading the mode each time.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                conn.close()
+                raise NotADeskError(f"{path}: cannot switch to WAL ({exc})") from None
+            time.sleep(0.02)
+
+
 def open_database(path: Path, *, create: bool = False) -> Database:
     """Open (and with `create`, make) a desk file and bring its schema up to date.
 
@@ -86,12 +107,7 @@ def open_database(path: Path, *, create: bool = False) -> Database:
         raise NewerSchemaError(
             f"{path}: written by a newer desk (schema {', '.join(sorted(unknown))}); upgrade desk"
         )
-    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            raise NotADeskError(f"{path}: cannot switch to WAL ({exc})") from None
+    _ensure_wal(conn, path)
     conn.execute("PRAGMA synchronous = NORMAL")
     if set(KNOWN_MIGRATIONS) - applied:
         # Two processes opening a new desk at once: the IMMEDIATE lock makes

@@ -618,6 +618,9 @@ class Store:
         # The log starts at 1 and never has holes, so a deleted first event
         # is named as missing too, not as a bad link on the second.
         expected_seq = 1
+        # Which raw bytes each item arrived with, as its arrival event recorded
+        # them: swapping an item's raw_sha256 for other (valid) bytes shows.
+        arrived: dict[int, tuple[str | None, int]] = {}
         cursor = self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq")
         for row in cursor:
             seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest = row
@@ -646,6 +649,12 @@ class Store:
                 )
             prev = digest
             expected_seq = seq + 1
+            if kind in ("item.add", "ingest") and '"raw' in payload:
+                body = json.loads(payload)
+                if kind == "item.add" and "raw_sha256" in body:
+                    arrived[int(body["item"])] = (body["raw_sha256"], seq)
+                for item_id, sha in body.get("raw", ()):
+                    arrived[int(item_id)] = (sha, seq)
         cursor = self.conn.execute("SELECT sha256, size, data FROM blobs ORDER BY rowid")
         for sha, size, data in cursor:
             data = bytes(data)
@@ -666,6 +675,21 @@ class Store:
         ).fetchone()
         if row:
             return VerifyProblem("raw bytes", f"item {row[0]}", "its raw bytes are missing")
+        for item_id, sha in self.conn.execute("SELECT id, raw_sha256 FROM items ORDER BY id"):
+            recorded = arrived.get(item_id)
+            if recorded is None:
+                return VerifyProblem(
+                    "items",
+                    f"item {item_id}",
+                    "no event records its arrival (inserted behind the log?)",
+                )
+            if recorded[0] != sha:
+                return VerifyProblem(
+                    "raw bytes",
+                    f"item {item_id}",
+                    "raw sha256 differs from the one recorded at arrival "
+                    f"(event seq {recorded[1]})",
+                )
         head = self.conn.execute("SELECT seq, hash FROM chain_head").fetchone()
         if head is None:
             if expected_seq > 1:

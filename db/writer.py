@@ -314,11 +314,22 @@ class Writer:
         self, *, item_id: int, platform: str, platform_id: str | None, url: str | None, actor: str
     ) -> list[Link]:
         """Make the links that were waiting for this item."""
+        # Only the keys this item has: matching `platform_id = ''` or `url = ''`
+        # would walk every pending link stored without one (quadratic ingest).
+        clauses: list[str] = []
+        params: list[str] = []
+        if platform_id:
+            clauses.append("(platform = ? AND platform_id = ?)")
+            params += [platform, platform_id]
+        if url:
+            clauses.append("url = ?")
+            params.append(url)
+        if not clauses:
+            return []
         rows = self._x(
-            "SELECT src_id, relation, platform, platform_id, url FROM pending_links "
-            "WHERE (platform = ? AND platform_id = ? AND platform_id <> '') "
-            "OR (url = ? AND url <> '')",
-            [platform, platform_id or "", url or ""],
+            "SELECT src_id, relation, platform, platform_id, url FROM pending_links WHERE "
+            + " OR ".join(clauses),
+            params,
         ).fetchall()
         made: list[Link] = []
         for src_id, relation, p, pid, u in rows:

@@ -99,7 +99,7 @@ def parse_settings(
     keymap: dict[str, str] = {}
     raw_keymap = data.get("keymap", {})
     if not isinstance(raw_keymap, Mapping):
-        problems.append(f"{where}: [keymap] must be a table of binding id = \"keys\"; ignored")
+        problems.append(f'{where}: [keymap] must be a table of binding id = "keys"; ignored')
         raw_keymap = {}
     for binding_id, keys in raw_keymap.items():
         if not isinstance(keys, str) or not keys.strip():
@@ -122,20 +122,22 @@ def parse_settings(
     )
 
 
-def load_settings(path: Path | None = None, *, actor_override: str | None = None) -> Settings:
+def load_settings(path: Path | None = None, *, actor: str | None = None) -> Settings:
     """Read the config file (absent is fine); a broken file gives defaults and a problem."""
     path = path or config_path()
     where = str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return parse_settings({}, where=where, actor_override=actor_override)
+        return parse_settings({}, where=where, actor_override=actor)
     except OSError as exc:
-        settings = parse_settings({}, where=where, actor_override=actor_override)
-        return replace(settings, problems=(f"{where}: cannot read ({exc.strerror}); using defaults",))
+        settings = parse_settings({}, where=where, actor_override=actor)
+        return replace(
+            settings, problems=(f"{where}: cannot read ({exc.strerror}); using defaults",)
+        )
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        settings = parse_settings({}, where=where, actor_override=actor_override)
+        settings = parse_settings({}, where=where, actor_override=actor)
         return replace(settings, problems=(f"{where}: not valid TOML ({exc}); using defaults",))
-    return parse_settings(data, where=where, actor_override=actor_override)
+    return parse_settings(data, where=where, actor_override=actor)

@@ -12,6 +12,7 @@ transaction and one event, so `undo` reverses the whole action.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,11 @@ def _target(ids: Sequence[int]) -> str:
 # -- items --------------------------------------------------------------------
 
 
+def store_raw_sha(raw: bytes | None) -> str | None:
+    """The sha256 the store files raw bytes under, recorded in the arrival event."""
+    return hashlib.sha256(raw).hexdigest() if raw is not None else None
+
+
 def add_item(
     store: Store,
     actor: str,
@@ -121,7 +127,12 @@ def add_item(
                 actor=actor,
                 kind="item.add",
                 target=_target([item_id]),
-                payload={"item": item_id, "platform": platform, "url": new.url},
+                payload={
+                    "item": item_id,
+                    "platform": platform,
+                    "url": new.url,
+                    "raw_sha256": store_raw_sha(new.raw),
+                },
                 base_version=None,
             )
     return store.item(item_id)

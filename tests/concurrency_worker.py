@@ -75,6 +75,9 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
             raise TimeoutError("start file never appeared")
         time.sleep(0.001)
 
+    # CLOCK_MONOTONIC is one clock for all processes on Linux and macOS, so
+    # the test can compare the workers' windows.
+    began = time.monotonic()
     pool: list[int] = [int(i) for i in config["shared"]]
     expected_kinds: Counter[str] = Counter()
     my_tags: dict[int, set[str]] = {}
@@ -148,8 +151,10 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         except Exception as exc:  # recorded, not raised: the test names each failure
             errors.append(f"{kind} {step}: {type(exc).__name__}: {exc}")
         max_latency = max(max_latency, time.monotonic() - started)
+    ended = time.monotonic()
     store.close()
     return {
+        "window": [began, ended],
         "actor": actor,
         "expected_kinds": dict(expected_kinds),
         "my_tags": {str(k): sorted(v) for k, v in my_tags.items()},

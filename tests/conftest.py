@@ -38,8 +38,12 @@ class Result:
 def run_desk(desk_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run `python -m desk ...` as a user would, on the test's desk file."""
 
-    def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
-            actor: str = "tester") -> Result:
+    def run(
+        *args: str,
+        input: str | bytes | None = None,
+        env: dict[str, str] | None = None,
+        actor: str = "tester",
+    ) -> Result:
         full_env = {
             **os.environ,
             "DESK_FILE": str(desk_path),
@@ -60,7 +64,10 @@ def run_desk(desk_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
             cwd=ROOT,
             timeout=120,
         )
-        return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                      proc.stderr.decode("utf-8", "replace"))
+        return Result(
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
 
     return run

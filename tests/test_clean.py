@@ -19,7 +19,10 @@ def test_c0_c1_and_bidi_overrides_removed_rtl_kept() -> None:
 
 
 def test_markup_stays_text() -> None:
-    assert clean_text("[bold red]x[/] [link=http://e]y[/link]") == "[bold red]x[/] [link=http://e]y[/link]"
+    assert (
+        clean_text("[bold red]x[/] [link=http://e]y[/link]")
+        == "[bold red]x[/] [link=http://e]y[/link]"
+    )
 
 
 def test_nfc_and_lines() -> None:
@@ -28,7 +31,9 @@ def test_nfc_and_lines() -> None:
 
 
 def test_html_to_text_uses_a_parser() -> None:
-    html = "<p>Flood &amp; fire<br>line two</p><script>alert(1)</script><ul><li>a</li><li>b</li></ul>"
+    html = (
+        "<p>Flood &amp; fire<br>line two</p><script>alert(1)</script><ul><li>a</li><li>b</li></ul>"
+    )
     assert html_to_text(html) == "Flood & fire\nline two\n\n- a\n\n- b"
     assert html_to_text("") == ""
     assert html_to_text("<p>unclosed <b>bold") == "unclosed bold"

@@ -34,8 +34,14 @@ def test_init_takes_a_path_and_desk_option(run_desk, tmp_path: Path) -> None:
 
 def test_add_show_and_json(run_desk) -> None:
     run_desk("init")
-    item = _add(run_desk, "Water over the spillway at Orvena", "--url",
-                "https://example.org/p/1", "--author", "@orvena_watch")
+    item = _add(
+        run_desk,
+        "Water over the spillway at Orvena",
+        "--url",
+        "https://example.org/p/1",
+        "--author",
+        "@orvena_watch",
+    )
     shown = run_desk("show", str(item))
     assert shown.code == 0
     assert "Water over the spillway at Orvena" in shown.out
@@ -170,8 +176,16 @@ def test_note_from_editor(run_desk, desk_path: Path, tmp_path: Path) -> None:
 def test_check_logs_a_step(run_desk, desk_path: Path) -> None:
     run_desk("init")
     a = _add(run_desk, "x")
-    result = run_desk("check", str(a), "provenance", "failed", "--note", "older copy",
-                      "--evidence", "https://example.org/orig")
+    result = run_desk(
+        "check",
+        str(a),
+        "provenance",
+        "failed",
+        "--note",
+        "older copy",
+        "--evidence",
+        "https://example.org/orig",
+    )
     assert result.code == 0, result.err
     with Store(desk_path) as store:
         step = store.checklist(a)[0]

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from itertools import pairwise
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,12 @@ def _run_workers(tmp_path: Path, desk: Path, shared: list[int]) -> list[dict[str
     return results
 
 
+def _rows(desk: Path, sql: str, *params: Any) -> list[Any]:
+    """A read the store has no method for, through a plain connection."""
+    with closing(sqlite3.connect(desk)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
 def _item_ids(target: str | None) -> list[int]:
     """Item ids named by an event target such as `item:3,5`."""
     if not target or not target.startswith("item:"):
@@ -131,15 +137,16 @@ def test_four_processes_lose_nothing_and_never_see_locked(tmp_path: Path) -> Non
             assert on_desk == expected, actor
             for item_id, text in r["created"].items():
                 assert store.item(int(item_id)).text == text
-            notes = store._all("SELECT count(*) FROM notes WHERE author = ?", [actor])
-            assert notes[0][0] == r["notes"], actor
+            assert len(_rows(desk, "SELECT 1 FROM notes WHERE author = ?", actor)) == r["notes"]
         assert len(events) == SHARED_ITEMS + sum(sum(r["expected_kinds"].values()) for r in results)
 
-        # The writes really collided: the log interleaves the workers rather
-        # than holding four runs one after the other.
-        actors = [e.actor for e in events if e.actor != SEED_ACTOR]
-        switches = sum(1 for a, b in pairwise(actors) if a != b)
-        assert switches > 4 * WORKERS, f"workers barely overlapped ({switches} switches)"
+        # The writes really collided: every worker was busy writing while every
+        # other one was. (How finely the log interleaves them is up to SQLite's
+        # busy handler, which is not fair: one worker can run many verbs in a
+        # row while the others back off, so interleaving is not asserted.)
+        latest_start = max(r["window"][0] for r in results)
+        earliest_end = min(r["window"][1] for r in results)
+        assert latest_start < earliest_end, "the workers did not run at the same time"
 
         # No lost update: every event that touched an item bumped its version
         # once (adding an item is version 1 and bumps nothing).
@@ -152,7 +159,7 @@ def test_four_processes_lose_nothing_and_never_see_locked(tmp_path: Path) -> Non
 
         # The trigger-kept counters agree with the rows they count.
         counts = store.counts()
-        rows = store._all("SELECT triage, count(*) FROM items GROUP BY triage")
+        rows = _rows(desk, "SELECT triage, count(*) FROM items GROUP BY triage")
         assert counts.total == sum(n for _, n in rows)
         assert {k: v for k, v in counts.triage.items() if v} == dict(rows)
 
@@ -173,19 +180,24 @@ def test_verify_while_others_write_reports_no_tampering(tmp_path: Path) -> None:
 
     Reading the log, the blobs and the chain head in separate statements
     let a commit land in between, and verify then reported "events
-    deleted?" on an intact desk (79 false alarms in 5,300 runs). It must
-    read one snapshot.
+    deleted?" on an intact desk. It must read one snapshot.
     """
     desk = tmp_path / "busy.desk"
-    writes = 1500
-    shared = _seed_desk(desk, 2)
+    writes = 1000
+    with Store(desk, create=True) as store:
+        # Raw blobs to hash make verify's read of the log and its read of the
+        # chain head far apart in time, so a non-snapshot verify fails here
+        # about every other run (measured: 45 false alarms in 86 checks).
+        seeded = [
+            verbs.add_item(store, SEED_ACTOR, text=f"{i} " + "word " * 4000).id for i in range(30)
+        ]
     code = (
         "from db import Store\n"
         "from desk import verbs\n"
         f"s = Store({str(desk)!r})\n"
         "print('ready', flush=True)\n"
         f"for _ in range({writes}):\n"
-        f"    verbs.tag(s, 'writer', [{shared[0]}], ['!t'])\n"
+        f"    verbs.tag(s, 'writer', [{seeded[0]}], ['!t'])\n"
     )
     writer = subprocess.Popen(
         [sys.executable, "-c", code], cwd=REPO, env=_env(), stdout=subprocess.PIPE, text=True
@@ -201,8 +213,8 @@ def test_verify_while_others_write_reports_no_tampering(tmp_path: Path) -> None:
                 problems.append(problem)
         writer.wait(timeout=60)
         assert writer.returncode == 0
-        assert store.last_seq() == len(shared) + writes
-    assert checks > 100, f"only {checks} verifies overlapped the writes"
+        assert store.last_seq() == len(seeded) + writes
+    assert checks >= 10, f"only {checks} verifies overlapped the writes"
     assert problems == []
 
 
@@ -215,11 +227,12 @@ def test_cli_processes_at_once_lose_nothing(tmp_path: Path) -> None:
     """
     desk = tmp_path / "cli.desk"
     lanes = 3
-    steps = 10
+    steps = 6  # each step is a process start (~0.2 s): keep the test short
     shared = _seed_desk(desk, 2)
     with Store(desk) as store:
         own = [verbs.add_item(store, SEED_ACTOR, text=f"lane {n} item").id for n in range(lanes)]
-    cycle = ["kept", "flagged", "discarded", "new"]
+    # Ends on "discarded", not on "new", so the final state proves the writes.
+    cycle = ["kept", "flagged", "discarded"]
     env = _env(DESK_FILE=str(desk))
     barrier = threading.Barrier(lanes)
     outputs: dict[int, list[subprocess.CompletedProcess[str]]] = {n: [] for n in range(lanes)}
@@ -268,9 +281,9 @@ def test_cli_processes_at_once_lose_nothing(tmp_path: Path) -> None:
             for item_id in shared:
                 got = sorted(t for t in store.tags_of(item_id) if t.startswith(f"lane-{n}-"))
                 assert got == want
-            assert store.item(own[n]).triage == cycle[(steps - 1) // 2 % len(cycle)]
+            assert store.item(own[n]).triage == "discarded"
     done = subprocess.run(
         [sys.executable, "-m", "desk", "verify"], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert re.match(r"ok: \d+ events", done.stdout)
+    assert done.stdout.startswith(f"ok: {len(shared) + lanes + lanes * steps} events")

@@ -61,6 +61,9 @@ def test_bad_terms_are_named(expr: str, message: str) -> None:
 
 
 def test_story_lookup() -> None:
-    assert parse_filter("story:orvena", story_lookup=lambda s: 7 if s == "orvena" else None).story_id == 7
+    assert (
+        parse_filter("story:orvena", story_lookup=lambda s: 7 if s == "orvena" else None).story_id
+        == 7
+    )
     with pytest.raises(BadInputError, match="unknown story"):
         parse_filter("story:zzz", story_lookup=lambda s: None)

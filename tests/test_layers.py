@@ -16,8 +16,9 @@ def test_importing_db_loads_no_textual_widgets_or_desk() -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'textual', 'widgets', 'desk', 'rich'}); print(','.join(bad))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.strip()
     assert out == "", f"db/ pulled in: {out}"
 
 
@@ -26,8 +27,9 @@ def test_verbs_and_cli_core_load_no_textual() -> None:
         "import sys, desk.verbs, desk.filter_expr, desk.ingest.pipeline; "
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.strip()
     assert out == ""
 
 
@@ -51,6 +53,10 @@ def test_db_sources_import_nothing_above_them() -> None:
 def test_widgets_never_touch_sql() -> None:
     forbidden = {"sqlite3", "sqlite_utils", "db.store", "db.writer", "db.connection"}
     for path in (ROOT / "widgets").rglob("*.py"):
-        bad = {n for n in _imports(path) if n in forbidden or n.split(".")[0] in {"sqlite3", "sqlite_utils"}}
+        bad = {
+            n
+            for n in _imports(path)
+            if n in forbidden or n.split(".")[0] in {"sqlite3", "sqlite_utils"}
+        }
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
         assert ".execute(" not in path.read_text(encoding="utf-8"), path

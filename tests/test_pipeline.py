@@ -41,8 +41,14 @@ def _fake_format() -> types.ModuleType:
                 refs = ()
                 if rec.get("reply_to"):
                     refs = (Ref("reply-to", platform="fake", platform_id=rec["reply_to"]),)
-                yield ParsedItem(platform="fake", platform_id=rec["id"], text=rec["text"],
-                                 raw=line.rstrip(b"\n"), refs=refs, record=n)
+                yield ParsedItem(
+                    platform="fake",
+                    platform_id=rec["id"],
+                    text=rec["text"],
+                    raw=line.rstrip(b"\n"),
+                    refs=refs,
+                    record=n,
+                )
 
     module.detect = detect  # type: ignore[attr-defined]
     module.parse = parse  # type: ignore[attr-defined]
@@ -61,7 +67,9 @@ def _lines(*records: dict) -> bytes:
     return b"".join(json.dumps({"fake": 1, **r}).encode() + b"\n" for r in records)
 
 
-def test_ingest_counts_dedups_and_logs(store: Store, fake: types.ModuleType, tmp_path: Path) -> None:
+def test_ingest_counts_dedups_and_logs(
+    store: Store, fake: types.ModuleType, tmp_path: Path
+) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(_lines({"id": "1", "text": "a"}, {"id": "2", "text": "b", "reply_to": "1"}))
     report = ingest_source(store, Source(str(path), path=path), actor="ann")
@@ -74,8 +82,13 @@ def test_ingest_counts_dedups_and_logs(store: Store, fake: types.ModuleType, tmp
     assert events[0].payload["sha256"] == report.sha256 and len(report.sha256) == 64
     assert events[0].payload["new"] == 2
     item = store.item(report.item_ids[0])
-    assert store.blob(item.raw_sha256 or "") == json.dumps({"fake": 1, "id": "1", "text": "a"}).encode()
-    assert item.source_file == str(path) and item.source_record == 1 and item.source_format == "fake"
+    assert (
+        store.blob(item.raw_sha256 or "")
+        == json.dumps({"fake": 1, "id": "1", "text": "a"}).encode()
+    )
+    assert (
+        item.source_file == str(path) and item.source_record == 1 and item.source_format == "fake"
+    )
 
 
 def test_reference_made_when_the_target_arrives_later(store: Store, fake: types.ModuleType) -> None:
@@ -90,7 +103,11 @@ def test_reference_made_when_the_target_arrives_later(store: Store, fake: types.
 
 
 def test_bad_records_are_named_and_the_rest_goes_in(store: Store, fake: types.ModuleType) -> None:
-    data = _lines({"id": "1", "text": "a"}) + b'{"fake": truncated\n' + _lines({"id": "3", "text": "c"})
+    data = (
+        _lines({"id": "1", "text": "a"})
+        + b'{"fake": truncated\n'
+        + _lines({"id": "3", "text": "c"})
+    )
     report = ingest_bytes(store, data, "paste.jsonl", actor="a")
     assert report.new == 2
     assert [str(r) for r in report.rejected] == ["paste.jsonl:2: not JSON (Expecting value)"]
@@ -122,8 +139,9 @@ def test_tags_and_story_apply_to_new_items(store: Store, fake: types.ModuleType)
     from desk import verbs
 
     story = verbs.create_story(store, "a", "orvena", "Orvena")
-    report = ingest_bytes(store, _lines({"id": "1", "text": "a"}), "t", actor="a",
-                          tags=("Field",), story_id=story)
+    report = ingest_bytes(
+        store, _lines({"id": "1", "text": "a"}), "t", actor="a", tags=("Field",), story_id=story
+    )
     item = store.item(report.item_ids[0])
     assert item.tags == ("field",) and item.story_id == story
 

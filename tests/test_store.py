@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import FrozenInstanceError
 from pathlib import Path
@@ -19,12 +20,24 @@ def _insert(store: Store, n: int, **fields) -> list[int]:  # type: ignore[no-unt
         for i in range(n):
             posted = f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"
             item_id, _ = w.insert_item(
-                NewItem(platform="twitter", platform_id=f"t{i}", text=f"post {i} about the dam",
-                        posted_at=posted, posted_precision="second", raw=f"raw{i}".encode(),
-                        **fields)
+                NewItem(
+                    platform="twitter",
+                    platform_id=f"t{i}",
+                    text=f"post {i} about the dam",
+                    posted_at=posted,
+                    posted_precision="second",
+                    raw=f"raw{i}".encode(),
+                    **fields,
+                )
             )
             ids.append(item_id)
-        w.append_event(actor="t", kind="test", target=None, payload={"n": n})
+        w.append_event(
+            actor="t",
+            kind="ingest",
+            target=None,
+            payload={"n": n, "raw": [[i, hashlib.sha256(f"raw{k}".encode()).hexdigest()]
+                                     for k, i in enumerate(ids)]},
+        )
     return ids
 
 
@@ -52,8 +65,10 @@ def test_open_errors(tmp_path: Path) -> None:
 def test_newer_schema_refused(desk_path: Path) -> None:
     Store(desk_path, create=True).close()
     conn = sqlite3.connect(desk_path)
-    conn.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) "
-                 "VALUES ('desk', '0999_future', 'x')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations(migration_set, name, applied_at) "
+        "VALUES ('desk', '0999_future', 'x')"
+    )
     conn.commit()
     conn.close()
     with pytest.raises(NewerSchemaError, match="0999_future"):
@@ -78,11 +93,15 @@ def test_records_are_frozen(store: Store) -> None:
 
 def test_dedup_by_platform_id_then_url(store: Store) -> None:
     with store.transaction() as w:
-        a, created_a = w.insert_item(NewItem(platform="twitter", platform_id="1", text="x",
-                                             url="https://twitter.com/a/status/1"))
+        a, created_a = w.insert_item(
+            NewItem(
+                platform="twitter", platform_id="1", text="x", url="https://twitter.com/a/status/1"
+            )
+        )
         b, created_b = w.insert_item(NewItem(platform="twitter", platform_id="1", text="again"))
-        c, created_c = w.insert_item(NewItem(platform="twitter", text="by url",
-                                             url="https://twitter.com/a/status/1"))
+        c, created_c = w.insert_item(
+            NewItem(platform="twitter", text="by url", url="https://twitter.com/a/status/1")
+        )
     assert (created_a, created_b, created_c) == (True, False, False)
     assert a == b == c
 
@@ -143,12 +162,19 @@ def test_discarded_hidden_unless_asked(store: Store) -> None:
 
 def test_fts_finds_text_and_author_and_ignores_triage_updates(store: Store) -> None:
     with store.transaction() as w:
-        a, _ = w.insert_item(NewItem(platform="mastodon", platform_id="m1", text="Spillway overflow",
-                                     author_handle="orvena_watch"))
+        a, _ = w.insert_item(
+            NewItem(
+                platform="mastodon",
+                platform_id="m1",
+                text="Spillway overflow",
+                author_handle="orvena_watch",
+            )
+        )
     assert store.search_ids('"spillway"') == [a]
     assert store.search_ids('"orvena_watch"') == [a]
     trigger_sql = store.conn.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'items_fts_upd'").fetchone()[0]
+        "SELECT sql FROM sqlite_master WHERE name = 'items_fts_upd'"
+    ).fetchone()[0]
     assert "UPDATE OF text, author_name, author_handle" in trigger_sql
     with store.transaction() as w:
         w.update_item(a, {"triage": "kept"})
@@ -184,12 +210,14 @@ def test_rollback_leaves_no_trace(store: Store) -> None:
 def test_pending_links_resolve_when_the_target_arrives(store: Store) -> None:
     with store.transaction() as w:
         reply, _ = w.insert_item(NewItem(platform="twitter", platform_id="2", text="reply"))
-        w.add_pending_link(src_id=reply, relation="reply-to", platform="twitter", platform_id="1",
-                           url=None)
+        w.add_pending_link(
+            src_id=reply, relation="reply-to", platform="twitter", platform_id="1", url=None
+        )
     with store.transaction() as w:
         parent, _ = w.insert_item(NewItem(platform="twitter", platform_id="1", text="parent"))
-        made = w.resolve_pending(item_id=parent, platform="twitter", platform_id="1", url=None,
-                                 actor="t")
+        made = w.resolve_pending(
+            item_id=parent, platform="twitter", platform_id="1", url=None, actor="t"
+        )
     assert [(m.src_id, m.relation, m.dst_item_id) for m in made] == [(reply, "reply-to", parent)]
     assert store.conn.execute("SELECT count(*) FROM pending_links").fetchone()[0] == 0
 
@@ -208,3 +236,22 @@ def test_blob_roundtrip_and_dedup(store: Store) -> None:
     assert sha1 == sha2
     assert store.blob(sha1) == b"evidence"
     assert store.conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
+
+
+def test_verify_catches_an_item_inserted_behind_the_log(store: Store) -> None:
+    _insert(store, 2)
+    with store.transaction() as w:
+        w.insert_item(NewItem(platform="x", platform_id="sneaky", text="planted", raw=b"p"))
+    problem = store.verify()
+    assert problem is not None and problem.where == "item 3"
+    assert "no event records its arrival" in problem.detail
+
+
+def test_verify_catches_swapped_raw_bytes(store: Store) -> None:
+    _insert(store, 2)
+    with store.transaction() as w:
+        other = w.put_blob(b"forged but self-consistent bytes")
+    store.conn.execute("UPDATE items SET raw_sha256 = ? WHERE id = 1", [other])
+    problem = store.verify()
+    assert problem is not None and problem.where == "item 1"
+    assert "differs from the one recorded at arrival" in problem.detail

@@ -123,8 +123,9 @@ def test_notes_and_items_are_cleaned(store: Store) -> None:
 def test_link_to_recap_entry(store: Store) -> None:
     (a,) = _items(store, 1)
     story = verbs.create_story(store, "ann", "orvena", "Orvena dam")
-    entry = verbs.add_recap_entry(store, "ann", story, section="timeline", headline="Sirens",
-                                  date_text="Friday, before dawn")
+    entry = verbs.add_recap_entry(
+        store, "ann", story, section="timeline", headline="Sirens", date_text="Friday, before dawn"
+    )
     verbs.link(store, "ann", a, dst_entry=entry, relation="source-for")
     recap = store.recap(story)
     assert recap[0].source_item_ids == (a,)

@@ -43,7 +43,9 @@ class AddItemPrompt(ModalScreen[AddRequest | None]):
             yield TextArea("", id="add-text", soft_wrap=True)
             yield Input(placeholder="URL (optional)", id="add-url")
             yield Input(placeholder="author handle (optional)", id="add-handle")
-            yield Static(Text("tab: next field   ctrl+s add   escape cancel", "dim"), classes="hint")
+            yield Static(
+                Text("tab: next field   ctrl+s add   escape cancel", "dim"), classes="hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#add-text", TextArea).focus()

@@ -47,7 +47,7 @@ def describe_checklist(item_id: int | None, steps: Sequence[CheckStep]) -> Text:
         if step.updated_by:
             out.append(
                 f"          by {safe_line(step.updated_by)}, "
-                f"{long_time(step.updated_at, 'minute')}\n",
+                f"{long_time(step.updated_at, 'minute', annotate=False)}\n",
                 "dim",
             )
     return out

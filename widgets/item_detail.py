@@ -62,8 +62,8 @@ def describe_item(view: ItemView) -> Text:
     field("author", author or "unknown")
     field("posted", long_time(item.posted_at, item.posted_precision, item.posted_tz_known))
     if item.captured_at:
-        field("captured", long_time(item.captured_at, "second"))
-    field("arrived", long_time(item.ingested_at, "second"))
+        field("captured", long_time(item.captured_at, "second", annotate=False))
+    field("arrived", long_time(item.ingested_at, "second", annotate=False))
     field("url", safe_line(item.url) or "none", "underline" if item.url else "")
     if item.tags:
         field("tags", ", ".join(safe_line(tag) for tag in item.tags), "italic")
@@ -91,7 +91,8 @@ def describe_item(view: ItemView) -> Text:
     if view.notes:
         out.append(f"Notes ({len(view.notes)})\n", label)
         for note in view.notes:
-            out.append(f"  {safe_line(note.author)}, {long_time(note.created_at, 'minute')}\n", muted)
+            when = long_time(note.created_at, "minute", annotate=False)
+            out.append(f"  {safe_line(note.author)}, {when}\n", muted)
             for line in safe(note.text).splitlines() or [""]:
                 out.append(f"    {line}\n")
     else:
@@ -115,7 +116,9 @@ class ItemDetail(VerticalScroll, can_focus=True):
         self.view: ItemView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No item open. Move in the list; enter opens one.", "dim"), id="detail-body")
+        yield Static(
+            Text("No item open. Move in the list; enter opens one.", "dim"), id="detail-body"
+        )
 
     def show(self, view: ItemView | None) -> None:
         """Show an item (None: nothing is open), keeping the scroll position for the same item."""

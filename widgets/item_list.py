@@ -50,16 +50,18 @@ class ItemList(ScrollView, can_focus=True):
 
     BINDING_GROUP_TITLE = "Incoming list"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", id="desk.down", show=False),
-        Binding("k,up", "cursor_up", "Up", id="desk.up", show=False),
-        Binding("g,home", "cursor_top", "Top", id="desk.top", show=False),
-        Binding("G,end", "cursor_bottom", "Bottom", id="desk.bottom", show=False),
-        Binding("ctrl+d,pagedown", "half_page(1)", "Half page down", id="desk.half_down", show=False),
-        Binding("ctrl+u,pageup", "half_page(-1)", "Half page up", id="desk.half_up", show=False),
-        Binding("enter", "open", "Open", id="desk.open"),
-        Binding("v", "toggle_mark", "Mark", id="desk.mark"),
-        Binding("V", "mark_range", "Mark range", id="desk.mark_range", show=False),
-        Binding("escape", "clear_marks", "Clear marks", id="desk.clear_marks"),
+        Binding("enter", "open", "open", id="desk.open"),
+        Binding("v", "toggle_mark", "mark", id="desk.mark"),
+        Binding("escape", "clear_marks", "clear marks", id="desk.clear_marks"),
+        Binding("V", "mark_range", "mark a range", id="desk.mark_range", show=False),
+        Binding("j,down", "cursor_down", "down", id="desk.down", show=False),
+        Binding("k,up", "cursor_up", "up", id="desk.up", show=False),
+        Binding("g,home", "cursor_top", "top", id="desk.top", show=False),
+        Binding("G,end", "cursor_bottom", "bottom", id="desk.bottom", show=False),
+        Binding(
+            "ctrl+d,pagedown", "half_page(1)", "half page down", id="desk.half_down", show=False
+        ),
+        Binding("ctrl+u,pageup", "half_page(-1)", "half page up", id="desk.half_up", show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "item-list--cursor",
@@ -108,6 +110,17 @@ class ItemList(ScrollView, can_focus=True):
         direction: Direction
         key: PageKey
         generation: int
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    @dataclass
+    class Jump(Message):
+        """`g`/`G` beyond the loaded window: the screen reloads at that end."""
+
+        item_list: ItemList
+        where: Literal["top", "bottom"]
 
         @property
         def control(self) -> ItemList:
@@ -412,10 +425,16 @@ class ItemList(ScrollView, can_focus=True):
         self.move_to(self.cursor - 1)
 
     def action_cursor_top(self) -> None:
-        self.move_to(0)
+        if self.more_above:
+            self.post_message(self.Jump(self, "top"))
+        else:
+            self.move_to(0)
 
     def action_cursor_bottom(self) -> None:
-        self.move_to(len(self.rows) - 1)
+        if self.more_below:
+            self.post_message(self.Jump(self, "bottom"))
+        else:
+            self.move_to(len(self.rows) - 1)
 
     def action_half_page(self, direction: int) -> None:
         step = max(1, self.scrollable_content_region.height // 2)

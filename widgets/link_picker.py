@@ -77,9 +77,7 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
         picker: LinkPicker
         text: str
 
-    def __init__(
-        self, source: int, source_label: str, initial: Sequence[Candidate]
-    ) -> None:
+    def __init__(self, source: int, source_label: str, initial: Sequence[Candidate]) -> None:
         super().__init__()
         self.source = source
         self.source_label = source_label
@@ -143,7 +141,9 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
         options = self.query_one("#link-relations", OptionList)
         options.clear_options()
         for relation in relations:
-            options.add_option(Option(f"{relation:<13} {RELATION_HELP.get(relation, '')}", id=relation))
+            options.add_option(
+                Option(f"{relation:<13} {RELATION_HELP.get(relation, '')}", id=relation)
+            )
         options.highlighted = 0
         label = self.query_one("#link-relation-label", Label)
         label.update(Text(f"Relation to {safe_line(self.chosen.label)}"[:200]))

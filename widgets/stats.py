@@ -14,20 +14,27 @@ from rich.text import Text
 from textual.widget import Widget
 
 from db.models import Counts
-from widgets.text import sparkline
+from widgets.text import TRIAGE_LETTER, VERDICT_LETTER, sparkline
 
-TRIAGE_SHORT = (("new", "new"), ("kept", "kept"), ("flagged", "flag"), ("discarded", "disc"))
-VERDICT_SHORT = (
-    ("verified", "ok"),
-    ("false", "false"),
-    ("misleading", "mislead"),
-    ("in progress", "checking"),
-    ("unverifiable", "unverif."),
+TRIAGE_SHORT = (
+    ("new", "new"),
+    ("kept", "kept"),
+    ("flagged", "flagged"),
+    ("discarded", "discarded"),
 )
+VERDICT_SHORT = (
+    ("verified", "verified"),
+    ("false", "false"),
+    ("misleading", "misleading"),
+    ("in progress", "in progress"),
+    ("unverifiable", "unverifiable"),
+)
+WIDE_STATS = 110
+"""Below this width the counts use the list's one-letter codes (`N238 K45 F15 D20`)."""
 
 
 class StatsBar(Widget):
-    """One line: `412 items  new 380 kept 20 flag 4 disc 8 | ok 3 false 1 | 24h ..:-=+#`."""
+    """One line: `412 items  new 380 kept 20 ... | verified 3 false 1 | 24h ..:-=+#`."""
 
     DEFAULT_CSS = """
     StatsBar { height: 1; }
@@ -49,16 +56,17 @@ class StatsBar(Widget):
         if counts is None:
             out.append("counting...", "dim")
             return out
+        wide = self.size.width >= WIDE_STATS
         out.append(f"{counts.total} items ", "bold")
         for key, label in TRIAGE_SHORT:
-            out.append(f" {label} ", "dim")
+            out.append(f" {label} " if wide else f" {TRIAGE_LETTER[key]}", "dim")
             out.append(str(counts.triage.get(key, 0)))
-        verdicts = [(label, counts.verdict.get(key, 0)) for key, label in VERDICT_SHORT]
-        verdicts = [(label, n) for label, n in verdicts if n]
+        verdicts = [(key, label, counts.verdict.get(key, 0)) for key, label in VERDICT_SHORT]
+        verdicts = [(key, label, n) for key, label, n in verdicts if n]
         if verdicts:
             out.append(" |", "dim")
-            for label, n in verdicts:
-                out.append(f" {label} ", "dim")
+            for key, label, n in verdicts:
+                out.append(f" {label} " if wide else f" {VERDICT_LETTER[key]}", "dim")
                 out.append(str(n))
         if self.hours:
             out.append(f" | {len(self.hours)}h ", "dim")

@@ -38,8 +38,8 @@ VERDICT_LETTER: dict[str, str] = {
     "misleading": "M",
     "unverifiable": "U",
 }
-SPARK_UNICODE = " \u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
-SPARK_ASCII = " .:-=+*#%@"
+SPARK_UNICODE = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
+SPARK_ASCII = "_.:-=+*#%@"
 
 
 def safe(text: str | None) -> str:
@@ -92,8 +92,13 @@ def short_time(iso: str | None, precision: str | None) -> str:
     return f"{moment:%m-%d %H:%M}"
 
 
-def long_time(iso: str | None, precision: str | None, tz_known: bool = True) -> str:
-    """A posted time as a reader needs it: only the known part, and whether the zone is known."""
+def long_time(
+    iso: str | None, precision: str | None, tz_known: bool = True, *, annotate: bool = True
+) -> str:
+    """A posted time as a reader needs it: only the known part, and whether the zone is known.
+
+    `annotate` adds `[to the minute, zone unknown]`; off for times the desk itself took.
+    """
     moment = _parse(iso)
     if moment is None:
         return "unknown"
@@ -107,22 +112,22 @@ def long_time(iso: str | None, precision: str | None, tz_known: bool = True) -> 
     text = moment.strftime(formats.get(precision or "second", "%Y-%m-%d %H:%M:%S"))
     if precision not in ("year", "month", "day"):
         text += " UTC"
+    if not annotate:
+        return text
     notes = [f"to the {precision}"] if precision else []
     if not tz_known and precision not in ("year", "month", "day"):
-        notes.append("time zone not known")
-    return text + (f" ({', '.join(notes)})" if notes else "")
+        notes.append("zone unknown")
+    return text + (f" [{', '.join(notes)}]" if notes else "")
 
 
 def sparkline(values: list[int], *, unicode: bool = True) -> str:
     """One character per value, scaled to the largest; ASCII when block elements may not draw."""
     ramp = SPARK_UNICODE if unicode else SPARK_ASCII
     top = max(values, default=0)
-    if top <= 0:
-        return ramp[0] * len(values) if unicode else "_" * len(values)
     out = []
     for value in values:
-        if value <= 0:
-            out.append(ramp[0] if unicode else "_")
+        if value <= 0 or top <= 0:
+            out.append(ramp[0])  # the lowest mark is kept for "none", so one arrival shows
         else:
             out.append(ramp[max(1, round(value / top * (len(ramp) - 1)))])
     return "".join(out)

@@ -8,6 +8,7 @@ three invented colleagues, so the event log reads like a real morning.
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 from pathlib import Path
 
 from db import Store
@@ -19,30 +20,105 @@ DATA = Path(__file__).parent / "data"
 EDITOR, REPORTER, VERIFIER = "mara", "tomas", "ines"
 
 RECAP = [
-    ("background", "in the fall of 2020", "2020-09-01", "2020-11-30",
-     "Seepage first reported at the dam's east face",
-     "County engineers logged wet patches at the foot of the east face.", "confirmed"),
-    ("background", "since December", "2025-12-01", "2026-11-20",
-     "Lower Marrow residents ask for a new inspection",
-     "A residents' group petitioned the county three times.", "confirmed"),
-    ("background", "in April this year", "2026-04-01", "2026-04-30",
-     "Repairs approved, due to start next spring", "", "confirmed"),
-    ("timeline", "Friday, before dawn", "2026-11-20T03:00:00Z", "2026-11-20T06:00:00Z",
-     "Water over the spillway; sirens in Marrow Ford", "", "confirmed"),
-    ("timeline", "Friday, about 6 a.m.", "2026-11-20T05:30:00Z", "2026-11-20T06:30:00Z",
-     "Evacuation of Lower Marrow and the river quarter ordered", "", "confirmed"),
-    ("timeline", "Friday morning", "2026-11-20T06:00:00Z", "2026-11-20T12:00:00Z",
-     "Mayor says the dam is holding; red zone must leave", "", "reported"),
-    ("latest", "Tuesday", "2026-11-24", "2026-11-24",
-     "River falling at Dunmere; army engineers inspect the dam", "", "reported"),
-    ("what we know", None, None, None,
-     "Shelters at Cobble Hill high school and the ice rink are open", "", "confirmed"),
-    ("what we don't know", None, None, None,
-     "Whether the crack on the east face is new", "", "unconfirmed"),
-    ("what we don't know", None, None, None,
-     "How many people are still in the red zone", "", "unconfirmed"),
-    ("reactions", None, None, None,
-     "Residents say the county knew about the crack since the spring", "", "reported"),
+    (
+        "background",
+        "in the fall of 2020",
+        "2020-09-01",
+        "2020-11-30",
+        "Seepage first reported at the dam's east face",
+        "County engineers logged wet patches at the foot of the east face.",
+        "confirmed",
+    ),
+    (
+        "background",
+        "since December",
+        "2025-12-01",
+        "2026-11-20",
+        "Lower Marrow residents ask for a new inspection",
+        "A residents' group petitioned the county three times.",
+        "confirmed",
+    ),
+    (
+        "background",
+        "in April this year",
+        "2026-04-01",
+        "2026-04-30",
+        "Repairs approved, due to start next spring",
+        "",
+        "confirmed",
+    ),
+    (
+        "timeline",
+        "Friday, before dawn",
+        "2026-11-20T03:00:00Z",
+        "2026-11-20T06:00:00Z",
+        "Water over the spillway; sirens in Marrow Ford",
+        "",
+        "confirmed",
+    ),
+    (
+        "timeline",
+        "Friday, about 6 a.m.",
+        "2026-11-20T05:30:00Z",
+        "2026-11-20T06:30:00Z",
+        "Evacuation of Lower Marrow and the river quarter ordered",
+        "",
+        "confirmed",
+    ),
+    (
+        "timeline",
+        "Friday morning",
+        "2026-11-20T06:00:00Z",
+        "2026-11-20T12:00:00Z",
+        "Mayor says the dam is holding; red zone must leave",
+        "",
+        "reported",
+    ),
+    (
+        "latest",
+        "Tuesday",
+        "2026-11-24",
+        "2026-11-24",
+        "River falling at Dunmere; army engineers inspect the dam",
+        "",
+        "reported",
+    ),
+    (
+        "what we know",
+        None,
+        None,
+        None,
+        "Shelters at Cobble Hill high school and the ice rink are open",
+        "",
+        "confirmed",
+    ),
+    (
+        "what we don't know",
+        None,
+        None,
+        None,
+        "Whether the crack on the east face is new",
+        "",
+        "unconfirmed",
+    ),
+    (
+        "what we don't know",
+        None,
+        None,
+        None,
+        "How many people are still in the red zone",
+        "",
+        "unconfirmed",
+    ),
+    (
+        "reactions",
+        None,
+        None,
+        None,
+        "Residents say the county knew about the crack since the spring",
+        "",
+        "reported",
+    ),
 ]
 
 
@@ -79,56 +155,106 @@ def build_demo(path: Path) -> str:
         verbs.tag(store, REPORTER, matching("missing")[:6], ["+casualties", "+needs-confirmation"])
         verbs.tag(store, REPORTER, matching("crack")[:8], ["+dam-structure"])
         verbs.tag(store, EDITOR, matching("video")[:5], ["+viral"])
-        sample = rng.sample(ids, min(80, len(ids)))
+        viral = store.find_item("twitter", "1860000000000123456", None)
+        keep_visible = {viral, *(r.id for r in rows if r.platform in ("factcheck", "web"))}
+        pool = [i for i in ids if i not in keep_visible]
+        sample = rng.sample(pool, min(80, len(pool)))
         verbs.set_triage(store, EDITOR, sample[:45], "kept")
         verbs.set_triage(store, EDITOR, sample[45:60], "flagged")
         verbs.set_triage(store, EDITOR, sample[60:80], "discarded")
 
-        viral = store.find_item("twitter", "1860000000000123456", None)
         if viral is not None:
             verbs.set_verdict(
-                store, VERIFIER, [viral], "false",
+                store,
+                VERIFIER,
+                [viral],
+                "false",
                 reason="The video is from a 2019 dam failure abroad (reverse image search).",
             )
-            verbs.log_check(store, VERIFIER, viral, "provenance", "failed",
-                            note="Earliest copy found on a video site in 2019.",
-                            evidence=["https://video.example/watch?v=orig2019"])
-            verbs.log_check(store, VERIFIER, viral, "date", "failed",
-                            note="Leaves on trees; the flood here is in November.")
-            verbs.log_check(store, VERIFIER, viral, "source", "unclear",
-                            note="Aggregator account, not first-hand.")
+            verbs.log_check(
+                store,
+                VERIFIER,
+                viral,
+                "provenance",
+                "failed",
+                note="Earliest copy found on a video site in 2019.",
+                evidence=["https://video.example/watch?v=orig2019"],
+            )
+            verbs.log_check(
+                store,
+                VERIFIER,
+                viral,
+                "date",
+                "failed",
+                note="Leaves on trees; the flood here is in November.",
+            )
+            verbs.log_check(
+                store,
+                VERIFIER,
+                viral,
+                "source",
+                "unclear",
+                note="Aggregator account, not first-hand.",
+            )
             verbs.annotate(store, VERIFIER, viral, "Do not use. See the fact-check linked here.")
         for item_id in matching("gauge")[:3]:
-            verbs.set_verdict(store, VERIFIER, [item_id], "verified",
-                              reason="Matches the county's gauge data page.")
-            verbs.log_check(store, VERIFIER, item_id, "source", "passed",
-                            note="Orvena Watch runs the gauge feed.")
+            verbs.set_verdict(
+                store,
+                VERIFIER,
+                [item_id],
+                "verified",
+                reason="Matches the county's gauge data page.",
+            )
+            verbs.log_check(
+                store,
+                VERIFIER,
+                item_id,
+                "source",
+                "passed",
+                note="Orvena Watch runs the gauge feed.",
+            )
         for item_id in matching("missing")[:2]:
             verbs.set_verdict(store, VERIFIER, [item_id], "in progress")
-            verbs.annotate(store, REPORTER, item_id, "Called the caravan park office, no answer yet.")
+            verbs.annotate(
+                store, REPORTER, item_id, "Called the caravan park office, no answer yet."
+            )
         evac = matching("evacuation ordered")
-        for a, b in zip(evac, evac[1:6], strict=False):
+        for a, b in pairwise(evac[:6]):
             verbs.link(store, EDITOR, b, dst_item=a, relation="corroborates")
         dupes = matching("flooded market square")
-        for a, b in zip(dupes, dupes[1:4], strict=False):
+        for a, b in pairwise(dupes[:4]):
             verbs.link(store, EDITOR, b, dst_item=a, relation="same-event")
 
         entries = []
         for section, date_text, start, end, headline, body, confidence in RECAP:
             entries.append(
                 verbs.add_recap_entry(
-                    store, EDITOR, story, section=section, headline=headline, body=body,
-                    date_text=date_text, date_start=start, date_end=end, confidence=confidence,
+                    store,
+                    EDITOR,
+                    story,
+                    section=section,
+                    headline=headline,
+                    body=body,
+                    date_text=date_text,
+                    date_start=start,
+                    date_end=end,
+                    confidence=confidence,
                 )
             )
         for item_id in evac[:2]:
             verbs.link(store, EDITOR, item_id, dst_entry=entries[4], relation="source-for")
         for item_id in matching("gauge")[:1]:
             verbs.link(store, EDITOR, item_id, dst_entry=entries[3], relation="source-for")
-        verbs.annotate(store, EDITOR, None, "Need a second source for the 6 a.m. time.",
-                       entry_id=entries[4])
-        verbs.add_item(store, REPORTER, text="Fenwick substation still under water, crews waiting",
-                       handle="@lenavaro_news", story_id=side)
+        verbs.annotate(
+            store, EDITOR, None, "Need a second source for the 6 a.m. time.", entry_id=entries[4]
+        )
+        verbs.add_item(
+            store,
+            REPORTER,
+            text="Fenwick substation still under water, crews waiting",
+            handle="@lenavaro_news",
+            story_id=side,
+        )
         verbs.save_filter(store, EDITOR, "to-verify", "triage:flagged verdict:unverified")
         verbs.save_filter(store, EDITOR, "evac", "tag:evacuation")
         total = store.counts().total

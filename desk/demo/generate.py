@@ -130,7 +130,10 @@ def twitter_jsonl(rng: random.Random) -> str:
                     "data": data,
                     "includes": {"users": list(users.values())},
                     "meta": {"result_count": len(data)},
-                    "__twarc": {"url": "https://api.twitter.com/2/tweets/search/recent", "version": "2.14.0"},
+                    "__twarc": {
+                        "url": "https://api.twitter.com/2/tweets/search/recent",
+                        "version": "2.14.0",
+                    },
                 },
                 ensure_ascii=False,
             )
@@ -143,14 +146,21 @@ def twitter_jsonl(rng: random.Random) -> str:
         "lang": "en",
         "conversation_id": "1860000000000123456",
         "attachments": {"media_keys": ["7_1860000000000123456"]},
-        "public_metrics": {"retweet_count": 5400, "reply_count": 610, "like_count": 9100, "quote_count": 880},
+        "public_metrics": {
+            "retweet_count": 5400,
+            "reply_count": 610,
+            "like_count": 9100,
+            "quote_count": 880,
+        },
     }
     lines.append(
         json.dumps(
             {
                 "data": [viral],
                 "includes": {
-                    "users": [{"id": "1009", "name": "Breaking Wire 24", "username": "breakingwire24"}],
+                    "users": [
+                        {"id": "1009", "name": "Breaking Wire 24", "username": "breakingwire24"}
+                    ],
                     "media": [
                         {
                             "media_key": "7_1860000000000123456",
@@ -296,7 +306,7 @@ def rss_feed(rng: random.Random) -> str:
     <title>{title}</title>
     <link>https://sellcourier.example/live/orvena-{n:03d}</link>
     <guid isPermaLink="false">sellcourier-live-{n:03d}</guid>
-    <pubDate>{when.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>
+    <pubDate>{when.strftime("%a, %d %b %Y %H:%M:%S +0000")}</pubDate>
     <author>desk@sellcourier.example (Lena Varo)</author>
     <description>&lt;p&gt;{title}. Our reporters in Marrow Ford are following the situation.&lt;/p&gt;</description>
   </item>"""
@@ -356,9 +366,18 @@ def claimreview() -> str:
                 "@type": "Claim",
                 "author": {"@type": "Person", "name": "Breaking Wire 24"},
                 "datePublished": "2026-11-20",
-                "appearance": [{"@type": "CreativeWork", "url": "https://twitter.com/breakingwire24/status/1860000000000123456"}],
+                "appearance": [
+                    {
+                        "@type": "CreativeWork",
+                        "url": "https://twitter.com/breakingwire24/status/1860000000000123456",
+                    }
+                ],
             },
-            "author": {"@type": "Organization", "name": "Valley Fact Check", "url": "https://factcheck.example"},
+            "author": {
+                "@type": "Organization",
+                "name": "Valley Fact Check",
+                "url": "https://factcheck.example",
+            },
             "reviewRating": {
                 "@type": "Rating",
                 "ratingValue": 1,

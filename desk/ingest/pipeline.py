@@ -65,6 +65,7 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     error: str | None = None
     item_ids: list[int] = field(default_factory=list)
+    raw_hashes: list[list[object]] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -189,6 +190,12 @@ def _store_one(
     if created:
         report.new += 1
         report.item_ids.append(item_id)
+        report.raw_hashes.append(
+            [
+                item_id,
+                hashlib.sha256(new_item.raw).hexdigest() if new_item.raw is not None else None,
+            ]
+        )
         report.links += len(
             w.resolve_pending(
                 item_id=item_id,
@@ -240,6 +247,7 @@ def _commit_batch(
     new_rejections: list[Rejection],
 ) -> None:
     before = (report.new, report.duplicates, report.links, len(report.item_ids))
+    raw_before = len(report.raw_hashes)
     items = [_to_new_item(p, source=source, fmt=fmt, story_id=story_id) for p in batch]
     with store.transaction() as w:
         try:
@@ -262,6 +270,7 @@ def _commit_batch(
                     "reasons": [str(r) for r in new_rejections[:MAX_REASONS_IN_EVENT]],
                     "first_id": ids[0] if ids else None,
                     "last_id": ids[-1] if ids else None,
+                    "raw": report.raw_hashes[raw_before:],
                     "story": story_id,
                     "tags": list(tags),
                 },
@@ -269,6 +278,7 @@ def _commit_batch(
         except BaseException:
             report.new, report.duplicates, report.links = before[:3]
             del report.item_ids[before[3] :]
+            del report.raw_hashes[raw_before:]
             raise
 
 

@@ -56,16 +56,23 @@ Choices, and why:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from db.models import Media
-from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats.mastodon import dump, line_of, load_json, sample_text, text_of
-from desk.ingest.times import from_text
+from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.formats.mastodon import (
+    dump,
+    iso_time,
+    line_of,
+    read_documents,
+    sample_json,
+    sample_text,
+    text_of,
+)
 
 NAME = "bluesky"
 PLATFORM = "bluesky"
@@ -97,13 +104,9 @@ def detect(sample: Sample) -> int:
     text = sample_text(sample)
     if text[:1] not in ("{", "["):
         return 0
-    if len(sample.head) < SAMPLE_BYTES:
-        try:
-            doc = json.loads(text)
-        except (ValueError, RecursionError):
-            doc = None
-        if doc is not None:
-            return _score(doc)
+    doc = sample_json(sample, text)
+    if doc is not None:
+        return _score(doc)
     if _POST_TYPE.search(text):
         return 85
     if _ANY_BSKY_TYPE.search(text) and _AT_URI.search(text):
@@ -250,7 +253,7 @@ def _blob_cid(blob: Any) -> str | None:
 
 
 def _posted(value: Any) -> Posted | None:
-    return from_text(line_of(value)) if isinstance(value, str) else None
+    return iso_time(value)
 
 
 # ---------------------------------------------------------------- embeds
@@ -458,6 +461,7 @@ def _post_item(
     record_no: int,
     raw_obj: Any,
     extra: dict[str, Any] | None = None,
+    raw_bytes: bytes | None = None,
 ) -> tuple[ParsedItem, list[dict[str, Any]]]:
     """One post as an item, and the quoted viewRecords it carries in full."""
     extra = dict(extra or {})
@@ -507,7 +511,7 @@ def _post_item(
     item = ParsedItem(
         platform=PLATFORM,
         text=text,
-        raw=dump(raw_obj),
+        raw=raw_bytes if raw_bytes is not None else dump(raw_obj),
         kind="post",
         platform_id=uri,
         url=_post_url(uri, handle),
@@ -552,6 +556,7 @@ def _view_items(
     main: bool,
     raw_obj: Any = None,
     extra: dict[str, Any] | None = None,
+    raw_bytes: bytes | None = None,
 ) -> Iterator[ParsedItem]:
     """A postView (or an embed viewRecord), then the quoted posts it carries."""
     record = view.get("record") if isinstance(view.get("record"), dict) else view.get("value")
@@ -573,6 +578,7 @@ def _view_items(
         record_no=record_no,
         raw_obj=view if raw_obj is None else raw_obj,
         extra=extra,
+        raw_bytes=raw_bytes,
     )
     yield from (emit.main(item) if main else emit.context(item))
     # quoted posts, a few levels deep, iteratively
@@ -608,7 +614,9 @@ def _gone(node: Any) -> dict[str, Any] | None:
     return None
 
 
-def _feed_view_items(entry: dict[str, Any], record_no: int, emit: _Emitter) -> Iterator[ParsedItem]:
+def _feed_view_items(
+    entry: dict[str, Any], record_no: int, emit: _Emitter, raw_bytes: bytes | None = None
+) -> Iterator[ParsedItem]:
     """A feedViewPost: the post (with repost/pin reason), then its parent and root."""
     post = entry.get("post")
     if not _is_post_view(post):
@@ -640,7 +648,9 @@ def _feed_view_items(entry: dict[str, Any], record_no: int, emit: _Emitter) -> I
             extra[key] = gone
         elif _is_post_view(node) and node not in context:
             context.append(node)
-    yield from _view_items(post, record_no, emit, main=True, raw_obj=entry, extra=extra)
+    yield from _view_items(
+        post, record_no, emit, main=True, raw_obj=entry, extra=extra, raw_bytes=raw_bytes
+    )
     for node in context:
         yield from _view_items(node, record_no, emit, main=False)
 
@@ -679,7 +689,7 @@ def _thread_items(thread: Any, counter: list[int], emit: _Emitter) -> Iterator[P
 
 
 def _bare_record(
-    record: dict[str, Any], uri: Any, record_no: int, raw_obj: Any
+    record: dict[str, Any], uri: Any, record_no: int, raw_obj: Any, raw_bytes: bytes | None
 ) -> Iterator[ParsedItem]:
     item, _ = _post_item(
         uri=uri,
@@ -689,12 +699,19 @@ def _bare_record(
         meta={},
         record_no=record_no,
         raw_obj=raw_obj,
+        raw_bytes=raw_bytes,
     )
     yield item
 
 
-def _one(obj: Any, record_no: int, emit: _Emitter) -> Iterator[ParsedItem | Rejected]:
-    """Items of one object of any supported shape (a whole response or an element)."""
+def _one(
+    obj: Any, record_no: int, emit: _Emitter, raw: bytes | None = None
+) -> Iterator[ParsedItem | Rejected]:
+    """Items of one object of any supported shape (a whole response or an element).
+
+    `raw`, the bytes of a JSON Lines line, becomes the raw record of the
+    line's post when the line is one post (view, feed entry or record).
+    """
     if not isinstance(obj, dict):
         yield Rejected(record=record_no, reason="not a Bluesky post, view or response")
         return
@@ -712,14 +729,18 @@ def _one(obj: Any, record_no: int, emit: _Emitter) -> Iterator[ParsedItem | Reje
         thread = obj["thread"] if kind == "thread" else obj
         yield from _guarded(lambda: _thread_items(thread, [record_no - 1], emit), record_no)
     elif kind == "post_view":
-        yield from _guarded(lambda: _view_items(obj, record_no, emit, main=True), record_no)
+        yield from _guarded(
+            lambda: _view_items(obj, record_no, emit, main=True, raw_bytes=raw), record_no
+        )
     elif kind == "feed_view":
-        yield from _guarded(lambda: _feed_view_items(obj, record_no, emit), record_no)
+        yield from _guarded(lambda: _feed_view_items(obj, record_no, emit, raw), record_no)
     elif kind == "record":
-        yield from _guarded(lambda: _bare_record(obj, obj.get("uri"), record_no, obj), record_no)
+        yield from _guarded(
+            lambda: _bare_record(obj, obj.get("uri"), record_no, obj, raw), record_no
+        )
     elif kind == "uri_record":
         yield from _guarded(
-            lambda: _bare_record(obj["value"], obj.get("uri"), record_no, obj), record_no
+            lambda: _bare_record(obj["value"], obj.get("uri"), record_no, obj, raw), record_no
         )
     elif kind == "other_record":
         value = obj.get("value") if isinstance(obj.get("value"), dict) else obj
@@ -745,19 +766,33 @@ def _guarded(make: Any, record_no: int) -> Iterator[ParsedItem | Rejected]:
 
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
-    """Items of a Bluesky document; one Rejected per bad record, then onwards."""
-    doc, problem = load_json(source)
-    if problem is not None:
-        yield problem
-        return
-    yield from parse_document(doc)
+    """Items of a Bluesky document or JSON Lines file; bad records rejected, then onwards."""
+    for entry in read_documents(source):
+        if isinstance(entry, Rejected):
+            yield entry
+            continue
+        line, doc, raw = entry
+        yield from parse_document(doc, line=line, raw=raw)
 
 
-def parse_document(doc: Any) -> Iterator[ParsedItem | Rejected]:
-    """Items of an already parsed document: one object, or an array of them."""
+def parse_document(
+    doc: Any, *, line: int | None = None, raw: bytes | None = None
+) -> Iterator[ParsedItem | Rejected]:
+    """Items of one parsed document: one object, or an array of them.
+
+    For a JSON Lines line, `line` is its number (the `record` of all that
+    the line gives) and `raw` its bytes. Context copies are deduplicated
+    within one document (one line), so memory stays bounded on big files.
+    """
     emit = _Emitter()
     if isinstance(doc, list):
-        for i, element in enumerate(doc, 1):
-            yield from _one(element, i, emit)
+        results = (r for i, e in enumerate(doc, 1) for r in _one(e, i, emit))
     else:
-        yield from _one(doc, 1, emit)
+        results = _one(doc, 1, emit, raw)
+    for result in results:
+        if line is None:
+            yield result
+        elif isinstance(result, Rejected):
+            yield Rejected(record=line, reason=result.reason, line=line)
+        else:
+            yield replace(result, record=line)

@@ -42,8 +42,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from charset_normalizer import from_bytes
-
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import clean_line, clean_text
@@ -54,12 +52,14 @@ from desk.ingest.formats.twitter_v1 import (
     best_video_url,
     clean_handle,
     expand_links,
+    guess_encoding,
     int_or_none,
     lang_code,
     profile_url,
     safe_url,
     status_url,
     tweet_id,
+    tweet_time,
 )
 from desk.ingest.times import from_text
 
@@ -143,7 +143,11 @@ def _header_of(text: str) -> list[str] | None:
 
 def detect(sample: Sample) -> int:
     """A CSV whose header row is a known social-post export."""
-    header = _header_of(sample.text)
+    text = sample.text
+    codec = _wide_codec(sample.head)
+    if codec:  # Excel "Unicode text" and other UTF-16/32 exports
+        text = sample.head.decode(codec, errors="replace").lstrip("\ufeff")
+    header = _header_of(text)
     if header is None:
         return 0
     dialect = _dialect(header)
@@ -257,8 +261,7 @@ def _fallback_encoding(head: bytes) -> str | None:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 4:  # a character cut by the sample's end
             return None
-    best = from_bytes(head).best()
-    return best.encoding if best is not None and best.encoding else None
+    return guess_encoding(head)
 
 
 def _rows(source: Source) -> Iterator[_Row | Rejected]:
@@ -282,7 +285,7 @@ def _rows(source: Source) -> Iterator[_Row | Rejected]:
                 return
             except csv.Error as exc:
                 start, _, _ = feed.take()
-                yield Rejected(start, f"line {start}: unreadable CSV row ({exc})", line=start)
+                yield Rejected(start, f"unreadable CSV row ({exc})", line=start)
                 continue
             start, raw, note = feed.take()
             if not fields or all(not f.strip() for f in fields):
@@ -395,7 +398,7 @@ def _twarc_item(
 ) -> ParsedItem | Rejected:
     status_id = tweet_id(_cell(row, "id"))
     if status_id is None:
-        return Rejected(start, f"line {start}: no tweet id in the id column", line=start)
+        return Rejected(start, "no tweet id in the id column", line=start)
     handle = clean_handle(_cell(row, "author.username"))
     name = clean_line(_cell(row, "author.name")) or None
     urls = _json_cell(_cell(row, "entities.urls"))
@@ -452,7 +455,7 @@ def _twarc_item(
         author_handle=handle,
         author_url=profile_url(handle),
         lang=lang_code(_cell(row, "lang")),
-        posted=from_text(_cell(row, "created_at")),
+        posted=tweet_time(_cell(row, "created_at")),
         media=_twarc_media(row),
         refs=_twarc_refs(row),
         extra=extra,
@@ -479,7 +482,7 @@ def _ct_api_item(
     url = safe_url(_cell(row, "postUrl", na=True))
     post_id = _cell(row, "platformId", na=True)
     if not url and not post_id:
-        return Rejected(start, f"line {start}: no postUrl or platformId", line=start)
+        return Rejected(start, "no postUrl or platformId", line=start)
     platform = clean_line(_cell(row, "platform", na=True) or "facebook").lower() or "facebook"
     title = _cell(row, "title", na=True)
     description = _cell(row, "description", na=True)
@@ -547,7 +550,7 @@ def _ct_dash_item(
 ) -> ParsedItem | Rejected:
     url = safe_url(_cell(row, "URL"))
     if not url:
-        return Rejected(start, f"line {start}: no post URL in the URL column", line=start)
+        return Rejected(start, "no post URL in the URL column", line=start)
     instagram = "Account" in row and "Page Name" not in row
     platform = "instagram" if instagram or "instagram.com/" in url else "facebook"
     title = _cell(row, "Link Text") or _cell(row, "Title")
@@ -636,8 +639,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         if len(row.fields) < width:
             yield Rejected(
                 row.start,
-                f"line {row.start}: {len(row.fields)} fields where the header has {width} "
-                "(cut short?)",
+                f"{len(row.fields)} fields where the header has {width} (cut short?)",
                 line=row.start,
             )
             continue
@@ -647,6 +649,6 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             yield Rejected(
                 row.start,
-                f"line {row.start}: unreadable row ({type(exc).__name__})",
+                f"unreadable row ({type(exc).__name__})",
                 line=row.start,
             )

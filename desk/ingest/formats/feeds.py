@@ -22,15 +22,19 @@ when it has no zone the result is kept with `tz_known=False`, and a bare
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import charset_normalizer
 import feedparser
+from dateutil import parser as dateparser
 from lxml import etree
 
 from db.models import Media
@@ -47,7 +51,6 @@ _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RSS_RDF_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
 _JSONFEED = "https://jsonfeed.org/version/"
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
-_HAS_YEAR = re.compile(r"\d{4}")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 GUESS_BYTES = 256 * 1024
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
@@ -59,8 +62,7 @@ _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
 def detect(sample: Sample) -> int:
     """By the root element (found by lxml, which honours BOMs and encodings) or JSON Feed."""
     if sample.looks_json:
-        head = sample.text[:4096]
-        return 95 if sample.text.startswith("{") and _JSONFEED in head else 0
+        return 95 if sample.text.startswith("{") and _JSONFEED in sample.text else 0
     tag = _root_tag(sample.head)
     if tag is None:
         # an XML document with no element at all (only a prolog or comments):
@@ -131,11 +133,14 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         lang=_str(feed.get("language")) or None,
         warning=note,
     )
+    seen: dict[str, bytes] = {}
     for index, entry in enumerate(entries, start=1):
         try:
-            yield _entry_item(entry, index, context)
+            item = _entry_item(entry, index, context)
         except Exception as exc:  # one odd entry must not stop the others
             yield Rejected(record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}")
+            continue
+        yield _unrepeated(item, seen)
 
 
 def _feedparse(data: bytes) -> Any:
@@ -174,18 +179,22 @@ def _feedparse(data: bytes) -> Any:
 
 
 def _guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's pick, but windows-1252 when it fits as well (short Latin text)."""
     try:
-        best = charset_normalizer.from_bytes(data[:GUESS_BYTES]).best()
+        matches = list(charset_normalizer.from_bytes(data[:GUESS_BYTES]))
     except Exception:  # a guess is optional; never fail the parse over it
         return None
-    if best is None:
+    if not matches:
         return None
-    encoding = _norm_encoding(best.encoding)
+    best = min(m.chaos for m in matches)
+    tied = [_norm_encoding(m.encoding) for m in matches if m.chaos <= best + 0.005]
+    encoding = "cp1252" if "cp1252" in tied else tied[0]
     return None if encoding in ("ascii", "utf_8") else encoding
 
 
 def _norm_encoding(name: str) -> str:
-    return name.lower().replace("-", "_")
+    name = name.lower().replace("-", "_")
+    return {"windows_1252": "cp1252"}.get(name, name)
 
 
 class _FeedContext:
@@ -228,6 +237,29 @@ def _bozo_line(parsed: Any) -> int | None:
     return None
 
 
+def _unrepeated(item: ParsedItem, seen: dict[str, bytes]) -> ParsedItem:
+    """Keep a second, different entry that reuses an earlier entry's id (a feed bug).
+
+    Real feeds do this (Scripting News gives two posts one guid and one
+    link). Deduplication by id or URL would silently drop the second post,
+    so it gets an id made from its own content (stable across re-ingests)
+    and its link moves to `extra`. A byte-identical repeat stays a duplicate.
+    """
+    key = item.platform_id
+    if key is None:
+        return item
+    if key not in seen:
+        seen[key] = item.raw
+        return item
+    if seen[key] == item.raw:
+        return item
+    digest = hashlib.sha256(item.raw).hexdigest()[:12]
+    extra = {**item.extra, "id_repeated_in_feed": key}
+    if item.url:
+        extra["link"] = item.url
+    return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra)
+
+
 def _feed_key(feed: Any) -> str | None:
     for key in ("id", "link", "title"):
         value = clean_line(_str(feed.get(key)))
@@ -257,7 +289,8 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
     if context.warning:
         extra["feed_warning"] = context.warning
     author_name, author_url = _entry_author(entry)
-    lang = _str((entry.get("content") or [{}])[0].get("language") if entry.get("content") else None)
+    contents = _dicts(entry.get("content"))
+    lang = _str(contents[0].get("language")) if contents else ""
     return ParsedItem(
         platform=PLATFORM,
         kind=KIND,
@@ -281,7 +314,9 @@ def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str |
     if entry_id:
         if _URI.match(entry_id):
             return entry_id
-        return f"{feed_key}#{entry_id}" if feed_key else entry_id
+        if feed_key:
+            return f"{feed_key}#{entry_id}"
+        return link or entry_id  # a bare id alone would collide across feeds
     return link or None
 
 
@@ -318,8 +353,10 @@ def _entry_author(entry: Any) -> tuple[str | None, str | None]:
 
 def _entry_posted(entry: Any) -> Posted | None:
     for field in ("published", "updated", "created"):
-        raw = _str(entry.get(field))
-        parsed = entry.get(f"{field}_parsed")
+        # plain dict access: feedparser's own `updated` falls back to `published`
+        # with a DeprecationWarning; the stored keys are what the feed said
+        raw = _str(dict.get(entry, field))
+        parsed = dict.get(entry, f"{field}_parsed")
         if raw or parsed:
             posted = _posted(raw, parsed)
             if posted is not None:
@@ -331,11 +368,21 @@ def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
     if raw and _DATE_ONLY.match(raw):
         day = from_text(raw.strip(), precision="day")
         return Posted(day.at, "day", False) if day else None
-    text_time = from_text(raw) if raw and _HAS_YEAR.search(raw) else None
+    text_time = from_text(raw) if raw and _complete_date(raw) else None
     if text_time is not None and not text_time.tz_known:
         return text_time  # feedparser would have guessed UTC (and may misread the form)
     struct_time = from_struct_time(parsed) if parsed else None
     return struct_time or text_time
+
+
+def _complete_date(raw: str) -> bool:
+    """True when the string gives a whole date: dateutil would fill any gap from today."""
+    try:
+        one = dateparser.parse(raw, default=datetime(2000, 1, 1))
+        two = dateparser.parse(raw, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return one is not None and two is not None and one.date() == two.date()
 
 
 def _entry_media(entry: Any) -> list[Media]:
@@ -373,9 +420,9 @@ def _mime_kind(mime: str) -> str:
 
 def _parse_json_feed(data: bytes) -> Iterator[ParsedItem | Rejected]:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = json.loads(data)  # bytes: UTF-8 (with or without BOM), UTF-16 or UTF-32
     except UnicodeDecodeError as exc:
-        yield Rejected(record=None, reason=f"JSON Feed is not UTF-8: {exc}")
+        yield Rejected(record=None, reason=f"JSON Feed is not UTF-8/16/32 text: {exc}")
         return
     except json.JSONDecodeError as exc:
         yield Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import codecs
 import copy
 import hashlib
+import inspect
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -28,12 +30,12 @@ from lxml import etree
 from db.models import Media
 from desk.ingest import times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.clean import clean_line, strip_escapes
 from desk.ingest.formats import twitter_embed
 
 NAME = "html"
 
-_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
+_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)  # charset sniffing only
 # Boilerplate dropped from the main text.
 _DROP = (
     "nav", "header", "footer", "aside", "script", "style", "noscript", "template",
@@ -49,6 +51,8 @@ _FURNITURE = {
     "breadcrumb", "breadcrumbs", "share", "sharing", "social", "related", "sidebar", "comments",
     "comment", "newsletter", "advert", "advertisement", "ads", "subscribe", "cookie", "cookies",
 }  # fmt: skip
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+_SPACE_RUN = re.compile(r" {2,}")
 _TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "ref_src", "ref_url", "igshid"}
 _MAX_JSON_DEPTH = 200
 
@@ -131,19 +135,8 @@ def decode_page(data: bytes) -> str:
 
 
 def parse_document(text: str) -> Any | None:
-    """The page as an lxml tree, or None when there is nothing to parse."""
-    if not text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
-    except ValueError:
-        # A str with an XML encoding declaration: let lxml read the bytes.
-        try:
-            return lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
-        except (etree.ParserError, ValueError):
-            return None
-    except etree.ParserError:
-        return None
+    """The page as an lxml tree (huge text nodes kept), or None when there is nothing to parse."""
+    return twitter_embed.parse_fragment(text)
 
 
 # --- metadata ----------------------------------------------------------------
@@ -273,20 +266,21 @@ def main_text(root: Any) -> str:
             node.text = _collapse(node.text)
         if node.tail:
             node.tail = _collapse(node.tail)
-    text = html_to_text(lxml.html.tostring(element, encoding="unicode"))
-    return clean_text("\n".join(" ".join(line.split()) for line in text.split("\n")))
+    lines: list[str] = []
+    for line in twitter_embed.elements_text([element]).split("\n"):
+        line = (_SPACE_RUN.sub(" ", line) if "  " in line else line).strip(" ")
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip()
 
 
 def _collapse(text: str) -> str:
-    """HTML whitespace collapsing: runs of spaces, tabs and newlines become one space."""
-    collapsed = " ".join(text.split())
-    if not collapsed:
-        return " " if text else ""
-    if text[:1].isspace():
-        collapsed = " " + collapsed
-    if text[-1:].isspace():
-        collapsed += " "
-    return collapsed
+    """HTML whitespace collapsing: runs of ASCII spaces, tabs and newlines become one space."""
+    collapsed = text
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text or "\f" in text:
+        collapsed = _HTML_SPACE.sub(" ", text)  # the checks above are far cheaper than re
+    # lxml refuses control characters in node text; they go now rather than later.
+    return collapsed if collapsed.isprintable() else strip_escapes(collapsed)
 
 
 # --- JSON-LD -----------------------------------------------------------------
@@ -306,7 +300,7 @@ def _load_jsonld(text: str) -> Any:
     for start, end in (("//<![CDATA[", "//]]>"), ("<![CDATA[", "]]>"), ("<!--", "-->")):
         if text.startswith(start) and text.endswith(end):
             text = text[len(start) : -len(end)].strip()
-    return json.loads(text)
+    return json.loads(text, strict=False)  # raw newlines in strings are common
 
 
 def _has_claimreview(obj: Any) -> bool:
@@ -320,6 +314,13 @@ def _claimreview_reader() -> Callable[..., list[ParsedItem]] | None:
         return None
     reader = getattr(claimreview, "items_from_jsonld", None)
     return reader if callable(reader) else None
+
+
+def _accepts(function: Callable[..., Any], name: str) -> bool:
+    try:
+        return name in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 # --- detect and parse --------------------------------------------------------
@@ -497,9 +498,11 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             reason="ClaimReview JSON-LD found but the claimreview format is not available",
         )
         return
+    # `page_url` (the review's URL when its JSON-LD gives none) is optional in the reader.
+    extra_args = {"page_url": page.url} if _accepts(reader, "page_url") and page.url else {}
     for block in reviews:
         try:
-            found = reader(block, start_record=record + 1)
+            found = reader(block, start_record=record + 1, **extra_args)
         except Exception as err:  # another module's reader must not lose the page
             record += 1
             yield Rejected(
@@ -508,6 +511,6 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             continue
         for item in found:
             record = max(record + 1, item.record or 0)
-            if isinstance(item, ParsedItem) and item.url != page.url:
+            if isinstance(item, ParsedItem):
                 item = replace(item, refs=(*item.refs, page_ref))
             yield item

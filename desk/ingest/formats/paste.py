@@ -121,18 +121,22 @@ def guess_charset(data: bytes) -> tuple[str, str] | None:
     """`(text, encoding)` of bytes that are not UTF-8, by charset-normalizer.
 
     On short Western text several single-byte code pages tie (cp1250,
-    cp1252, cp1257 all read "café" without chaos); the tie goes to cp1252,
-    by far the most common legacy encoding of pasted Western text.
+    mac_latin2, cp1257 all read "café" without chaos, some wrongly); a tie
+    goes to cp1252, by far the most common legacy encoding of pasted
+    Western text. Cyrillic, Greek or CJK bytes do not read as cp1252 without
+    chaos, so they keep their own code page.
     """
     from charset_normalizer import from_bytes
 
-    results = from_bytes(data)
-    best = results.best()
+    best = from_bytes(data).best()
     if best is None or best.encoding is None:
         return None
-    for match in results:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos + _CHARSET_TIE:
-            return str(match), "cp1252"
+    if best.encoding != "cp1252":
+        # charset-normalizer drops cp1252 from its list when another code page
+        # decodes the same bytes alike, so it is measured on its own.
+        western = from_bytes(data, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos + _CHARSET_TIE:
+            return str(western), "cp1252"
     return str(best), best.encoding
 
 
@@ -340,6 +344,14 @@ def _find_bylines(clean_lines: list[str]) -> list[_Byline]:
     return found
 
 
+def _urls(text: str) -> list[str]:
+    """Links printed in a post (the membership test spares re a 10 MB scan)."""
+    lowered = text.lower()
+    if "://" not in text and "twitter.com/" not in lowered and "x.com/" not in lowered:
+        return []
+    return [u.rstrip(").,;\u2026") for u in _URL.findall(text)]
+
+
 def _post_lines(clean_lines: list[str], byline: _Byline, stop: int) -> tuple[int, int]:
     """`(first, last)` line indices of the post text above a byline; first > last if none.
 
@@ -387,7 +399,11 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         return
 
     pieces = text.splitlines(keepends=True)
-    clean_lines = [clean_line(unescape_entities(piece)) for piece in pieces]
+    # Only short lines can be bylines; a long line only needs to be known non-blank.
+    clean_lines = [
+        clean_line(unescape_entities(piece)) if len(piece) <= _MAX_BYLINE_LINE else "\u2026"
+        for piece in pieces
+    ]
     bylines = _find_bylines(clean_lines)
     extra: dict[str, Any] = {}
     if encoding not in ("utf-8", "utf-8-sig"):
@@ -433,14 +449,14 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
                 record=record, reason=f"byline for @{byline.handle} with no post text above it"
             )
             continue
-        urls = [u.rstrip(").,;\u2026") for u in _URL.findall(post_text + " " + byline.rest)]
+        urls = _urls(post_text + " " + byline.rest)
         identity = _post_identity(byline.handle, urls)
         raw_from = min(start, byline.line)
         raw = "".join(pieces[raw_from : byline.last_line + 1]).encode(
             raw_encoding, errors="replace"
         )
         post_extra: dict[str, Any] = {"byline": clean_line(byline.rest) or None}
-        if _TRUNCATED.search(post_text):
+        if _TRUNCATED.search(post_text[-500:]):
             post_extra["truncated"] = True
         if not post_extra["byline"]:
             del post_extra["byline"]

@@ -131,9 +131,9 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         yield from _parse_html(data)
         return
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = json.loads(data)  # bytes: UTF-8 (with or without BOM), UTF-16 or UTF-32
     except UnicodeDecodeError as exc:
-        yield Rejected(record=None, reason=f"not UTF-8 text: {exc}")
+        yield Rejected(record=None, reason=f"not UTF-8/16/32 text: {exc}")
         return
     except json.JSONDecodeError as exc:
         yield Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)

@@ -23,8 +23,10 @@ whole-page format (`html_page`) reads embeds exactly the same way.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -61,13 +63,18 @@ _PROFILE_URL = re.compile(
     re.IGNORECASE,
 )
 _HANDLE_IN_PARENS = re.compile(r"\(@(?P<handle>[A-Za-z0-9_]{1,15})\)")
-_PIC_HOSTS = ("pic.twitter.com/", "pic.x.com/")
+_PIC_LINK = re.compile(
+    r"(?<![\w.])(?:https?://)?(pic\.(?:twitter|x)\.com/[A-Za-z0-9]+)", re.IGNORECASE
+)
 # Path names on twitter.com that are not accounts.
 _NOT_HANDLES = {"i", "home", "search", "hashtag", "intent", "share", "explore", "settings"}
 # Snowflake ids (from November 2010) carry their creation time.
 _TWITTER_EPOCH_MS = 1288834974657
 _FIRST_SNOWFLAKE = 10**15
 
+# libxml2 drops text nodes over 10,000,000 bytes unless parsed with huge_tree;
+# `elements_text` shields nodes over 1 MB from that (well under the limit).
+_HUGE_TEXT = 1_000_000
 _HTML_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
 
 
@@ -128,21 +135,46 @@ def snowflake_time(tweet_id: str | None) -> Posted | None:
 
 def media_from_text(text: str) -> tuple[Media, ...]:
     """`pic.twitter.com/...` links printed in a tweet's text, as photos."""
-    found: list[Media] = []
-    for word in text.split():
-        word = word.strip("()[]<>.,;\u2026\"'")
-        for scheme in ("https://", "http://", ""):
-            if word.lower().startswith(scheme) and word[len(scheme) :].lower().startswith(
-                _PIC_HOSTS
-            ):
-                url = "https://" + word[len(scheme) :]
-                if not any(m.url == url for m in found):
-                    found.append(Media(url=url, type="photo"))
-                break
-    return tuple(found)
+    found: dict[str, Media] = {}
+    if "pic." not in text.lower():
+        return ()
+    for match in _PIC_LINK.finditer(text):
+        url = "https://" + match.group(1)
+        found.setdefault(url, Media(url=url, type="photo"))
+    return tuple(found.values())
 
 
-# --- one blockquote ----------------------------------------------------------
+def elements_text(elements: list[Any]) -> str:
+    """Clean text of parsed elements, through `clean.html_to_text`.
+
+    `html_to_text` re-parses the HTML without lxml's `huge_tree`, and
+    libxml2 then silently drops any text node over 10 MB. Such nodes are
+    swapped for placeholders before the round trip and put back (cleaned)
+    after it, so a huge post or paragraph is never lost. The root element is
+    serialised as a `<div>` (a bare `<html>` without `<body>` trips lxml's
+    fragment parser).
+    """
+    copies = [copy.deepcopy(e) for e in elements]
+    huge: dict[str, str] = {}
+    nonce = secrets.token_hex(4)
+    for element in copies:
+        if isinstance(element.tag, str) and element.tag.lower() in ("html", "body"):
+            element.tag = "div"
+        for node in element.iter():
+            for attr in ("text", "tail"):
+                value = getattr(node, attr)
+                if value and len(value) > _HUGE_TEXT and (attr == "text" or node is not element):
+                    key = f"\ue000{nonce}{len(huge)}\ue001"
+                    huge[key] = value
+                    setattr(node, attr, key)
+    html = "".join(lxml.html.tostring(e, encoding="unicode", with_tail=False) for e in copies)
+    try:
+        text = html_to_text(html)
+    except AssertionError:  # lxml's fragment parser on odd input
+        text = clean_text("\n\n".join(e.text_content() for e in copies))
+    for key, value in huge.items():
+        text = text.replace(key, clean_text(value))
+    return text
 
 
 def _is_tag(node: Any, name: str) -> bool:
@@ -218,13 +250,7 @@ def parse_blockquote(element: Any) -> ParsedItem | None:
         rest_parts.append(child.tail or "")
     lead, name, byline_handle = _split_byline(clean_text(" ".join(rest_parts)))
 
-    if paragraphs:
-        html = "".join(
-            lxml.html.tostring(p, encoding="unicode", with_tail=False) for p in paragraphs
-        )
-        text = html_to_text(html)
-    else:
-        text = clean_text(lead)
+    text = elements_text(paragraphs) if paragraphs else clean_text(lead)
     if not text and status is None:
         return None
 
@@ -285,6 +311,12 @@ def embeds_in(root: Any) -> list[Any]:
 
 def parse_fragment(text: str) -> Any | None:
     """An HTML fragment or page as an lxml tree; None when there is nothing to parse."""
+    text = text.lstrip("\ufeff \t\r\n")
+    if text.startswith("<?xml"):
+        # The text is already decoded: an `encoding=` declaration would make lxml
+        # refuse the str, and could only mislead it.
+        end = text.find("?>")
+        text = text[end + 2 :] if end >= 0 else ""
     if not text.strip():
         return None
     try:

@@ -37,6 +37,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,7 +59,9 @@ _TWITTER_HOSTS = {
     "twitter.com", "www.twitter.com", "mobile.twitter.com", "m.twitter.com",
     "x.com", "www.x.com", "mobile.x.com", "fxtwitter.com", "vxtwitter.com",
 }  # fmt: skip
-_STATUS_PATH = re.compile(r"^/(?:#!/)?([A-Za-z0-9_]{1,50})/status(?:es)?/(\d{1,25})(?:/|$)")
+_STATUS_PATH = re.compile(
+    r"^/(?:#!/)?([A-Za-z0-9_]{1,50})(?:/web)?/status(?:es)?/(\d{1,25})(?:/|$)"
+)
 _TWEET_ID = re.compile(r"^\d{1,25}$")
 _HANDLE = re.compile(r"^[A-Za-z0-9_]{1,50}$")
 # Language codes Twitter uses for "no language": undetermined, hashtags only,
@@ -111,7 +114,7 @@ def canonical_status_url(url: Any) -> str | None:
     if not match:
         return None
     handle, status_id = match.groups()
-    if handle.lower() == "i":
+    if handle.lower() == "i" or parts.path.startswith("/i/web/status/"):
         return status_url(None, status_id)
     return status_url(handle, status_id)
 
@@ -227,6 +230,39 @@ def metrics(source: dict[str, Any] | None, keys: Iterable[str]) -> dict[str, int
     return out
 
 
+_V1_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def tweet_time(value: Any) -> Posted | None:
+    """When a tweet was posted: v2 ISO (`2022-10-03T17:57:11.000Z`) or v1.1
+    (`Wed Oct 10 20:19:24 +0000 2018`), parsed directly since dateutil's
+    general parser costs more than the rest of a tweet; anything else goes
+    through `times.from_text`."""
+    if not isinstance(value, str):
+        return None
+    try:
+        if value.endswith("Z") and "T" in value:
+            moment = datetime.fromisoformat(value)
+        else:
+            moment = datetime.strptime(value, _V1_TIME)
+    except ValueError:
+        return from_text(value)
+    if moment.tzinfo is None:
+        return from_text(value)
+    return Posted(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "second", True)
+
+
+def at_line(
+    results: Iterable[ParsedItem | Rejected], line: int | None
+) -> Iterator[ParsedItem | Rejected]:
+    """Set (or clear) the line number on the rejections of one JSON value."""
+    for result in results:
+        if isinstance(result, Rejected) and result.line != line:
+            yield Rejected(result.record, result.reason, line=line)
+        else:
+            yield result
+
+
 def canonical_raw(value: Any) -> bytes:
     """The canonical JSON dump used when a record cannot be cut out of the file."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -302,6 +338,31 @@ class BrokenDocument:
     note: str | None = None
 
 
+# When charset-normalizer finds several plausible codecs (common on short
+# samples), the one most often met in the wild wins: Windows-1252 for
+# Western text, then the other legacy codecs by how common they are.
+_COMMON_CODECS = (
+    "cp1252", "cp1251", "gb18030", "gb2312", "big5", "shift_jis", "cp932", "euc_jp",
+    "euc_kr", "cp949", "cp1250", "koi8_r", "cp1253", "cp1254", "cp1255", "cp1256",
+    "cp1257", "cp1258", "tis_620", "cp874", "latin_1", "iso8859_15", "iso8859_2",
+)  # fmt: skip
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The legacy encoding of bytes that are not UTF-8, or None if no guess."""
+    try:
+        matches = list(from_bytes(data))
+    except (ValueError, LookupError):
+        return None
+    if not matches:
+        return None
+    found = {m.encoding for m in matches if m.encoding}
+    for codec in _COMMON_CODECS:
+        if codec in found:
+            return codec
+    return matches[0].encoding or None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
     """Text of JSON bytes: UTF-8 (BOM allowed), UTF-16/32 by BOM, else a guess.
 
@@ -317,11 +378,11 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
         return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[: SAMPLE_BYTES * 4]).best()
-    if best is not None and best.encoding:
+    encoding = guess_encoding(data[: SAMPLE_BYTES * 4])
+    if encoding:
         try:
-            text = data.decode(best.encoding, errors="replace")
-            return text, best.encoding, f"not UTF-8; decoded as {best.encoding} (guessed)"
+            text = data.decode(encoding, errors="replace")
+            return text, encoding, f"not UTF-8; decoded as {encoding} (guessed)"
         except LookupError:
             pass
     return data.decode("utf-8", errors="replace"), "utf-8", "not UTF-8; bad bytes replaced"
@@ -391,7 +452,7 @@ def read_json(source: Source) -> Iterator[JsonValue | Rejected | BrokenDocument]
         # The first line alone is not JSON: a pretty-printed document, or a
         # JSONL whose first line is broken.
         if source.size() > _WHOLE_DOC_LIMIT:
-            yield Rejected(number, f"line {number}: {_json_error(first_error)}", line=number)
+            yield Rejected(number, _json_error(first_error), line=number)
             for later_number, later in lines:
                 if later.strip():
                     yield _line_value(later_number, later)
@@ -427,9 +488,7 @@ def _fallback_lines(
 ) -> Iterator[JsonValue | Rejected]:
     """JSON Lines whose first line is broken; gives up if the next line is too."""
     pending: list[JsonValue | Rejected] = [
-        Rejected(
-            first_number, f"line {first_number}: {_json_error(first_error)}", line=first_number
-        )
+        Rejected(first_number, _json_error(first_error), line=first_number)
     ]
     parsed_one = False
     for offset, chunk in enumerate(rest.splitlines(keepends=True), 1):
@@ -451,7 +510,7 @@ def _line_value(number: int, chunk: bytes) -> JsonValue | Rejected:
     try:
         value = _loads(text)
     except (ValueError, RecursionError) as exc:
-        return Rejected(number, f"line {number}: {_json_error(exc)}", line=number)
+        return Rejected(number, _json_error(exc), line=number)
     return JsonValue(number, value, chunk.strip(), text.strip(), codec, True, note)
 
 
@@ -569,13 +628,16 @@ _V1_CREATED = re.compile(
 
 
 def is_status(value: Any) -> bool:
-    """A v1.1 Tweet object: an id, text and a user with a screen name."""
+    """A v1.1 Tweet object: an id, text and a user object."""
     if not isinstance(value, dict):
         return False
     has_id = tweet_id(value.get("id_str")) is not None or tweet_id(value.get("id")) is not None
     has_text = isinstance(value.get("text"), str) or isinstance(value.get("full_text"), str)
+    # `trim_user=true` answers carry only the user's id: still a status.
     user = value.get("user")
-    return has_id and has_text and isinstance(user, dict) and "screen_name" in user
+    return (
+        has_id and has_text and isinstance(user, dict) and ("screen_name" in user or "id" in user)
+    )
 
 
 def _score(value: Any) -> int:
@@ -602,7 +664,7 @@ def _score(value: Any) -> int:
         return 0
     if isinstance(value, list):
         if not value:
-            return 5  # an empty timeline: nothing to read, nothing lost
+            return 1  # an empty array: claimed last, it holds nothing to lose
         return 95 if is_status(value[0]) else 0
     return 0
 
@@ -752,7 +814,7 @@ def status_item(
     if note:
         extra["encoding"] = note
 
-    posted: Posted | None = from_text(status.get("created_at"))
+    posted = tweet_time(status.get("created_at"))
     return ParsedItem(
         platform=PLATFORM,
         text=text,
@@ -777,13 +839,11 @@ def _status_items(
 ) -> Iterator[ParsedItem | Rejected]:
     """A status and the nested statuses it carries in full (originals first)."""
     if not isinstance(status, dict):
-        yield Rejected(record, f"record {record}: not a status object ({type(status).__name__})")
+        yield Rejected(record, f"not a status object ({type(status).__name__})")
         return
     if not is_status(status):
         notice = _stream_notice(status)
-        yield Rejected(
-            record, f"record {record}: {notice or 'not a v1.1 status (no id, text or user)'}"
-        )
+        yield Rejected(record, notice or "not a v1.1 status (no id, text or user)")
         return
     try:
         nested: list[dict[str, Any]] = []
@@ -805,7 +865,7 @@ def _status_items(
             seen.add(item.platform_id)
         yield item
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        yield Rejected(record, f"record {record}: unreadable status ({type(exc).__name__}: {exc})")
+        yield Rejected(record, f"unreadable status ({type(exc).__name__}: {exc})")
 
 
 def _stream_notice(value: dict[str, Any]) -> str | None:
@@ -845,7 +905,8 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             continue
         value = result.value
         if result.lines_mode:
-            yield from _status_items(value, result.line, result.raw, seen, result.note)
+            statuses = _status_items(value, result.line, result.raw, seen, result.note)
+            yield from at_line(statuses, result.line)
             continue
         if isinstance(value, list):
             spans = array_spans(result.text, 0)
@@ -861,7 +922,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
                     if error is not None
                     else _stream_notice(value)
                 )
-                yield Rejected(number, f"record {number}: {reason}")
+                yield Rejected(number, reason)
         else:
             yield from _status_items(value, 1, result.raw, seen, result.note)
 

@@ -53,6 +53,7 @@ from desk.ingest.formats.twitter_v1 import (
     BrokenDocument,
     JsonValue,
     SeenIds,
+    at_line,
     best_video_url,
     canonical_raw,
     clean_handle,
@@ -67,8 +68,8 @@ from desk.ingest.formats.twitter_v1 import (
     status_url,
     tweet_id,
     tweet_text,
+    tweet_time,
 )
-from desk.ingest.times import from_text
 
 NAME = "twitter-v2"
 
@@ -175,7 +176,7 @@ def detect(sample: Sample) -> int:
     signals = sum(1 for s in _TWEET_SIGNALS if s in head)
     if '"id_str"' in head and '"screen_name"' in head:
         return 0  # v1.1
-    if _FIRST_KEY.match(head) and signals >= 1:
+    if _FIRST_KEY.match(head) and signals >= 1 and '"text"' in head:
         return 85
     if re.search(r'"data"\s*:', head) and '"text"' in head and signals >= 2:
         return 70
@@ -314,7 +315,7 @@ def _place(tweet: dict[str, Any], page: Page) -> str | None:
 
 
 def tweet_item(
-    tweet: dict[str, Any], page: Page, record: int, raw: bytes, note: str | None = None
+    tweet: dict[str, Any], page: Page, record: int | None, raw: bytes, note: str | None = None
 ) -> ParsedItem:
     """One v2 tweet (plain or flattened) as a ParsedItem."""
     status_id = tweet_id(tweet.get("id"))
@@ -400,7 +401,7 @@ def tweet_item(
         author_handle=handle,
         author_url=profile_url(handle),
         lang=lang_code(tweet.get("lang")),
-        posted=from_text(tweet.get("created_at")),
+        posted=tweet_time(tweet.get("created_at")),
         media=media_of(_media_objects(tweet, page)),
         refs=tuple(refs),
         extra=extra,
@@ -456,7 +457,7 @@ def _page_items(
     response: dict[str, Any],
     value: JsonValue,
     seen: SeenIds,
-    record_of: Any,
+    record_of: _Numbering,
 ) -> Iterator[ParsedItem | Rejected]:
     """Items of one response page; `record_of(kind, index)` numbers them."""
     note = value.note
@@ -485,17 +486,13 @@ def _page_items(
     for index, tweet in enumerate(data_list):
         record = record_of("data", index)
         if not _is_tweet(tweet):
-            yield Rejected(
-                record, f"record {record}: data[{index}] is not a tweet (no id and text)"
-            )
+            yield Rejected(record, f"data[{index}] is not a tweet (no id and text)")
             continue
         try:
             raw = value.raw if single else _sub_response(tweet, page)
             item = tweet_item(tweet, page, record, raw, note)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            yield Rejected(
-                record, f"record {record}: unreadable tweet ({type(exc).__name__}: {exc})"
-            )
+            yield Rejected(record, f"unreadable tweet ({type(exc).__name__}: {exc})")
             continue
         # An inline (flattened) referenced tweet is yielded like an included one.
         for ref in _referenced(tweet):
@@ -523,48 +520,57 @@ def _safe_item(
     tweet: dict[str, Any], page: Page, record: int | None, raw: bytes, note: str | None
 ) -> Iterator[ParsedItem | Rejected]:
     try:
-        yield tweet_item(tweet, page, record or 0, raw, note)
+        yield tweet_item(tweet, page, record, raw, note)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        yield Rejected(record, f"record {record}: unreadable tweet ({type(exc).__name__}: {exc})")
+        yield Rejected(record, f"unreadable tweet ({type(exc).__name__}: {exc})")
+
+
+class _Numbering:
+    """Record numbers of what one JSON value yields.
+
+    JSON Lines: everything from a line carries that line's number. A
+    document: data tweets are 1..n, included tweets n+1.., and response-level
+    errors carry None (their reason says which error it was).
+    """
+
+    def __init__(self, value: JsonValue, *, line_only: bool = False) -> None:
+        self.line = value.line if (value.lines_mode or line_only) else None
+        data = value.value.get("data") if isinstance(value.value, dict) else None
+        self.count = len(data) if isinstance(data, list) else (0 if data is None else 1)
+
+    def __call__(self, kind: str, index: int) -> int | None:
+        if self.line is not None:
+            return self.line
+        if kind == "data":
+            return index + 1
+        if kind == "includes":
+            return self.count + index + 1
+        return None
 
 
 def _value_items(value: JsonValue, seen: SeenIds) -> Iterator[ParsedItem | Rejected]:
     obj = value.value
     line = value.line
-    if value.lines_mode:
-
-        def record_of(kind: str, index: int) -> int:
-            return line
-    else:
-        data = obj.get("data") if isinstance(obj, dict) else None
-        count = len(data) if isinstance(data, list) else (1 if data is not None else 0)
-
-        def record_of(kind: str, index: int) -> int | None:  # type: ignore[misc]
-            if kind == "data":
-                return index + 1
-            if kind == "includes":
-                return count + index + 1
-            return None  # response-level errors: the reason says which
-
+    record_of = _Numbering(value)
     if isinstance(obj, dict) and ("data" in obj or "includes" in obj or "errors" in obj):
         yield from _page_items(obj, value, seen, record_of)
         return
     if isinstance(obj, dict) and _is_tweet(obj):
         # A bare or flattened tweet (one per line in `twarc2 flatten` output).
-        yield from _page_items({"data": obj}, value, seen, lambda kind, index: line)
+        yield from _page_items({"data": obj}, value, seen, _Numbering(value, line_only=True))
         return
     if _is_compliance(obj):
         reason = clean_line(str(obj.get("reason") or "no reason given"))
         action = clean_line(str(obj.get("action")))
         yield Rejected(
             line,
-            f"line {line}: compliance record: tweet {clean_line(str(obj.get('id')))} "
+            f"compliance record: tweet {clean_line(str(obj.get('id')))} "
             f"{action} ({reason}); names no post content",
             line=line,
         )
         return
     if _is_v2_error(obj):
-        yield Rejected(line, f"line {line}: API error: {_error_reason(obj)}", line=line)
+        yield Rejected(line, f"API error: {_error_reason(obj)}", line=line)
         return
     if (
         isinstance(obj, dict)
@@ -573,7 +579,7 @@ def _value_items(value: JsonValue, seen: SeenIds) -> Iterator[ParsedItem | Rejec
     ):
         return  # an empty result page: nothing to read, nothing lost
     kind = type(obj).__name__ if not isinstance(obj, dict) else "object without data"
-    yield Rejected(line, f"line {line}: not a v2 response or tweet ({kind})", line=line)
+    yield Rejected(line, f"not a v2 response or tweet ({kind})", line=line)
 
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
@@ -596,11 +602,10 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
                 part = JsonValue(
                     index + 1, element, canonical_raw(element), "", value.encoding, True, value.note
                 )
-                yield from _value_items(part, seen)
+                yield from at_line(_value_items(part, seen), None)
             continue
+        line = value.line if value.lines_mode else None
         try:
-            yield from _value_items(value, seen)
+            yield from at_line(_value_items(value, seen), line)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            yield Rejected(
-                value.line, f"line {value.line}: unreadable response ({type(exc).__name__})"
-            )
+            yield Rejected(value.line, f"unreadable response ({type(exc).__name__})", line=line)

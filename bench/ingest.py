@@ -1,0 +1,823 @@
+"""Ingest benchmark (issue 3): desk items/s and peak memory next to bare baselines.
+
+What is measured, and how
+-------------------------
+
+Three datasets are generated in a temporary directory from real files of the
+shared corpus (`../shared/corpus` or `$DESK_CORPUS`), `--n` items each
+(default 100 000):
+
+- twitter: twarc2 JSON Lines, one v2 response page per line holding 100
+  tweets. The tweet objects are the real ones of
+  `twitter/twarc-csv_test-data/*.jsonl` (`data` and `includes.tweets`),
+  cycled, each copy given a new unique id and `created_at`
+  (`edit_history_tweet_ids` and a self-pointing `conversation_id` follow the
+  new id; everything else, `referenced_tweets` included, is kept as it is).
+  Each page carries `includes.users` (and `includes.media`) for its tweets;
+  `includes.tweets` and `includes.places` are left out so that the file holds
+  exactly n tweets.
+- rss: RSS 2.0 files of `--per-file` entries each (default 5 000), made of
+  the channel of `rss_atom/RSParser_Resources/EMarley.rss` and its first
+  `<item>` repeated byte for byte with a new guid, link and pubDate.
+- mastodon: JSON arrays of `--per-file` statuses each, the 13 statuses of
+  `mastodon/extracted_from_Mastodon.py_cassettes/
+  test_home_tl__01_GET_v1_timelines_home.json` cycled with a new id, uri,
+  url and created_at.
+
+For each dataset, in the same run:
+
+1. desk: a child process opens a fresh desk (`Store(path, create=True)`, so
+   the migrations are not timed) and calls `ingest_source(store,
+   Source(...), actor="bench")` on every file of the dataset, one after the
+   other, in that one process, exactly as `desk ingest` does (format
+   detection, the parser, clean text, dedup, pending links, blobs, FTS and
+   count triggers, one event per 500-item batch). items/s = items stored /
+   wall time of those calls (`time.perf_counter`).
+2. bare sqlite-utils insert + FTS: a child process makes a fresh SQLite file
+   with the sqlite_utils Python API: `db["items"].create(...)` with columns
+   id (primary key), text, author, handle, created_at, url, raw; then
+   `enable_fts(["text", "author", "handle"], create_triggers=True)` BEFORE any
+   row goes in, so every row is indexed as it loads, as in desk; then
+   `insert_all(records, batch_size=1000)`. records are flat dicts read from
+   the same files with plain `json` (RSS: `lxml.etree.iterparse`), no
+   cleaning: text is the tweet text, the status HTML or the item's
+   description as they stand; raw is `json.dumps` of the record (RSS: the
+   item's XML). SQLite defaults of sqlite-utils (rollback journal,
+   synchronous=FULL, a commit per 1000 rows). rows/s = rows / wall time of
+   reading the files AND inserting (the generator is consumed by
+   insert_all), which is what `sqlite-utils insert` does.
+3. twitter only: `twarc2 csv IN.jsonl OUT.csv --hide-progress --hide-stats`
+   (the twarc-csv plugin, its default options) on the same JSONL, timed as a
+   subprocess from start to exit (interpreter start and imports included).
+   When twarc-csv is not installed the bench says so and skips it.
+
+Peak memory is the honest one: the peak resident set size (`ru_maxrss`) of
+each child process, from `os.wait4`, which reports the rusage of that one
+child. The desk child also reports its peak RSS just before ingesting
+(imports done, desk open) so the ingest's own share is visible.
+
+Streaming check: the twitter ingest is run again at n/5 tweets; on a
+streaming parser its peak RSS is about the same as at n.
+
+`--profile` runs the desk ingest of each dataset under cProfile (at
+`--profile-n` items) and prints the top functions by own time and by
+cumulative time, for finding hot spots.
+
+Usage: `python bench/ingest.py [--n 100000] [--per-file 5000] [--markdown
+FILE] [--profile] [--keep DIR]`. `--n 5000` is a quick check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import json
+import os
+import platform
+import pstats
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("DESK_CORPUS", ROOT.parent / "shared" / "corpus"))
+TWARC_DIR = "twitter/twarc-csv_test-data"
+RSS_TEMPLATE = "rss_atom/RSParser_Resources/EMarley.rss"
+MASTODON_TEMPLATE = (
+    "mastodon/extracted_from_Mastodon.py_cassettes/test_home_tl__01_GET_v1_timelines_home.json"
+)
+DATASETS = ("twitter", "rss", "mastodon")
+TWEETS_PER_PAGE = 100
+START = datetime(2024, 1, 1, tzinfo=UTC)
+TWEET_ID_BASE = 1_750_000_000_000_000_000
+STATUS_ID_BASE = 120_000_000_000_000_000
+TARGET_RATIO = 1 / 3
+
+
+# --------------------------------------------------------------------------
+# generating the datasets from the corpus
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class TweetTemplate:
+    """One real tweet with the user (and media) objects its page included."""
+
+    tweet: dict[str, Any]
+    user: dict[str, Any]
+    media: list[dict[str, Any]]
+
+
+def _tweet_pool(corpus: Path) -> tuple[list[TweetTemplate], dict[str, Any]]:
+    """Every tweet of the twarc2 test pages whose author is included, and a `__twarc`."""
+    pool: list[TweetTemplate] = []
+    twarc_meta: dict[str, Any] = {}
+    for path in sorted((corpus / TWARC_DIR).glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                page = json.loads(line)
+            except ValueError:
+                continue  # the corpus holds a deliberately broken line
+            if not isinstance(page, dict):
+                continue
+            twarc_meta = twarc_meta or page.get("__twarc") or {}
+            includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+            users = {u["id"]: u for u in includes.get("users") or [] if "id" in u}
+            media = {m["media_key"]: m for m in includes.get("media") or [] if "media_key" in m}
+            data = page.get("data")
+            tweets = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+            for tweet in [*tweets, *(includes.get("tweets") or [])]:
+                if not isinstance(tweet, dict) or "id" not in tweet or "text" not in tweet:
+                    continue
+                user = users.get(tweet.get("author_id"))
+                if user is None:
+                    continue
+                keys = (tweet.get("attachments") or {}).get("media_keys") or []
+                pool.append(TweetTemplate(tweet, user, [media[k] for k in keys if k in media]))
+    if not pool:
+        raise SystemExit(f"no tweets found under {corpus / TWARC_DIR}")
+    return pool, twarc_meta
+
+
+def _new_tweet(template: dict[str, Any], index: int) -> dict[str, Any]:
+    new_id = str(TWEET_ID_BASE + index)
+    tweet = dict(template)
+    tweet["id"] = new_id
+    tweet["created_at"] = (START + timedelta(seconds=index)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    tweet["edit_history_tweet_ids"] = [new_id]
+    if template.get("conversation_id") == template["id"]:
+        tweet["conversation_id"] = new_id
+    return tweet
+
+
+def generate_twitter(corpus: Path, out: Path, n: int) -> list[Path]:
+    """n tweets as twarc2 JSONL, 100 per response page (one page per line)."""
+    pool, twarc_meta = _tweet_pool(corpus)
+    path = out / "twitter" / "tweets.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for start in range(0, n, TWEETS_PER_PAGE):
+            data: list[dict[str, Any]] = []
+            users: dict[str, dict[str, Any]] = {}
+            media: dict[str, dict[str, Any]] = {}
+            for index in range(start, min(start + TWEETS_PER_PAGE, n)):
+                template = pool[index % len(pool)]
+                data.append(_new_tweet(template.tweet, index))
+                users.setdefault(template.user["id"], template.user)
+                for entry in template.media:
+                    media.setdefault(entry["media_key"], entry)
+            includes: dict[str, Any] = {"users": list(users.values())}
+            if media:
+                includes["media"] = list(media.values())
+            page = {"data": data, "includes": includes, "__twarc": twarc_meta}
+            fh.write(json.dumps(page, ensure_ascii=False) + "\n")
+    return [path]
+
+
+def generate_rss(corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
+    """n RSS 2.0 entries: a real feed's first item repeated with new guid, link, date."""
+    feed = (corpus / RSS_TEMPLATE).read_text(encoding="utf-8")
+    first = feed.index("<item>")
+    end = feed.index("</item>", first) + len("</item>")
+    head = feed[:first]
+    tail = feed[feed.rindex("</item>") + len("</item>") :]
+    item = feed[first:end]
+    guid = item.split("<guid", 1)[1].split(">", 1)[1].split("</guid>", 1)[0]
+    key = guid.rsplit("/", 1)[1]  # the Medium post id, also in the link
+    date = item.split("<pubDate>", 1)[1].split("</pubDate>", 1)[0]
+    folder = out / "rss"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, start in enumerate(range(0, n, per_file), 1):
+        path = folder / f"feed-{number:03d}.xml"
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write(head)
+            for index in range(start, min(start + per_file, n)):
+                posted = format_datetime(START + timedelta(seconds=index), usegmt=True)
+                fh.write(item.replace(key, f"b{index:011x}").replace(date, posted) + "\n        ")
+            fh.write(tail)
+        paths.append(path)
+    return paths
+
+
+def generate_mastodon(corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
+    """n Mastodon statuses as JSON arrays of `per_file`, new id, uri, url and time."""
+    templates = json.loads((corpus / MASTODON_TEMPLATE).read_text(encoding="utf-8"))
+    folder = out / "mastodon"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, start in enumerate(range(0, n, per_file), 1):
+        statuses = []
+        for index in range(start, min(start + per_file, n)):
+            template = templates[index % len(templates)]
+            new_id = str(STATUS_ID_BASE + index)
+            status = dict(template)
+            status["id"] = new_id
+            status["uri"] = template["uri"].replace(template["id"], new_id)
+            status["url"] = template["url"].replace(template["id"], new_id)
+            status["created_at"] = (START + timedelta(seconds=index)).strftime(
+                "%Y-%m-%dT%H:%M:%S.000Z"
+            )
+            statuses.append(status)
+        path = folder / f"statuses-{number:03d}.json"
+        path.write_text(json.dumps(statuses, ensure_ascii=False), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
+    if kind == "twitter":
+        return generate_twitter(corpus, out, n)
+    if kind == "rss":
+        return generate_rss(corpus, out, n, per_file)
+    return generate_mastodon(corpus, out, n, per_file)
+
+
+# --------------------------------------------------------------------------
+# the child processes: desk ingest, bare sqlite-utils insert
+# --------------------------------------------------------------------------
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_desk(files: list[Path], db_path: Path, profile: Path | None) -> dict[str, Any]:
+    """Ingest every file into a fresh desk through the pipeline; counts and time."""
+    from db import Store
+    from desk.ingest.base import Source
+    from desk.ingest.pipeline import ingest_source
+
+    store = Store(db_path, create=True)
+    before = _maxrss_mb()
+    counts = {"new": 0, "duplicates": 0, "links": 0, "rejected": 0}
+    errors: list[str] = []
+    profiler = cProfile.Profile() if profile else None
+    started, cpu = time.perf_counter(), _cpu()
+    if profiler:
+        profiler.enable()
+    for path in files:
+        report = ingest_source(store, Source(str(path), path=path), actor="bench")
+        counts["new"] += report.new
+        counts["duplicates"] += report.duplicates
+        counts["links"] += report.links
+        counts["rejected"] += len(report.rejected)
+        if report.error:
+            errors.append(report.error)
+        errors.extend(str(r) for r in report.rejected[:3])
+    if profiler:
+        profiler.disable()
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    if profiler and profile:
+        profiler.dump_stats(str(profile))
+    store.close()
+    return {
+        "items": counts["new"],
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rss_before_mb": before,
+        **counts,
+        "errors": errors[:5],
+        "db_mb": db_path.stat().st_size / 2**20,
+    }
+
+
+def run_parse(files: list[Path]) -> dict[str, Any]:
+    """The format's parser alone (detect, then `parse`), no database: the parse share."""
+    from desk.ingest import registry
+    from desk.ingest.base import ParsedItem, Source
+
+    before = _maxrss_mb()
+    started, cpu = time.perf_counter(), _cpu()
+    items = 0
+    for path in files:
+        source = Source(str(path), path=path)
+        module = registry.detect(source.sample())
+        items += sum(1 for out in module.parse(source) if isinstance(out, ParsedItem))
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    return {"items": items, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before}
+
+
+def _twitter_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        with path.open("rb") as fh:
+            for line in fh:
+                page = json.loads(line)
+                users = {u["id"]: u for u in page.get("includes", {}).get("users", [])}
+                for tweet in page["data"]:
+                    user = users.get(tweet.get("author_id"), {})
+                    handle = user.get("username")
+                    yield {
+                        "id": tweet["id"],
+                        "text": tweet["text"],
+                        "author": user.get("name"),
+                        "handle": handle,
+                        "created_at": tweet.get("created_at"),
+                        "url": f"https://twitter.com/{handle}/status/{tweet['id']}",
+                        "raw": json.dumps(tweet, ensure_ascii=False),
+                    }
+
+
+def _rss_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    from lxml import etree
+
+    dc = "{http://purl.org/dc/elements/1.1/}creator"
+    for path in files:
+        for _, item in etree.iterparse(str(path), events=("end",), tag="item"):
+            yield {
+                "id": item.findtext("guid"),
+                "text": item.findtext("description"),
+                "author": item.findtext(dc) or item.findtext("author"),
+                "handle": None,
+                "created_at": item.findtext("pubDate"),
+                "url": item.findtext("link"),
+                "raw": etree.tostring(item, encoding="unicode"),
+            }
+            item.clear()
+            while item.getprevious() is not None:
+                del item.getparent()[0]
+
+
+def _mastodon_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        for status in json.loads(path.read_bytes()):
+            account = status.get("account") or {}
+            yield {
+                "id": status["uri"],
+                "text": status.get("content"),
+                "author": account.get("display_name"),
+                "handle": account.get("acct"),
+                "created_at": status.get("created_at"),
+                "url": status.get("url"),
+                "raw": json.dumps(status, ensure_ascii=False),
+            }
+
+
+RECORDS = {"twitter": _twitter_records, "rss": _rss_records, "mastodon": _mastodon_records}
+
+
+def run_bare(kind: str, files: list[Path], db_path: Path) -> dict[str, Any]:
+    """sqlite-utils insert_all of flat records into a table with FTS triggers."""
+    from sqlite_utils import Database
+
+    db = Database(db_path)
+    table = db.table("items")
+    table.create(
+        {
+            "id": str,
+            "text": str,
+            "author": str,
+            "handle": str,
+            "created_at": str,
+            "url": str,
+            "raw": str,
+        },
+        pk="id",
+    )
+    table.enable_fts(["text", "author", "handle"], create_triggers=True)
+    before = _maxrss_mb()
+    started, cpu = time.perf_counter(), _cpu()
+    table.insert_all(RECORDS[kind](files), batch_size=1000)
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    rows = table.count
+    fts_rows = db.execute("SELECT count(*) FROM items_fts").fetchone()[0]
+    db.close()
+    return {
+        "items": rows,
+        "fts_rows": fts_rows,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rss_before_mb": before,
+        "db_mb": db_path.stat().st_size / 2**20,
+    }
+
+
+def child_main(argv: list[str]) -> None:
+    """`--child ENGINE KIND DATA_DIR DB [PROFILE]`: one measurement, one JSON line out."""
+    engine, kind, data_dir, db_path = argv[:4]
+    profile = Path(argv[4]) if len(argv) > 4 else None
+    sys.path.insert(0, str(ROOT))
+    files = dataset_files(kind, Path(data_dir))
+    if engine == "desk":
+        result = run_desk(files, Path(db_path), profile)
+    elif engine == "parse":
+        result = run_parse(files)
+    else:
+        result = run_bare(kind, files, Path(db_path))
+    print(json.dumps(result))
+
+
+def dataset_files(kind: str, data_dir: Path) -> list[Path]:
+    pattern = {"twitter": "*.jsonl", "rss": "*.xml", "mastodon": "*.json"}[kind]
+    return sorted((data_dir / kind).glob(pattern))
+
+
+# --------------------------------------------------------------------------
+# the parent: run the children, measure them, print the table
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    """One child process: its JSON answer (if any), wall time and peak RSS."""
+
+    result: dict[str, Any]
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+    returncode: int
+    stderr: str = ""
+
+
+def measure(
+    cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Measured:
+    """Run a command; its own peak RSS comes from `os.wait4` (this child only)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    result = json.loads(lines[-1]) if lines and proc.returncode == 0 else {}
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(result, wall, cpu, usage.ru_maxrss / 1024, proc.returncode, stderr[-2000:])
+
+
+def child(
+    engine: str, kind: str, data_dir: Path, db_path: Path, profile: Path | None = None
+) -> Measured:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", engine, kind]
+    cmd += [str(data_dir), str(db_path)]
+    if profile:
+        cmd.append(str(profile))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    measured = measure(cmd, cwd=ROOT)
+    if measured.returncode != 0:
+        print(f"  {engine} {kind} failed (exit {measured.returncode}):\n{measured.stderr}")
+    return measured
+
+
+def twarc_csv_available() -> bool:
+    return importlib.util.find_spec("twarc_csv") is not None and _twarc2() is not None
+
+
+def _twarc2() -> str | None:
+    beside = Path(sys.executable).parent / "twarc2"
+    return str(beside) if beside.exists() else shutil.which("twarc2")
+
+
+def run_twarc_csv(jsonl: Path, work: Path) -> Measured:
+    """`twarc2 csv` over the JSONL; a throwaway HOME and token so it asks nothing."""
+    home = work / "twarc-home"
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "BEARER_TOKEN": "offline-bench"}
+    out = work / "tweets.csv"
+    cmd = [str(_twarc2()), "csv", str(jsonl), str(out), "--hide-progress", "--hide-stats"]
+    measured = measure(cmd, env=env)
+    if measured.returncode != 0:
+        print(f"  twarc2 csv failed (exit {measured.returncode}):\n{measured.stderr}")
+    else:
+        with out.open("rb") as fh:
+            rows = sum(1 for _ in fh) - 1  # upper bound: quoted newlines count too
+        measured.result = {"csv_lines": rows, "csv_mb": out.stat().st_size / 2**20}
+    return measured
+
+
+@dataclass
+class Row:
+    """The figures of one dataset."""
+
+    kind: str
+    n: int
+    files: int
+    desk: Measured
+    bare: Measured
+    twarc: Measured | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def desk_rate(self) -> float:
+        return _rate(self.desk)
+
+    @property
+    def bare_rate(self) -> float:
+        return _rate(self.bare)
+
+    @property
+    def ratio(self) -> float:
+        return self.desk_rate / self.bare_rate if self.bare_rate else 0.0
+
+    @property
+    def twarc_rate(self) -> float | None:
+        if self.twarc is None or self.twarc.returncode != 0:
+            return None
+        return self.n / self.twarc.wall
+
+    @property
+    def cpu_line(self) -> str:
+        """The same figures per CPU-second: steadier than wall time on a busy machine."""
+        desk, bare = _cpu_rate(self.desk), _cpu_rate(self.bare)
+        line = (
+            f"{self.kind}: desk {desk:,.0f}, bare {bare:,.0f} (ratio "
+            f"{desk / bare if bare else 0:.2f})"
+        )
+        if self.twarc is not None and self.twarc.returncode == 0 and self.twarc.cpu:
+            line += f", twarc-csv {self.n / self.twarc.cpu:,.0f} (whole process)"
+        return line
+
+
+def _rate(m: Measured) -> float:
+    seconds = m.result.get("seconds") or 0.0
+    return m.result.get("items", 0) / seconds if seconds else 0.0
+
+
+def _cpu_rate(m: Measured) -> float:
+    seconds = m.result.get("cpu_seconds") or 0.0
+    return m.result.get("items", 0) / seconds if seconds else 0.0
+
+
+def _fmt_rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+HEADERS = (
+    "dataset",
+    "desk items/s",
+    "bare sqlite-utils insert+FTS rows/s",
+    "ratio",
+    "desk peak RSS MB",
+    "twarc-csv tweets/s",
+)
+
+
+def table_rows(rows: list[Row], twarc_note: str) -> list[tuple[str, ...]]:
+    out = []
+    for row in rows:
+        twarc = _fmt_rate(row.twarc_rate) if row.kind == "twitter" else ""
+        if row.kind == "twitter" and row.twarc is None:
+            twarc = twarc_note
+        out.append(
+            (
+                f"{row.kind} ({row.n:,})",
+                _fmt_rate(row.desk_rate),
+                _fmt_rate(row.bare_rate),
+                f"{row.ratio:.2f}",
+                f"{row.desk.peak_rss_mb:,.0f}",
+                twarc,
+            )
+        )
+    return out
+
+
+def print_table(cells: list[tuple[str, ...]]) -> None:
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(HEADERS)]
+    print(" | ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for cell in cells:
+        print(
+            " | ".join(
+                c.rjust(w) if i else c.ljust(w)
+                for i, (c, w) in enumerate(zip(cell, widths, strict=True))
+            )
+        )
+
+
+def markdown(cells: list[tuple[str, ...]], footer: list[str]) -> str:
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join(["---"] + ["---:"] * 5) + "|"]
+    lines += ["| " + " | ".join(cell) + " |" for cell in cells]
+    return "\n".join([*lines, "", *footer]) + "\n"
+
+
+AREAS = (
+    ("imports, compile (one-off)", ("importlib", "builtins.compile", "marshal", "_imp.")),
+    ("SQLite (execute: inserts, triggers, FTS, lookups)", ("sqlite3.Connection",)),
+    ("feedparser (+ sgmllib, expat)", ("feedparser", "expat", "xml/sax", "pyexpat")),
+    ("dateutil parsing", ("dateutil/",)),
+    ("json encode/decode", ("json/", "_json")),
+    ("lxml / clean.py (HTML to text, clean_text)", ("lxml", "desk/ingest/clean.py")),
+    ("regular expressions", ("re.Pattern", "/re/")),
+    ("format modules (desk/ingest/formats)", ("desk/ingest/formats/",)),
+    ("pipeline.py + db (Python side)", ("desk/ingest/pipeline.py", "db/", "uuid")),
+)
+
+
+def _area(filename: str, func: str) -> str:
+    where = f"{filename} {func}"
+    for label, needles in AREAS:
+        if any(needle in where for needle in needles):
+            return label
+    return "other (stdlib, builtins)"
+
+
+def print_profile(path: Path, kind: str, top: int) -> None:
+    """Own time grouped by area, then the top functions by own and cumulative time."""
+    stats = pstats.Stats(str(path))
+    table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in table.values())
+    print(f"\n-- profile: desk ingest of {kind} ({total:.1f} s own time under cProfile) --")
+    areas: dict[str, float] = {}
+    for (filename, _, func), (_, _, own, _, _) in table.items():
+        areas[_area(filename, func)] = areas.get(_area(filename, func), 0.0) + own
+    print("own time by area:")
+    for label, own in sorted(areas.items(), key=lambda kv: -kv[1]):
+        print(f"  {100 * own / total:5.1f}%  {own:6.2f}s  {label}")
+    for column, label in ((2, "own time"), (3, "cumulative time")):
+        print(f"top {top} by {label}:")
+        entries = sorted(table.items(), key=lambda kv: kv[1][column], reverse=True)
+        for (filename, line, func), (_, calls, own, cum, _) in entries[:top]:
+            where = filename.replace(str(ROOT) + "/", "")
+            if "site-packages/" in where:
+                where = where.split("site-packages/", 1)[1]
+            print(f"  {own:7.2f}s own {cum:7.2f}s cum {calls:>9} calls  {where}:{line} {func}")
+
+
+def environment() -> str:
+    return (
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}"
+    )
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--n", type=int, default=100_000, help="items per dataset")
+    parser.add_argument("--per-file", type=int, default=5_000, help="entries per RSS/Mastodon file")
+    parser.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated subset")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--keep", type=Path, help="generate into this directory and keep it")
+    parser.add_argument("--markdown", type=Path, help="also write the Markdown table here")
+    parser.add_argument("--no-memory-check", action="store_true", help="skip the n/5 rerun")
+    parser.add_argument("--profile", action="store_true", help="cProfile each desk ingest")
+    parser.add_argument("--profile-n", type=int, default=20_000, help="items when profiling")
+    parser.add_argument("--top", type=int, default=25, help="profile lines to print")
+    args = parser.parse_args()
+    kinds = [k for k in args.datasets.split(",") if k]
+    if unknown := set(kinds) - set(DATASETS):
+        parser.error(f"unknown datasets: {', '.join(sorted(unknown))}")
+    if not args.corpus.is_dir():
+        raise SystemExit(f"the shared corpus is not at {args.corpus} (set DESK_CORPUS)")
+
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        work = args.keep
+        cleanup = None
+    else:
+        cleanup = tempfile.TemporaryDirectory(prefix="desk-bench-ingest-")
+        work = Path(cleanup.name)
+    try:
+        run(args, kinds, work)
+    finally:
+        if cleanup is not None:
+            cleanup.cleanup()
+
+
+def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
+    print(f"ingest bench: n={args.n:,} per dataset, {environment()}, {load()}")
+    print(f"work dir: {work}")
+    load_before = load()
+    have_twarc = twarc_csv_available()
+    twarc_note = "twarc-csv not installed: skipped"
+    rows: list[Row] = []
+    data = work / "data"
+    for kind in kinds:
+        started = time.perf_counter()
+        files = generate(kind, args.corpus, data, args.n, args.per_file)
+        size = sum(p.stat().st_size for p in files) / 2**20
+        print(
+            f"\n[{kind}] generated {args.n:,} items in {len(files)} file(s), {size:,.0f} MB, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        desk = child("desk", kind, data, work / f"{kind}.desk")
+        _say("desk", desk)
+        bare = child("bare", kind, data, work / f"{kind}-bare.db")
+        _say("bare sqlite-utils", bare)
+        row = Row(kind, args.n, len(files), desk, bare)
+        if kind == "twitter":
+            if have_twarc:
+                row.twarc = run_twarc_csv(files[0], work)
+                if row.twarc.returncode == 0:
+                    print(
+                        f"  twarc2 csv: {row.twarc.wall:.1f} s wall, {row.twarc.cpu:.1f} s CPU, "
+                        f"{row.twarc_rate:,.0f} tweets/s, peak RSS {row.twarc.peak_rss_mb:,.0f} MB"
+                    )
+            else:
+                print(f"  {twarc_note}")
+        rows.append(row)
+        if not args.keep:
+            shutil.rmtree(data / kind, ignore_errors=True)
+
+    memory_lines: list[str] = []
+    if "twitter" in kinds and not args.no_memory_check:
+        small_n = max(args.n // 5, TWEETS_PER_PAGE)
+        small = work / "small"
+        generate_twitter(args.corpus, small, small_n)
+        m = child("desk", "twitter", small, work / "twitter-small.desk")
+        _say(f"desk, {small_n:,} tweets", m)
+        big = next(r for r in rows if r.kind == "twitter").desk
+        memory_lines.append(
+            f"Streaming check (twitter JSONL): desk peak RSS {m.peak_rss_mb:,.0f} MB at "
+            f"{small_n:,} tweets vs {big.peak_rss_mb:,.0f} MB at {args.n:,} "
+            f"(before ingesting: {m.result.get('rss_before_mb', 0):,.0f} / "
+            f"{big.result.get('rss_before_mb', 0):,.0f} MB)."
+        )
+
+    cells = table_rows(rows, twarc_note)
+    print()
+    print_table(cells)
+    footer = [
+        f"n = {args.n:,} items per dataset (RSS and Mastodon in files of {args.per_file:,}); "
+        f"{environment()}; {load_before} at start, {load()} at end.",
+        "desk: `ingest_source` over the files in one process, fresh desk; "
+        "bare: sqlite-utils `insert_all(batch_size=1000)` of flat "
+        "(id, text, author, handle, created_at, url, raw) records into a table "
+        "with FTS5 triggers made before the load, reading the files included; "
+        "twarc-csv: `twarc2 csv` on the same JSONL, whole process wall time. "
+        "Peak RSS: `ru_maxrss` of the child process.",
+        "Per CPU-second (steadier when the machine is busy): "
+        + "; ".join(row.cpu_line for row in rows)
+        + ".",
+        *memory_lines,
+    ]
+    verdicts = []
+    for row in rows:
+        ok = row.ratio >= TARGET_RATIO
+        verdicts.append(f"{row.kind}: ratio {row.ratio:.2f} {'>=' if ok else '<'} 1/3")
+        twarc_rate = row.twarc_rate
+        if twarc_rate is not None:
+            faster = row.desk_rate > twarc_rate
+            verdicts.append(
+                f"twitter: desk {row.desk_rate:,.0f}/s {'>' if faster else '<='} "
+                f"twarc-csv {twarc_rate:,.0f}/s"
+            )
+    footer.append("Target (issue 3): " + "; ".join(verdicts) + ".")
+    print()
+    for line in footer:
+        print(line)
+    md = markdown(cells, footer)
+    print("\nMarkdown:\n")
+    print(md)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(md, encoding="utf-8")
+
+    if args.profile:
+        for kind in kinds:
+            folder = work / "profile"
+            generate(kind, args.corpus, folder, min(args.profile_n, args.n), args.per_file)
+            parse = child("parse", kind, folder, work / "unused.db")
+            _say("parser alone (no database)", parse)
+            stats = work / f"{kind}.prof"
+            m = child("desk", kind, folder, work / f"{kind}-profile.desk", stats)
+            if m.returncode == 0:
+                print_profile(stats, kind, args.top)
+
+
+def _say(label: str, m: Measured) -> None:
+    if m.returncode != 0:
+        return
+    r = m.result
+    extra = ""
+    if "rejected" in r:
+        extra = f", {r['duplicates']} dup, {r['links']} links, {r['rejected']} rejected"
+        if r.get("errors"):
+            extra += f" (first: {r['errors'][0]})"
+    db = f"; db {r['db_mb']:,.0f} MB" if "db_mb" in r else ""
+    print(
+        f"  {label}: {r['items']:,} items in {r['seconds']:.1f} s = {_rate(m):,.0f}/s "
+        f"({r['cpu_seconds']:.1f} s CPU = {_cpu_rate(m):,.0f}/s); "
+        f"peak RSS {m.peak_rss_mb:,.0f} MB (before {r['rss_before_mb']:,.0f} MB){db}{extra}"
+    )
+
+
+if __name__ == "__main__":
+    main()

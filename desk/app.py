@@ -1,0 +1,189 @@
+"""The desk's Textual app, and `make_app`, the one way to build it.
+
+`make_app(desk_path, settings)` is what the CLI (`desk`, `desk demo
+--open`), the tests and the bench all call, so they run the same app.
+The app owns the open `Store` and the user's settings; the main screen
+(`desk/screens/main.py`) does the work.
+
+Clipboard: `y` copies with OSC 52, which terminals honour over SSH. Inside
+tmux the sequence reaches the outer terminal only with `set -g
+set-clipboard on` (tmux then sets the clipboard itself) or, wrapped in a
+DCS passthrough, with `set -g allow-passthrough on`; the app sends both
+forms. GNU screen passes it on inside DCS strings, which screen cuts at
+about 768 bytes, so the sequence is sent in short DCS chunks. The URL is
+always shown in a notification too, for terminals that drop OSC 52.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.theme import BUILTIN_THEMES
+
+from db import Store
+from db.clock import now
+from desk.screens.commands import DeskCommands
+from desk.screens.main import MainScreen
+from desk.settings import Settings
+from widgets.link_picker import LinkPicker
+
+ASCII_KEYS: dict[str, str] = {
+    "enter": "enter",
+    "up": "up",
+    "down": "down",
+    "left": "left",
+    "right": "right",
+    "backspace": "bksp",
+    "escape": "esc",
+}
+SCREEN_CHUNK = 76
+"""Bytes of an OSC 52 sequence per DCS string when passing through GNU screen."""
+
+
+def osc52(text: str, env: Mapping[str, str]) -> str:
+    """The escape sequence(s) that put `text` on the clipboard, through tmux or screen."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    plain = f"\x1b]52;c;{payload}\x07"
+    if env.get("TMUX"):
+        wrapped = "\x1bPtmux;" + plain.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+        return plain + wrapped
+    if env.get("STY") or env.get("TERM", "").startswith("screen"):
+        chunks = [plain[i : i + SCREEN_CHUNK] for i in range(0, len(plain), SCREEN_CHUNK)]
+        return "".join(f"\x1bP{chunk}\x1b\\" for chunk in chunks)
+    return plain
+
+
+class AsciiScrollBarRender(ScrollBarRender):
+    """Scrollbars without the 1/8-block glyphs that a basic console font lacks."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a user may remap in `[keymap]`."""
+    from widgets.item_list import ItemList
+    from widgets.prompts import TagPrompt, TriageChooser
+
+    ids: set[str] = set()
+    for bindings in (
+        DeskApp.BINDINGS,
+        MainScreen.BINDINGS,
+        ItemList.BINDINGS,
+        TriageChooser.BINDINGS,
+        TagPrompt.BINDINGS,
+    ):
+        ids.update(b.id for b in bindings if isinstance(b, Binding) and b.id)
+    return ids | {"prompt.cancel", "note.save", "add.save", "help.close"}
+
+
+class DeskApp(App[None]):
+    """The desk: one store, one user, one main screen."""
+
+    CSS_PATH = "tui.tcss"
+    TITLE = "desk"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+p", "command_palette", "palette", id="desk.palette", show=False, priority=True
+        ),
+        Binding("ctrl+q", "quit", "quit at once", id="desk.force_quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        desk_path: Path,
+        settings: Settings,
+        clock: Callable[[], datetime] = now,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.desk_path = desk_path
+        self.settings = settings
+        self.clock = clock
+        self.env = env if env is not None else os.environ
+        self.keymap: dict[str, str] = dict(settings.keymap)
+        self._scrollbar_renderer: type[ScrollBarRender] = ScrollBar.renderer
+
+    def on_mount(self) -> None:
+        problems = list(self.settings.problems)
+        if self.settings.theme in BUILTIN_THEMES or self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            problems.append(
+                f"unknown theme {self.settings.theme!r}; try ansi-dark, ansi-light or textual-dark"
+            )
+        unknown = sorted(set(self.keymap) - known_binding_ids())
+        if unknown:
+            problems.append(f"[keymap]: unknown binding ids {', '.join(unknown)} (see ? for ids)")
+        self.set_keymap(self.keymap)
+        self._scrollbar_renderer = ScrollBar.renderer
+        if not self.settings.unicode_glyphs(self.env):
+            ScrollBar.renderer = AsciiScrollBarRender
+        self.push_screen(
+            MainScreen(
+                self.store,
+                desk_path=self.desk_path,
+                actor=self.settings.actor,
+                order=self.settings.order,
+                story_slug=self.settings.story,
+                editor=self.settings.editor,
+                unicode=self.settings.unicode_glyphs(self.env),
+                clock=self.clock,
+            )
+        )
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", markup=False, timeout=10)
+
+    @property
+    def main(self) -> MainScreen:
+        """The desk screen (under any modal on top of it)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("the main screen is not up yet")
+
+    def on_link_picker_lookup(self, event: LinkPicker.Lookup) -> None:
+        """A modal's messages bubble to the app, not to the screen beneath it: pass it on."""
+        self.main.lookup_link_targets(event)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as words a basic font can draw (`enter`, not an arrow glyph)."""
+        if binding.key_display:
+            return binding.key_display
+        modifiers, key = binding.parse_key()
+        key = ASCII_KEYS.get(key) or super().get_key_display(Binding(key, binding.action))
+        return "+".join([*modifiers, key]) if modifiers else key
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52, wrapped for tmux or screen when running inside them (see the module doc)."""
+        self._clipboard = text
+        if self._driver is not None:
+            self._driver.write(osc52(text, self.env))
+
+    def on_unmount(self) -> None:
+        ScrollBar.renderer = self._scrollbar_renderer
+        self.store.close()
+
+
+def make_app(
+    desk_path: Path,
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = now,
+    env: Mapping[str, str] | None = None,
+) -> DeskApp:
+    """Open the desk file and build the app on it (the CLI, tests and bench all come here)."""
+    store = Store(desk_path)
+    return DeskApp(store, desk_path=Path(desk_path), settings=settings, clock=clock, env=env)

@@ -1,0 +1,115 @@
+"""Blocking reads that assemble what a pane shows; run only in thread workers.
+
+The widgets take plain view objects; these functions make them from several
+store reads (an item with its links described in words, the candidates of
+the link picker, the hourly arrivals of the sparkline). Keeping them out of
+the screen class keeps the screen about keys and flow, and lets the bench
+and tests call them directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from db import Store
+from db.clock import iso_second
+from db.errors import NotFoundError
+from db.models import ItemQuery, RecapEntry
+from desk.filter_expr import fts_query
+from widgets.item_detail import ItemView, LinkView
+from widgets.link_picker import Candidate
+from widgets.text import safe_line
+
+HOURS = 24
+_ID = re.compile(r"^#?(\d{1,12})$")
+
+
+def first_line(store: Store, item_id: int) -> str:
+    """`#12 @handle: first line` for links and pickers; `#12 (gone)` if it vanished."""
+    rows = store.page(ItemQuery(ids=(item_id,), show_discarded=True), limit=1)
+    if not rows:
+        return f"#{item_id} (not in this desk)"
+    row = rows[0]
+    who = f"@{row.author_handle}" if row.author_handle else (row.author_name or row.platform)
+    return f"#{row.id} {safe_line(who)}: {safe_line(row.first_line)}"
+
+
+def entry_label(entry: RecapEntry) -> str:
+    date = f"{entry.date_text}: " if entry.date_text else ""
+    return f"recap {entry.section} (entry {entry.id}): {date}{entry.headline}"
+
+
+def item_view(store: Store, item_id: int) -> ItemView:
+    """The item with its links and notes, each link's other end put into words."""
+    item = store.item(item_id)
+    links = []
+    for link in store.links_of(item_id):
+        outgoing = link.src_id == item_id
+        if link.dst_entry_id is not None:
+            try:
+                other = entry_label(store.recap_entry(link.dst_entry_id))
+            except NotFoundError:
+                other = f"recap entry {link.dst_entry_id} (gone)"
+        else:
+            other_id = link.dst_item_id if outgoing else link.src_id
+            other = first_line(store, int(other_id or 0))
+        links.append(LinkView(link.relation, outgoing, other, link.created_by))
+    return ItemView(item=item, links=tuple(links), notes=tuple(store.notes_of(item_id)))
+
+
+def hourly_arrivals(store: Store, now: datetime, story_id: int | None) -> list[int]:
+    """Arrivals in each of the last 24 hours, oldest first (zeros where none came)."""
+    start = (now - timedelta(hours=HOURS - 1)).replace(minute=0, second=0, microsecond=0)
+    counts = dict(store.arrivals_per_hour(iso_second(start), story_id))
+    out = []
+    for n in range(HOURS):
+        hour = start + timedelta(hours=n)
+        out.append(counts.get(hour.strftime("%Y-%m-%dT%H"), 0))
+    return out
+
+
+def link_candidates(
+    store: Store,
+    text: str,
+    *,
+    source: int,
+    marked: Sequence[int],
+    entries: Sequence[RecapEntry],
+    limit: int = 30,
+) -> list[Candidate]:
+    """What the link picker offers for `text`: an id, search hits, matching recap entries.
+
+    With no text: the marked items (as one choice) and every recap entry.
+    """
+    out: list[Candidate] = []
+    query = text.strip()
+    if not query:
+        targets = tuple(i for i in marked if i != source)
+        if targets:
+            label = (
+                first_line(store, targets[0])
+                if len(targets) == 1
+                else f"the {len(targets)} marked items"
+            )
+            out.append(Candidate("items", targets, f"marked: {label}"))
+        out.extend(Candidate("entry", (e.id,), entry_label(e)) for e in entries)
+        return out
+    match = _ID.match(query)
+    if match:
+        item_id = int(match.group(1))
+        if item_id != source and store.item_exists(item_id):
+            out.append(Candidate("items", (item_id,), first_line(store, item_id)))
+    words = query.lower().split()
+    out.extend(
+        Candidate("entry", (e.id,), entry_label(e))
+        for e in entries
+        if all(w in entry_label(e).lower() for w in words)
+    )
+    fts = fts_query(query.split()) if not match else None
+    if fts:
+        for item_id in store.search_ids(fts, limit=limit):
+            if item_id != source:
+                out.append(Candidate("items", (item_id,), first_line(store, item_id)))
+    return out

@@ -1,0 +1,40 @@
+"""A footer that drops the keys that do not fit instead of cutting one in half.
+
+Textual's footer lets its keys run off the right edge, under the docked
+palette key, so an 80-column desk showed `/ fictrl+p palette`. This one
+keeps the keys in order (the screens list the most needed first) while
+they fit, always keeps the palette key, and lays itself out again when the
+terminal is resized. `?` lists every key anyway.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class DeskFooter(Footer):
+    """`enter open  v mark  ? help  t tag ...            ^p palette`, cut to the width."""
+
+    def compose(self) -> ComposeResult:
+        widgets: list[Widget] = list(super().compose())
+        palette = [w for w in widgets if w.has_class("-command-palette")]
+        keys = [w for w in widgets if not w.has_class("-command-palette")]
+        budget = self.size.width or self.app.size.width
+        for widget in palette:
+            if isinstance(widget, FooterKey):
+                budget -= len(widget.key_display) + len(widget.description) + 3
+        for widget in keys:
+            if isinstance(widget, FooterKey):
+                width = len(widget.key_display) + len(widget.description) + 2
+                if width > budget:
+                    break
+                budget -= width
+            yield widget
+        yield from palette
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.recompose)
