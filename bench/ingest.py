@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import csv
 import importlib.util
 import json
 import os
@@ -500,9 +501,9 @@ def run_twarc_csv(jsonl: Path, work: Path) -> Measured:
     if measured.returncode != 0:
         print(f"  twarc2 csv failed (exit {measured.returncode}):\n{measured.stderr}")
     else:
-        with out.open("rb") as fh:
-            rows = sum(1 for _ in fh) - 1  # upper bound: quoted newlines count too
-        measured.result = {"csv_lines": rows, "csv_mb": out.stat().st_size / 2**20}
+        with out.open(newline="", encoding="utf-8") as fh:
+            rows = sum(1 for _ in csv.reader(fh)) - 1
+        measured.result = {"csv_rows": rows, "csv_mb": out.stat().st_size / 2**20}
     return measured
 
 
@@ -727,8 +728,9 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
                 row.twarc = run_twarc_csv(files[0], work)
                 if row.twarc.returncode == 0:
                     print(
-                        f"  twarc2 csv: {row.twarc.wall:.1f} s wall, {row.twarc.cpu:.1f} s CPU, "
-                        f"{row.twarc_rate:,.0f} tweets/s, peak RSS {row.twarc.peak_rss_mb:,.0f} MB"
+                        f"  twarc2 csv: {row.twarc.result['csv_rows']:,} CSV rows in "
+                        f"{row.twarc.wall:.1f} s wall ({row.twarc.cpu:.1f} s CPU) = "
+                        f"{row.twarc_rate:,.0f} tweets/s; peak RSS {row.twarc.peak_rss_mb:,.0f} MB"
                     )
             else:
                 print(f"  {twarc_note}")

@@ -96,6 +96,7 @@ CREATE TABLE items (
 CREATE UNIQUE INDEX items_platform_id ON items(platform, platform_id)
     WHERE platform_id IS NOT NULL;
 CREATE INDEX items_url ON items(url) WHERE url IS NOT NULL;
+CREATE INDEX items_raw ON items(raw_sha256);
 CREATE INDEX items_sort ON items(sort_at, id);
 CREATE INDEX items_story_sort ON items(story_id, sort_at, id);
 CREATE INDEX items_triage_sort ON items(triage, sort_at, id);

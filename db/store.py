@@ -43,7 +43,7 @@ from db.models import (
     Story,
     VerifyProblem,
 )
-from db.writer import Writer
+from db.writer import NewItem, Writer
 
 _ITEM_COLUMNS = (
     "id, uuid, kind, platform, platform_id, url, author_name, author_handle, author_url, "
@@ -205,6 +205,12 @@ class Store:
             if row:
                 return int(row[0])
         return None
+
+    def duplicate_of(self, item: NewItem) -> int | None:
+        """The item an insert of `item` would be merged into (same rules as the insert)."""
+        raw_sha = hashlib.sha256(item.raw).hexdigest() if item.raw is not None else None
+        with self.lock:
+            return Writer(self.conn).same_item(item, raw_sha)
 
     def tags_of(self, item_id: int) -> tuple[str, ...]:
         return tuple(

@@ -129,6 +129,7 @@ class Writer:
     def existing_item(
         self, platform: str | None, platform_id: str | None, url: str | None
     ) -> int | None:
+        """The item a reference points at: by platform and id, else by URL on any platform."""
         if platform and platform_id:
             row = self._x(
                 "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
@@ -137,8 +138,38 @@ class Writer:
             if row:
                 return int(row[0])
         if url:
+            row = self._x("SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url]).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def same_item(self, item: NewItem, raw_sha: str | None) -> int | None:
+        """The item this one duplicates, if any.
+
+        By platform and id; else by URL on the same platform (a fact-check
+        and the page it sits on share a URL but are two items); else, for
+        items with neither (a quoted post in a paste), by identical raw bytes
+        on the same platform.
+        """
+        if item.platform_id:
             row = self._x(
-                "SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url]
+                "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
+                [item.platform, item.platform_id],
+            ).fetchone()
+            if row:
+                return int(row[0])
+        if item.url:
+            row = self._x(
+                "SELECT id FROM items WHERE url = ? AND platform = ? ORDER BY id LIMIT 1",
+                [item.url, item.platform],
+            ).fetchone()
+            if row:
+                return int(row[0])
+        if not item.platform_id and not item.url and raw_sha:
+            row = self._x(
+                "SELECT id FROM items WHERE raw_sha256 = ? AND platform = ? "
+                "AND platform_id IS NULL AND url IS NULL ORDER BY id LIMIT 1",
+                [raw_sha, item.platform],
             ).fetchone()
             if row:
                 return int(row[0])
@@ -150,7 +181,8 @@ class Writer:
         The same post is one item: matched first by platform and id, then by
         canonical URL.
         """
-        existing = self.existing_item(item.platform, item.platform_id, item.url)
+        raw_sha = hashlib.sha256(item.raw).hexdigest() if item.raw is not None else None
+        existing = self.same_item(item, raw_sha)
         if existing is not None:
             return existing, False
         sha = self.put_blob(item.raw) if item.raw is not None else None

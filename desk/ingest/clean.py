@@ -43,6 +43,8 @@ _BLOCK_TAGS = {
     "tr", "pre", "section", "article", "header", "footer", "figure", "figcaption", "table",
 }  # fmt: skip
 _DROP_TAGS = {"script", "style", "noscript", "template", "head"}
+# huge_tree: libxml2 otherwise drops text nodes over 10 MB without a word.
+_HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def strip_escapes(text: str) -> str:
@@ -84,8 +86,8 @@ def html_to_text(html: str | bytes | None) -> str:
     if "<" not in html and "&" not in html:
         return clean_text(html)
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_HTML_PARSER)
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on <html> sans body
         return clean_text(html)
     for element in list(root.iter()):
         if not isinstance(element.tag, str):  # comments, processing instructions

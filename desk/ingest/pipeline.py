@@ -338,7 +338,8 @@ def ingest_source(
         batch_no += 1
         if dry_run:
             for parsed in batch:
-                if store.find_item(parsed.platform, parsed.platform_id, parsed.url) is None:
+                candidate = _to_new_item(parsed, source=tracked, fmt=module.NAME, story_id=None)
+                if store.duplicate_of(candidate) is None:
                     report.new += 1
                 else:
                     report.duplicates += 1
