@@ -138,7 +138,9 @@ class Writer:
             if row:
                 return int(row[0])
         if url:
-            row = self._x("SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url]).fetchone()
+            row = self._x(
+                "SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url]
+            ).fetchone()
             if row:
                 return int(row[0])
         return None
