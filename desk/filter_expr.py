@@ -23,7 +23,18 @@ from desk.verbs import normalise_tag, normalise_verdict
 
 _DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-PLATFORMS = ("twitter", "mastodon", "bluesky", "telegram", "rss", "web", "factcheck", "manual")
+PLATFORMS = (
+    "twitter",
+    "mastodon",
+    "bluesky",
+    "telegram",
+    "rss",
+    "web",
+    "factcheck",
+    "manual",
+    "facebook",
+    "instagram",
+)
 KEYS = ("tag", "-tag", "triage", "platform", "verdict", "from", "since", "story", "id")
 
 

@@ -49,7 +49,8 @@ _HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 def strip_escapes(text: str) -> str:
     """Remove terminal escape sequences and control characters; nothing else."""
-    text = _ESCAPES.sub("", text)
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:  # skip the slow pass when clean
+        text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
 
 
@@ -61,8 +62,10 @@ def clean_text(text: str | None) -> str:
     text = strip_escapes(text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00a0", " ")
-    text = _TRAILING_SPACE.sub("\n", text)
-    text = _BLANK_LINES.sub("\n\n", text)
+    if "\n" in text:
+        text = _TRAILING_SPACE.sub("\n", text)
+        if "\n\n\n" in text:
+            text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
 

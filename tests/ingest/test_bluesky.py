@@ -185,9 +185,9 @@ def test_reposts_keep_the_post_and_name_the_reposter() -> None:
     reposted = [e for e in doc["feed"] if e.get("reason", {}).get("$type", "").endswith("Repost")]
     assert len(reposted) == 7
     for entry in reposted:
-        (item,) = [i for i in items if i.platform_id == entry["post"]["uri"] and i.extra.get(
-            "reposted_by"
-        )]
+        (item,) = [
+            i for i in items if i.platform_id == entry["post"]["uri"] and i.extra.get("reposted_by")
+        ]
         by = entry["reason"]["by"]
         assert item.author_handle == entry["post"]["author"]["handle"] != by["handle"]
         assert item.extra["reposted_by"]["handle"] == by["handle"]
@@ -208,8 +208,10 @@ def test_deleted_parents_are_noted_and_still_referenced() -> None:
         assert item.extra["parent"] == {"uri": parent_uri, "state": "not found"}
         assert item.extra["root"]["state"] == "not found"
         assert item.refs[0] == Ref(
-            "reply-to", "bluesky", parent_uri, f"https://bsky.app/profile/{parent_uri[5:37]}"
-            f"/post/{rkey(parent_uri)}"
+            "reply-to",
+            "bluesky",
+            parent_uri,
+            f"https://bsky.app/profile/{parent_uri.split('/')[2]}/post/{rkey(parent_uri)}",
         )
 
 
@@ -264,9 +266,8 @@ def test_record_with_media_and_empty_text() -> None:
     assert main.text == "" and main.extra["thread"] == "anchor"
     assert main.media[0].url == post["embed"]["media"]["images"][0]["fullsize"]
     assert main.media[0].alt is None  # "" alt is no alt
-    assert Ref("quotes", "bluesky", quoted["uri"], main.url and main.url[:-13] + rkey(
-        quoted["uri"]
-    )) in main.refs
+    quoted_url = f"https://bsky.app/profile/{quoted['author']['handle']}/post/{rkey(quoted['uri'])}"
+    assert main.refs == (Ref("quotes", "bluesky", quoted["uri"], quoted_url),)
     assert inner.platform_id == quoted["uri"] and inner.text == "test"
     assert inner.posted is not None and inner.posted.at == utc(quoted["value"]["createdAt"])
 
@@ -362,11 +363,15 @@ def test_bare_record_without_uri_has_no_platform_id() -> None:
     }
     (item,) = run_json(record)[0]
     assert item.platform_id is None and item.url is None and item.author_handle is None
-    assert item.media == () and item.extra["unresolved_media"] == [{"cid": "bafkrei1", "alt": "a cat"}]
+    assert item.media == () and item.extra["unresolved_media"] == [
+        {"cid": "bafkrei1", "alt": "a cat"}
+    ]
     assert item.refs[0].relation == "reply-to" and item.extra["reply_root"] == "at://r/x/1"
     # with a URI the blob becomes a CDN URL under the author's DID
     (item,) = run_json({"uri": f"at://did:plc:me/{POST}/k1", "cid": "c", "value": record})[0]
-    assert item.media[0].url == "https://cdn.bsky.app/img/feed_fullsize/plain/did:plc:me/bafkrei1@jpeg"
+    assert (
+        item.media[0].url == "https://cdn.bsky.app/img/feed_fullsize/plain/did:plc:me/bafkrei1@jpeg"
+    )
     assert item.media[0].alt == "a cat"
 
 
@@ -380,8 +385,14 @@ def test_gone_quotes_and_pins_and_labels() -> None:
     entry = {"post": post, "reason": {"$type": "app.bsky.feed.defs#reasonPin"}}
     (item,) = run_json({"feed": [entry]})[0]
     assert item.extra["quoted"] == {"uri": f"at://did:plc:x/{POST}/q", "state": "blocked"}
-    assert item.refs == (Ref("quotes", "bluesky", f"at://did:plc:x/{POST}/q",
-                             f"https://bsky.app/profile/did:plc:x/post/q"),)
+    assert item.refs == (
+        Ref(
+            "quotes",
+            "bluesky",
+            f"at://did:plc:x/{POST}/q",
+            "https://bsky.app/profile/did:plc:x/post/q",
+        ),
+    )
     assert item.extra["pinned"] is True
     assert item.extra["labels"] == ["!warn", "graphic-media"]
 
@@ -458,11 +469,11 @@ def test_deeply_nested_json_is_rejected_not_raised() -> None:
     quote: dict[str, Any] = view("q", "k0", "innermost")
     for n in range(1, 200):  # quotes of quotes, far deeper than the API nests
         outer = view("q", f"k{n}", f"level {n}")
-        outer["embed"] = {
-            "$type": "app.bsky.embed.record#view",
-            "record": {**quote, "$type": "app.bsky.embed.record#viewRecord",
-                       "value": quote["record"], "embeds": [quote.get("embed")]},
-        }
+        quoted = {k: v for k, v in quote.items() if k not in ("record", "embed")}
+        quoted.update({"$type": "app.bsky.embed.record#viewRecord", "value": quote["record"]})
+        if "embed" in quote:
+            quoted["embeds"] = [quote["embed"]]
+        outer["embed"] = {"$type": "app.bsky.embed.record#view", "record": quoted}
         quote = outer
     items, rejected = run_json({"posts": [quote]})
     assert rejected == [] and 1 <= len(items) <= 5
@@ -475,8 +486,9 @@ def test_bad_elements_are_rejected_and_the_rest_goes_in() -> None:
     odd["author"]["displayName"] = 5
     not_a_post = dict(view("gen", "k3", "y"))
     not_a_post["record"] = {"$type": "app.bsky.feed.generator", "displayName": "feed"}
-    items, rejected = run_json({"feed": [{"post": good}, {"post": "nope"}, {"post": odd},
-                                         {"post": not_a_post}, 7]})
+    items, rejected = run_json(
+        {"feed": [{"post": good}, {"post": "nope"}, {"post": odd}, {"post": not_a_post}, 7]}
+    )
     assert [(i.record, i.text) for i in items] == [(1, "fine"), (3, "")]
     assert items[1].author_name is None
     assert [r.record for r in rejected] == [2, 4, 5]

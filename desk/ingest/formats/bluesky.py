@@ -5,7 +5,10 @@ or an SDK: a bare `app.bsky.feed.post` record (alone or in the
 `{uri, cid, value}` form of `com.atproto.repo.getRecord`), a `postView`, or
 the response of getAuthorFeed / getTimeline / getFeed / getListFeed
 (`feed: [feedViewPost]`), getPosts / searchPosts / getQuotes (`posts`) and
-getPostThread (`thread`). Detected by shape, never by file name.
+getPostThread (`thread`); a JSON array of any of these; or JSON Lines of
+them (streamed, `record` = line number, raw = the line when it is one post).
+Detected by shape, never by file name. The JSON reading and cleaning
+helpers are the Mastodon module's.
 
 Choices, and why:
 
@@ -45,7 +48,10 @@ Choices, and why:
   API gave it). A pinned post (`reasonPin`) gets `extra["pinned"] = True`.
 - The main post of each feed entry / posts element is always yielded; the
   copies carried for context (parents, roots, quoted posts) are yielded
-  only the first time their URI appears in the document.
+  only the first time their URI appears in the document (JSON Lines: line).
+- `raw` of a feed entry's post is the whole feedViewPost (its repost reason
+  and reply context are part of the evidence); of any other post, its view
+  or record object.
 - A record of another type (`app.bsky.feed.generator`, an unknown lexicon
   such as `app.bsky.feed.pythonSdkCustomRecordPost`) is recognised as AT
   Protocol and rejected with its type named, rather than left to "unknown
@@ -57,7 +63,7 @@ Choices, and why:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -752,7 +758,9 @@ def _one(
         yield Rejected(record=record_no, reason="not a Bluesky post, view or response")
 
 
-def _guarded(make: Any, record_no: int) -> Iterator[ParsedItem | Rejected]:
+def _guarded(
+    make: Callable[[], Iterable[ParsedItem | Rejected]], record_no: int
+) -> Iterator[ParsedItem | Rejected]:
     """Run one record's parse; a hostile record becomes a Rejected, not a crash."""
     try:
         items = list(make())

@@ -51,6 +51,8 @@ _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RSS_RDF_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
 _JSONFEED = "https://jsonfeed.org/version/"
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+# a date string that ends with its zone: feedparser's UTC reading can be trusted
+_EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\dZ|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 GUESS_BYTES = 256 * 1024
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
@@ -368,6 +370,10 @@ def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
     if raw and _DATE_ONLY.match(raw):
         day = from_text(raw.strip(), precision="day")
         return Posted(day.at, "day", False) if day else None
+    if parsed and _EXPLICIT_ZONE.search(raw):  # the common case; dateutil is slow
+        struct_time = from_struct_time(parsed)
+        if struct_time is not None:
+            return struct_time
     text_time = from_text(raw) if raw and _complete_date(raw) else None
     if text_time is not None and not text_time.tz_known:
         return text_time  # feedparser would have guessed UTC (and may misread the form)

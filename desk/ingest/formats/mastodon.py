@@ -5,8 +5,14 @@ or a client: one Status (`GET /api/v1/statuses/:id`), an array of them (home,
 public, hashtag, list timelines, bookmarks), a v2 search result
 (`{"accounts": [], "statuses": [], "hashtags": []}`), a thread context
 (`{"ancestors": [], "descendants": []}`) or an edit history (an array of
-StatusEdit objects). Everything is detected by its shape, never by the file
-name.
+StatusEdit objects). Any of these may also come as JSON Lines (one per line,
+as research scrapers write them): read line by line so a huge file never
+sits in memory, each item's `record` being its line number and the raw
+record of a line's status the line's own bytes. Everything is detected by
+its shape, never by the file name.
+
+The reading helpers here (`read_documents`, `html_of`, `line_of`, `text_of`,
+`iso_time`, `dump`) are shared with the Bluesky module.
 
 Choices, and why:
 
@@ -20,14 +26,18 @@ Choices, and why:
   from what the answering server writes with its own host: the `url` of local
   accounts (an `acct` without "@"), hashtag URLs (`tags[].url`, search
   `hashtags[].url`) and mentions of local accounts. The most frequent host
-  wins; it may stay unknown (a lone status by a remote author without tags).
+  wins (in JSON Lines, counted over the lines read so far); it may stay
+  unknown (a lone status by a remote author without tags or mentions).
 - Replies and shallow quotes carry only a LOCAL id (`in_reply_to_id`,
   `quote.quoted_status_id`). We resolve it to the target's `uri`/`url` when the
-  target is in the same document (a context, a timeline); otherwise the Ref
+  target is in the same document (a context, a timeline). Otherwise the Ref
   gets `platform_id = "{local id}@{server}"` (the same string as the target's
-  `extra["local_id"]`, so the pipeline can match it later) and no Ref at all
-  when the server is unknown; the local id always stays in
-  `extra["in_reply_to_id"]` / `extra["quote"]`.
+  `extra["local_id"]`, for a pipeline that indexes it) and, when the replied-to
+  account is local to the answering server (it is the author or among the
+  mentions, with an `acct` without "@"), `url = "{account url}/{local id}"`:
+  a local status's public URL, the very `url` its own item carries, so the
+  link is made by URL across files. With neither, no Ref; the local id
+  always stays in `extra["in_reply_to_id"]` / `extra["quote"]`.
 - The statuses of a document are always yielded; the copies nested in
   them (boosted originals, quoted statuses) only the first time their
   `uri` appears in the document (in JSON Lines: in the line).
@@ -80,8 +90,6 @@ PLATFORM = "mastodon"
 # ones are only referenced. Mastodon itself nests one level.
 _MAX_NESTING = 4
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_HUGE_TEXT = 1_000_000
-_HUGE_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 # Keys that only a Mastodon Status (or StatusEdit) carries, for samples too
 # long to parse whole: two of them make a status.
@@ -326,9 +334,23 @@ def dump(obj: Any) -> bytes:
     return text.encode("utf-8", errors="backslashreplace")
 
 
+def _no_surrogates(value: str) -> str:
+    """Lone surrogates (valid JSON escapes, invalid Unicode) become U+FFFD.
+
+    lxml silently cuts a text at the first one and UTF-8 cannot store them.
+    """
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", value)
+    return value
+
+
 def _scrub(value: str) -> str:
     """Drop escape sequences, controls and lone surrogates before any parser sees them."""
-    return _SURROGATES.sub("\ufffd", strip_escapes(value))
+    return strip_escapes(_no_surrogates(value))
 
 
 def text_of(value: Any) -> str:
@@ -382,25 +404,15 @@ def html_of(value: Any) -> str:
     Character references such as `&#27;` decode to control characters inside
     lxml, which then refuses them when the tree is edited; we scrub the
     parsed text nodes and try again, and as a last resort keep the plain
-    text content. A text node over 10 MB comes back empty from the default
-    parser; it is read again with a huge-tree parser (paragraph breaks lost).
+    text content.
     """
     if not isinstance(value, str):
         return ""
-    html = _scrub(value)
+    html = _no_surrogates(value)  # escapes in the text are removed whole by html_to_text
     try:
-        text = html_to_text(html)
+        return html_to_text(html)
     except ValueError:
-        text = None
-    if text is not None:
-        if text or len(html) < _HUGE_TEXT:
-            return text
-        # libxml2 drops a text node over 10 MB unless told the tree is huge
-        try:
-            root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_HUGE_PARSER)
-        except (etree.ParserError, ValueError):
-            return ""
-        return clean_text(_scrub(root.text_content()))
+        pass
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -649,7 +661,8 @@ def _status_items(
     reply_id = _str(status.get("in_reply_to_id"))
     if reply_id:
         extra["in_reply_to_id"] = reply_id
-        target = _local_ref("reply-to", reply_id, doc)
+        account_url = _local_account_url(status, _str(status.get("in_reply_to_account_id")))
+        target = _local_ref("reply-to", reply_id, doc, account_url)
         if target:
             refs.append(target)
     boosted = reblog if isinstance(reblog, dict) else None
@@ -670,13 +683,36 @@ def _target_ref(relation: str, target: dict[str, Any], doc: _Document) -> Ref | 
     return Ref(relation, platform=PLATFORM, platform_id=platform_id, url=url)
 
 
-def _local_ref(relation: str, local_id: str, doc: _Document) -> Ref | None:
+def _local_ref(
+    relation: str, local_id: str, doc: _Document, account_url: str | None = None
+) -> Ref | None:
     """A Ref to a status known only by a local id (see the module docstring)."""
     found = doc.by_local_id.get(local_id)
     if found is not None:
         return _target_ref(relation, found, doc)
-    if doc.server:
-        return Ref(relation, platform=PLATFORM, platform_id=f"{local_id}@{doc.server}")
+    platform_id = f"{local_id}@{doc.server}" if doc.server else None
+    url = f"{account_url.rstrip('/')}/{local_id}" if account_url else None
+    if platform_id or url:
+        return Ref(relation, platform=PLATFORM, platform_id=platform_id, url=url)
+    return None
+
+
+def _local_account_url(status: dict[str, Any], account_id: str | None) -> str | None:
+    """The URL of the replied-to account when it is local to the answering server.
+
+    A local status's public URL is `{account url}/{local id}`, so a reply to
+    a local account can be pointed at the very URL its target item carries.
+    The account is found by id among the author and the mentions.
+    """
+    if not account_id:
+        return None
+    candidates = [status.get("account"), *(status.get("mentions") or [])]
+    for account in candidates:
+        if isinstance(account, dict) and _str(account.get("id")) == account_id:
+            acct = account.get("acct")
+            if isinstance(acct, str) and acct and "@" not in acct:
+                return _http(account.get("url"))
+            return None
     return None
 
 
