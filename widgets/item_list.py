@@ -567,4 +567,4 @@ class ItemList(ScrollView, can_focus=True):
         if is_cursor:
             cursor_style = styles["cursor"]
             segments = [Segment(s.text, (s.style or base) + cursor_style) for s in segments]
-        return Strip(segments, width).crop_extend(0, width, base)
+        return Strip(segments, width).crop_extend(0, width, base).simplify()

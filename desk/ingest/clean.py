@@ -35,6 +35,9 @@ _ESCAPES = re.compile(
 # can make text display in an order other than the one stored. The marks
 # U+200E/U+200F (LRM/RLM) are harmless and kept for right-to-left text.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+# Lone surrogates: valid as JSON escapes, not as Unicode (UTF-8 cannot
+# store them, and lxml silently cuts a text at the first one).
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
@@ -51,7 +54,8 @@ def strip_escapes(text: str) -> str:
     """Remove terminal escape sequences and control characters; nothing else."""
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:  # skip the slow pass when clean
         text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def clean_text(text: str | None) -> str:
@@ -88,6 +92,7 @@ def html_to_text(html: str | bytes | None) -> str:
         return ""
     if "<" not in html and "&" not in html:
         return clean_text(html)
+    html = _SURROGATES.sub("\ufffd", html)
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_HTML_PARSER)
     except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on <html> sans body
@@ -100,12 +105,14 @@ def html_to_text(html: str | bytes | None) -> str:
             if element.getparent() is not None:
                 element.drop_tree()  # keeps the text that follows it
             continue
+        # lxml refuses control characters (decoded from &#27; and the like)
+        # in a string assigned back to the tree: strip them first.
         if tag == "br":
-            element.tail = "\n" + (element.tail or "")
+            element.tail = "\n" + strip_escapes(element.tail or "")
         elif tag in _BLOCK_TAGS:
-            element.tail = "\n\n" + (element.tail or "")
+            element.tail = "\n\n" + strip_escapes(element.tail or "")
             if tag == "li":
-                element.text = "- " + (element.text or "")
+                element.text = "- " + strip_escapes(element.text or "")
     return clean_text(root.text_content())
 
 

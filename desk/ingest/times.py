@@ -36,10 +36,14 @@ def from_text(value: str | None, *, precision: str = "second") -> Posted | None:
     """
     if not value or not isinstance(value, str):
         return None
-    try:
-        moment = dateparser.parse(value.strip())
-    except (ValueError, OverflowError, TypeError):
-        return None
+    text = value.strip()
+    try:  # ISO 8601 is most of what arrives; dateutil costs ~20x more
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = dateparser.parse(text)
+        except (ValueError, OverflowError, TypeError):
+            return None
     if moment is None:
         return None
     tz_known = moment.tzinfo is not None

@@ -274,9 +274,28 @@ def test_reply_to_a_status_outside_the_document_uses_the_local_id() -> None:
     ancestor, descendant = items
     assert ancestor.extra["context"] == "ancestor" and descendant.extra["context"] == "descendant"
     reply_to = context["descendants"][0]["in_reply_to_id"]
-    assert descendant.refs == (Ref("reply-to", "mastodon", f"{reply_to}@mastodon.social"),)
+    # a reply to a local account (here the author): its status URL is known too
+    author_url = context["descendants"][0]["account"]["url"]
+    assert descendant.refs == (
+        Ref("reply-to", "mastodon", f"{reply_to}@mastodon.social", f"{author_url}/{reply_to}"),
+    )
     assert descendant.extra["in_reply_to_id"] == reply_to
     assert ancestor.extra["local_id"] == f"{context['ancestors'][0]['id']}@mastodon.social"
+
+
+@pytest.mark.parametrize(
+    ("reply", "target"),
+    [
+        ("test_entity_mediaattachment__01", "test_entity_mediaattachmentvideometadata__00"),
+        ("test_entity_mediaattachment__00", "test_entity_mediaattachment__01"),  # remote author
+    ],
+)
+def test_reply_to_a_local_account_links_across_files_by_url(reply: str, target: str) -> None:
+    (replying,) = run_json(load(f"{X}{reply}_GET_v1_statuses_ID.json"))[0]
+    (replied,) = run_json(load(f"{X}{target}_GET_v1_statuses_ID.json"))[0]
+    (ref,) = replying.refs
+    assert ref.relation == "reply-to" and ref.url == replied.url
+    assert ref.platform_id == replied.extra["local_id"]
 
 
 def test_reply_within_the_document_resolves_to_the_uri() -> None:
