@@ -507,7 +507,8 @@ class ItemList(ScrollView, can_focus=True):
             styles = {"base": base}
             for name in self.COMPONENT_CLASSES:
                 part = self.get_component_rich_style(name)
-                styles[name.removeprefix("item-list--")] = part if name.endswith("cursor") else base + part
+                short = name.removeprefix("item-list--")
+                styles[short] = part if short == "cursor" else base + part
             self._style_memo[key] = styles
         return styles
 

@@ -7,6 +7,7 @@ a bad date never rejects a whole item.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 
@@ -29,10 +30,15 @@ def from_unix(value: int | float | str | None) -> Posted | None:
         return None
 
 
-def from_text(value: str | None, *, precision: str = "second") -> Posted | None:
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def from_text(value: str | None, *, precision: str | None = None) -> Posted | None:
     """Any ISO 8601, RFC 2822 or Twitter v1.1 (`Wed Oct 10 20:19:24 +0000 2018`) time.
 
-    A time without an offset is taken as UTC and marked `tz_known=False`.
+    A time without an offset is taken as UTC and marked `tz_known=False`. A
+    bare `2026-11-21` is day precision; otherwise second, unless the caller
+    knows better.
     """
     if not value or not isinstance(value, str):
         return None
@@ -46,6 +52,8 @@ def from_text(value: str | None, *, precision: str = "second") -> Posted | None:
             return None
     if moment is None:
         return None
+    if precision is None:
+        precision = "day" if _DATE_ONLY.match(text) else "second"
     tz_known = moment.tzinfo is not None
     if not tz_known:
         moment = moment.replace(tzinfo=UTC)
