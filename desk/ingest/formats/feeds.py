@@ -339,11 +339,30 @@ def _entry_text(entry: Any) -> str:
     return _detail_text(entry.get("summary_detail"), entry.get("summary"))
 
 
+def _rss_author_name(raw: str) -> str | None:
+    """RSS 2.0 `<author>` is `email (Name)`; the name is what a reader wants.
+
+    feedparser splits it with an e-mail pattern that cuts unusual top-level
+    domains (`desk@paper.example (Lena Varo)` gave the name `ple (Lena
+    Varo`), so take the last parenthesised part of the raw field ourselves.
+    """
+    text = raw.strip()
+    if "@" in text and text.endswith(")") and "(" in text:
+        inner = text[text.rindex("(") + 1 : -1].strip()
+        return clean_line(inner) or None
+    return None
+
+
 def _entry_author(entry: Any) -> tuple[str | None, str | None]:
     names: list[str] = []
     url: str | None = None
+    rss_name = _rss_author_name(_str(dict.get(entry, "author")))
+    if rss_name:
+        names.append(rss_name)
     for author in _dicts(entry.get("authors")) or _dicts([entry.get("author_detail")]):
         name = clean_line(_str(author.get("name")) or _str(author.get("email")))
+        if rss_name:
+            name = ""
         if name and name not in names:
             names.append(name)
         if url is None and _str(author.get("href")).startswith(("http://", "https://")):
