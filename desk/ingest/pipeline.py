@@ -331,9 +331,11 @@ def ingest_source(
     pending_rejections: list[Rejection] = []
     batch_no = 0
 
-    def flush() -> None:
+    def flush(final: bool = False) -> None:
         nonlocal batch_no
-        if not batch and not pending_rejections:
+        # An input that gave nothing still gets its one event: the log says
+        # who fed which file (and its sha256) even when it held no items.
+        if not batch and not pending_rejections and not (final and batch_no == 0):
             return
         batch_no += 1
         if dry_run:
@@ -368,7 +370,7 @@ def ingest_source(
         batch.append(out)
         if len(batch) >= batch_size:
             flush()
-    flush()
+    flush(final=True)
     return report
 
 

@@ -301,8 +301,12 @@ class MainScreen(Screen[None]):
         self._ui(self._mark_ready)
         self._read_side(None, story)
 
+    class Ready(Message):
+        """The first page is on screen (the app tunes the garbage collector then)."""
+
     def _mark_ready(self) -> None:
         """The first page is up: from now on, commits by others refresh the desk."""
+        self.post_message(self.Ready())
         self._watcher = DeskWatcher(
             self.store, lambda: self.post_message(_DeskChanged()), interval=POLL_SECONDS
         )
