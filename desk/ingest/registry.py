@@ -36,7 +36,7 @@ def formats() -> list[ModuleType]:
 
 def by_name(name: str) -> ModuleType:
     for module in formats():
-        if module.NAME == name:
+        if name == module.NAME:
             return module
     known = ", ".join(m.NAME for m in formats())
     raise UnknownFormatError(f"unknown format {name!r} (known: {known})")
