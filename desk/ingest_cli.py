@@ -41,7 +41,9 @@ def _sources(files: Iterable[str]) -> list[Source | IngestReport]:
 
 def summary_line(report: IngestReport) -> str:
     if report.error:
-        return f"{safe(report.source)}: {safe(report.error.removeprefix(report.source + ': '))}"
+        if report.error.startswith(report.source):
+            return safe(report.error)
+        return f"{safe(report.source)}: {safe(report.error)}"
     verb = "would add" if report.dry_run else "added"
     line = (
         f"{safe(report.source)} ({report.format}): {verb} {report.new} new, "

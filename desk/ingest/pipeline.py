@@ -15,6 +15,7 @@ links when both ends are in the desk; otherwise they wait in
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,6 +295,23 @@ def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Re
         yield Rejected(record=None, reason=f"could not read the rest ({type(exc).__name__}: {exc})")
 
 
+def _why_unknown(source: Source) -> str | None:
+    """A sharper message for JSON that no format took: where the JSON breaks."""
+    sample = source.sample()
+    if not sample.looks_json or source.size() > 4 * 1024 * 1024:
+        return None
+    try:
+        json.loads(source.read_bytes().decode("utf-8-sig", errors="replace"))
+    except json.JSONDecodeError as exc:
+        return (
+            f"{source.name}:{exc.lineno}: invalid JSON ({exc.msg} at column {exc.colno}); "
+            "truncated or damaged?"
+        )
+    except RecursionError:
+        return f"{source.name}: JSON nested too deeply to read"
+    return None
+
+
 def ingest_source(
     store: Store,
     source: Source,
@@ -318,7 +336,7 @@ def ingest_source(
         report.sha256 = file_sha256(source)
         module = registry.by_name(fmt) if fmt else registry.detect(source.sample())
     except registry.UnknownFormatError as exc:
-        report.error = str(exc)
+        report.error = _why_unknown(source) or str(exc)
         return report
     except OSError as exc:
         report.error = f"{source.name}: cannot read ({exc.strerror or exc})"
