@@ -242,6 +242,7 @@ def in_pty(path: Path, newest: int, presses: int) -> dict[str, float]:
     term.quiet(0.5)
 
     def press(key: bytes) -> float:
+        term.quiet(0.015, limit=1)  # no frame of an earlier key may be counted for this one
         os.write(fd, key)
         sent = time.perf_counter()
         took = (term.wait_for(SYNC_END, timeout=10) - sent) * 1000

@@ -541,7 +541,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="desk", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("desk: aborted", err=True)
+        click.echo("desk: interrupted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
