@@ -773,7 +773,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
     verdicts = []
     for row in rows:
         ok = row.ratio >= TARGET_RATIO
-        verdicts.append(f"{row.kind}: ratio {row.ratio:.2f} {'>=' if ok else '<'} 1/3")
+        verdicts.append(f"{row.kind}: ratio {row.ratio:.3f} {'>=' if ok else '<'} 0.333")
         twarc_rate = row.twarc_rate
         if twarc_rate is not None:
             faster = row.desk_rate > twarc_rate

@@ -13,7 +13,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 
 class DeskFooter(Footer):
@@ -25,16 +24,21 @@ class DeskFooter(Footer):
         keys = [w for w in widgets if not w.has_class("-command-palette")]
         budget = self.size.width or self.app.size.width
         for widget in palette:
-            if isinstance(widget, FooterKey):
-                budget -= len(widget.key_display) + len(widget.description) + 3
+            budget -= _width(widget) + 1
         for widget in keys:
-            if isinstance(widget, FooterKey):
-                width = len(widget.key_display) + len(widget.description) + 2
-                if width > budget:
-                    break
-                budget -= width
+            width = _width(widget)
+            if width > budget:
+                break
+            budget -= width
             yield widget
         yield from palette
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.recompose)
+
+
+def _width(widget: Widget) -> int:
+    """Cells a footer key takes: `key description` and a space."""
+    key = getattr(widget, "key_display", "")
+    description = getattr(widget, "description", "")
+    return len(key) + len(description) + 2 if key else 0

@@ -137,7 +137,7 @@ def build_demo(path: Path) -> str:
         story = verbs.create_story(store, EDITOR, "orvena-dam", "Orvena dam breach, Marrow Ford")
         side = verbs.create_story(store, EDITOR, "fenwick-power", "Fenwick substation outage")
         reports = ingest_paths(
-            store, sorted(DATA.iterdir()), actor=REPORTER, story_id=story, tags=("orvena",)
+            store, sorted(DATA.iterdir()), actor=REPORTER, story_id=story
         )
         errors = [r.error for r in reports if r.error]
         if errors:
