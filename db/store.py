@@ -117,6 +117,22 @@ def _event_from_row(row: Sequence[Any]) -> Event:
     )
 
 
+_NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted"
+
+
+def _note_from_row(r: Sequence[Any]) -> Note:
+    return Note(
+        id=r[0],
+        uuid=r[1],
+        item_id=r[2],
+        entry_id=r[3],
+        author=r[4],
+        created_at=r[5],
+        text=r[6],
+        retracted=bool(r[7]),
+    )
+
+
 _EVENT_COLUMNS = "seq, id, at, actor, kind, target, payload, base_version, prev_hash, hash"
 
 
@@ -193,18 +209,8 @@ class Store:
         self, platform: str | None, platform_id: str | None, url: str | None
     ) -> int | None:
         """The item a reference points at: by platform and id, then by URL."""
-        if platform and platform_id:
-            row = self._one(
-                "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
-                [platform, platform_id],
-            )
-            if row:
-                return int(row[0])
-        if url:
-            row = self._one("SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url])
-            if row:
-                return int(row[0])
-        return None
+        with self.lock:
+            return Writer(self.conn).existing_item(platform, platform_id, url)
 
     def duplicate_of(self, item: NewItem) -> int | None:
         """The item an insert of `item` would be merged into (same rules as the insert)."""
@@ -435,44 +441,14 @@ class Store:
         return Link(*row)
 
     def notes_of(self, item_id: int, *, include_retracted: bool = False) -> list[Note]:
-        sql = (
-            "SELECT id, uuid, item_id, entry_id, author, created_at, text, retracted "
-            "FROM notes WHERE item_id = ?"
-        )
+        sql = f"SELECT {_NOTE_COLUMNS} FROM notes WHERE item_id = ?"
         if not include_retracted:
             sql += " AND retracted = 0"
-        return [
-            Note(
-                id=r[0],
-                uuid=r[1],
-                item_id=r[2],
-                entry_id=r[3],
-                author=r[4],
-                created_at=r[5],
-                text=r[6],
-                retracted=bool(r[7]),
-            )
-            for r in self._all(sql + " ORDER BY id", [item_id])
-        ]
+        return [_note_from_row(r) for r in self._all(sql + " ORDER BY id", [item_id])]
 
     def note_by_uuid(self, uuid: str) -> Note | None:
-        r = self._one(
-            "SELECT id, uuid, item_id, entry_id, author, created_at, text, retracted "
-            "FROM notes WHERE uuid = ?",
-            [uuid],
-        )
-        if r is None:
-            return None
-        return Note(
-            id=r[0],
-            uuid=r[1],
-            item_id=r[2],
-            entry_id=r[3],
-            author=r[4],
-            created_at=r[5],
-            text=r[6],
-            retracted=bool(r[7]),
-        )
+        r = self._one(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE uuid = ?", [uuid])
+        return _note_from_row(r) if r else None
 
     # -- stories, recap, checklist -----------------------------------------
 

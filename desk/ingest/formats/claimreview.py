@@ -35,6 +35,7 @@ from lxml import etree
 
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_text
 
 NAME = "claimreview"
@@ -85,16 +86,9 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         yield Rejected(record=None, reason="empty file")
         return
-    try:
-        doc = json.loads(data)  # bytes: UTF-8 (with or without BOM), UTF-16 or UTF-32
-    except UnicodeDecodeError as exc:
-        yield Rejected(record=None, reason=f"not UTF-8/16/32 text: {exc}")
-        return
-    except json.JSONDecodeError as exc:
-        yield Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
-        return
-    except RecursionError:
-        yield Rejected(record=None, reason="JSON nested too deeply to read")
+    doc = load_document(data)
+    if isinstance(doc, Rejected):
+        yield doc
         return
 
     if isinstance(doc, dict) and isinstance(doc.get("page"), str):

@@ -40,6 +40,7 @@ from lxml import etree
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_struct_time, from_text
 
 NAME = "feed"
@@ -444,16 +445,9 @@ def _mime_kind(mime: str) -> str:
 
 
 def _parse_json_feed(data: bytes) -> Iterator[ParsedItem | Rejected]:
-    try:
-        doc = json.loads(data)  # bytes: UTF-8 (with or without BOM), UTF-16 or UTF-32
-    except UnicodeDecodeError as exc:
-        yield Rejected(record=None, reason=f"JSON Feed is not UTF-8/16/32 text: {exc}")
-        return
-    except json.JSONDecodeError as exc:
-        yield Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
-        return
-    except RecursionError:
-        yield Rejected(record=None, reason="JSON nested too deeply to read")
+    doc = load_document(data, what="JSON Feed is")
+    if isinstance(doc, Rejected):
+        yield doc
         return
     if not isinstance(doc, dict) or not _str(doc.get("version")).startswith(_JSONFEED):
         yield Rejected(record=None, reason="not a JSON Feed: no jsonfeed.org version")

@@ -35,6 +35,7 @@ from lxml import etree
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_text, from_unix
 
 NAME = "telegram"
@@ -130,16 +131,9 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     if stripped[:1] == b"<":
         yield from _parse_html(data)
         return
-    try:
-        doc = json.loads(data)  # bytes: UTF-8 (with or without BOM), UTF-16 or UTF-32
-    except UnicodeDecodeError as exc:
-        yield Rejected(record=None, reason=f"not UTF-8/16/32 text: {exc}")
-        return
-    except json.JSONDecodeError as exc:
-        yield Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
-        return
-    except RecursionError:
-        yield Rejected(record=None, reason="JSON nested too deeply to read")
+    doc = load_document(data)
+    if isinstance(doc, Rejected):
+        yield doc
         return
     if not isinstance(doc, dict):
         yield Rejected(record=None, reason="not a Telegram export: top level is not an object")
