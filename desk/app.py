@@ -38,6 +38,8 @@ from desk.screens.main import MainScreen
 from desk.settings import Settings
 from widgets.link_picker import LinkPicker
 
+ANSI_THEMES = ("ansi-dark", "ansi-light")
+"""Themes in the terminal's own 16 colours, for terminals without true colour."""
 ASCII_KEYS: dict[str, str] = {
     "enter": "enter",
     "up": "up",
@@ -112,7 +114,9 @@ class DeskApp(App[None]):
         clock: Callable[[], datetime] = now,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__()
+        # An ANSI theme must be known before Textual builds its colour filters: with
+        # NO_COLOR set and the theme switched later, text came out black on black.
+        super().__init__(ansi_color=settings.theme in ANSI_THEMES)
         self.store = store
         self.desk_path = desk_path
         self.settings = settings

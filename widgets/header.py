@@ -49,26 +49,37 @@ class DeskHeader(Widget):
             self.refresh()
 
     def render(self) -> Text:
+        """Desk, story, user; then what narrows the list; the story title gives way first."""
         info = self.info
-        out = Text(no_wrap=True, overflow="ellipsis")
-        out.append(" desk ", "bold")
-        out.append(safe_line(info.desk))
-        out.append("  story ", "bold")
-        out.append(safe_line(info.story) if info.story else "-")
-        out.append("  user ", "bold")
-        out.append(safe_line(info.user))
+        tail = Text(no_wrap=True)
         if info.filter:
-            out.append("  filter ", "bold")
-            out.append(safe_line(info.filter))
+            tail.append("  filter ", "bold")
+            tail.append(safe_line(info.filter))
         if info.search:
-            out.append("  search ", "bold")
-            out.append(safe_line(info.search))
+            tail.append("  search ", "bold")
+            tail.append(safe_line(info.search))
         if info.show_discarded:
-            out.append("  +discarded", "bold")
+            tail.append("  +discarded", "bold")
         if info.marked:
-            out.append(f"  {info.marked} marked", "bold reverse")
+            tail.append(f"  {info.marked} marked", "bold reverse")
         if info.new_above:
-            out.append(f"  {info.new_above} new above", "bold reverse")
+            tail.append(f"  {info.new_above} new above", "bold reverse")
+        head = Text(no_wrap=True)
+        head.append(" desk ", "bold")
+        head.append(safe_line(info.desk))
+        user = Text(no_wrap=True)
+        user.append("  user ", "bold")
+        user.append(safe_line(info.user))
+        story = safe_line(info.story) if info.story else "-"
+        room = self.size.width - head.cell_len - user.cell_len - tail.cell_len - 8
+        if self.size.width and len(story) > max(room, 12):
+            story = story[: max(room, 12) - 1] + "~"
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append_text(head)
+        out.append("  story ", "bold")
+        out.append(story)
+        out.append_text(user)
+        out.append_text(tail)
         return out
 
     @property

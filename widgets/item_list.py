@@ -509,6 +509,9 @@ class ItemList(ScrollView, can_focus=True):
                 part = self.get_component_rich_style(name)
                 short = name.removeprefix("item-list--")
                 styles[short] = part if short == "cursor" else base + part
+            if getattr(self.app, "no_color", False):
+                # Without colour a background does not show: the cursor row is reversed.
+                styles["cursor"] = styles["cursor"] + Style(reverse=True)
             self._style_memo[key] = styles
         return styles
 

@@ -164,7 +164,6 @@ class MainScreen(Screen[None]):
         self.story: Story | None = None
         self.stories: list[Story] = []
         self.entries: list[RecapEntry] = []
-        self.tags: list[tuple[str, int]] = []
         self.saved_filters: list[tuple[str, str]] = []
         self.open_view: ItemView | None = None
         self._detail_timer: Timer | None = None
@@ -427,8 +426,12 @@ class MainScreen(Screen[None]):
 
     @on(ItemList.MarksChanged)
     def _marks_changed(self, event: ItemList.MarksChanged) -> None:
+        had_marks = self.query_one(DeskHeader).info.marked > 0
         self._header(marked=event.count)
-        self.refresh_bindings()
+        if had_marks != (event.count > 0):
+            # `esc clear marks` comes or goes; the footer is laid out again (some 20 ms),
+            # so only when it changes, not on every `v`.
+            self.refresh_bindings()
 
     # -- the other panes ------------------------------------------------------------
 
@@ -452,7 +455,7 @@ class MainScreen(Screen[None]):
         self.query_one(RecapPane).mark_item(item_id)
 
     def _load_side(self) -> None:
-        """Counts, sparkline, recap, tags, saved filters: what changes when the desk does."""
+        """Counts, sparkline, recap, saved filters: what changes when the desk does."""
         self._side_worker(self.item_query.story_id, self.story)
 
     @work(thread=True, group="side", exclusive=True, exit_on_error=False)
@@ -467,9 +470,8 @@ class MainScreen(Screen[None]):
         if story_id is not None:
             story = next((s for s in stories if s.id == story_id), story)
         entries = self.store.recap(story.id) if story else []
-        tags = self.store.all_tags()
         saved = self.store.saved_filters()
-        self._ui(self._show_side, counts, hours, stories, story, entries, tags, saved)
+        self._ui(self._show_side, counts, hours, stories, story, entries, saved)
 
     def _show_side(
         self,
@@ -478,11 +480,10 @@ class MainScreen(Screen[None]):
         stories: list[Story],
         story: Story | None,
         entries: list[RecapEntry],
-        tags: list[tuple[str, int]],
         saved: list[tuple[str, str]],
     ) -> None:
         self.stories, self.story, self.entries = stories, story, entries
-        self.tags, self.saved_filters = tags, saved
+        self.saved_filters = saved
         self.query_one(StatsBar).show(counts, hours)
         open_id = self.open_view.item.id if self.open_view else None
         self.query_one(RecapPane).show(story, entries, open_id)
@@ -558,9 +559,11 @@ class MainScreen(Screen[None]):
         if fts_query(text.split()) is None:
             self.notify("Nothing to search for.", severity="warning")
             return
+        first = not self.search_text
         self.search_text = text
         self._header(search=text)
-        self.refresh_bindings()
+        if first:
+            self.refresh_bindings()  # `n next` shows in the footer from now on
         self.action_search_next(1)
 
     def action_search_next(self, step: int) -> None:
@@ -618,15 +621,16 @@ class MainScreen(Screen[None]):
         except USER_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        story_changed = query.story_id != self.item_query.story_id
         self.item_query = replace(
             query, show_discarded=query.show_discarded or self.item_query.show_discarded
         )
         self.filter_text = expr
         self._header(filter=expr or None)
-        self.items.marks.clear()
-        self._header(marked=0)
+        self.items.action_clear_marks()  # marks on rows that may no longer show would surprise
         self.reload(keep_cursor=False)
-        self._load_side()
+        if story_changed:
+            self._load_side()  # counts, sparkline and recap follow the story
         if save_as:
             self._write(f"Saved filter {save_as}", verbs.save_filter, save_as, expr)
 
@@ -678,7 +682,14 @@ class MainScreen(Screen[None]):
         """`t`: `+add -remove !toggle` on the marked items or the one under the cursor."""
         ids = self._targets()
         if ids:
-            self.app.push_screen(TagPrompt(len(ids), self.tags), partial(self._tag_entered, ids))
+            self._open_tag_prompt(ids)
+
+    @work(thread=True, group="picker", exclusive=True, exit_on_error=False)
+    def _open_tag_prompt(self, ids: list[int]) -> None:
+        """The desk's tags, for completion, read when asked for: on a big desk counting
+        them takes tens of milliseconds, too much to redo on every refresh."""
+        tags = self.store.all_tags()
+        self._ui(self.app.push_screen, TagPrompt(len(ids), tags), partial(self._tag_entered, ids))
 
     def _tag_entered(self, ids: list[int], ops: str | None) -> None:
         if ops:

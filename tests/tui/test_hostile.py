@@ -85,3 +85,27 @@ async def test_hostile_text_in_a_note_and_a_tag_prompt(app: DeskApp) -> None:
         assert_harmless(app)
     with Store(app.desk_path) as store:
         assert store.notes_of(40)[-1].text == "note with red and [bold]markup[/bold]"
+
+
+async def test_no_color_keeps_the_cursor_and_focus_visible(
+    desk_path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """NO_COLOR: no colour at all, yet the cursor row is reversed and focus is a double line."""
+    from desk.app import make_app
+    from desk.settings import Settings
+    from tests.tui.conftest import ENV, NOW
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(
+        desk_path, Settings(actor="alice", theme="ansi-dark"), clock=lambda: NOW, env=ENV
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        segments = all_segments(app)
+        colours = {s.style.color for s in segments if s.style and s.style.color}
+        assert all(c.is_default for c in colours), colours
+        cursor = [s for s in segments if s.text.startswith("> ")]
+        assert cursor and cursor[0].style is not None and cursor[0].style.reverse
+        assert "\u2554" in screen_text(app)  # the focused pane's double-line corner

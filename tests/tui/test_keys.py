@@ -255,6 +255,7 @@ async def test_tag_one_item_with_completion(app: DeskApp, store: Store) -> None:
         await settle(pilot)
         await pilot.press("j", "j", "j")  # item 37
         await pilot.press("t")
+        await settle(pilot)  # the prompt opens once the desk's tags are read
         assert isinstance(app.screen, TagPrompt)
         await type_text(pilot, "+urgent -casu")
         await pilot.press("tab")  # completes to -casualties
@@ -273,6 +274,7 @@ async def test_tag_marked_items(app: DeskApp, store: Store) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("v", "v", "v", "t")
+        await settle(pilot)  # the prompt opens once the desk's tags are read
         await type_text(pilot, "!fire")
         await pilot.press("enter")
         await settle(pilot)
@@ -288,6 +290,7 @@ async def test_bad_tag_is_an_error_notification(app: DeskApp, store: Store) -> N
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("t")
+        await settle(pilot)  # the prompt opens once the desk's tags are read
         await type_text(pilot, "+[bold]x")
         await pilot.press("enter")
         await settle(pilot)
@@ -356,12 +359,14 @@ async def test_link_to_marked_items(app: DeskApp, store: Store) -> None:
         relations = app.screen.query_one("#link-relations", OptionList)
         assert relations.display
         index = next(
-            i for i in range(relations.option_count) if relations.get_option_at_index(i).id == "same-event"
+            i
+            for i in range(relations.option_count)
+            if relations.get_option_at_index(i).id == "same-event"
         )
         relations.highlighted = index
         await pilot.press("enter")
         await settle(pilot)
-        made = [(l.src_id, l.relation, l.dst_item_id) for l in store.links_of(37)]
+        made = [(k.src_id, k.relation, k.dst_item_id) for k in store.links_of(37)]
         assert sorted(made) == [(37, "same-event", 38), (37, "same-event", 39)]
         assert kinds(store) == ["link.add", "link.add"]
 
@@ -379,7 +384,7 @@ async def test_link_by_id_and_to_recap_entry(app: DeskApp, store: Store) -> None
         await pilot.press("enter", "enter")  # to the list, choose #12
         await pilot.press("down", "enter")  # duplicate-of -> corroborates
         await settle(pilot)
-        assert [(l.relation, l.dst_item_id) for l in store.links_of(37)] == [("corroborates", 12)]
+        assert [(k.relation, k.dst_item_id) for k in store.links_of(37)] == [("corroborates", 12)]
         # Now to a recap entry, found by words.
         await pilot.press("l")
         await settle(pilot)
@@ -393,8 +398,8 @@ async def test_link_by_id_and_to_recap_entry(app: DeskApp, store: Store) -> None
         assert relations.option_count == 1  # only source-for fits an entry
         await pilot.press("enter")
         await settle(pilot)
-        entry_links = [l for l in store.links_of(37) if l.dst_entry_id is not None]
-        assert [l.relation for l in entry_links] == ["source-for"]
+        entry_links = [k for k in store.links_of(37) if k.dst_entry_id is not None]
+        assert [k.relation for k in entry_links] == ["source-for"]
         assert "Fire reaches the ferry terminal" in app.main.query_one(ItemDetail).text
 
 
@@ -479,6 +484,7 @@ async def test_undo_my_last_action(app: DeskApp, store: Store) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("t")
+        await settle(pilot)  # the prompt opens once the desk's tags are read
         await type_text(pilot, "+oops")
         await pilot.press("enter")
         await settle(pilot)
@@ -516,7 +522,9 @@ async def test_add_typed_item(app: DeskApp, store: Store) -> None:
         await settle(pilot)
         await pilot.press("i")
         assert isinstance(app.screen, AddItemPrompt)
-        app.screen.query_one("#add-text", TextArea).insert("Ferry captain says all passengers are off")
+        app.screen.query_one("#add-text", TextArea).insert(
+            "Ferry captain says all passengers are off"
+        )
         app.screen.query_one("#add-url", Input).value = "https://example.social/captain/1"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -643,8 +651,10 @@ async def test_keymap_from_settings_remaps(desk_path: Path) -> None:
         await pilot.press("ctrl+n")
         assert app.main.items.cursor_id == 39
         await pilot.press("t")
+        await settle(pilot)  # the prompt opens once the desk's tags are read
         assert not isinstance(app.screen, TagPrompt)
         await pilot.press("T")
+        await settle(pilot)  # the prompt opens once the desk's tags are read
         assert isinstance(app.screen, TagPrompt)
 
 

@@ -1,0 +1,1 @@
+"""Tests of the desk TUI: keys, screens, snapshots, hostile text."""
