@@ -117,6 +117,9 @@ def _event_from_row(row: Sequence[Any]) -> Event:
     )
 
 
+PLAN_THRESHOLD = 2000
+"""Matches above which a filter walks the sort index instead of its match list."""
+
 _NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted"
 
 
@@ -236,11 +239,26 @@ class Store:
     def _where(self, query: ItemQuery) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
+        # Two plans, chosen per query: a rare word or tag is fastest driven
+        # from its matches (look each up, sort the few); a common one is
+        # fastest walking the list's sort index and testing each row, which
+        # stops after one page. The unary `+` keeps SQLite off the id index.
         if query.text:
-            where.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            common = self._more_than(
+                "SELECT rowid FROM items_fts WHERE items_fts MATCH ?", query.text
+            )
+            prefix = "+" if common else ""
+            where.append(
+                f"{prefix}items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+            )
             params.append(query.text)
         for tag in query.tags:
-            where.append("EXISTS (SELECT 1 FROM tags t WHERE t.item_id = items.id AND t.tag = ?)")
+            if self._more_than("SELECT item_id FROM tags WHERE tag = ?", tag):
+                where.append(
+                    "EXISTS (SELECT 1 FROM tags t WHERE t.item_id = items.id AND t.tag = ?)"
+                )
+            else:
+                where.append("items.id IN (SELECT item_id FROM tags WHERE tag = ?)")
             params.append(tag)
         for tag in query.not_tags:
             where.append(
@@ -272,6 +290,12 @@ class Store:
         if not query.show_discarded and "discarded" not in query.triage:
             where.append("items.triage <> 'discarded'")
         return where, params
+
+    def _more_than(self, sql: str, param: Any) -> bool:
+        """Whether a match set is larger than PLAN_THRESHOLD, counted only that far."""
+        n = PLAN_THRESHOLD
+        row = self._one(f"SELECT count(*) FROM ({sql} LIMIT {n + 1})", [param])
+        return bool(row and row[0] > n)
 
     def page(
         self,

@@ -255,3 +255,29 @@ def test_verify_catches_swapped_raw_bytes(store: Store) -> None:
     problem = store.verify()
     assert problem is not None and problem.where == "item 1"
     assert "differs from the one recorded at arrival" in problem.detail
+
+
+@pytest.mark.parametrize("threshold", [0, 10_000])
+def test_both_query_plans_give_the_same_page(store: Store, threshold: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Common and rare words/tags take different plans; the rows must not differ."""
+    import db.store as store_module
+
+    ids = _insert(store, 120)
+    with store.transaction() as w:
+        for i in ids[::3]:
+            w.add_tag(i, "fire")
+    monkeypatch.setattr(store_module, "PLAN_THRESHOLD", threshold)
+    for query in (ItemQuery(text='"dam"'), ItemQuery(tags=("fire",)),
+                  ItemQuery(text='"post"', tags=("fire",))):
+        first = store.page(query, limit=25)
+        rest = store.page(query, after=PageKey(first[-1].sort_at, first[-1].id), limit=500)
+        got = [r.id for r in first + rest]
+        expected = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT id FROM items WHERE (? = 0 OR id IN (SELECT item_id FROM tags WHERE tag='fire')) "
+                "ORDER BY sort_at DESC, id DESC",
+                [int(bool(query.tags))],
+            )
+        ]
+        assert got == expected
