@@ -48,20 +48,31 @@ For each dataset, in the same run:
    insert_all), which is what `sqlite-utils insert` does.
 3. twitter only: `twarc2 csv IN.jsonl OUT.csv --hide-progress --hide-stats`
    (the twarc-csv plugin, its default options) on the same JSONL, timed as a
-   subprocess from start to exit (interpreter start and imports included).
-   When twarc-csv is not installed the bench says so and skips it.
+   subprocess from start to exit (interpreter start and imports included),
+   with a throwaway HOME and a dummy BEARER_TOKEN so twarc2 asks nothing.
+   When twarc-csv is not installed the bench says so and skips it. It is not
+   a desk dependency: `pip install twarc-csv "pandas<3"` into the venv to
+   get the figure (twarc-csv 0.7 calls `DataFrame.applymap`, gone in pandas 3).
 
 Peak memory is the honest one: the peak resident set size (`ru_maxrss`) of
 each child process, from `os.wait4`, which reports the rusage of that one
 child. The desk child also reports its peak RSS just before ingesting
 (imports done, desk open) so the ingest's own share is visible.
 
+CPU time (user + system, `getrusage`) of the same measured section is
+reported beside the wall time: on a shared, busy machine items per
+CPU-second are the steadier figure (the table itself is wall time).
+
 Streaming check: the twitter ingest is run again at n/5 tweets; on a
 streaming parser its peak RSS is about the same as at n.
 
-`--profile` runs the desk ingest of each dataset under cProfile (at
-`--profile-n` items) and prints the top functions by own time and by
-cumulative time, for finding hot spots.
+`--profile` runs, for each dataset at `--profile-n` items, the format's
+parser alone (no database, to split parse from store cost) and then the
+desk ingest under cProfile, and prints its own time grouped by area
+(SQLite, json, feedparser, dateutil, lxml/clean, format modules, pipeline)
+and the top functions by own and by cumulative time.
+
+The generated files are deleted after each dataset unless `--keep DIR`.
 
 Usage: `python bench/ingest.py [--n 100000] [--per-file 5000] [--markdown
 FILE] [--profile] [--keep DIR]`. `--n 5000` is a quick check.
@@ -500,6 +511,8 @@ def run_twarc_csv(jsonl: Path, work: Path) -> Measured:
     measured = measure(cmd, env=env)
     if measured.returncode != 0:
         print(f"  twarc2 csv failed (exit {measured.returncode}):\n{measured.stderr}")
+        if "applymap" in measured.stderr:
+            print('  (twarc-csv 0.7 needs pandas < 3: pip install "pandas<3")')
     else:
         with out.open(newline="", encoding="utf-8") as fh:
             rows = sum(1 for _ in csv.reader(fh)) - 1

@@ -59,6 +59,10 @@ class Writer:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # Whether pending_links is empty, asked once per transaction (which
+        # holds the write lock, so only this writer can add to it): an ingest
+        # with nothing pending skips one lookup per new item.
+        self._pending_empty: bool | None = None
 
     def _x(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -338,6 +342,7 @@ class Writer:
         url: str | None,
     ) -> None:
         """Remember a link to an item not in the desk yet; made when it arrives."""
+        self._pending_empty = False
         self._x(
             "INSERT INTO pending_links(src_id, relation, platform, platform_id, url) "
             "VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
@@ -359,6 +364,11 @@ class Writer:
             clauses.append("url = ?")
             params.append(url)
         if not clauses:
+            return []
+        if self._pending_empty is None:
+            row = self._x("SELECT EXISTS (SELECT 1 FROM pending_links)").fetchone()
+            self._pending_empty = not row[0]
+        if self._pending_empty:
             return []
         rows = self._x(
             "SELECT src_id, relation, platform, platform_id, url FROM pending_links WHERE "

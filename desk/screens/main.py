@@ -71,6 +71,7 @@ from widgets.stats import StatsBar
 from widgets.text import safe_line
 
 PAGE = 200
+FIRST_PAGE = 64
 """Rows per keyset page: a few screens, fetched in about a millisecond at any depth."""
 POLL_SECONDS = 0.25
 DETAIL_DELAY = 0.12
@@ -346,13 +347,15 @@ class MainScreen(Screen[None]):
             )
             return
         if anchor is None:
-            rows = self._page(query)
+            # A screenful first (what the user waits for); the list asks for
+            # the next page itself as the cursor nears the end.
+            rows = self._page(query, limit=FIRST_PAGE)
             self._ui(
                 self.items.reset,
                 rows,
                 generation=generation,
                 cursor_id=cursor_id,
-                more_below=len(rows) == PAGE,
+                more_below=len(rows) == FIRST_PAGE,
                 empty_text=empty,
             )
             return

@@ -706,7 +706,8 @@ async def test_paging_beyond_the_first_page(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         items = app.main.query_one(ItemList)
-        assert len(items.rows) == 200 and items.more_below
+        # a screenful first, then pages as the cursor nears the edge: never the desk
+        assert 64 <= len(items.rows) <= 400 and items.more_below
         seen = []
         for step in range(450):
             items.action_cursor_down()  # what j does, without Pilot's idle wait per key
