@@ -391,13 +391,16 @@ class Store:
 
     def counts(self, story_id: int | None = None) -> Counts:
         """Items per triage and verdict, read from counters kept by triggers."""
-        key = 0 if story_id is None else story_id
         total = 0
         triage: dict[str, int] = {}
         verdict: dict[str, int] = {}
-        for dim, value, n in self._all(
-            "SELECT dim, value, n FROM item_counts WHERE story_id = ?", [key]
-        ):
+        if story_id is None:
+            rows = self._all("SELECT dim, value, sum(n) FROM item_counts GROUP BY dim, value")
+        else:
+            rows = self._all(
+                "SELECT dim, value, n FROM item_counts WHERE story_id = ?", [story_id]
+            )
+        for dim, value, n in rows:
             if dim == "all":
                 total = int(n)
             elif dim == "triage":

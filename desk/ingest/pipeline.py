@@ -26,7 +26,6 @@ from db import NewItem, Store, Writer
 from db.clock import iso_micro
 from desk.ingest import registry
 from desk.ingest.base import ParsedItem, Rejected, Source
-from desk.ingest.clean import clean_line
 
 BATCH_SIZE = 500
 MAX_REASONS_IN_EVENT = 50
@@ -66,7 +65,6 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     error: str | None = None
     item_ids: list[int] = field(default_factory=list)
-    raw_hashes: list[list[object]] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -150,6 +148,7 @@ def file_sha256(source: Source) -> str:
 
 
 def _to_new_item(parsed: ParsedItem, *, source: Source, fmt: str, story_id: int | None) -> NewItem:
+    """The store's form of a parsed item; parsers hand over clean text already."""
     posted = parsed.posted
     return NewItem(
         platform=parsed.platform,
@@ -157,12 +156,10 @@ def _to_new_item(parsed: ParsedItem, *, source: Source, fmt: str, story_id: int 
         kind=parsed.kind,
         platform_id=parsed.platform_id,
         url=parsed.url,
-        author_name=clean_line(parsed.author_name) or None if parsed.author_name else None,
-        author_handle=(clean_line(parsed.author_handle).lstrip("@") or None)
-        if parsed.author_handle
-        else None,
+        author_name=parsed.author_name or None,
+        author_handle=parsed.author_handle.lstrip("@") or None if parsed.author_handle else None,
         author_url=parsed.author_url,
-        title=clean_line(parsed.title) or None if parsed.title else None,
+        title=parsed.title or None,
         lang=parsed.lang,
         posted_at=posted.at if posted else None,
         posted_precision=posted.precision if posted else None,
@@ -175,7 +172,19 @@ def _to_new_item(parsed: ParsedItem, *, source: Source, fmt: str, story_id: int 
         media=parsed.media,
         extra=parsed.extra or None,
         story_id=story_id,
+        raw_sha256=hashlib.sha256(parsed.raw).hexdigest() if parsed.raw is not None else None,
     )
+
+
+@dataclass
+class _Batch:
+    """What one batch did, for its event (and nothing kept past it)."""
+
+    new: int = 0
+    duplicates: int = 0
+    links: int = 0
+    ids: list[int] = field(default_factory=list)
+    raw: list[list[object]] = field(default_factory=list)
 
 
 def _store_one(
@@ -185,19 +194,15 @@ def _store_one(
     *,
     actor: str,
     tags: Iterable[str],
-    report: IngestReport,
+    ingested_at: str,
+    done: _Batch,
 ) -> None:
-    item_id, created = w.insert_item(new_item)
+    item_id, created = w.insert_item(new_item, ingested_at=ingested_at)
     if created:
-        report.new += 1
-        report.item_ids.append(item_id)
-        report.raw_hashes.append(
-            [
-                item_id,
-                hashlib.sha256(new_item.raw).hexdigest() if new_item.raw is not None else None,
-            ]
-        )
-        report.links += len(
+        done.new += 1
+        done.ids.append(item_id)
+        done.raw.append([item_id, new_item.raw_sha256])
+        done.links += len(
             w.resolve_pending(
                 item_id=item_id,
                 platform=new_item.platform,
@@ -209,7 +214,7 @@ def _store_one(
         for name in tags:
             w.add_tag(item_id, name)
     else:
-        report.duplicates += 1
+        done.duplicates += 1
     for ref in parsed.refs:
         target = w.existing_item(ref.platform, ref.platform_id, ref.url)
         if target is None:
@@ -231,7 +236,7 @@ def _store_one(
             dst_entry_id=None,
             actor=actor,
         ):
-            report.links += 1
+            done.links += 1
 
 
 def _commit_batch(
@@ -247,40 +252,44 @@ def _commit_batch(
     batch_no: int,
     new_rejections: list[Rejection],
 ) -> None:
-    before = (report.new, report.duplicates, report.links, len(report.item_ids))
-    raw_before = len(report.raw_hashes)
+    """One transaction: the batch's items, their links, and its `ingest` event.
+
+    The report is updated only after the commit, so a failed batch leaves
+    no count behind for items that are not in the desk.
+    """
     items = [_to_new_item(p, source=source, fmt=fmt, story_id=story_id) for p in batch]
+    done = _Batch()
     with store.transaction() as w:
-        try:
-            for parsed, new_item in zip(batch, items, strict=True):
-                _store_one(w, parsed, new_item, actor=actor, tags=tags, report=report)
-            ids = report.item_ids[before[3] :]
-            w.append_event(
-                actor=actor,
-                kind="ingest",
-                target=f"file:{source.name}",
-                payload={
-                    "file": source.name,
-                    "sha256": report.sha256,
-                    "format": fmt,
-                    "batch": batch_no,
-                    "new": report.new - before[0],
-                    "duplicates": report.duplicates - before[1],
-                    "links": report.links - before[2],
-                    "rejected": len(new_rejections),
-                    "reasons": [str(r) for r in new_rejections[:MAX_REASONS_IN_EVENT]],
-                    "first_id": ids[0] if ids else None,
-                    "last_id": ids[-1] if ids else None,
-                    "raw": report.raw_hashes[raw_before:],
-                    "story": story_id,
-                    "tags": list(tags),
-                },
+        ingested_at = iso_micro()  # one arrival time for the batch: one commit
+        for parsed, new_item in zip(batch, items, strict=True):
+            _store_one(
+                w, parsed, new_item, actor=actor, tags=tags, ingested_at=ingested_at, done=done
             )
-        except BaseException:
-            report.new, report.duplicates, report.links = before[:3]
-            del report.item_ids[before[3] :]
-            del report.raw_hashes[raw_before:]
-            raise
+        w.append_event(
+            actor=actor,
+            kind="ingest",
+            target=f"file:{source.name}",
+            payload={
+                "file": source.name,
+                "sha256": report.sha256,
+                "format": fmt,
+                "batch": batch_no,
+                "new": done.new,
+                "duplicates": done.duplicates,
+                "links": done.links,
+                "rejected": len(new_rejections),
+                "reasons": [str(r) for r in new_rejections[:MAX_REASONS_IN_EVENT]],
+                "first_id": done.ids[0] if done.ids else None,
+                "last_id": done.ids[-1] if done.ids else None,
+                "raw": done.raw,
+                "story": story_id,
+                "tags": list(tags),
+            },
+        )
+    report.new += done.new
+    report.duplicates += done.duplicates
+    report.links += done.links
+    report.item_ids.extend(done.ids)
 
 
 def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Rejected]:

@@ -81,6 +81,8 @@ from lxml import etree
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import clean_line, clean_text, html_to_text, strip_escapes
+from desk.ingest.jsonio import canonical_bytes
+from desk.ingest.jsonio import loads as fast_loads
 from desk.ingest.times import from_text
 
 NAME = "mastodon"
@@ -248,7 +250,7 @@ def load_json(source: Source) -> tuple[Any, Rejected | None]:
         return None, Rejected(record=None, reason="empty input: no JSON to read")
     text = _decode(data).lstrip("\ufeff")
     try:
-        return json.loads(text), None
+        return fast_loads(text), None
     except json.JSONDecodeError as exc:
         return None, Rejected(
             record=None,
@@ -269,7 +271,7 @@ class _BadLine:
 def _parse_line(line: bytes) -> Any:
     """One JSON Lines line as a value, or a _BadLine saying why not."""
     try:
-        return json.loads(_decode(line))
+        return fast_loads(_decode(line))
     except json.JSONDecodeError as exc:
         return _BadLine(f"not valid JSON: {exc.msg} (column {exc.colno})")
     except RecursionError:
@@ -330,8 +332,7 @@ def _line_entry(number: int, line: bytes, value: Any) -> tuple[int, Any, bytes] 
 
 def dump(obj: Any) -> bytes:
     """Canonical JSON bytes of one record (lone surrogates kept as escapes)."""
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
-    return text.encode("utf-8", errors="backslashreplace")
+    return canonical_bytes(obj)
 
 
 def _no_surrogates(value: str) -> str:

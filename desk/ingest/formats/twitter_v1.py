@@ -46,6 +46,8 @@ from charset_normalizer import from_bytes
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.jsonio import canonical_bytes
+from desk.ingest.jsonio import loads as fast_loads
 from desk.ingest.times import from_text
 
 NAME = "twitter-v1"
@@ -265,7 +267,7 @@ def at_line(
 
 def canonical_raw(value: Any) -> bytes:
     """The canonical JSON dump used when a record cannot be cut out of the file."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return canonical_bytes(value)
 
 
 class SeenIds:
@@ -397,7 +399,7 @@ def _json_error(exc: Exception) -> str:
 
 
 def _loads(text: str) -> Any:
-    return json.loads(text)
+    return fast_loads(text)
 
 
 def read_json(source: Source) -> Iterator[JsonValue | Rejected | BrokenDocument]:
