@@ -23,7 +23,11 @@ test: $(VENV)/.test-deps
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
-bench: $(BIN)/desk
+bench/out/twarc-venv/bin/twarc2:
+	$(PYTHON) -m venv bench/out/twarc-venv
+	bench/out/twarc-venv/bin/python -m pip install --quiet twarc-csv 'pandas<3'
+
+bench: $(BIN)/desk bench/out/twarc-venv/bin/twarc2
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/tui.py

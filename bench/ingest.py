@@ -83,7 +83,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
-import importlib.util
 import json
 import os
 import platform
@@ -493,12 +492,23 @@ def child(
 
 
 def twarc_csv_available() -> bool:
-    return importlib.util.find_spec("twarc_csv") is not None and _twarc2() is not None
+    return _twarc2() is not None
 
 
 def _twarc2() -> str | None:
-    beside = Path(sys.executable).parent / "twarc2"
-    return str(beside) if beside.exists() else shutil.which("twarc2")
+    """twarc2 with twarc-csv: its own venv (`make bench` makes bench/out/twarc-venv)
+    so that pandas, which sqlite-utils imports whenever it is installed, stays
+    out of the desk's own environment."""
+    own = os.environ.get("DESK_BENCH_TWARC2")
+    candidates = [Path(own)] if own else []
+    candidates += [
+        Path(__file__).parent / "out" / "twarc-venv" / "bin" / "twarc2",
+        Path(sys.executable).parent / "twarc2",
+    ]
+    for candidate in candidates:
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("twarc2")
 
 
 def run_twarc_csv(jsonl: Path, work: Path) -> Measured:
