@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from db import Store
@@ -23,6 +24,9 @@ from widgets.link_picker import Candidate
 from widgets.text import safe_line
 
 HOURS = 24
+DETAIL_MAX_CHARS = 20_000
+"""The detail pane shows this much of an item's text: wrapping megabytes on
+the event loop would freeze the screen. `desk show ID` prints all of it."""
 _ID = re.compile(r"^#?(\d{1,12})$")
 
 
@@ -56,6 +60,13 @@ def item_view(store: Store, item_id: int) -> ItemView:
             other_id = link.dst_item_id if outgoing else link.src_id
             other = first_line(store, int(other_id or 0))
         links.append(LinkView(link.relation, outgoing, other, link.created_by))
+    if len(item.text) > DETAIL_MAX_CHARS:
+        shown = item.text[:DETAIL_MAX_CHARS]
+        notice = (
+            f"\n\n[... {len(item.text):,} characters; the first {DETAIL_MAX_CHARS:,} shown. "
+            f"All of it: desk show {item.id}]"
+        )
+        item = replace(item, text=shown + notice)
     return ItemView(item=item, links=tuple(links), notes=tuple(store.notes_of(item_id)))
 
 

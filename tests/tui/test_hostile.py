@@ -109,3 +109,18 @@ async def test_no_color_keeps_the_cursor_and_focus_visible(
         cursor = [s for s in segments if s.text.startswith("> ")]
         assert cursor and cursor[0].style is not None and cursor[0].style.reverse
         assert "\u2554" in screen_text(app)  # the focused pane's double-line corner
+
+
+def test_a_huge_item_is_shown_cut_with_a_pointer_to_the_rest(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Megabytes of text must not be wrapped on the event loop (the UI would freeze)."""
+    from db import NewItem, Store
+    from desk.screens.reads import DETAIL_MAX_CHARS, item_view
+
+    path = tmp_path / "huge.desk"
+    with Store(path, create=True) as store:
+        with store.transaction() as w:
+            item_id, _ = w.insert_item(NewItem(platform="twitter", text="flood " * 1_000_000))
+        view = item_view(store, item_id)
+    assert len(view.item.text) < DETAIL_MAX_CHARS + 200
+    assert "6,000,000 characters" in view.item.text
+    assert f"desk show {item_id}" in view.item.text
