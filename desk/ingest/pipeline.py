@@ -25,7 +25,7 @@ from typing import BinaryIO
 from db import NewItem, Store, Writer
 from db.clock import iso_micro
 from desk.ingest import registry
-from desk.ingest.base import ParsedItem, Rejected, Source
+from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Source
 
 BATCH_SIZE = 500
 MAX_REASONS_IN_EVENT = 50
@@ -304,6 +304,31 @@ def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Re
         yield Rejected(record=None, reason=f"could not read the rest ({type(exc).__name__}: {exc})")
 
 
+FIRST_RECORD_LIMIT = 64 * 1024 * 1024
+
+
+def _detect(source: Source) -> ModuleType:
+    """Detect by the first bytes; if a huge first JSON line hides the shape, by that line.
+
+    A JSONL whose first record is larger than the sample (a post with a
+    10 MB text) shows no keys a detector can see in its first 64 KB.
+    """
+    sample = source.sample()
+    try:
+        return registry.detect(sample)
+    except registry.UnknownFormatError:
+        if not sample.looks_json or len(sample.head) < SAMPLE_BYTES:
+            raise
+    with source.open() as fh:
+        first = fh.readline(FIRST_RECORD_LIMIT)
+    if len(first) <= len(sample.head) or not first.endswith(b"\n"):
+        raise registry.UnknownFormatError(
+            f"{source.name}: not a format desk knows (tried: "
+            f"{', '.join(m.NAME for m in registry.formats())})"
+        )
+    return registry.detect(Sample(first, source.name))
+
+
 def _why_unknown(source: Source) -> str | None:
     """A sharper message for JSON that no format took: where the JSON breaks."""
     sample = source.sample()
@@ -343,7 +368,7 @@ def ingest_source(
             report.error = f"{source.name}: empty file, nothing to ingest"
             return report
         report.sha256 = file_sha256(source)
-        module = registry.by_name(fmt) if fmt else registry.detect(source.sample())
+        module = registry.by_name(fmt) if fmt else _detect(source)
     except registry.UnknownFormatError as exc:
         report.error = _why_unknown(source) or str(exc)
         return report
