@@ -24,13 +24,3 @@ def iso_second(moment: datetime | None = None) -> str:
     moment = (moment or now()).astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-
-def parse_iso(text: str) -> datetime:
-    """Read back either spelling (and any ISO 8601 with an offset) as aware UTC."""
-    value = text.strip()
-    if value.endswith("Z"):
-        value = value[:-1] + "+00:00"
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

@@ -473,10 +473,6 @@ class Store:
             sql += " AND retracted = 0"
         return [_note_from_row(r) for r in self._all(sql + " ORDER BY id", [item_id])]
 
-    def note_by_uuid(self, uuid: str) -> Note | None:
-        r = self._one(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE uuid = ?", [uuid])
-        return _note_from_row(r) if r else None
-
     # -- stories, recap, checklist -----------------------------------------
 
     def stories(self) -> list[Story]:
