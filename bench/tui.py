@@ -12,7 +12,8 @@ For each size it measures, on a real terminal driver in a pseudo-terminal
   the harness enables by answering the driver's DECRQM query), p50 and p95
   over a few hundred presses 40 ms apart (a held key's repeat rate),
   paging beyond the first page included;
-- peak memory of that process (max RSS, from `wait4`);
+- peak memory of that process (its own VmHWM, read by it on the way out:
+  `wait4`'s max RSS would count the bench's memory copied at fork);
 
 and in-process, headless (no pty), the time from asking to seeing the rows:
 
@@ -78,12 +79,17 @@ def _vocabulary(rng: random.Random) -> list[str]:
 
 
 def desk_file(label: str) -> Path:
-    return OUT / f"tui-{label}.desk"
+    from db.schema import KNOWN_MIGRATIONS
+
+    # The schema's last migration is in the name: a desk cached by an older
+    # bench is rebuilt, not migrated (that would time the migration).
+    return OUT / f"tui-{label}-{KNOWN_MIGRATIONS[-1]}.desk"
 
 
 def build(path: Path, count: int) -> float:
     """A desk of `count` items over `count * 10 s`, newest at BASE; seconds taken."""
     from db import Store
+    from db.order import sort_key
 
     started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -97,9 +103,9 @@ def build(path: Path, count: int) -> float:
     conn = sqlite3.connect(tmp, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
     fts_trigger = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'items_fts_ins'"
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'items_text_ins'"
     ).fetchone()[0]
-    conn.execute("DROP TRIGGER items_fts_ins")
+    conn.execute("DROP TRIGGER items_text_ins")
     conn.execute("BEGIN")
     now = BASE.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
     conn.execute(
@@ -114,7 +120,7 @@ def build(path: Path, count: int) -> float:
         conn.executemany(
             "INSERT INTO items(id, uuid, kind, platform, platform_id, url, author_name, "
             "author_handle, text, posted_at, posted_precision, posted_tz_known, ingested_at, "
-            "sort_at, triage, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+            "sort_at, triage, sort_key, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
             batch,
         )
         conn.executemany("INSERT INTO tags(item_id, tag) VALUES (?, ?)", tags)
@@ -148,6 +154,7 @@ def build(path: Path, count: int) -> float:
                 (BASE - timedelta(seconds=10 * (count - n))).strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
                 posted_iso,
                 rng.choice(triages),
+                sort_key(posted_iso, n),
             )
         )
         if rng.random() < 0.05:
@@ -158,7 +165,7 @@ def build(path: Path, count: int) -> float:
             flush()
     flush()
     conn.execute("COMMIT")
-    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO items_text(items_text) VALUES ('rebuild')")
     conn.execute(fts_trigger)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -186,6 +193,11 @@ def child(path: Path) -> None:
     from desk.settings import Settings
 
     make_app(path, Settings(actor="bench")).run()
+    # The peak of this program, not of the fork it was exec'd from: `wait4`'s
+    # max RSS counts the bench's own memory copied at fork, before exec.
+    status = Path("/proc/self/status").read_text()
+    hwm = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    Path(os.environ["DESK_BENCH_HWM"]).write_text(hwm)
 
 
 class Terminal:
@@ -219,6 +231,19 @@ class Terminal:
             del window[: -len(marker)]  # keep a tail, in case the marker is split
         raise TimeoutError(f"no {marker!r} within {timeout} s")
 
+    def wait_for_frame_with(self, marker: bytes, timeout: float) -> float:
+        """The end of the first frame that holds `marker` (perf_counter)."""
+        deadline = time.perf_counter() + timeout
+        window = bytearray()
+        while time.perf_counter() < deadline:
+            window += self.read(deadline - time.perf_counter())
+            at = window.find(marker)
+            if at >= 0 and SYNC_END in window[at:]:
+                return time.perf_counter()
+            if at < 0:
+                del window[: -len(marker)]
+        raise TimeoutError(f"no frame with {marker!r} within {timeout} s")
+
     def quiet(self, for_seconds: float, limit: float = 20) -> None:
         """Read until nothing has come for `for_seconds`."""
         deadline = time.perf_counter() + limit
@@ -230,12 +255,29 @@ class Terminal:
                 return
 
 
+FILTER_TYPED = f"{COMMON} platform:mastodon"
+
+
+def _first_match(path: Path, expr: str) -> int:
+    """The row a filter puts on top, to recognise the frame that shows it."""
+    from db import Store
+    from desk.filter_expr import parse_filter
+
+    with Store(path) as store:
+        rows = store.page(parse_filter(expr), limit=1)
+    return rows[0].id
+
+
 def in_pty(path: Path, newest: int, presses: int) -> dict[str, float]:
+    first_match = _first_match(path, FILTER_TYPED)
+    hwm_file = OUT / "tui-child-hwm.txt"
+    hwm_file.unlink(missing_ok=True)
     started = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
         os.environ["TERM"] = "xterm-256color"
+        os.environ["DESK_BENCH_HWM"] = str(hwm_file)
         os.environ.pop("NO_COLOR", None)
         os.execv(sys.executable, [sys.executable, __file__, "--child", str(path)])
     term = Terminal(fd)
@@ -259,17 +301,37 @@ def in_pty(path: Path, newest: int, presses: int) -> dict[str, float]:
         press(b"j")
     scrolls = [press(b"j") for _ in range(presses)]
     term.quiet(0.3)
+
+    def typed_filter(expr: str, first_row: int) -> float:
+        """Backslash, the expression, enter: to the end of the frame showing its first row."""
+        os.write(fd, b"\\")
+        term.wait_for(SYNC_END, timeout=10)
+        term.quiet(0.2)
+        os.write(fd, b"\x15")  # ctrl+u clears the current filter (a key of its own:
+        term.quiet(0.2)  # sent with the text in one write, the text was lost)
+        os.write(fd, expr.encode())
+        term.quiet(0.2)
+        os.write(fd, b"\r")
+        sent = time.perf_counter()
+        took = (term.wait_for_frame_with(f"item {first_row} ".encode(), timeout=30) - sent) * 1000
+        term.quiet(0.3)
+        return took
+
+    typed: list[float] = []
+    for _ in range(5):
+        typed.append(typed_filter(FILTER_TYPED, first_match))
+        typed_filter("", newest)
+    term.quiet(0.3)
     os.write(fd, b"q")
     deadline = time.perf_counter() + 10
-    rusage = None
     while time.perf_counter() < deadline:
         term.read(0.05)
-        done, _status, rusage = os.wait4(pid, os.WNOHANG)
+        done, _status = os.waitpid(pid, os.WNOHANG)
         if done:
             break
     else:
         os.kill(pid, 9)
-        _, _status, rusage = os.wait4(pid, 0)
+        os.waitpid(pid, 0)
     os.close(fd)
     moves.sort()
     scrolls.sort()
@@ -280,7 +342,8 @@ def in_pty(path: Path, newest: int, presses: int) -> dict[str, float]:
         "j_p50_ms": statistics.median(scrolls),
         "j_p95_ms": scrolls[int(len(scrolls) * 0.95) - 1],
         "j_max_ms": scrolls[-1],
-        "rss_mb": (rusage.ru_maxrss if rusage else 0) / 1024,
+        "filter_typed_ms": statistics.median(typed),
+        "rss_mb": int(hwm_file.read_text()) / 1024 if hwm_file.exists() else float("nan"),
     }
 
 
@@ -371,6 +434,7 @@ COLUMNS_SHOWN = (
     ("filter_tag_ms", "filter tag:fire (5%) ms", "{:.1f}"),
     ("filter_rare_ms", "filter rare word (50 items) ms", "{:.1f}"),
     ("filter_text_ms", "filter common word + platform ms", "{:.1f}"),
+    ("filter_typed_ms", "same filter typed, enter to frame ms", "{:.1f}"),
     ("search_rare_ms", "search rare word ms", "{:.1f}"),
     ("search_common_ms", "search common word (1%) ms", "{:.1f}"),
     ("rss_mb", "peak RSS MB", "{:.0f}"),

@@ -12,6 +12,8 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
+from db.order import sort_key
+
 MIGRATION_SET = "desk"
 migrations = Migrations(MIGRATION_SET)
 KNOWN_MIGRATIONS: list[str] = []
@@ -263,5 +265,52 @@ CREATE TRIGGER items_fts_upd AFTER UPDATE OF text, author_name, author_handle ON
     INSERT INTO items_fts(rowid, text, author_name, author_handle)
     VALUES (new.id, new.text, new.author_name, new.author_handle);
 END
+""",
+    )
+
+
+@migration("0002_sort_key")
+def m0002_sort_key(db: Database) -> None:
+    """One integer per item for the list's order, shared with the full-text index.
+
+    See `db/order.py`: with the index's rowid equal to the list position, a
+    word filter walks its matches newest first and stops after a page. The
+    index gets a new name, so a `desk` still running the old code fails
+    loudly on it instead of reading the new rowids as item ids, and an
+    insert that leaves the key out (old code again) is refused by name.
+    """
+    db.conn.create_function("desk_sort_key", 2, sort_key, deterministic=True)
+    _script(
+        db,
+        """
+ALTER TABLE items ADD COLUMN sort_key INTEGER NOT NULL DEFAULT 0;
+UPDATE items SET sort_key = desk_sort_key(sort_at, id);
+DROP INDEX items_sort;
+DROP INDEX items_story_sort;
+DROP INDEX items_triage_sort;
+CREATE UNIQUE INDEX items_sort ON items(sort_key);
+CREATE INDEX items_story_sort ON items(story_id, sort_key);
+CREATE INDEX items_triage_sort ON items(triage, sort_key);
+CREATE TRIGGER items_sort_key_given BEFORE INSERT ON items WHEN new.sort_key = 0 BEGIN
+    SELECT RAISE(ABORT, 'items.sort_key missing: this desk was upgraded, restart desk');
+END;
+DROP TRIGGER items_fts_ins;
+DROP TRIGGER items_fts_upd;
+DROP TABLE items_fts;
+CREATE VIRTUAL TABLE items_text USING fts5(
+    text, author_name, author_handle,
+    content='items', content_rowid='sort_key', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER items_text_ins AFTER INSERT ON items BEGIN
+    INSERT INTO items_text(rowid, text, author_name, author_handle)
+    VALUES (new.sort_key, new.text, new.author_name, new.author_handle);
+END;
+CREATE TRIGGER items_text_upd AFTER UPDATE OF text, author_name, author_handle ON items BEGIN
+    INSERT INTO items_text(items_text, rowid, text, author_name, author_handle)
+    VALUES ('delete', old.sort_key, old.text, old.author_name, old.author_handle);
+    INSERT INTO items_text(rowid, text, author_name, author_handle)
+    VALUES (new.sort_key, new.text, new.author_name, new.author_handle);
+END;
+INSERT INTO items_text(items_text) VALUES ('rebuild')
 """,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from db.models import (
     Story,
     VerifyProblem,
 )
+from db.order import ID_BITS, epoch_seconds, sort_key
 from db.writer import NewItem, Writer
 
 _ITEM_COLUMNS = (
@@ -52,8 +53,9 @@ _ITEM_COLUMNS = (
     "triage, verdict, verdict_reason, story_id, version"
 )
 _ROW_COLUMNS = (
-    "id, platform, author_handle, author_name, posted_at, posted_precision, ingested_at, "
-    "sort_at, triage, verdict, substr(text, 1, 240)"
+    "items.id, items.platform, items.author_handle, items.author_name, items.posted_at, "
+    "items.posted_precision, items.ingested_at, items.sort_at, items.triage, items.verdict, "
+    "substr(items.text, 1, 240)"
 )
 
 
@@ -142,9 +144,15 @@ _EVENT_COLUMNS = "seq, id, at, actor, kind, target, payload, base_version, prev_
 class Store:
     """One open desk file."""
 
-    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = False,
+        on_upgrade: Callable[[Path, list[str]], None] | None = None,
+    ) -> None:
         self.path = Path(path)
-        self.db: Database = open_database(self.path, create=create)
+        self.db: Database = open_database(self.path, create=create, on_upgrade=on_upgrade)
         self.conn = self.db.conn
         self.lock = threading.RLock()
 
@@ -236,22 +244,17 @@ class Store:
             )
         ]
 
-    def _where(self, query: ItemQuery) -> tuple[list[str], list[Any]]:
+    def _where(self, query: ItemQuery) -> tuple[list[str], list[Any], bool]:
+        """Conditions for everything but words, and whether one of them is rare.
+
+        Two plans per condition: a rare tag (or a list of ids) is fastest
+        driven from its matches (look each up, sort the few); a common tag
+        is fastest tested row by row while walking the list's order, which
+        stops after one page. The third value says a rare driver is present.
+        """
         where: list[str] = []
         params: list[Any] = []
-        # Two plans, chosen per query: a rare word or tag is fastest driven
-        # from its matches (look each up, sort the few); a common one is
-        # fastest walking the list's sort index and testing each row, which
-        # stops after one page. The unary `+` keeps SQLite off the id index.
-        if query.text:
-            common = self._more_than(
-                "SELECT rowid FROM items_fts WHERE items_fts MATCH ?", query.text
-            )
-            prefix = "+" if common else ""
-            where.append(
-                f"{prefix}items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
-            )
-            params.append(query.text)
+        driven = False
         for tag in query.tags:
             if self._more_than("SELECT item_id FROM tags WHERE tag = ?", tag):
                 where.append(
@@ -259,6 +262,7 @@ class Store:
                 )
             else:
                 where.append("items.id IN (SELECT item_id FROM tags WHERE tag = ?)")
+                driven = True
             params.append(tag)
         for tag in query.not_tags:
             where.append(
@@ -279,17 +283,19 @@ class Store:
             )
             params.extend(query.handle)
         if query.since:
-            where.append("items.sort_at >= ?")
-            params.append(query.since)
+            # The key bound lets SQLite seek; the text bound keeps it exact.
+            where.append("items.sort_key >= ? AND items.sort_at >= ?")
+            params.extend([epoch_seconds(query.since) << ID_BITS, query.since])
         if query.story_id is not None:
             where.append("items.story_id = ?")
             params.append(query.story_id)
         if query.ids:
             where.append(f"items.id IN ({','.join('?' * len(query.ids))})")
             params.extend(query.ids)
+            driven = True
         if not query.show_discarded and "discarded" not in query.triage:
             where.append("items.triage <> 'discarded'")
-        return where, params
+        return where, params, driven
 
     def _more_than(self, sql: str, param: Any) -> bool:
         """Whether a match set is larger than PLAN_THRESHOLD, counted only that far."""
@@ -310,33 +316,54 @@ class Store:
 
         `after` continues downward (older) from a row; `before` fetches the
         rows just above one (newer), returned newest first as well. `order`
-        is `posted` (posted time, else arrival) or `arrival` (id).
+        is `posted` (posted time, else arrival; see `db/order.py`) or
+        `arrival` (id).
+
+        Words in posted order are read from the full-text index, whose rowid
+        is the list key: its matches come out newest first and the walk stops
+        after `limit` rows, however common the word and however big the desk.
+        Only when a rare tag or an id list drives the query are the word's
+        matches gathered as a set instead.
         """
-        where, params = self._where(query)
+        where, params, driven = self._where(query)
+        direction = "ASC" if before is not None else "DESC"
         if order == "arrival":
             key = "items.id"
-            if after is not None:
-                where.append("items.id < ?")
-                params.append(after.id)
-            if before is not None:
-                where.append("items.id > ?")
-                params.append(before.id)
-            direction = "ASC" if before is not None else "DESC"
-            order_sql = f"items.id {direction}"
+            bounds = [
+                (after, "<", after.id if after else 0),
+                (before, ">", before.id if before else 0),
+            ]
         else:
-            key = "(items.sort_at, items.id)"
-            if after is not None:
-                where.append(f"{key} < (?, ?)")
-                params.extend([after.sort_at, after.id])
-            if before is not None:
-                where.append(f"{key} > (?, ?)")
-                params.extend([before.sort_at, before.id])
-            direction = "ASC" if before is not None else "DESC"
-            order_sql = f"items.sort_at {direction}, items.id {direction}"
-        sql = f"SELECT {_ROW_COLUMNS} FROM items"
+            key = "items.sort_key"
+            bounds = [
+                (after, "<", sort_key(after.sort_at, after.id) if after else 0),
+                (before, ">", sort_key(before.sort_at, before.id) if before else 0),
+            ]
+        from_sql = "items"
+        if query.text and order == "posted" and not driven:
+            # The index drives; CROSS JOIN keeps SQLite from turning it around.
+            from_sql = "items_text CROSS JOIN items ON items.sort_key = items_text.rowid"
+            key = "items_text.rowid"
+            where.insert(0, "items_text MATCH ?")
+            params.insert(0, query.text)
+            if query.since:
+                where.append("items_text.rowid >= ?")  # the index seeks too
+                params.append(epoch_seconds(query.since) << ID_BITS)
+        elif query.text:
+            match = "SELECT rowid FROM items_text WHERE items_text MATCH ?"
+            # The unary `+` keeps SQLite off the key's index when the word is
+            # common and the walk along the list's order is cheaper.
+            common = self._more_than(match, query.text)
+            where.append(f"{'+' if common else ''}items.sort_key IN ({match})")
+            params.append(query.text)
+        for given, op, value in bounds:
+            if given is not None:
+                where.append(f"{key} {op} ?")
+                params.append(value)
+        sql = f"SELECT {_ROW_COLUMNS} FROM {from_sql}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {order_sql} LIMIT ?"
+        sql += f" ORDER BY {key} {direction} LIMIT ?"
         params.append(limit)
         rows = self._all(sql, params)
         if before is not None:
@@ -373,19 +400,23 @@ class Store:
         return {k: tuple(v) for k, v in out.items()}
 
     def search_ids(
-        self, fts_query: str, *, before_id: int | None = None, limit: int = 50
+        self, fts_query: str, *, after: PageKey | None = None, limit: int = 50
     ) -> list[int]:
-        """Item ids matching a full-text query, newest arrival first.
+        """Item ids matching a full-text query, newest posted first.
 
-        Ranking by bm25 over a million rows costs a second; newest-first by
-        rowid costs half a millisecond, and is what a desk wants.
+        Ranking by bm25 over a million rows costs a second; the index's own
+        order (the list key) costs well under a millisecond, and is what a
+        desk wants. `after` continues below a row, as in `page`.
         """
-        sql = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+        sql = (
+            "SELECT items.id FROM items_text CROSS JOIN items "
+            "ON items.sort_key = items_text.rowid WHERE items_text MATCH ?"
+        )
         params: list[Any] = [fts_query]
-        if before_id is not None:
-            sql += " AND rowid < ?"
-            params.append(before_id)
-        sql += " ORDER BY rowid DESC LIMIT ?"
+        if after is not None:
+            sql += " AND items_text.rowid < ?"
+            params.append(sort_key(after.sort_at, after.id))
+        sql += " ORDER BY items_text.rowid DESC LIMIT ?"
         params.append(limit)
         return [int(r[0]) for r in self._all(sql, params)]
 

@@ -23,6 +23,7 @@ from db.clock import iso_micro
 from db.errors import ConflictError, NotFoundError
 from db.events import GENESIS_HASH, canonical_json, event_hash
 from db.models import DEFAULT_QUESTIONS, Event, Link, Media, Note
+from db.order import sort_key
 
 
 def new_uuid() -> str:
@@ -87,6 +88,7 @@ class Writer:
         # holds the write lock, so only this writer can add to it): an ingest
         # with nothing pending skips one lookup per new item.
         self._pending_empty: bool | None = None
+        self._last_item_id: int | None = None
 
     def _x(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -220,13 +222,16 @@ class Writer:
         sha = self.put_blob(item.raw, raw_sha) if item.raw is not None else None
         ingested = ingested_at or iso_micro()
         sort_at = item.posted_at or (ingested[:19] + "Z")
-        cursor = self._x(
-            "INSERT INTO items(uuid, kind, platform, platform_id, url, author_name, "
+        item_id = self._next_item_id()
+        self._x(
+            "INSERT INTO items(id, sort_key, uuid, kind, platform, platform_id, url, author_name, "
             "author_handle, author_url, text, title, lang, posted_at, posted_precision, "
             "posted_tz_known, captured_at, ingested_at, sort_at, source_file, source_format, "
             "source_record, raw_sha256, media, extra, story_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
+                item_id,
+                sort_key(sort_at, item_id),
                 new_uuid(),
                 item.kind,
                 item.platform,
@@ -255,7 +260,18 @@ class Writer:
                 item.story_id,
             ],
         )
-        return int(cursor.lastrowid or 0), True
+        self._last_item_id = item_id
+        return item_id, True
+
+    def _next_item_id(self) -> int:
+        """The id the next item gets, chosen here because its list key holds it.
+
+        Read once per transaction: the write lock keeps it ours until commit.
+        """
+        if self._last_item_id is None:
+            row = self._x("SELECT max(id) FROM items").fetchone()
+            self._last_item_id = int(row[0] or 0)
+        return self._last_item_id + 1
 
     def item_version(self, item_id: int) -> int:
         row = self._x("SELECT version FROM items WHERE id = ?", [item_id]).fetchone()

@@ -79,10 +79,18 @@ def _actor() -> str:
 _OPENED: list[Path] = []
 
 
+def _upgrading(path: Path, migrations: list[str]) -> None:
+    """Say so before a schema upgrade, which takes a while on a big desk."""
+    click.echo(
+        f"upgrading {path} ({', '.join(migrations)}); a big desk takes a minute ...",
+        err=True,
+    )
+
+
 def _open(create: bool = False) -> Store:
     path = _path()
     _OPENED.append(path)
-    return Store(path, create=create)
+    return Store(path, create=create, on_upgrade=_upgrading)
 
 
 def _ids(values: tuple[str, ...] | list[str]) -> list[int]:
@@ -121,7 +129,8 @@ def _run_tui(path: Path, actor: str, *, create: bool) -> None:
     from desk.settings import load_settings
 
     settings = load_settings(actor=actor)
-    Store(path, create=create).close()  # fail early, with one line, on a bad file
+    # Fail early, with one line, on a bad file; upgrade before the screen opens.
+    Store(path, create=create, on_upgrade=_upgrading).close()
     make_app(path, settings).run()
 
 
@@ -132,7 +141,7 @@ def init(path: str | None) -> None:
     """Create a desk file (or bring an existing one up to date)."""
     target = Path(path) if path else _path()
     existed = target.exists()
-    Store(target, create=True).close()
+    Store(target, create=True, on_upgrade=_upgrading).close()
     click.echo(f"{'desk up to date' if existed else 'new desk'}: {target}")
 
 

@@ -80,7 +80,7 @@ def test_reopen_applies_nothing_twice(desk_path: Path) -> None:
     Store(desk_path).close()
     conn = sqlite3.connect(desk_path)
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["0001_core"]
+    assert names == ["0001_core", "0002_sort_key"]
 
 
 def test_records_are_frozen(store: Store) -> None:
@@ -173,7 +173,7 @@ def test_fts_finds_text_and_author_and_ignores_triage_updates(store: Store) -> N
     assert store.search_ids('"spillway"') == [a]
     assert store.search_ids('"orvena_watch"') == [a]
     trigger_sql = store.conn.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'items_fts_upd'"
+        "SELECT sql FROM sqlite_master WHERE name = 'items_text_upd'"
     ).fetchone()[0]
     assert "UPDATE OF text, author_name, author_handle" in trigger_sql
     with store.transaction() as w:
