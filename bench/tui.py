@@ -12,6 +12,9 @@ For each size it measures, on a real terminal driver in a pseudo-terminal
   the harness enables by answering the driver's DECRQM query), p50 and p95
   over a few hundred presses 40 ms apart (a held key's repeat rate),
   paging beyond the first page included;
+- the common word + platform filter typed as a user types it (backslash,
+  ctrl+u, the words, enter), from enter to the end of the frame that shows
+  its first row, median of five;
 - peak memory of that process (its own VmHWM, read by it on the way out:
   `wait4`'s max RSS would count the bench's memory copied at fork);
 
@@ -19,9 +22,9 @@ and in-process, headless (no pty), the time from asking to seeing the rows:
 
 - filter `tag:fire` (5% of items), a rare word (50 items at every size) and
   a common word (1 item in 100) with a platform, from `apply_filter` to the
-  new first page on the list (median of three);
+  new first page on the list (median of seven);
 - search (`/`) for the rare word and for the common word, from the request
-  to the cursor on the first match below (median of three);
+  to the cursor on the first match below (median of seven);
 - the Python heap's peak (tracemalloc) over that session.
 
 Desks are built once and cached under `bench/out/` (gitignored): rows go in
@@ -59,6 +62,8 @@ COLUMNS, LINES = 160, 48
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_REPLY = b"\x1b[?2026;2$y"
 SYNC_END = b"\x1b[?2026l"
+REPEATS = 7
+"""In-process filters and searches are a few milliseconds: a median of seven steadies them."""
 PRESS_EVERY = 0.04
 """Seconds between presses: a held key repeats about 25 times a second. Textual paints at
 most 60 frames a second, so a key that comes within 1/60 s of the last frame waits for it."""
@@ -391,7 +396,7 @@ async def headless(path: Path, *, presses: int = 0) -> dict[str, float]:
         async def filter_ms(expr: str) -> float:
             """Median of three: apply the filter, then clear it again."""
             times = []
-            for _ in range(3):
+            for _ in range(REPEATS):
                 times.append(await _timed(app, lambda: main.apply_filter(expr), filtered))
                 await _timed(app, lambda: main.apply_filter(""), filtered)
             return statistics.median(times)
@@ -401,7 +406,7 @@ async def headless(path: Path, *, presses: int = 0) -> dict[str, float]:
         out["filter_text_ms"] = await filter_ms(f"{COMMON} platform:mastodon")
         for name, word in (("search_rare_ms", RARE), ("search_common_ms", COMMON)):
             times = []
-            for _ in range(3):
+            for _ in range(REPEATS):
                 before = items.cursor_id
 
                 def found(before: int | None = before, word: str = word) -> bool:
