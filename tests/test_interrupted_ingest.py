@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from db import Store
+from desk.ingest.pipeline import BATCH_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 N_TWEETS = 12_000
+BATCHES = N_TWEETS // BATCH_SIZE  # one commit and one ingest event per batch
 
 
 def _twarc_jsonl(path: Path) -> None:
@@ -66,10 +68,16 @@ def test_interrupted_ingest_is_consistent_and_resumable(tmp_path: Path, how: int
         time.sleep(0.02)
     if proc.poll() is not None:
         pytest.skip("the ingest finished before it could be interrupted (machine too fast)")
+    batches_at_signal = _events(desk)
     proc.send_signal(how)
     _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0 and batches_at_signal >= BATCHES - 2:
+        # The signal landed as the last batch committed (or during exit): a
+        # race of the machine's speed, not a lost interrupt. A signal sent
+        # with batches still to go must stop the ingest (asserted below).
+        pytest.skip(f"the ingest was finishing ({batches_at_signal}/{BATCHES} batches) at the signal")
     if how == signal.SIGINT:
-        assert proc.returncode == 130
+        assert proc.returncode == 130, (batches_at_signal, err)
         assert b"interrupted" in err and b"Traceback" not in err
     with Store(desk) as store:
         partial = store.counts().total
