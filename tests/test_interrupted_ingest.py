@@ -49,6 +49,10 @@ def _events(desk: Path) -> int:
         return 0
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_interrupted_ingest_is_consistent_and_resumable(tmp_path: Path, how: int) -> None:
     source = tmp_path / "search.jsonl"
@@ -62,6 +66,10 @@ def test_interrupted_ingest_is_consistent_and_resumable(tmp_path: Path, how: int
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A test run started in the background (`make test &`, some CI runners)
+        # inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored:
+        # give the child the disposition a person's terminal gives it.
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 60
     while _events(desk) < 2 and proc.poll() is None and time.monotonic() < deadline:
