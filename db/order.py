@@ -51,3 +51,8 @@ def sort_key(sort_at: str, item_id: int) -> int:
     if not 0 <= item_id <= MAX_ID:
         raise ValueError(f"item id {item_id} is outside 0..{MAX_ID}")
     return (epoch_seconds(sort_at) << ID_BITS) | item_id
+
+
+def first_key_at(sort_at: str) -> int:
+    """The smallest key an item posted at `sort_at` (or later) can have: a `since:` bound."""
+    return epoch_seconds(sort_at) << ID_BITS

@@ -43,7 +43,7 @@ from db.models import (
     Story,
     VerifyProblem,
 )
-from db.order import ID_BITS, epoch_seconds, sort_key
+from db.order import first_key_at, sort_key
 from db.writer import NewItem, Writer
 
 _ITEM_COLUMNS = (
@@ -285,7 +285,7 @@ class Store:
         if query.since:
             # The key bound lets SQLite seek; the text bound keeps it exact.
             where.append("items.sort_key >= ? AND items.sort_at >= ?")
-            params.extend([epoch_seconds(query.since) << ID_BITS, query.since])
+            params.extend([first_key_at(query.since), query.since])
         if query.story_id is not None:
             where.append("items.story_id = ?")
             params.append(query.story_id)
@@ -348,7 +348,7 @@ class Store:
             params.insert(0, query.text)
             if query.since:
                 where.append("items_text.rowid >= ?")  # the index seeks too
-                params.append(epoch_seconds(query.since) << ID_BITS)
+                params.append(first_key_at(query.since))
         elif query.text:
             match = "SELECT rowid FROM items_text WHERE items_text MATCH ?"
             # The unary `+` keeps SQLite off the key's index when the word is
