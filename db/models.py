@@ -4,54 +4,15 @@ Nothing above `db/` ever sees a cursor, a `sqlite3.Row` or a sqlite-utils
 table: every read comes back as one of these dataclasses, so the verbs, the
 CLI and the widgets can be tested without a database and a PostgreSQL
 backend can later return the same shapes.
+
+The vocabulary (triage states, verdicts, relations, steps) lives in
+`desk/vocab.py`; the store keeps whatever words the verbs validated.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-
-TRIAGE_STATES: tuple[str, ...] = ("new", "kept", "flagged", "discarded")
-VERDICTS: tuple[str, ...] = (
-    "unverified",
-    "in progress",
-    "verified",
-    "false",
-    "misleading",
-    "unverifiable",
-)
-ITEM_RELATIONS: tuple[str, ...] = (
-    "duplicate-of",
-    "corroborates",
-    "contradicts",
-    "same-event",
-    "reply-to",
-    "quotes",
-    "repost-of",
-    "embedded-in",
-    "reviews",
-)
-ENTRY_RELATIONS: tuple[str, ...] = ("source-for",)
-RELATIONS: tuple[str, ...] = ITEM_RELATIONS + ENTRY_RELATIONS
-PRECISIONS: tuple[str, ...] = ("second", "minute", "hour", "day", "month", "year")
-ITEM_KINDS: tuple[str, ...] = ("post", "article", "feed-entry", "fact-check", "note")
-STEP_STATES: tuple[str, ...] = ("open", "passed", "failed", "unclear", "n/a")
-PILLARS: tuple[str, ...] = ("provenance", "source", "date", "location", "motivation")
-DEFAULT_QUESTIONS: dict[str, str] = {
-    "provenance": "Is this the original, or a copy, crop or re-upload?",
-    "source": "Who made it, and were they there first-hand?",
-    "date": "When was it made, and does that match the claim?",
-    "location": "Where was it made, and does that match the claim?",
-    "motivation": "Why was it made and shared?",
-}
-RECAP_SECTIONS: tuple[str, ...] = (
-    "background",
-    "timeline",
-    "latest",
-    "what we know",
-    "what we don't know",
-    "reactions",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,6 @@ from db.connection import open_database
 from db.errors import NotFoundError
 from db.events import GENESIS_HASH, event_hash
 from db.models import (
-    DEFAULT_QUESTIONS,
-    PILLARS,
     CheckStep,
     Counts,
     Event,
@@ -548,8 +546,11 @@ class Store:
             raise NotFoundError(f"no recap entry {entry_id}")
         return RecapEntry(*r)
 
-    def checklist(self, item_id: int) -> list[CheckStep]:
-        """An item's checklist; the five pillars, open, when none was logged yet."""
+    def checklist(
+        self, item_id: int, template: Sequence[tuple[str, str]] = ()
+    ) -> list[CheckStep]:
+        """An item's logged steps, with the `(step, question)`s of `template` not yet
+        logged filled in as open, in the template's order, then any others."""
         rows = self._all(
             "SELECT item_id, pillar, position, question, status, note, evidence, "
             "updated_at, updated_by FROM check_steps WHERE item_id = ? ORDER BY position",
@@ -570,14 +571,14 @@ class Store:
             for r in rows
         }
         out = []
-        for position, pillar in enumerate(PILLARS):
+        for position, (pillar, question) in enumerate(template):
             out.append(
                 by_pillar.pop(pillar, None)
                 or CheckStep(
                     item_id=item_id,
                     pillar=pillar,
                     position=position,
-                    question=DEFAULT_QUESTIONS[pillar],
+                    question=question,
                     status="open",
                     note=None,
                     evidence=(),

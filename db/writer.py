@@ -22,7 +22,7 @@ import orjson
 from db.clock import iso_micro
 from db.errors import ConflictError, NotFoundError
 from db.events import GENESIS_HASH, canonical_json, event_hash
-from db.models import DEFAULT_QUESTIONS, Event, Link, Media, Note
+from db.models import Event, Link, Media, Note
 from db.order import sort_key
 
 
@@ -527,6 +527,7 @@ class Writer:
         item_id: int,
         pillar: str,
         position: int,
+        question: str,
         status: str,
         note: str | None,
         evidence: Sequence[str],
@@ -547,7 +548,7 @@ class Writer:
                 item_id,
                 pillar,
                 position,
-                DEFAULT_QUESTIONS.get(pillar, pillar),
+                question,
                 status,
                 note,
                 json.dumps(list(evidence)),

@@ -17,13 +17,14 @@ from typing import Any, TypeVar
 import click
 
 from db import Store
-from db.models import RELATIONS, ItemQuery, PageKey
+from db.models import ItemQuery, PageKey
 from desk import verbs
 from desk.cli_format import dumps, event_line, item_text, row_line, safe
 from desk.errors import USER_ERRORS, BadInputError
 from desk.filter_expr import fts_query, parse_filter
 from desk.identity import current_actor
 from desk.paths import resolve_desk_path
+from desk.vocab import DEFAULT_CHECKLIST, RELATIONS, normalise_verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -256,7 +257,8 @@ def show(item_id: str, as_json: bool, raw: bool) -> None:
                 raise BadInputError(f"item {ident} has no raw bytes")
             sys.stdout.buffer.write(store.blob(item.raw_sha256))
             return
-        links, notes, steps = store.links_of(ident), store.notes_of(ident), store.checklist(ident)
+        links, notes = store.links_of(ident), store.notes_of(ident)
+        steps = store.checklist(ident, DEFAULT_CHECKLIST)
         if as_json:
             click.echo(dumps({"item": item, "links": links, "notes": notes, "checklist": steps}))
         else:
@@ -425,7 +427,7 @@ def verdict(args: tuple[str, ...], reason: str | None) -> None:
             "give a verdict: unverified, in-progress, verified, false, misleading, unverifiable"
         )
     with _open() as store:
-        value = verbs.normalise_verdict(" ".join(rest))
+        value = normalise_verdict(" ".join(rest))
         verbs.set_verdict(store, _actor(), ids, value, reason)
         click.echo(f"{', '.join(map(str, ids))}: {value}")
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from db.models import CheckStep, Event, Item, ItemRow, Link, Note
-from desk.ingest.clean import strip_escapes, truncate
+from desk.text import strip_escapes, truncate
 
 
 def safe(text: str | None) -> str:

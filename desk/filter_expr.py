@@ -17,24 +17,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from db.clock import iso_second, now
-from db.models import TRIAGE_STATES, ItemQuery
+from db.models import ItemQuery
 from desk.errors import BadInputError
-from desk.verbs import normalise_tag, normalise_verdict
+from desk.vocab import PLATFORM_ALIASES, PLATFORMS, TRIAGE_STATES, normalise_tag, normalise_verdict
 
 _DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-PLATFORMS = (
-    "twitter",
-    "mastodon",
-    "bluesky",
-    "telegram",
-    "rss",
-    "web",
-    "factcheck",
-    "manual",
-    "facebook",
-    "instagram",
-)
 KEYS = ("tag", "-tag", "triage", "platform", "verdict", "from", "since", "story", "id")
 
 
@@ -113,8 +101,7 @@ def parse_filter(
             verdict.append(normalise_verdict(value))
         elif key == "platform":
             value = value.lower()
-            if value in ("x", "tweet", "tweets"):
-                value = "twitter"
+            value = PLATFORM_ALIASES.get(value, value)
             if value not in PLATFORMS:
                 raise BadInputError(f"bad platform:{value}: use one of {', '.join(PLATFORMS)}")
             platform.append(value)

@@ -13,58 +13,33 @@ transaction and one event, so `undo` reverses the whole action.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from db import NewItem, Store, Writer
 from db.errors import ConflictError
-from db.models import (
+from db.models import Event, Item, Link, Note
+from desk.errors import BadInputError, NothingToUndoError, UnknownItemError
+from desk.text import clean_line, clean_text
+from desk.vocab import (
+    DEFAULT_QUESTIONS,
     ENTRY_RELATIONS,
     ITEM_RELATIONS,
     PILLARS,
     RECAP_SECTIONS,
     STEP_STATES,
     TRIAGE_STATES,
-    VERDICTS,
-    Event,
-    Item,
-    Link,
-    Note,
+    normalise_tag,
+    normalise_verdict,
+    parse_tag_ops,
 )
-from desk.errors import BadInputError, NothingToUndoError, UnknownItemError
-from desk.ingest.clean import clean_line, clean_text
 
 MAX_NOTE_CHARS = 100_000
 MAX_ITEM_CHARS = 1_000_000
-_TAG_RE = re.compile(r"^[\w][\w.:/-]{0,63}$", re.UNICODE)
 
 
 # -- validation ---------------------------------------------------------------
-
-
-def normalise_tag(raw: str) -> str:
-    """Tags are lower-case words: `Needs Translation` -> `needs-translation`."""
-    tag = "-".join(clean_line(raw).lower().split())
-    if not _TAG_RE.match(tag):
-        raise BadInputError(
-            f"bad tag {raw!r}: use letters, digits and - _ . : / (up to 64 characters)"
-        )
-    return tag
-
-
-def parse_tag_ops(ops: Iterable[str]) -> list[tuple[str, str]]:
-    """`+a -b !c d` -> [("+", "a"), ("-", "b"), ("!", "c"), ("+", "d")]."""
-    out: list[tuple[str, str]] = []
-    for token in ops:
-        for part in token.split():
-            op = part[0] if part[0] in "+-!" else "+"
-            name = part[1:] if part[0] in "+-!" else part
-            out.append((op, normalise_tag(name)))
-    if not out:
-        raise BadInputError("no tag given: use +add -remove !toggle")
-    return out
 
 
 def _check_items(w: Writer, ids: Sequence[int]) -> list[int]:
@@ -218,13 +193,6 @@ def set_triage(
     if state not in TRIAGE_STATES:
         raise BadInputError(f"bad triage {state!r}: use one of {', '.join(TRIAGE_STATES)}")
     return _set_field(store, actor, ids, kind="item.triage", column="triage", value=state)
-
-
-def normalise_verdict(raw: str) -> str:
-    value = raw.strip().lower().replace("-", " ").replace("_", " ")
-    if value not in VERDICTS:
-        raise BadInputError(f"bad verdict {raw!r}: use one of {', '.join(VERDICTS)}")
-    return value
 
 
 def set_verdict(
@@ -387,6 +355,7 @@ def log_check(
             item_id=item_id,
             pillar=pillar,
             position=PILLARS.index(pillar),
+            question=DEFAULT_QUESTIONS[pillar],
             status=status,
             note=clean_note,
             evidence=clean_evidence,
@@ -560,6 +529,7 @@ def _undo_in(w: Writer, original: Event) -> tuple[dict[str, Any], list[str]]:
             item_id=p["item"],
             pillar=p["pillar"],
             position=PILLARS.index(p["pillar"]),
+            question=DEFAULT_QUESTIONS[p["pillar"]],
             status=before["status"],
             note=before["note"],
             evidence=before["evidence"],

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from db import Store
-from db.models import PILLARS, STEP_STATES, TRIAGE_STATES, VERDICTS
 from desk import verbs
+from desk.vocab import PILLARS, STEP_STATES, TRIAGE_STATES, VERDICTS
 
 # The weights make collisions likely on the shared items while still using
 # every verb; "undo" is only ever run right after a tag (see `plan`).

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from desk.ingest.clean import clean_line, clean_text, html_to_text, strip_escapes
+from desk.ingest.clean import html_to_text
+from desk.text import clean_line, clean_text, strip_escapes
 
 
 def test_ansi_and_osc_sequences_are_removed_whole() -> None:

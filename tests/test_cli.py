@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from db import Store
+from desk.vocab import DEFAULT_CHECKLIST
 
 
 def _add(run_desk, text: str, *extra: str) -> int:  # type: ignore[no-untyped-def]
@@ -188,7 +189,7 @@ def test_check_logs_a_step(run_desk, desk_path: Path) -> None:
     )
     assert result.code == 0, result.err
     with Store(desk_path) as store:
-        step = store.checklist(a)[0]
+        step = store.checklist(a, DEFAULT_CHECKLIST)[0]
         assert (step.pillar, step.status, step.note) == ("provenance", "failed", "older copy")
         assert step.evidence == ("https://example.org/orig",)
 

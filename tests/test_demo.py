@@ -9,6 +9,7 @@ import pytest
 from db import Store
 from db.models import ItemQuery
 from desk.demo.build import build_demo
+from desk.vocab import DEFAULT_CHECKLIST
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_viral_video_is_fact_checked_and_linked(demo: Path) -> None:
         review = [x for x in links if x.relation == "reviews"]
         assert len(review) == 1
         assert store.item(review[0].src_id).platform == "factcheck"
-        assert [s.status for s in store.checklist(viral)][:3] == ["failed", "unclear", "failed"]
+        assert [s.status for s in store.checklist(viral, DEFAULT_CHECKLIST)][:3] == ["failed", "unclear", "failed"]
 
 
 def test_article_embeds_its_quoted_posts(demo: Path) -> None:

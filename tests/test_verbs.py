@@ -7,6 +7,7 @@ import pytest
 from db import Store
 from desk import verbs
 from desk.errors import BadInputError, NothingToUndoError, UnknownItemError
+from desk.vocab import DEFAULT_CHECKLIST
 
 
 def _items(store: Store, n: int = 2) -> list[int]:
@@ -82,7 +83,7 @@ def test_undo_of_link_note_check_and_add(store: Store) -> None:
     assert store.notes_of(a, include_retracted=True)[0].uuid == note.uuid  # never deleted
     verbs.log_check(store, "ann", a, "location", "failed", note="not Marrow Ford")
     verbs.undo(store, "ann")
-    assert store.checklist(a)[3].status == "open"
+    assert store.checklist(a, DEFAULT_CHECKLIST)[3].status == "open"
     verbs.undo(store, "ann")  # the link.add before unlink
     c = verbs.add_item(store, "cat", text="typo item").id
     verbs.undo(store, "cat")

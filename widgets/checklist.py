@@ -17,7 +17,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from db.models import CheckStep
-from widgets.text import long_time, safe, safe_line
+from desk.text import safe, safe_line
+from widgets.text import long_time
 
 STATUS_STYLE: dict[str, str] = {
     "open": "dim",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual.widget import Widget
 
-from widgets.text import safe_line
+from desk.text import safe_line
 
 
 @dataclass(frozen=True)

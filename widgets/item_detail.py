@@ -18,7 +18,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from db.models import Item, Note
-from widgets.text import long_time, safe, safe_line
+from desk.text import safe, safe_line
+from widgets.text import long_time
 
 
 @dataclass(frozen=True)

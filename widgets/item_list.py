@@ -31,7 +31,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db.models import ItemRow, PageKey
-from widgets.text import PLATFORM_SHORT, TRIAGE_LETTER, VERDICT_LETTER, fit, safe_line, short_time
+from desk.text import safe_line
+from desk.vocab import PLATFORM_SHORT, TRIAGE_LETTER, VERDICT_LETTER
+from widgets.text import fit, short_time
 
 Direction = Literal["above", "below"]
 

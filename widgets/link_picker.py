@@ -27,8 +27,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.models import ENTRY_RELATIONS, ITEM_RELATIONS
-from widgets.text import safe_line
+from desk.text import safe_line
+from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS
 
 RELATION_HELP: dict[str, str] = {
     "duplicate-of": "the same material",

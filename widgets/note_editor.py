@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
-from widgets.text import safe_line
+from desk.text import safe_line
 
 
 class NoteEditor(ModalScreen[str | None]):

@@ -22,8 +22,8 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.models import TRIAGE_STATES, VERDICTS
-from widgets.text import TRIAGE_LETTER, VERDICT_LETTER, safe_line
+from desk.text import safe_line
+from desk.vocab import TRIAGE_LETTER, TRIAGE_STATES, VERDICT_LETTER, VERDICTS
 
 FILTER_HELP = (
     "tag:x -tag:x triage:new platform:mastodon verdict:false from:@handle "

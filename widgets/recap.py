@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from db.models import RecapEntry, Story
-from widgets.text import safe, safe_line
+from desk.text import safe, safe_line
 
 
 def describe_recap(

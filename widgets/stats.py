@@ -14,7 +14,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from db.models import Counts
-from widgets.text import TRIAGE_LETTER, VERDICT_LETTER, sparkline
+from desk.vocab import TRIAGE_LETTER, VERDICT_LETTER
+from widgets.text import sparkline
 
 TRIAGE_SHORT = (
     ("new", "new"),

@@ -1,11 +1,12 @@
-"""Turning desk data into display strings that are safe for a terminal.
+"""Display strings for the panes: cell widths, times at their precision, sparklines.
 
-Everything shown on screen passes through `safe` or `safe_line` first,
-even though the store already holds cleaned text: a desk file can be
-written by an older or buggy `desk`, or by hand, and a single ESC or OSC
-sequence that reaches the terminal can rewrite the screen or the user's
-clipboard. The results are plain strings meant for `rich.text.Text(...)`
-or `Segment`s, never for markup.
+Everything shown on screen passes through `safe` or `safe_line`
+(`desk/text.py`) first, even though the
+store already holds cleaned text: a desk file can be written by an older
+or buggy `desk`, or by hand, and a single ESC or OSC sequence that reaches
+the terminal can rewrite the screen or the user's clipboard. The results
+are plain strings meant for `rich.text.Text(...)` or `Segment`s, never for
+markup.
 
 Times are shown in UTC, at the precision the desk knows them, so a post
 known only to the day is never displayed as if its minute were known.
@@ -17,41 +18,8 @@ from datetime import UTC, datetime
 
 from rich.cells import cell_len, set_cell_size
 
-from desk.ingest.clean import strip_escapes
-
-PLATFORM_SHORT: dict[str, str] = {
-    "twitter": "x",
-    "mastodon": "mast",
-    "bluesky": "bsky",
-    "telegram": "tg",
-    "rss": "rss",
-    "web": "web",
-    "factcheck": "fact",
-    "manual": "note",
-}
-TRIAGE_LETTER: dict[str, str] = {"new": "N", "kept": "K", "flagged": "F", "discarded": "D"}
-VERDICT_LETTER: dict[str, str] = {
-    "unverified": ".",
-    "in progress": "~",
-    "verified": "V",
-    "false": "X",
-    "misleading": "M",
-    "unverifiable": "U",
-}
 SPARK_UNICODE = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 SPARK_ASCII = "_.:-=+*#%@"
-
-
-def safe(text: str | None) -> str:
-    """Untrusted text without escape sequences, control characters or bidi overrides."""
-    if not text:
-        return ""
-    return strip_escapes(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\t", "    ")
-
-
-def safe_line(text: str | None) -> str:
-    """`safe`, and on one line: for list rows, names and headers."""
-    return " ".join(safe(text).split())
 
 
 def fit(text: str, width: int) -> str:

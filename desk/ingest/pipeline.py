@@ -359,7 +359,7 @@ def ingest_source(
     batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     """Ingest one file or paste; never raises for bad content (see the report)."""
-    from desk.verbs import normalise_tag
+    from desk.vocab import normalise_tag
 
     tag_list = tuple(normalise_tag(t) for t in tags)
     report = IngestReport(source=source.name, dry_run=dry_run)

@@ -17,8 +17,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from desk.text import safe_line
 from widgets.item_list import ItemList
-from widgets.text import safe_line
 
 Command = tuple[str, str, Callable[[], object]]
 

@@ -50,6 +50,8 @@ from desk.errors import USER_ERRORS
 from desk.filter_expr import fts_query, parse_filter
 from desk.screens import reads
 from desk.screens.watch import DeskWatcher
+from desk.text import safe_line
+from desk.vocab import DEFAULT_CHECKLIST
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
 from widgets.footer import DeskFooter
@@ -70,7 +72,6 @@ from widgets.prompts import (
 )
 from widgets.recap import RecapPane
 from widgets.stats import StatsBar
-from widgets.text import safe_line
 
 PAGE = 200
 FIRST_PAGE = 64
@@ -447,7 +448,7 @@ class MainScreen(Screen[None]):
         except USER_ERRORS as exc:
             self._error(str(exc))
             return
-        steps = self.store.checklist(item_id)
+        steps = self.store.checklist(item_id, DEFAULT_CHECKLIST)
         if get_current_worker().is_cancelled:
             return
         self._ui(self._show_detail, view, steps)

@@ -19,9 +19,9 @@ from db.clock import iso_second
 from db.errors import NotFoundError
 from db.models import ItemQuery, RecapEntry
 from desk.filter_expr import fts_query
+from desk.text import safe_line
 from widgets.item_detail import ItemView, LinkView
 from widgets.link_picker import Candidate
-from widgets.text import safe_line
 
 HOURS = 24
 DETAIL_MAX_CHARS = 20_000

@@ -17,8 +17,8 @@ import lxml.html
 import pytest
 
 from desk.ingest.base import ParsedItem, Rejected, Sample, Source
-from desk.ingest.clean import clean_line
 from desk.ingest.formats import telegram
+from desk.text import clean_line
 from tests.corpus import CORPUS, corpus_files, corpus_path, needs_corpus
 
 pytestmark = pytest.mark.corpus

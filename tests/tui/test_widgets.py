@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from widgets.prompts import TagSuggester
-from widgets.text import fit, long_time, safe, safe_line, short_time, sparkline
+from desk.text import safe, safe_line
+from widgets.text import fit, long_time, short_time, sparkline
 
 
 def test_short_time_keeps_the_known_precision() -> None:

@@ -34,9 +34,10 @@ from dateutil import parser as dateparser
 from lxml import etree
 
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_text
+from desk.text import clean_line, clean_text
 
 NAME = "claimreview"
 PLATFORM = "factcheck"

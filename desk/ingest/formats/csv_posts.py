@@ -44,7 +44,6 @@ from typing import Any, BinaryIO
 
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text
 from desk.ingest.formats.twitter_v1 import (
     PLATFORM as TWITTER,
 )
@@ -62,6 +61,7 @@ from desk.ingest.formats.twitter_v1 import (
     tweet_time,
 )
 from desk.ingest.times import from_text
+from desk.text import clean_line, clean_text
 
 NAME = "csv"
 

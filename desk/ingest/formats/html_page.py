@@ -30,8 +30,8 @@ from lxml import etree
 from db.models import Media
 from desk.ingest import times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, strip_escapes
 from desk.ingest.formats import twitter_embed
+from desk.text import clean_line, strip_escapes
 
 NAME = "html"
 

@@ -80,10 +80,11 @@ from lxml import etree
 
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text, html_to_text, strip_escapes
+from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import canonical_bytes
 from desk.ingest.jsonio import loads as fast_loads
 from desk.ingest.times import from_text
+from desk.text import clean_line, clean_text, strip_escapes
 
 NAME = "mastodon"
 PLATFORM = "mastodon"

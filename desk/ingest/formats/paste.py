@@ -52,8 +52,8 @@ from dateutil import parser as dateparser
 
 from desk.ingest import times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text
 from desk.ingest.formats import twitter_embed
+from desk.text import clean_line, clean_text
 
 NAME = "text"
 

@@ -34,9 +34,10 @@ from lxml import etree
 
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_text, from_unix
+from desk.text import clean_line, clean_text
 
 NAME = "telegram"
 PLATFORM = "telegram"

@@ -38,7 +38,8 @@ from lxml import etree
 from db.models import Media
 from desk.ingest import times
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text, html_to_text
+from desk.ingest.clean import html_to_text
+from desk.text import clean_line, clean_text
 
 NAME = "twitter-embed"
 

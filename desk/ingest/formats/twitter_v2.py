@@ -46,7 +46,6 @@ from typing import Any
 
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Ref, Rejected, Sample, Source
-from desk.ingest.clean import clean_line, clean_text
 from desk.ingest.formats.twitter_v1 import (
     NOT_PARSED,
     PLATFORM,
@@ -70,6 +69,7 @@ from desk.ingest.formats.twitter_v1 import (
     tweet_text,
     tweet_time,
 )
+from desk.text import clean_line, clean_text
 
 NAME = "twitter-v2"
 

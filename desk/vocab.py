@@ -1,0 +1,166 @@
+"""The desk's vocabulary: triage states, verdicts, relations, steps, platforms.
+
+One module of `Literal` types and tuples with their normalisers and their
+one-letter forms, so that mypy catches `"flaged"` and the list, the
+prompts, the filters, the verbs and the CLI cannot disagree on a word.
+The store stores whatever strings the verbs give it and checks none of
+them: the verbs validate here, before a transaction opens.
+
+Imports only `desk.text` (the normalisers clean what a user typed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal, TypeVar, cast, get_args
+
+from desk.errors import BadInputError
+from desk.text import clean_line
+
+Triage = Literal["new", "kept", "flagged", "discarded"]
+Verdict = Literal["unverified", "in progress", "verified", "false", "misleading", "unverifiable"]
+ItemRelation = Literal[
+    "duplicate-of",
+    "corroborates",
+    "contradicts",
+    "same-event",
+    "reply-to",
+    "quotes",
+    "repost-of",
+    "embedded-in",
+    "reviews",
+]
+EntryRelation = Literal["source-for"]
+StepState = Literal["open", "passed", "failed", "unclear", "n/a"]
+Pillar = Literal["provenance", "source", "date", "location", "motivation"]
+RecapSection = Literal[
+    "background", "timeline", "latest", "what we know", "what we don't know", "reactions"
+]
+Platform = Literal[
+    "twitter",
+    "mastodon",
+    "bluesky",
+    "telegram",
+    "rss",
+    "web",
+    "factcheck",
+    "manual",
+    "facebook",
+    "instagram",
+]
+Precision = Literal["second", "minute", "hour", "day", "month", "year"]
+ItemKind = Literal["post", "article", "feed-entry", "fact-check", "note"]
+
+TRIAGE_STATES: tuple[Triage, ...] = get_args(Triage)
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+ITEM_RELATIONS: tuple[ItemRelation, ...] = get_args(ItemRelation)
+ENTRY_RELATIONS: tuple[EntryRelation, ...] = get_args(EntryRelation)
+RELATIONS: tuple[str, ...] = ITEM_RELATIONS + ENTRY_RELATIONS
+STEP_STATES: tuple[StepState, ...] = get_args(StepState)
+PILLARS: tuple[Pillar, ...] = get_args(Pillar)
+RECAP_SECTIONS: tuple[RecapSection, ...] = get_args(RecapSection)
+PLATFORMS: tuple[Platform, ...] = get_args(Platform)
+PRECISIONS: tuple[Precision, ...] = get_args(Precision)
+ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
+
+DEFAULT_QUESTIONS: dict[Pillar, str] = {
+    "provenance": "Is this the original, or a copy, crop or re-upload?",
+    "source": "Who made it, and were they there first-hand?",
+    "date": "When was it made, and does that match the claim?",
+    "location": "Where was it made, and does that match the claim?",
+    "motivation": "Why was it made and shared?",
+}
+
+TRIAGE_LETTER: dict[Triage, str] = {"new": "N", "kept": "K", "flagged": "F", "discarded": "D"}
+"""The list's triage column, and the keys of the triage chooser (`s` then `k`/`f`/`d`/`n`)."""
+VERDICT_LETTER: dict[Verdict, str] = {
+    "unverified": ".",
+    "in progress": "~",
+    "verified": "V",
+    "false": "X",
+    "misleading": "M",
+    "unverifiable": "U",
+}
+"""The list's verdict column."""
+PLATFORM_SHORT: dict[Platform, str] = {
+    "twitter": "x",
+    "mastodon": "mast",
+    "bluesky": "bsky",
+    "telegram": "tg",
+    "rss": "rss",
+    "web": "web",
+    "factcheck": "fact",
+    "manual": "note",
+    "facebook": "fb",
+    "instagram": "ig",
+}
+"""The list's four-cell platform column."""
+PLATFORM_ALIASES: dict[str, Platform] = {"x": "twitter", "tweet": "twitter", "tweets": "twitter"}
+
+_TAG_RE = re.compile(r"^[\w][\w.:/-]{0,63}$", re.UNICODE)
+_W = TypeVar("_W", bound=str)
+
+
+def _one_of(raw: str, value: str, words: tuple[_W, ...], what: str) -> _W:
+    if value not in words:
+        raise BadInputError(f"bad {what} {clean_line(raw)!r}: use one of {', '.join(words)}")
+    return cast(_W, value)
+
+
+def normalise_tag(raw: str) -> str:
+    """Tags are lower-case words: `Needs Translation` -> `needs-translation`."""
+    tag = "-".join(clean_line(raw).lower().split())
+    if not _TAG_RE.match(tag):
+        raise BadInputError(
+            f"bad tag {clean_line(raw)!r}: use letters, digits and - _ . : / (up to 64 characters)"
+        )
+    return tag
+
+
+def parse_tag_ops(ops: Iterable[str]) -> list[tuple[str, str]]:
+    """`+a -b !c d` -> [("+", "a"), ("-", "b"), ("!", "c"), ("+", "d")]."""
+    out: list[tuple[str, str]] = []
+    for token in ops:
+        for part in token.split():
+            op = part[0] if part[0] in "+-!" else "+"
+            name = part[1:] if part[0] in "+-!" else part
+            out.append((op, normalise_tag(name)))
+    if not out:
+        raise BadInputError("no tag given: use +add -remove !toggle")
+    return out
+
+
+def normalise_verdict(raw: str) -> Verdict:
+    """`In-Progress`, `in_progress` and `in progress` are one verdict."""
+    value = raw.strip().lower().replace("-", " ").replace("_", " ")
+    return _one_of(raw, value, VERDICTS, "verdict")
+
+
+def normalise_triage(raw: str) -> Triage:
+    return _one_of(raw, raw.strip().lower(), TRIAGE_STATES, "triage")
+
+
+def normalise_platform(raw: str) -> Platform:
+    """`X`, `tweets` and `twitter` are one platform; anything else not in the list is refused."""
+    value = raw.strip().lower()
+    return _one_of(raw, PLATFORM_ALIASES.get(value, value), PLATFORMS, "platform")
+
+
+def normalise_pillar(raw: str) -> Pillar:
+    return _one_of(raw, raw.strip().lower(), PILLARS, "step")
+
+
+def normalise_step_state(raw: str) -> StepState:
+    value = raw.strip().lower()
+    return _one_of(raw, "n/a" if value in ("na", "n-a") else value, STEP_STATES, "status")
+
+
+def normalise_section(raw: str) -> RecapSection:
+    return _one_of(raw, raw.strip().lower(), RECAP_SECTIONS, "section")
+
+
+DEFAULT_CHECKLIST: tuple[tuple[Pillar, str], ...] = tuple(
+    (p, DEFAULT_QUESTIONS[p]) for p in PILLARS
+)
+"""The five pillars with their questions: every item's checklist until templates come."""
