@@ -194,8 +194,8 @@ def ensure(label: str) -> Path:
 
 def child(path: Path) -> None:
     """Run in the pty: the real app on the real Linux driver."""
-    from desk.app import make_app
     from desk.settings import Settings
+    from desk.tui.app import make_app
 
     make_app(path, Settings(actor="bench")).run()
     # The peak of this program, not of the fork it was exec'd from: `wait4`'s
@@ -377,8 +377,8 @@ async def headless(path: Path, *, presses: int = 0) -> dict[str, float]:
 
     tracemalloc slows Python down severalfold, so times come from a session without it.
     """
-    from desk.app import make_app
     from desk.settings import Settings
+    from desk.tui.app import make_app
 
     if presses:
         tracemalloc.start()

@@ -22,8 +22,8 @@ from db import NewItem, Store
 from db.clock import iso_micro, iso_second
 from db.models import Media
 from desk import verbs
-from desk.app import DeskApp, make_app
 from desk.settings import Settings
+from desk.tui.app import DeskApp, make_app
 
 NOW = datetime(2026, 11, 27, 8, 0, 0, tzinfo=UTC)
 ENV = {"TERM": "xterm-256color"}

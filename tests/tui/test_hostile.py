@@ -11,7 +11,7 @@ characters the poster typed.
 
 from __future__ import annotations
 
-from desk.app import DeskApp
+from desk.tui.app import DeskApp
 from tests.tui.conftest import screen_text, settle
 from widgets.item_detail import ItemDetail
 from widgets.item_list import ItemList
@@ -92,8 +92,8 @@ async def test_no_color_keeps_the_cursor_and_focus_visible(
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """NO_COLOR: no colour at all, yet the cursor row is reversed and focus is a double line."""
-    from desk.app import make_app
     from desk.settings import Settings
+    from desk.tui.app import make_app
     from tests.tui.conftest import ENV, NOW
 
     monkeypatch.setenv("NO_COLOR", "1")
@@ -114,7 +114,7 @@ async def test_no_color_keeps_the_cursor_and_focus_visible(
 def test_a_huge_item_is_shown_cut_with_a_pointer_to_the_rest(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Megabytes of text must not be wrapped on the event loop (the UI would freeze)."""
     from db import NewItem, Store
-    from desk.screens.reads import DETAIL_MAX_CHARS, item_view
+    from desk.tui.reads import DETAIL_MAX_CHARS, item_view
 
     path = tmp_path / "huge.desk"
     with Store(path, create=True) as store:

@@ -13,8 +13,8 @@ import pytest
 from textual.widgets import Input, OptionList, TextArea
 
 from db import Store
-from desk.app import DeskApp
-from desk.screens.help import HelpScreen
+from desk.tui.app import DeskApp
+from desk.tui.help import HelpScreen
 from tests.tui.conftest import screen_text, settle
 from widgets.add_item import AddItemPrompt
 from widgets.checklist import ChecklistPane
@@ -593,8 +593,8 @@ async def test_palette_lists_and_runs_desk_actions(app: DeskApp, store: Store) -
 
 
 async def test_palette_offers_every_bound_action(app: DeskApp) -> None:
-    from desk.screens.commands import DeskCommands
-    from desk.screens.main import MainScreen
+    from desk.tui.commands import DeskCommands
+    from desk.tui.main import MainScreen
 
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -606,7 +606,7 @@ async def test_palette_offers_every_bound_action(app: DeskApp) -> None:
 
 
 async def test_help_lists_every_key(app: DeskApp) -> None:
-    from desk.app import known_binding_ids
+    from desk.tui.app import known_binding_ids
 
     async with app.run_test(size=(100, 60)) as pilot:
         await settle(pilot)
@@ -617,7 +617,7 @@ async def test_help_lists_every_key(app: DeskApp) -> None:
         text = "\n".join(
             "".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()
         )
-        from desk.screens.help import help_text
+        from desk.tui.help import help_text
 
         full = help_text(app.keymap).plain
         for binding_id in known_binding_ids():
@@ -640,8 +640,8 @@ async def test_q_quits(app: DeskApp) -> None:
 
 
 async def test_keymap_from_settings_remaps(desk_path: Path) -> None:
-    from desk.app import make_app
     from desk.settings import Settings
+    from desk.tui.app import make_app
     from tests.tui.conftest import ENV, NOW
 
     settings = Settings(actor="alice", keymap={"desk.tag": "T", "desk.down": "ctrl+n"})
@@ -687,8 +687,8 @@ async def test_paging_beyond_the_first_page(tmp_path: Path) -> None:
 
     from db.clock import iso_micro, iso_second
     from db.writer import NewItem
-    from desk.app import make_app
     from desk.settings import Settings
+    from desk.tui.app import make_app
     from tests.tui.conftest import ENV, NOW
 
     path = tmp_path / "big.desk"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from desk.app import osc52
 from desk.settings import load_settings
+from desk.tui.app import osc52
 
 
 def test_missing_config_gives_defaults(tmp_path: Path) -> None:

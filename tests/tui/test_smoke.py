@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db import Store
-from desk.app import DeskApp
+from desk.tui.app import DeskApp
 from tests.tui.conftest import screen_text, settle
 from widgets.item_detail import ItemDetail
 from widgets.item_list import ItemList

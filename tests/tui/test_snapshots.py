@@ -12,8 +12,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from desk.app import make_app
 from desk.settings import Settings
+from desk.tui.app import make_app
 from tests.tui.conftest import ENV, NOW, settle
 
 

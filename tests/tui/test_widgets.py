@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from widgets.prompts import TagSuggester
 from desk.text import safe, safe_line
+from widgets.prompts import TagSuggester
 from widgets.text import fit, long_time, short_time, sparkline
 
 

@@ -48,9 +48,9 @@ from db.models import ItemQuery, ItemRow, PageKey, RecapEntry, Story
 from desk import verbs
 from desk.errors import USER_ERRORS
 from desk.filter_expr import fts_query, parse_filter
-from desk.screens import reads
-from desk.screens.watch import DeskWatcher
 from desk.text import safe_line
+from desk.tui import reads
+from desk.tui.watch import DeskWatcher
 from desk.vocab import DEFAULT_CHECKLIST
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
@@ -971,7 +971,7 @@ class MainScreen(Screen[None]):
     # -- the rest -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from desk.screens.help import HelpScreen
+        from desk.tui.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
 

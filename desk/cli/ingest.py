@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from db import Store
-from desk.cli_format import safe
+from desk.cli.render import safe
 from desk.ingest.base import Source
 from desk.ingest.pipeline import IngestReport, ingest_source
 

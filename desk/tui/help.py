@@ -45,8 +45,8 @@ def _bindings(source: Sequence[BindingType]) -> list[Binding]:
 
 def help_sections(keymap: Mapping[str, str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """(title, [(keys, what it does, binding id)]) for every group of keys."""
-    from desk.app import DeskApp
-    from desk.screens.main import MainScreen
+    from desk.tui.app import DeskApp
+    from desk.tui.main import MainScreen
 
     def rows(bindings: Sequence[BindingType]) -> list[tuple[str, str, str]]:
         out = []

@@ -33,9 +33,9 @@ from textual.theme import BUILTIN_THEMES
 
 from db import Store
 from db.clock import now
-from desk.screens.commands import DeskCommands
-from desk.screens.main import MainScreen
 from desk.settings import Settings
+from desk.tui.commands import DeskCommands
+from desk.tui.main import MainScreen
 from widgets.link_picker import LinkPicker
 
 ANSI_THEMES = ("ansi-dark", "ansi-light")
@@ -95,7 +95,7 @@ def known_binding_ids() -> set[str]:
 class DeskApp(App[None]):
     """The desk: one store, one user, one main screen."""
 
-    CSS_PATH = "tui.tcss"
+    CSS_PATH = "desk.tcss"
     TITLE = "desk"
     COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

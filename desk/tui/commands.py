@@ -27,7 +27,7 @@ class DeskCommands(Provider):
     """Desk actions for the palette; only while the main screen is underneath."""
 
     def _main(self):  # type: ignore[no-untyped-def]
-        from desk.screens.main import MainScreen
+        from desk.tui.main import MainScreen
 
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, MainScreen):
@@ -35,8 +35,8 @@ class DeskCommands(Provider):
         return None
 
     def _commands(self) -> Iterator[Command]:
-        from desk.screens.help import key_label
-        from desk.screens.main import MainScreen
+        from desk.tui.help import key_label
+        from desk.tui.main import MainScreen
 
         main = self._main()
         if main is None:

@@ -19,7 +19,7 @@ import click
 from db import Store
 from db.models import ItemQuery, PageKey
 from desk import verbs
-from desk.cli_format import dumps, event_line, item_text, row_line, safe
+from desk.cli.render import dumps, event_line, item_text, row_line, safe
 from desk.errors import USER_ERRORS, BadInputError
 from desk.filter_expr import fts_query, parse_filter
 from desk.identity import current_actor
@@ -126,8 +126,8 @@ def cli(ctx: click.Context, desk: str | None, actor: str | None) -> None:
 
 
 def _run_tui(path: Path, actor: str, *, create: bool) -> None:
-    from desk.app import make_app
     from desk.settings import load_settings
+    from desk.tui.app import make_app
 
     settings = load_settings(actor=actor)
     # Fail early, with one line, on a bad file; upgrade before the screen opens.
@@ -510,7 +510,7 @@ def ingest(
     as_json: bool,
 ) -> None:
     """Ingest files (or - for stdin): posts, feeds, exports, pages, pastes."""
-    from desk.ingest_cli import run_ingest
+    from desk.cli.ingest import run_ingest
 
     with _open() as store:
         story_id = _story(store, story)
