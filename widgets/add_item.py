@@ -12,10 +12,12 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
+
+from widgets.keys import bindings
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,7 @@ class AddRequest:
 class AddItemPrompt(ModalScreen[AddRequest | None]):
     """Text area for a post, URL and handle fields, or a file path; ctrl+s adds."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Add", id="add.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("add", "prompt")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt tall"):

@@ -12,12 +12,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from db.models import CheckStep
 from desk.text import safe, safe_line
+from widgets.keys import bindings
 from widgets.text import long_time
 
 STATUS_STYLE: dict[str, str] = {
@@ -58,10 +59,7 @@ class ChecklistPane(VerticalScroll, can_focus=True):
     """Pane 4: the open item's checklist."""
 
     BINDING_GROUP_TITLE = "Checklist"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("k", "scroll_up", "Scroll up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("checklist")
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

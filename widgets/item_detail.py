@@ -13,12 +13,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from db.models import Item, Note
 from desk.text import safe, safe_line
+from widgets.keys import bindings
 from widgets.text import long_time
 
 
@@ -105,12 +106,7 @@ class ItemDetail(VerticalScroll, can_focus=True):
     """Pane 2: the open item, scrollable with j/k when focused."""
 
     BINDING_GROUP_TITLE = "Item"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("k", "scroll_up", "Scroll up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("item")
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -23,7 +23,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -33,6 +33,7 @@ from textual.strip import Strip
 from db.models import ItemRow, PageKey
 from desk.text import safe_line
 from desk.vocab import PLATFORM_SHORT, TRIAGE_LETTER, VERDICT_LETTER
+from widgets.keys import bindings
 from widgets.text import fit, short_time
 
 Direction = Literal["above", "below"]
@@ -52,20 +53,7 @@ class ItemList(ScrollView, can_focus=True):
     """Rows of the incoming list: time, platform, handle, triage, verdict, tags, text."""
 
     BINDING_GROUP_TITLE = "Incoming list"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "open", id="desk.open"),
-        Binding("v", "toggle_mark", "mark", id="desk.mark"),
-        Binding("escape", "clear_marks", "clear marks", id="desk.clear_marks"),
-        Binding("V", "mark_range", "mark a range", id="desk.mark_range", show=False),
-        Binding("j,down", "cursor_down", "down", id="desk.down", show=False),
-        Binding("k,up", "cursor_up", "up", id="desk.up", show=False),
-        Binding("g,home", "cursor_top", "top", id="desk.top", show=False),
-        Binding("G,end", "cursor_bottom", "bottom", id="desk.bottom", show=False),
-        Binding(
-            "ctrl+d,pagedown", "half_page(1)", "half page down", id="desk.half_down", show=False
-        ),
-        Binding("ctrl+u,pageup", "half_page(-1)", "half page up", id="desk.half_up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "item-list--cursor",
         "item-list--marked",

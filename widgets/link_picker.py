@@ -19,7 +19,7 @@ from typing import ClassVar, Literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from desk.text import safe_line
 from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS
+from widgets.keys import bindings
 
 RELATION_HELP: dict[str, str] = {
     "duplicate-of": "the same material",
@@ -66,9 +67,7 @@ class LinkRequest:
 class LinkPicker(ModalScreen[LinkRequest | None]):
     """Target, then relation; escape goes back a step, then cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back/cancel", id="prompt.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("link")
 
     @dataclass
     class Lookup(Message):

@@ -11,21 +11,19 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from desk.text import safe_line
+from widgets.keys import bindings
 
 
 class NoteEditor(ModalScreen[str | None]):
     """A TextArea; ctrl+s saves, escape cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save note", id="note.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("note", "prompt")
 
     def __init__(self, title: str, text: str = "", *, reason: str | None = None) -> None:
         super().__init__()

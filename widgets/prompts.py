@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from desk.text import safe_line
 from desk.vocab import TRIAGE_LETTER, TRIAGE_STATES, VERDICT_LETTER, VERDICTS
+from widgets.keys import bindings
 
 FILTER_HELP = (
     "tag:x -tag:x triage:new platform:mastodon verdict:false from:@handle "
@@ -57,9 +58,7 @@ class TagSuggester(Suggester):
 class Prompt(ModalScreen[object]):
     """Shared behaviour: escape cancels; the frame is titled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("prompt")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -68,9 +67,7 @@ class Prompt(ModalScreen[object]):
 class TagPrompt(Prompt):
     """`t`: `+add -remove !toggle`, completing from existing tags with tab or right."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "complete", "Complete", id="prompt.complete"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tag")
 
     def __init__(self, count: int, tags: Sequence[tuple[str, int]]) -> None:
         super().__init__()
@@ -163,12 +160,7 @@ class FilterPrompt(Prompt):
 class TriageChooser(Prompt):
     """`s` then `k` keep, `f` flag, `d` discard (or `n` back to new)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "choose('kept')", "Keep", id="triage.keep"),
-        Binding("f", "choose('flagged')", "Flag", id="triage.flag"),
-        Binding("d", "choose('discarded')", "Discard", id="triage.discard"),
-        Binding("n", "choose('new')", "New", id="triage.new"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("triage")
 
     def __init__(self, count: int) -> None:
         super().__init__()

@@ -13,12 +13,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from db.models import RecapEntry, Story
 from desk.text import safe, safe_line
+from widgets.keys import bindings
 
 
 def describe_recap(
@@ -57,10 +58,7 @@ class RecapPane(VerticalScroll, can_focus=True):
     """Pane 3: the recap of the current story."""
 
     BINDING_GROUP_TITLE = "Recap"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("k", "scroll_up", "Scroll up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("recap")
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -36,6 +36,7 @@ from db.clock import now
 from desk.settings import Settings
 from desk.tui.commands import DeskCommands
 from desk.tui.main import MainScreen
+from widgets.keys import BY_ID, bindings, keymap_problems
 from widgets.link_picker import LinkPicker
 
 ANSI_THEMES = ("ansi-dark", "ansi-light")
@@ -76,20 +77,8 @@ class AsciiScrollBarRender(ScrollBarRender):
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id a user may remap in `[keymap]`."""
-    from widgets.item_list import ItemList
-    from widgets.prompts import TagPrompt, TriageChooser
-
-    ids: set[str] = set()
-    for bindings in (
-        DeskApp.BINDINGS,
-        MainScreen.BINDINGS,
-        ItemList.BINDINGS,
-        TriageChooser.BINDINGS,
-        TagPrompt.BINDINGS,
-    ):
-        ids.update(b.id for b in bindings if isinstance(b, Binding) and b.id)
-    return ids | {"prompt.cancel", "note.save", "add.save", "help.close"}
+    """Every binding id a user may remap in `[keymap]`: the key table's."""
+    return set(BY_ID)
 
 
 class DeskApp(App[None]):
@@ -98,12 +87,7 @@ class DeskApp(App[None]):
     CSS_PATH = "desk.tcss"
     TITLE = "desk"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "ctrl+p", "command_palette", "palette", id="desk.palette", show=False, priority=True
-        ),
-        Binding("ctrl+q", "quit", "quit at once", id="desk.force_quit", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(
         self,
@@ -135,9 +119,7 @@ class DeskApp(App[None]):
             problems.append(
                 f"unknown theme {self.settings.theme!r}; try ansi-dark, ansi-light or textual-dark"
             )
-        unknown = sorted(set(self.keymap) - known_binding_ids())
-        if unknown:
-            problems.append(f"[keymap]: unknown binding ids {', '.join(unknown)} (see ? for ids)")
+        problems.extend(keymap_problems(self.keymap))
         self.set_keymap(self.keymap)
         self._scrollbar_renderer = ScrollBar.renderer
         if not self.settings.unicode_glyphs(self.env):

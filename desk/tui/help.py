@@ -19,9 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from widgets.footer import DeskFooter
-from widgets.item_detail import ItemDetail
-from widgets.item_list import ItemList
-from widgets.prompts import TRIAGE_LEGEND, VERDICT_LEGEND, TagPrompt, TriageChooser
+from widgets.keys import CONTEXTS, actions, bindings, keys_of
+from widgets.prompts import TRIAGE_LEGEND, VERDICT_LEGEND
 
 KEY_NAMES: dict[str, str] = {
     "slash": "/",
@@ -44,34 +43,18 @@ def _bindings(source: Sequence[BindingType]) -> list[Binding]:
 
 
 def help_sections(keymap: Mapping[str, str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """(title, [(keys, what it does, binding id)]) for every group of keys."""
-    from desk.tui.app import DeskApp
-    from desk.tui.main import MainScreen
-
-    def rows(bindings: Sequence[BindingType]) -> list[tuple[str, str, str]]:
-        out = []
-        for binding in _bindings(bindings):
-            keys = keymap.get(binding.id or "", binding.key)
-            out.append((key_label(keys), binding.description or binding.action, binding.id or ""))
-        return out
-
-    return [
-        ("Incoming list (pane 1)", rows(ItemList.BINDINGS)),
-        ("Anywhere on the desk", rows(MainScreen.BINDINGS) + rows(DeskApp.BINDINGS)),
-        ("Triage, after s", rows(TriageChooser.BINDINGS)),
-        ("Item, recap and checklist panes (2-4)", rows(ItemDetail.BINDINGS)),
-        (
-            "In prompts",
-            [
-                ("enter", "Accept", ""),
-                ("esc", "Cancel (in the link picker: back one step)", "prompt.cancel"),
-                *rows(TagPrompt.BINDINGS),
-                ("ctrl+s", "Save the note / add the item", "note.save add.save"),
-                ("tab", "Next field", ""),
-            ],
-        ),
-        ("This help", rows(HelpScreen.BINDINGS)),
-    ]
+    """(title, [(keys, what it does, binding id)]) for every context of the key table."""
+    sections = []
+    for context, title in CONTEXTS.items():
+        rows = [
+            (key_label(keys_of(action, keymap)), action.description, action.id)
+            for action in actions(context)
+        ]
+        if context == "prompt":
+            rows.insert(0, ("enter", "accept", ""))
+        if rows:
+            sections.append((title, rows))
+    return sections
 
 
 def help_text(keymap: Mapping[str, str]) -> Text:
@@ -103,11 +86,7 @@ def help_text(keymap: Mapping[str, str]) -> Text:
 class HelpScreen(Screen[None]):
     """A full screen of keys; escape, q or ? goes back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Back", id="help.close"),
-        Binding("j", "scroll('down')", "Down", show=False),
-        Binding("k", "scroll('up')", "Up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("help")
 
     def compose(self) -> ComposeResult:
         keymap = getattr(self.app, "keymap", {})
@@ -119,8 +98,12 @@ class HelpScreen(Screen[None]):
         body = self.query_one("#help-body", VerticalScroll)
         if where == "down":
             body.scroll_down(animate=False)
-        else:
+        elif where == "up":
             body.scroll_up(animate=False)
+        elif where == "top":
+            body.scroll_home(animate=False)
+        else:
+            body.scroll_end(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -58,6 +58,7 @@ from widgets.footer import DeskFooter
 from widgets.header import DeskHeader, HeaderInfo, PaneTabs
 from widgets.item_detail import ItemDetail, ItemView
 from widgets.item_list import ItemList, row_key
+from widgets.keys import bindings
 from widgets.link_picker import LinkPicker, LinkRequest
 from widgets.note_editor import NoteEditor
 from widgets.prompts import (
@@ -98,39 +99,7 @@ class MainScreen(Screen[None]):
     """The desk: incoming list, open item, recap, checklist."""
 
     AUTO_FOCUS = "#items"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Shown in the footer, most needed first (an 80-column footer cuts the tail).
-        Binding("question_mark", "help", "help", id="desk.help"),
-        Binding("t", "tag", "tag", id="desk.tag"),
-        Binding("s", "triage", "triage", id="desk.triage"),
-        Binding("r", "verdict", "rate", id="desk.verdict"),
-        Binding("l", "link", "link", id="desk.link"),
-        Binding("a", "annotate", "note", id="desk.annotate"),
-        Binding("slash", "search", "find", id="desk.search"),
-        Binding("n", "search_next(1)", "next", id="desk.search_next"),
-        Binding("backslash", "filter", "filter", id="desk.filter"),
-        Binding("u", "undo", "undo", id="desk.undo"),
-        Binding("q", "quit", "quit", id="desk.quit"),
-        # In help and the palette only.
-        Binding("N", "search_next(-1)", "previous match", id="desk.search_prev", show=False),
-        Binding("e", "edit_note", "note in $EDITOR", id="desk.edit_note", show=False),
-        Binding(
-            "S", "toggle_discarded", "show/hide discarded", id="desk.show_discarded", show=False
-        ),
-        Binding("c", "checklist", "checklist", id="desk.checklist", show=False),
-        Binding("y", "copy_url", "copy URL", id="desk.copy_url", show=False),
-        Binding("o", "show_url", "show URL", id="desk.show_url", show=False),
-        Binding("i", "add_item", "add an item", id="desk.add", show=False),
-        Binding("1", "focus_pane('list')", "list pane", id="desk.pane_list", show=False),
-        Binding("2", "focus_pane('detail')", "item pane", id="desk.pane_item", show=False),
-        Binding("3", "focus_pane('recap')", "recap pane", id="desk.pane_recap", show=False),
-        Binding(
-            "4", "focus_pane('checklist')", "checklist pane", id="desk.pane_checklist", show=False
-        ),
-        Binding("tab", "cycle_pane(1)", "next pane", id="desk.next_pane", show=False),
-        Binding("shift+tab", "cycle_pane(-1)", "previous pane", id="desk.prev_pane", show=False),
-        Binding("escape", "focus_pane('list')", "back to the list", id="desk.back", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("desk")
 
     def __init__(
         self,

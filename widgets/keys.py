@@ -1,0 +1,212 @@
+"""The key table: every key of the desk, once.
+
+One row per action: its binding id, the context it works in, its default
+keys, the action it runs, what it does. The screens, panes and modals build
+their `BINDINGS` from this table (`bindings(context)`); the `?` help, the
+command palette, the footer (through Textual's bindings) and the check of a
+user's `[keymap]` all read it too, so none of them can drift from what the
+keys really do. harlequin's `actions.py` is the model; unlike it we apply a
+keymap with Textual's own `App.set_keymap` (binding ids), not private APIs.
+
+Textual-only (no store, no verbs), so every widget may import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAction:
+    """One bindable action."""
+
+    id: str
+    """The binding id a user remaps in `[keymap]` (`desk.tag`)."""
+    context: str
+    """Where it works: a key of `CONTEXTS`."""
+    keys: str
+    """Default keys, comma-separated, in Textual's names (`ctrl+d,pagedown`)."""
+    action: str
+    """The action string run on the context's owner (`half_page(1)`)."""
+    description: str
+    show: bool = False
+    """Shown in the footer (the most needed keys only: 80 columns cut the tail)."""
+    priority: bool = False
+    palette: bool = True
+    """Offered in the command palette (keys that only make sense as keys are not)."""
+
+
+CONTEXTS: dict[str, str] = {
+    "list": "Incoming list (pane 1)",
+    "desk": "Anywhere on the desk",
+    "app": "Anywhere",
+    "triage": "Triage, after s",
+    "item": "Item pane (2)",
+    "recap": "Recap pane (3)",
+    "checklist": "Checklist pane (4)",
+    "prompt": "In prompts and dialogs",
+    "tag": "Tag prompt (t)",
+    "note": "Note editor (a, e)",
+    "add": "Add an item (i)",
+    "link": "Link picker (l)",
+    "help": "This help",
+}
+"""Contexts in help order, with their titles."""
+
+ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
+    frozenset({"app", "desk", "list"}),
+    frozenset({"app", "desk", "item"}),
+    frozenset({"app", "desk", "recap"}),
+    frozenset({"app", "desk", "checklist"}),
+    frozenset({"app", "prompt", "triage"}),
+    frozenset({"app", "prompt", "tag"}),
+    frozenset({"app", "prompt", "note"}),
+    frozenset({"app", "prompt", "add"}),
+    frozenset({"app", "prompt", "link"}),
+    frozenset({"app", "help"}),
+)
+"""Contexts whose keys are live at the same moment: one key must not mean two things in one."""
+
+
+def _scroll(context: str) -> tuple[KeyAction, ...]:
+    """j/k/g/G in a scrolling pane, with ids of their own so they can be remapped."""
+    return (
+        KeyAction(f"{context}.down", context, "j,down", "scroll_down", "scroll down"),
+        KeyAction(f"{context}.up", context, "k,up", "scroll_up", "scroll up"),
+        KeyAction(f"{context}.top", context, "g,home", "scroll_home", "top"),
+        KeyAction(f"{context}.bottom", context, "G,end", "scroll_end", "bottom"),
+    )
+
+
+KEYS: tuple[KeyAction, ...] = (
+    # The incoming list.
+    KeyAction("desk.open", "list", "enter", "open", "open", show=True),
+    KeyAction("desk.mark", "list", "v", "toggle_mark", "mark", show=True),
+    KeyAction("desk.clear_marks", "list", "escape", "clear_marks", "clear marks", show=True),
+    KeyAction("desk.mark_range", "list", "V", "mark_range", "mark a range"),
+    KeyAction("desk.down", "list", "j,down", "cursor_down", "down", palette=False),
+    KeyAction("desk.up", "list", "k,up", "cursor_up", "up", palette=False),
+    KeyAction("desk.top", "list", "g,home", "cursor_top", "top"),
+    KeyAction("desk.bottom", "list", "G,end", "cursor_bottom", "bottom"),
+    KeyAction("desk.half_down", "list", "ctrl+d,pagedown", "half_page(1)", "half page down"),
+    KeyAction("desk.half_up", "list", "ctrl+u,pageup", "half_page(-1)", "half page up"),
+    # The desk screen, whatever pane has focus (footer order: most needed first).
+    KeyAction("desk.help", "desk", "question_mark", "help", "help", show=True),
+    KeyAction("desk.tag", "desk", "t", "tag", "tag", show=True),
+    KeyAction("desk.triage", "desk", "s", "triage", "triage", show=True),
+    KeyAction("desk.verdict", "desk", "r", "verdict", "rate", show=True),
+    KeyAction("desk.link", "desk", "l", "link", "link", show=True),
+    KeyAction("desk.annotate", "desk", "a", "annotate", "note", show=True),
+    KeyAction("desk.search", "desk", "slash", "search", "find", show=True),
+    KeyAction("desk.search_next", "desk", "n", "search_next(1)", "next", show=True),
+    KeyAction("desk.filter", "desk", "backslash", "filter", "filter", show=True),
+    KeyAction("desk.undo", "desk", "u", "undo", "undo", show=True),
+    KeyAction("desk.quit", "desk", "q", "quit", "quit", show=True),
+    KeyAction("desk.search_prev", "desk", "N", "search_next(-1)", "previous match"),
+    KeyAction("desk.edit_note", "desk", "e", "edit_note", "note in $EDITOR"),
+    KeyAction("desk.show_discarded", "desk", "S", "toggle_discarded", "show/hide discarded"),
+    KeyAction("desk.checklist", "desk", "c", "checklist", "checklist"),
+    KeyAction("desk.copy_url", "desk", "y", "copy_url", "copy URL"),
+    KeyAction("desk.show_url", "desk", "o", "show_url", "show URL"),
+    KeyAction("desk.add", "desk", "i", "add_item", "add an item"),
+    KeyAction("desk.pane_list", "desk", "1", "focus_pane('list')", "list pane"),
+    KeyAction("desk.pane_item", "desk", "2", "focus_pane('detail')", "item pane"),
+    KeyAction("desk.pane_recap", "desk", "3", "focus_pane('recap')", "recap pane"),
+    KeyAction("desk.pane_checklist", "desk", "4", "focus_pane('checklist')", "checklist pane"),
+    KeyAction("desk.next_pane", "desk", "tab", "cycle_pane(1)", "next pane"),
+    KeyAction("desk.prev_pane", "desk", "shift+tab", "cycle_pane(-1)", "previous pane"),
+    KeyAction(
+        "desk.back", "desk", "escape", "focus_pane('list')", "back to the list", palette=False
+    ),
+    # The app, on every screen.
+    KeyAction(
+        "desk.palette", "app", "ctrl+p", "command_palette", "palette", priority=True, palette=False
+    ),
+    KeyAction("desk.force_quit", "app", "ctrl+q", "quit", "quit at once", priority=True),
+    # Triage chooser (`s` then a letter).
+    KeyAction("triage.keep", "triage", "k", "choose('kept')", "keep", palette=False),
+    KeyAction("triage.flag", "triage", "f", "choose('flagged')", "flag", palette=False),
+    KeyAction("triage.discard", "triage", "d", "choose('discarded')", "discard", palette=False),
+    KeyAction("triage.new", "triage", "n", "choose('new')", "back to new", palette=False),
+    # The item, recap and checklist panes.
+    *_scroll("item"),
+    *_scroll("recap"),
+    *_scroll("checklist"),
+    # Prompts and dialogs.
+    KeyAction("prompt.cancel", "prompt", "escape", "cancel", "cancel", palette=False),
+    KeyAction("prompt.complete", "tag", "tab", "complete", "complete the tag", palette=False),
+    KeyAction("note.save", "note", "ctrl+s", "save", "save the note", priority=True, palette=False),
+    KeyAction("add.save", "add", "ctrl+s", "save", "add", priority=True, palette=False),
+    KeyAction("link.back", "link", "escape", "back", "back / cancel", palette=False),
+    # Help.
+    KeyAction("help.close", "help", "escape,q,question_mark", "close", "back", palette=False),
+    KeyAction("help.down", "help", "j,down", "scroll('down')", "down", palette=False),
+    KeyAction("help.up", "help", "k,up", "scroll('up')", "up", palette=False),
+    KeyAction("help.top", "help", "g,home", "scroll('top')", "top", palette=False),
+    KeyAction("help.bottom", "help", "G,end", "scroll('bottom')", "bottom", palette=False),
+)
+
+BY_ID: dict[str, KeyAction] = {k.id: k for k in KEYS}
+
+
+def actions(context: str) -> tuple[KeyAction, ...]:
+    """The rows of one context, in table order."""
+    return tuple(k for k in KEYS if k.context == context)
+
+
+def bindings(*contexts: str) -> list[Binding]:
+    """`BINDINGS` for a screen, pane or modal: the table's rows of these contexts."""
+    return [
+        Binding(
+            k.keys,
+            k.action,
+            k.description,
+            show=k.show,
+            priority=k.priority,
+            id=k.id,
+        )
+        for context in contexts
+        for k in actions(context)
+    ]
+
+
+def keys_of(action: KeyAction, keymap: Mapping[str, str]) -> str:
+    """The keys an action has after the user's keymap."""
+    return keymap.get(action.id, action.keys)
+
+
+def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
+    """What is wrong with a `[keymap]`: unknown ids, one key bound to two actions at once."""
+    problems: list[str] = []
+    unknown = sorted(set(keymap) - set(BY_ID))
+    if unknown:
+        problems.append(f"[keymap]: unknown binding ids {', '.join(unknown)} (see ? for ids)")
+    for group in ACTIVE_TOGETHER:
+        seen: dict[str, KeyAction] = {}
+        for action in KEYS:
+            if action.context not in group:
+                continue
+            for key in _split(keys_of(action, keymap)):
+                other = seen.get(key)
+                if other is not None and other.id != action.id and _clash(other, action, keymap):
+                    problem = (
+                        f"[keymap]: {key!r} is bound to both {other.id} and {action.id}"
+                        f" ({CONTEXTS[action.context].lower()})"
+                    )
+                    if problem not in problems:
+                        problems.append(problem)
+                seen.setdefault(key, action)
+    return problems
+
+
+def _clash(first: KeyAction, second: KeyAction, keymap: Mapping[str, str]) -> bool:
+    """Defaults share keys on purpose across nested contexts (`escape` clears marks in
+    the list and goes back to it from other panes); a clash is one the user made."""
+    return first.id in keymap or second.id in keymap
+
+
+def _split(keys: str) -> Iterable[str]:
+    return (k.strip() for k in keys.split(",") if k.strip())
