@@ -164,3 +164,25 @@ DEFAULT_CHECKLIST: tuple[tuple[Pillar, str], ...] = tuple(
     (p, DEFAULT_QUESTIONS[p]) for p in PILLARS
 )
 """The five pillars with their questions: every item's checklist until templates come."""
+
+
+MAX_NAME_CHARS = 64
+
+
+def normalise_actor(raw: str) -> str:
+    """Who is acting, as the event log will record it: one clean line, or refused.
+
+    A name with a line break or a control character (`bob\\nmallory` would
+    forge a second line in `desk log`, an OSC sequence would drive the
+    reader's terminal) is refused rather than cleaned, since a silently
+    changed name is a different person in the audit trail.
+    """
+    name = clean_line(raw)
+    if not name:
+        raise BadInputError("no name given: say who you are with --as NAME or $DESK_USER")
+    if name != raw.strip() or len(name) > MAX_NAME_CHARS:
+        raise BadInputError(
+            f"bad name {name[:MAX_NAME_CHARS]!r}: one line of printable text,"
+            f" up to {MAX_NAME_CHARS} characters"
+        )
+    return name
