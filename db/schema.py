@@ -9,6 +9,7 @@ and one written by a newer `desk` is refused by name (see `connection.py`).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from sqlite_utils import Database, Migrations
 
@@ -19,7 +20,10 @@ migrations = Migrations(MIGRATION_SET)
 KNOWN_MIGRATIONS: list[str] = []
 
 
-def migration(name: str):  # type: ignore[no-untyped-def]
+MigrationFn = Callable[[Database], None]
+
+
+def migration(name: str) -> Callable[[MigrationFn], MigrationFn]:
     """Register a migration and remember its name for the newer-schema check."""
     KNOWN_MIGRATIONS.append(name)
     return migrations(name=name)

@@ -123,6 +123,23 @@ PLAN_THRESHOLD = 2000
 _NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted"
 
 
+def _recap_entry_from_row(r: Sequence[Any], source_item_ids: tuple[int, ...] = ()) -> RecapEntry:
+    return RecapEntry(
+        id=r[0],
+        uuid=r[1],
+        story_id=r[2],
+        section=r[3],
+        position=r[4],
+        date_text=r[5],
+        date_start=r[6],
+        date_end=r[7],
+        headline=r[8],
+        body=r[9],
+        confidence=r[10],
+        source_item_ids=source_item_ids,
+    )
+
+
 def _note_from_row(r: Sequence[Any]) -> Note:
     return Note(
         id=r[0],
@@ -534,7 +551,7 @@ class Store:
             [story_id],
         ):
             sources.setdefault(entry_id, []).append(src_id)
-        return [RecapEntry(*r, source_item_ids=tuple(sources.get(r[0], ()))) for r in rows]
+        return [_recap_entry_from_row(r, tuple(sources.get(r[0], ()))) for r in rows]
 
     def recap_entry(self, entry_id: int) -> RecapEntry:
         r = self._one(
@@ -544,7 +561,7 @@ class Store:
         )
         if r is None:
             raise NotFoundError(f"no recap entry {entry_id}")
-        return RecapEntry(*r)
+        return _recap_entry_from_row(r)
 
     def checklist(
         self, item_id: int, template: Sequence[tuple[str, str]] = ()
@@ -570,10 +587,11 @@ class Store:
             )
             for r in rows
         }
-        out = []
+        out: list[CheckStep] = []
         for position, (pillar, question) in enumerate(template):
+            logged = by_pillar.pop(pillar, None)
             out.append(
-                by_pillar.pop(pillar, None)
+                logged
                 or CheckStep(
                     item_id=item_id,
                     pillar=pillar,
