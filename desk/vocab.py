@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Literal, TypeVar, cast, get_args
+from typing import Literal, TypeVar, get_args
 
 from desk.errors import BadInputError
 from desk.text import clean_line
@@ -105,7 +105,7 @@ _W = TypeVar("_W", bound=str)
 def _one_of(raw: str, value: str, words: tuple[_W, ...], what: str) -> _W:
     if value not in words:
         raise BadInputError(f"bad {what} {clean_line(raw)!r}: use one of {', '.join(words)}")
-    return cast(_W, value)
+    return value  # narrowed to _W by the membership test
 
 
 def normalise_tag(raw: str) -> str:

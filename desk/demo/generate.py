@@ -104,7 +104,7 @@ def twitter_jsonl(rng: random.Random) -> str:
             name, handle, _ = rng.choice(PEOPLE)
             user_id = str(1000 + PEOPLE.index((name, handle, _)))
             users[user_id] = {"id": user_id, "name": name, "username": handle}
-            tweet = {
+            tweet: dict[str, object] = {
                 "id": str(tweet_id),
                 "text": text,
                 "author_id": user_id,

@@ -33,8 +33,11 @@ def from_unix(value: int | float | str | None) -> Posted | None:
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def from_text(value: str | None, *, precision: str | None = None) -> Posted | None:
+def from_text(value: object, *, precision: str | None = None) -> Posted | None:
     """Any ISO 8601, RFC 2822 or Twitter v1.1 (`Wed Oct 10 20:19:24 +0000 2018`) time.
+
+    `value` is whatever a loose record holds there: anything but a non-empty
+    string is no time (None).
 
     A time without an offset is taken as UTC and marked `tz_known=False`. A
     bare `2026-11-21` is day precision; otherwise second, unless the caller
@@ -48,10 +51,8 @@ def from_text(value: str | None, *, precision: str | None = None) -> Posted | No
     except ValueError:
         try:
             moment = dateparser.parse(text)
-        except (ValueError, OverflowError, TypeError):
+        except (ValueError, OverflowError, TypeError):  # dateutil raises, never returns None
             return None
-    if moment is None:
-        return None
     if precision is None:
         precision = "day" if _DATE_ONLY.match(text) else "second"
     tz_known = moment.tzinfo is not None
@@ -81,7 +82,7 @@ def from_day(value: str | None) -> Posted | None:
         moment = dateparser.parse(value.strip(), default=datetime(1900, 1, 1))
     except (ValueError, OverflowError, TypeError):
         return None
-    if moment is None or moment.year == 1900:
+    if moment.year == 1900:
         return None
     day = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
     return Posted(_iso(day), "day", False)
