@@ -1,0 +1,97 @@
+"""Links: a typed relation from an item to another item or to a recap entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db import Store
+from db.models import Link
+from desk.errors import BadInputError, UnknownItemError
+from desk.verbs._common import check_items, item_target
+from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS
+
+
+def _link_payload(link: Link) -> dict[str, Any]:
+    return {
+        "uuid": link.uuid,
+        "src": link.src_id,
+        "relation": link.relation,
+        "dst_item": link.dst_item_id,
+        "dst_entry": link.dst_entry_id,
+    }
+
+
+def link(
+    store: Store,
+    actor: str,
+    src: int,
+    *,
+    dst_item: int | None = None,
+    dst_entry: int | None = None,
+    relation: str,
+) -> Link | None:
+    """Link an item to another item, or (`source-for`) to a recap entry.
+
+    Returns None when the same link already exists (nothing is written).
+    """
+    relation = relation.strip().lower()
+    if (dst_item is None) == (dst_entry is None):
+        raise BadInputError("link to exactly one item or one recap entry")
+    if dst_item is not None and relation not in ITEM_RELATIONS:
+        raise BadInputError(
+            f"bad relation {relation!r}: between items use one of {', '.join(ITEM_RELATIONS)}"
+        )
+    if dst_entry is not None and relation not in ENTRY_RELATIONS:
+        raise BadInputError(
+            f"bad relation {relation!r}: to a recap entry use {', '.join(ENTRY_RELATIONS)}"
+        )
+    if dst_item is not None and int(dst_item) == int(src):
+        raise BadInputError(f"cannot link item {src} to itself")
+    with store.transaction() as w:
+        check_items(w, [src] + ([dst_item] if dst_item is not None else []))
+        if dst_entry is not None and not w.entry_exists(dst_entry):
+            raise UnknownItemError(f"unknown recap entry {dst_entry}")
+        made = w.add_link(
+            src_id=src, relation=relation, dst_item_id=dst_item, dst_entry_id=dst_entry, actor=actor
+        )
+        if made is None:
+            return None
+        base = w.bump_version(src) - 1
+        w.append_event(
+            actor=actor,
+            kind="link.add",
+            target=item_target([src]),
+            payload={"link": _link_payload(made)},
+            base_version=base,
+        )
+    return made
+
+
+def unlink(
+    store: Store,
+    actor: str,
+    src: int,
+    *,
+    dst_item: int | None = None,
+    dst_entry: int | None = None,
+    relation: str | None = None,
+) -> Link:
+    """Remove a link (the event keeps it, so undo can bring it back)."""
+    found = store.find_link(src, relation, dst_item, dst_entry)
+    if found is None and dst_item is not None:
+        found = store.find_link(dst_item, relation, src, None)
+    if found is None:
+        what = f"item {dst_item}" if dst_item is not None else f"entry {dst_entry}"
+        raise BadInputError(f"no link between item {src} and {what}")
+    with store.transaction() as w:
+        if not w.remove_link(found.uuid):
+            raise BadInputError("that link was just removed by someone else")
+        base = w.bump_version(found.src_id) - 1
+        w.append_event(
+            actor=actor,
+            kind="link.remove",
+            target=item_target([found.src_id]),
+            payload={"link": _link_payload(found), "created_by": found.created_by},
+            base_version=base,
+        )
+    return found

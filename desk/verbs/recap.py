@@ -1,0 +1,46 @@
+"""The recap: a story's structured summary, entry by entry."""
+
+from __future__ import annotations
+
+from db import Store
+from desk.errors import BadInputError
+from desk.text import clean_line, clean_text
+from desk.vocab import RECAP_SECTIONS
+
+
+def add_recap_entry(
+    store: Store,
+    actor: str,
+    story_id: int,
+    *,
+    section: str,
+    headline: str,
+    body: str = "",
+    date_text: str | None = None,
+    date_start: str | None = None,
+    date_end: str | None = None,
+    confidence: str = "reported",
+) -> int:
+    if section not in RECAP_SECTIONS:
+        raise BadInputError(f"bad section {section!r}: use one of {', '.join(RECAP_SECTIONS)}")
+    headline_clean = clean_line(headline)
+    if not headline_clean:
+        raise BadInputError("a recap entry needs a headline")
+    with store.transaction() as w:
+        entry_id = w.add_recap_entry(
+            story_id=story_id,
+            section=section,
+            headline=headline_clean,
+            body=clean_text(body),
+            date_text=clean_line(date_text) or None if date_text else None,
+            date_start=date_start,
+            date_end=date_end,
+            confidence=confidence,
+        )
+        w.append_event(
+            actor=actor,
+            kind="recap.add",
+            target=f"entry:{entry_id}",
+            payload={"story": story_id, "section": section, "headline": headline_clean},
+        )
+    return entry_id

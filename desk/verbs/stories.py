@@ -1,0 +1,27 @@
+"""Stories: what the desk is covering; one desk file may hold several."""
+
+from __future__ import annotations
+
+from db import Store
+from desk.errors import BadInputError
+from desk.text import clean_line
+from desk.vocab import normalise_tag
+
+
+def create_story(store: Store, actor: str, slug: str, title: str) -> int:
+    slug_clean = normalise_tag(slug)
+    title_clean = clean_line(title)
+    if not title_clean:
+        raise BadInputError("a story needs a title")
+    existing = store.story_by_slug(slug_clean)
+    if existing is not None:
+        return existing.id
+    with store.transaction() as w:
+        story_id = w.create_story(slug_clean, title_clean)
+        w.append_event(
+            actor=actor,
+            kind="story.add",
+            target=f"story:{story_id}",
+            payload={"slug": slug_clean, "title": title_clean},
+        )
+    return story_id
