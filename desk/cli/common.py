@@ -1,0 +1,151 @@
+"""What every `desk` sub-command shares: the group's context, the shared options, opening the desk.
+
+The options every command takes (`--desk`, `--actor`) and the output
+options several take (`--json`, `--limit`) are defined here once, so a
+command cannot drift from the others in spelling or help text.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from db import Store
+from desk import verbs
+from desk.errors import BadInputError
+from desk.identity import current_actor
+from desk.paths import resolve_desk_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """What the group options decided, shared with the sub-commands."""
+
+    def __init__(self, desk: str | None, actor: str | None) -> None:
+        self.desk = desk
+        self.actor = actor
+
+
+def desk_options(func: F) -> F:
+    """`--desk PATH` and `--actor NAME` on every sub-command as well as the group."""
+
+    @click.option(
+        "--desk",
+        "desk_opt",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Desk file (default: $DESK_FILE, else the per-user desk).",
+    )
+    @click.option(
+        "--actor",
+        "actor_opt",
+        default=None,
+        help="Act as NAME (default: $DESK_USER or the OS user).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, desk_opt: str | None, actor_opt: str | None, **kwargs: Any) -> Any:
+        ctx = click.get_current_context().find_object(Context)
+        if ctx is not None:
+            ctx.desk = desk_opt or ctx.desk
+            ctx.actor = actor_opt or ctx.actor
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+"""`--json`: the machine-readable form of a command's output."""
+
+
+def limit_option(default: int | None, *, show_default: bool = True) -> Callable[[F], F]:
+    """`--limit N` / `-n N`: how many rows a listing prints."""
+    return click.option(
+        "--limit",
+        "-n",
+        default=default,
+        type=int,
+        show_default=show_default and default is not None,
+    )
+
+
+def context() -> Context:
+    ctx = click.get_current_context().find_object(Context)
+    return ctx if ctx is not None else Context(None, None)
+
+
+def desk_path() -> Path:
+    return resolve_desk_path(context().desk)
+
+
+def actor_name() -> str:
+    """Who this command acts as, as the event log will record it."""
+    return current_actor(context().actor)
+
+
+OPENED: list[Path] = []
+"""Every desk file opened by this command, so a database error can name the file."""
+
+
+def upgrading(path: Path, migrations: list[str]) -> None:
+    """Say so before a schema upgrade, which takes a while on a big desk."""
+    click.echo(
+        f"upgrading {path} ({', '.join(migrations)}); a big desk takes a minute ...",
+        err=True,
+    )
+
+
+def open_store(create: bool = False) -> Store:
+    path = desk_path()
+    OPENED.append(path)
+    return Store(path, create=create, on_upgrade=upgrading)
+
+
+def parse_ids(values: tuple[str, ...] | list[str]) -> list[int]:
+    out = []
+    for value in values:
+        for part in str(value).replace(",", " ").split():
+            try:
+                out.append(int(part.lstrip("#")))
+            except ValueError:
+                raise BadInputError(f"not an item id: {part!r}") from None
+    return out
+
+
+def split_ids(args: tuple[str, ...]) -> tuple[list[int], list[str]]:
+    """`12 13 kept` -> ([12, 13], ["kept"]): the leading ids, then the rest."""
+    ids: list[int] = []
+    rest: list[str] = []
+    for arg in args:
+        if arg.lstrip("#").isdigit() and not rest:
+            ids.append(int(arg.lstrip("#")))
+        else:
+            rest.append(arg)
+    if not ids:
+        raise BadInputError("give at least one item id")
+    return ids, rest
+
+
+def story_for(store: Store, slug: str | None) -> int | None:
+    """The story a slug names, created (titled from the slug) when new."""
+    if not slug:
+        return None
+    story = store.story_by_slug(slug)
+    if story is None:
+        return verbs.create_story(store, actor_name(), slug, slug.replace("-", " ").title())
+    return story.id
+
+
+def story_id(store: Store, slug: str) -> int | None:
+    """The story a slug names, or None: a filter's `story:` never creates one."""
+    story = store.story_by_slug(slug)
+    return story.id if story else None
+
+
+def width() -> int:
+    return shutil.get_terminal_size((120, 24)).columns

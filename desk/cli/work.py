@@ -1,0 +1,171 @@
+"""The desk's work on items: `tag`, `triage`, `link`, `unlink`, `note`, `verdict`, `check`.
+
+Each command is one verb (`desk.verbs`), so whatever the TUI does to an
+item can be done, scripted and tested from here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from desk import verbs
+from desk.cli.common import actor_name, desk_options, open_store, parse_ids, split_ids
+from desk.errors import BadInputError
+from desk.vocab import RELATIONS, normalise_verdict
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, required=True, type=click.UNPROCESSED)
+@desk_options
+def tag(args: tuple[str, ...]) -> None:
+    """Tag items: desk tag ID... +add -remove !toggle"""
+    ids, ops = split_ids(args)
+    with open_store() as store:
+        changes = verbs.tag(store, actor_name(), ids, ops)
+        if not changes:
+            click.echo("no change")
+        for item_id, change in changes.items():
+            parts = [f"+{t}" for t in change["added"]] + [f"-{t}" for t in change["removed"]]
+            click.echo(f"item {item_id}: {' '.join(parts)}")
+
+
+@click.command()
+@click.argument("args", nargs=-1, required=True)
+@desk_options
+def triage(args: tuple[str, ...]) -> None:
+    """Set triage: desk triage ID... kept|flagged|discarded|new"""
+    ids, rest = split_ids(args)
+    if len(rest) != 1:
+        raise BadInputError("give one triage state: kept, flagged, discarded or new")
+    with open_store() as store:
+        changes = verbs.set_triage(store, actor_name(), ids, rest[0].lower())
+        for item_id in ids:
+            click.echo(
+                f"item {item_id}: {rest[0].lower()}"
+                + ("" if item_id in changes else " (unchanged)")
+            )
+
+
+def _target(value: str) -> tuple[int | None, int | None]:
+    """`12` is an item; `entry:3` or `e3` is a recap entry."""
+    text = value.strip().lower()
+    for prefix in ("entry:", "e"):
+        if text.startswith(prefix) and text[len(prefix) :].isdigit():
+            return None, int(text[len(prefix) :])
+    return parse_ids([value])[0], None
+
+
+@click.command()
+@click.argument("src")
+@click.argument("dst")
+@click.option(
+    "--as",
+    "--relation",
+    "relation",
+    required=True,
+    help="The relation: " + ", ".join(RELATIONS),
+)
+@desk_options
+def link(src: str, dst: str, relation: str) -> None:
+    """Link item SRC to item DST (or to recap entry `entry:N`)."""
+    dst_item, dst_entry = _target(dst)
+    if dst_entry is not None and relation == "corroborates":
+        relation = "source-for"
+    with open_store() as store:
+        made = verbs.link(
+            store,
+            actor_name(),
+            parse_ids([src])[0],
+            dst_item=dst_item,
+            dst_entry=dst_entry,
+            relation=relation,
+        )
+        click.echo(f"linked: {src} {relation} {dst}" if made else "already linked")
+
+
+@click.command()
+@click.argument("src")
+@click.argument("dst")
+@click.option("--as", "--relation", "relation", default=None)
+@desk_options
+def unlink(src: str, dst: str, relation: str | None) -> None:
+    """Remove the link between SRC and DST."""
+    dst_item, dst_entry = _target(dst)
+    with open_store() as store:
+        gone = verbs.unlink(
+            store,
+            actor_name(),
+            parse_ids([src])[0],
+            dst_item=dst_item,
+            dst_entry=dst_entry,
+            relation=relation,
+        )
+        click.echo(f"unlinked: {gone.src_id} {gone.relation} {dst}")
+
+
+@click.command()
+@click.argument("item_id")
+@click.argument("text", nargs=-1)
+@desk_options
+def note(item_id: str, text: tuple[str, ...]) -> None:
+    """Annotate an item; with no TEXT, opens $EDITOR (or reads a pipe)."""
+    body = " ".join(text)
+    if not body:
+        if not sys.stdin.isatty():
+            body = sys.stdin.read()
+        else:
+            edited = click.edit("\n# Write the note above. Lines starting with # are dropped.\n")
+            body = "\n".join(
+                line for line in (edited or "").splitlines() if not line.startswith("#")
+            )
+        if not body.strip():
+            raise BadInputError("empty note, nothing saved")
+    with open_store() as store:
+        made = verbs.annotate(store, actor_name(), parse_ids([item_id])[0], body)
+        click.echo(f"note {made.id} on item {made.item_id}")
+
+
+@click.command()
+@click.argument("args", nargs=-1, required=True)
+@click.option("--reason", default=None)
+@desk_options
+def verdict(args: tuple[str, ...], reason: str | None) -> None:
+    """Rate items: desk verdict ID... false --reason '...'"""
+    ids, rest = split_ids(args)
+    if not rest:
+        raise BadInputError(
+            "give a verdict: unverified, in-progress, verified, false, misleading, unverifiable"
+        )
+    with open_store() as store:
+        value = normalise_verdict(" ".join(rest))
+        verbs.set_verdict(store, actor_name(), ids, value, reason)
+        click.echo(f"{', '.join(map(str, ids))}: {value}")
+
+
+@click.command()
+@click.argument("item_id")
+@click.argument("pillar")
+@click.argument("status")
+@click.option("--note", default=None)
+@click.option("--evidence", multiple=True, help="A URL or sha256 of a kept file; repeatable.")
+@desk_options
+def check(
+    item_id: str, pillar: str, status: str, note: str | None, evidence: tuple[str, ...]
+) -> None:
+    """Log a verification step: desk check ID provenance passed --note ..."""
+    with open_store() as store:
+        verbs.log_check(
+            store,
+            actor_name(),
+            parse_ids([item_id])[0],
+            pillar,
+            status,
+            note=note,
+            evidence=evidence,
+        )
+        click.echo(f"item {item_id}: {pillar} {status}")
+
+
+COMMANDS = (tag, triage, link, unlink, note, verdict, check)
