@@ -7,6 +7,12 @@ Several values of one key are OR-ed (`triage:new triage:flagged`), different
 keys are AND-ed, free words become a full-text query (all words must match,
 `word*` matches a prefix). Parsing is separate from the store: the result is
 a `db.models.ItemQuery`.
+
+A `word:value` that looks like a key we do not know (`foo:bar`, `tags:x`) is
+an error naming the keys, not text: as text it would match nothing and look
+like an empty desk. URLs and other colon words stay text (`_is_url_or_word`).
+Numbers are bounded before Python sees them, so `since:800000d` or a 20-digit
+`id:` is a one-line error, never an OverflowError.
 """
 
 from __future__ import annotations
@@ -24,6 +30,24 @@ from desk.vocab import PLATFORM_ALIASES, PLATFORMS, TRIAGE_STATES, normalise_tag
 _DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 KEYS = ("tag", "-tag", "triage", "platform", "verdict", "from", "since", "story", "id")
+KEY_LIST = "tag: -tag: triage: platform: verdict: from: since: story: id:"
+"""The keys as the error for an unknown key names them."""
+
+MAX_SINCE_DIGITS = 7
+"""`since:9999999d` is 27,000 years: more digits than this is a typo, and Python's
+`timedelta` and `int` would overflow or refuse before we could say so."""
+MAX_ID = 2**63 - 1
+"""SQLite's largest integer: a larger `id:` would raise OverflowError in the driver."""
+
+_KEY_LIKE = re.compile(r"^[!-]?[a-z]+$")
+"""What a filter key looks like: a word of ASCII letters (`tag`, `-tag`, `!tag`).
+
+A token `word:value` whose word is not like this (`10:30`, `e.g.:`, `ü:x`) is
+text to search for, as before."""
+_NOT_KEYS = frozenset(
+    {"http", "https", "ftp", "mailto", "tel", "urn", "did", "at", "file", "data", "geo", "magnet"}
+)
+"""URI schemes people paste (`mailto:x@y`, a Bluesky `did:plc:...`): searched as text."""
 
 
 def fts_query(words: list[str]) -> str | None:
@@ -42,8 +66,22 @@ def parse_since(value: str, *, at: datetime | None = None) -> str:
     """`2h`, `3d`, `30m`, `1w`, or a date/time -> ISO UTC lower bound."""
     match = _DURATION.match(value.strip().lower())
     if match:
-        delta = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-        return iso_second((at or now()) - delta)
+        digits, unit = match.group(1).lstrip("0") or "0", match.group(2)
+        too_far = BadInputError(
+            f"bad since:{_shown(value)}: that is before the year 1; use a smaller number "
+            "(since:3d) or a date (since:2020-01-01)"
+        )
+        if len(digits) > MAX_SINCE_DIGITS:
+            raise too_far
+        try:
+            bound = (at or now()) - timedelta(**{_UNITS[unit]: int(digits)})
+        except OverflowError:
+            raise too_far from None
+        if bound.year < 1000:
+            # strftime's %Y does not pad years below 1000 ("931-..."), and such a
+            # bound would sort after "2026-..." and match nothing.
+            return f"{bound.year:04d}" + iso_second(bound)[len(str(bound.year)) :]
+        return iso_second(bound)
     try:
         from desk.ingest.times import from_text
 
@@ -53,6 +91,24 @@ def parse_since(value: str, *, at: datetime | None = None) -> str:
     if posted is None:
         raise BadInputError(f"bad since:{value}: use 30m, 2h, 3d, 1w or a date like 2026-11-01")
     return posted.at
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A user's term cut short for an error line (a pasted 5,000-digit number stays readable)."""
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+def _is_url_or_word(token: str, key: str, value: str) -> bool:
+    """Whether `key:value` is text to search for rather than a mistyped filter key.
+
+    Decided by shape: the key must be a word of ASCII letters (so `10:30` is
+    text), the value must not start with `/` (so `http://x`, `foo://x` and
+    `at://did:...` are text), and the key must not be a URI scheme people
+    paste without slashes (`mailto:`, `did:`, `urn:`). Anything else, like
+    `foo:bar` or `tags:fire`, is a key we do not know, which is an error: it
+    would otherwise match nothing and look like an empty desk.
+    """
+    return not _KEY_LIKE.match(key) or value.startswith("/") or key in _NOT_KEYS
 
 
 def parse_filter(
@@ -84,6 +140,11 @@ def parse_filter(
             if token.startswith(("-tag:", "!tag:")):
                 not_tags.append(normalise_tag(token.split(":", 1)[1]))
                 continue
+            if sep and value and not _is_url_or_word(token, key, value):
+                raise BadInputError(
+                    f"unknown filter key '{_shown(key)}:' (in {_shown(token)}): use {KEY_LIST} "
+                    f"or words; to search for the words, write {_shown(key)} {_shown(value)}"
+                )
             words.append(token)
             continue
         if key == "tag":
@@ -110,10 +171,15 @@ def parse_filter(
         elif key == "since":
             since = parse_since(value)
         elif key == "id":
-            try:
-                ids.extend(int(part) for part in value.split(","))
-            except ValueError:
-                raise BadInputError(f"bad id:{value}: use numbers like id:12,13") from None
+            for part in value.split(","):
+                part = part.strip()
+                if not part.isdigit() or not part.isascii():
+                    raise BadInputError(f"bad id:{_shown(value)}: use numbers like id:12,13")
+                if len(part) > 19 or int(part) > MAX_ID:
+                    raise BadInputError(
+                        f"bad id:{_shown(value)}: {_shown(part)} is larger than any item id"
+                    )
+                ids.append(int(part))
         elif key == "story":
             if story_lookup is None:
                 raise BadInputError("story: filters need an open desk")
