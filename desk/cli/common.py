@@ -20,6 +20,7 @@ from desk import verbs
 from desk.errors import BadInputError
 from desk.identity import current_actor
 from desk.paths import resolve_desk_path
+from desk.text import safe_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,7 +96,8 @@ OPENED: list[Path] = []
 def upgrading(path: Path, migrations: list[str]) -> None:
     """Say so before a schema upgrade, which takes a while on a big desk."""
     click.echo(
-        f"upgrading {path} ({', '.join(migrations)}); a big desk takes a minute ...",
+        f"upgrading {safe_line(str(path))} ({safe_line(', '.join(migrations))});"
+        " a big desk takes a minute ...",
         err=True,
     )
 

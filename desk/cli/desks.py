@@ -8,6 +8,7 @@ import click
 
 from db import Store
 from desk.cli.common import actor_name, desk_options, desk_path, upgrading
+from desk.text import safe, safe_line
 
 
 def run_tui(path: Path, actor: str, *, create: bool) -> None:
@@ -29,7 +30,7 @@ def init(path: str | None) -> None:
     target = Path(path) if path else desk_path()
     existed = target.exists()
     Store(target, create=True, on_upgrade=upgrading).close()
-    click.echo(f"{'desk up to date' if existed else 'new desk'}: {target}")
+    click.echo(f"{'desk up to date' if existed else 'new desk'}: {safe_line(str(target))}")
 
 
 @click.command()
@@ -45,8 +46,8 @@ def demo(path: str | None, open_app: bool) -> None:
 
     target = Path(path) if path else demo_desk_path()
     summary = build_demo(target)
-    click.echo(str(target))
-    click.echo(summary, err=True)
+    click.echo(safe_line(str(target)))
+    click.echo(safe(summary), err=True)
     if open_app:
         run_tui(target, actor_name(), create=False)
 

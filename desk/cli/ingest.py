@@ -20,7 +20,7 @@ import click
 
 from db import Store
 from desk.cli.common import actor_name, desk_options, json_option, open_store, story_for
-from desk.cli.render import safe
+from desk.text import safe_line
 
 if TYPE_CHECKING:
     from desk.ingest.base import Source
@@ -51,11 +51,11 @@ def _sources(files: Iterable[str]) -> list[Source | IngestReport]:
 def summary_line(report: IngestReport) -> str:
     if report.error:
         if report.error.startswith(report.source):
-            return safe(report.error)
-        return f"{safe(report.source)}: {safe(report.error)}"
+            return safe_line(report.error)
+        return f"{safe_line(report.source)}: {safe_line(report.error)}"
     verb = "would add" if report.dry_run else "added"
     line = (
-        f"{safe(report.source)} ({report.format}): {verb} {report.new} new, "
+        f"{safe_line(report.source)} ({report.format}): {verb} {report.new} new, "
         f"{report.duplicates} duplicate{'s' if report.duplicates != 1 else ''}, "
         f"{report.links} link{'s' if report.links != 1 else ''}, {len(report.rejected)} rejected"
     )
@@ -77,7 +77,15 @@ def run_ingest(
 ) -> bool:
     """Ingest every input; True when any input failed or had rejections."""
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from desk.ingest.pipeline import IngestReport, ingest_source
 
@@ -98,7 +106,12 @@ def run_ingest(
                 disable=not show_bar,
                 transient=True,
             ) as bar:
-                task = bar.add_task(safe(source.name)[-40:], total=source.size())
+                # A file name is untrusted text, and rich reads markup in a description.
+                task = bar.add_task(escape(safe_line(source.name)[-40:]), total=source.size())
+
+                def progress(done: int, total: int, t: TaskID = task, bar: Progress = bar) -> None:
+                    bar.update(t, completed=done, total=total)
+
                 report = ingest_source(
                     store,
                     source,
@@ -107,11 +120,11 @@ def run_ingest(
                     story_id=story_id,
                     tags=tuple(tags),
                     dry_run=dry_run,
-                    progress=lambda done, total, t=task: bar.update(t, completed=done, total=total),
+                    progress=progress,
                 )
         reports.append(report)
         for rejection in report.rejected:
-            click.echo(f"rejected: {safe(str(rejection))}", err=True)
+            click.echo(f"rejected: {safe_line(str(rejection))}", err=True)
         if report.error or report.rejected:
             failed = True
         if not as_json:

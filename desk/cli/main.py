@@ -17,8 +17,8 @@ import click
 
 from desk.cli import desks, history, ingest, items, work
 from desk.cli.common import OPENED, Context, actor_name, desk_path
-from desk.cli.render import safe
 from desk.errors import USER_ERRORS
+from desk.text import safe_line
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,11 +57,11 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except USER_ERRORS as exc:
-        click.echo(f"desk: {safe(str(exc))}", err=True)
+        click.echo(f"desk: {safe_line(str(exc))}", err=True)
         sys.exit(1)
     except sqlite3.DatabaseError as exc:
         where = f"{OPENED[-1]}: " if OPENED else ""
-        click.echo(f"desk: {where}database error: {exc}", err=True)
+        click.echo(f"desk: {safe_line(where)}database error: {safe_line(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("desk: interrupted", err=True)

@@ -1,7 +1,10 @@
-"""Plain-text and JSON renderings of store records for the CLI.
+"""Plain-text and JSON renderings of store records for the CLI: the one renderer.
 
-Everything printed passes `strip_escapes` again, even though stored text is
-already clean: a desk file is shared, and a hostile edit of it must not be
+Every string printed passes `desk.text.safe_line` (one-line fields:
+names, platforms, tags, relations, the event log's columns) or
+`desk.text.safe` (a post's or a note's text, whose line breaks are kept)
+again, even though stored text is already clean: a desk file is shared,
+and a hostile edit of it (or a name stored by an older `desk`) must not be
 able to drive the terminal of whoever runs `desk ls`.
 """
 
@@ -12,15 +15,16 @@ import json
 from typing import Any
 
 from db.models import CheckStep, Event, Item, ItemRow, Link, Note
-from desk.text import strip_escapes, truncate
+from desk.text import safe, safe_line, truncate
 
 
-def safe(text: str | None) -> str:
-    return strip_escapes(text or "")
+def iso_time(iso: str | None, precision: str | None = None) -> str:
+    """A stored ISO time cut to what is known: `2026-11-27 07:10`, `2026-11-27`, `2026-11`.
 
-
-def short_time(iso: str | None, precision: str | None = None) -> str:
-    """`2026-11-27 07:10` (or the date alone when only the day is known)."""
+    The CLI's form, for scripts and logs: always the full year, never padded
+    to a column. (The TUI's list has its own eleven-cell `short_time` in
+    `widgets/text.py`; the two are different on purpose, hence two names.)
+    """
     if not iso:
         return "-"
     if precision in ("day", "month", "year"):
@@ -29,16 +33,18 @@ def short_time(iso: str | None, precision: str | None = None) -> str:
 
 
 def row_line(row: ItemRow, width: int = 120) -> str:
+    """`desk ls` and `desk search`: one item on one line, every column made safe."""
     handle = f"@{row.author_handle}" if row.author_handle else (row.author_name or "-")
     tags = ",".join(row.tags)
     head = (
-        f"{row.id:>6}  {short_time(row.posted_at or row.ingested_at, row.posted_precision):<16}  "
-        f"{row.platform:<9} {truncate(safe(handle), 20):<20} {row.triage:<9} {row.verdict:<12}"
+        f"{row.id:>6}  {iso_time(row.posted_at or row.ingested_at, row.posted_precision):<16}  "
+        f"{safe_line(row.platform):<9} {truncate(safe_line(handle), 20):<20} "
+        f"{safe_line(row.triage):<9} {safe_line(row.verdict):<12}"
     )
     if tags:
-        head += f" [{truncate(safe(tags), 30)}]"
+        head += f" [{truncate(safe_line(tags), 30)}]"
     rest = max(10, width - len(head) - 2)
-    return f"{head}  {truncate(safe(row.first_line), rest)}"
+    return f"{head}  {truncate(safe_line(row.first_line), rest)}"
 
 
 def to_jsonable(value: Any) -> Any:
@@ -58,62 +64,66 @@ def dumps(value: Any) -> str:
 def item_text(item: Item, links: list[Link], notes: list[Note], checklist: list[CheckStep]) -> str:
     """`desk show`: the item as a reader wants it."""
     lines = [
-        f"item {item.id}  ({item.kind} on {item.platform})  uuid {item.uuid}",
-        f"author:   {safe(item.author_name) or '-'}"
-        + (f" (@{safe(item.author_handle)})" if item.author_handle else ""),
-        f"posted:   {short_time(item.posted_at, item.posted_precision)}"
+        f"item {item.id}  ({safe_line(item.kind)} on {safe_line(item.platform)})"
+        f"  uuid {safe_line(item.uuid)}",
+        f"author:   {safe_line(item.author_name) or '-'}"
+        + (f" (@{safe_line(item.author_handle)})" if item.author_handle else ""),
+        f"posted:   {iso_time(item.posted_at, item.posted_precision)}"
         + (
-            f"  [{item.posted_precision}{'' if item.posted_tz_known else ', time zone unknown'}]"
+            f"  [{safe_line(item.posted_precision)}"
+            f"{'' if item.posted_tz_known else ', time zone unknown'}]"
             if item.posted_at
             else ""
         ),
-        f"url:      {safe(item.url) or '-'}",
-        f"triage:   {item.triage}    verdict: {item.verdict}"
-        + (f" ({safe(item.verdict_reason)})" if item.verdict_reason else ""),
-        f"tags:     {', '.join(item.tags) or '-'}",
-        f"source:   {safe(item.source_file) or '-'}"
-        + (f" ({item.source_format}" if item.source_format else "")
+        f"url:      {safe_line(item.url) or '-'}",
+        f"triage:   {safe_line(item.triage)}    verdict: {safe_line(item.verdict)}"
+        + (f" ({safe_line(item.verdict_reason)})" if item.verdict_reason else ""),
+        f"tags:     {safe_line(', '.join(item.tags)) or '-'}",
+        f"source:   {safe_line(item.source_file) or '-'}"
+        + (f" ({safe_line(item.source_format)}" if item.source_format else "")
         + (
             f", record {item.source_record})"
             if item.source_record
             else (")" if item.source_format else "")
         ),
-        f"raw:      sha256 {item.raw_sha256 or '-'}",
+        f"raw:      sha256 {safe_line(item.raw_sha256) or '-'}",
     ]
     if item.title:
-        lines.append(f"title:    {safe(item.title)}")
+        lines.append(f"title:    {safe_line(item.title)}")
     lines += ["", safe(item.text), ""]
     for media in item.media:
         lines.append(
-            f"media:    {media.type} {safe(media.url)}"
-            + (f"  alt: {safe(media.alt)}" if media.alt else "")
+            f"media:    {safe_line(media.type)} {safe_line(media.url)}"
+            + (f"  alt: {safe_line(media.alt)}" if media.alt else "")
         )
     for link in links:
+        by = safe_line(link.created_by)
+        relation = safe_line(link.relation)
         if link.src_id == item.id:
             target = (
                 f"item {link.dst_item_id}" if link.dst_item_id else f"entry {link.dst_entry_id}"
             )
-            lines.append(f"link:     {link.relation} -> {target}  (by {link.created_by})")
+            lines.append(f"link:     {relation} -> {target}  (by {by})")
         else:
-            lines.append(
-                f"link:     item {link.src_id} {link.relation} -> this  (by {link.created_by})"
-            )
+            lines.append(f"link:     item {link.src_id} {relation} -> this  (by {by})")
     for note in notes:
         lines.append(
-            f"note:     {note.created_at[:16].replace('T', ' ')} {note.author}: {safe(note.text)}"
+            f"note:     {iso_time(note.created_at)} {safe_line(note.author)}: {safe(note.text)}"
         )
     steps = [s for s in checklist if s.status != "open" or s.note]
     for step in steps:
         lines.append(
-            f"check:    {step.pillar}: {step.status}"
+            f"check:    {safe_line(step.pillar)}: {safe_line(step.status)}"
             + (f" - {safe(step.note)}" if step.note else "")
         )
     return "\n".join(lines).rstrip() + "\n"
 
 
 def event_line(event: Event) -> str:
+    """`desk log`: one event on one line; a name can never start a second line."""
     summary = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
     return (
-        f"{event.seq:>6}  {event.at[:19].replace('T', ' ')}  {safe(event.actor):<12} "
-        f"{event.kind:<13} {safe(event.target or '-'):<16} {truncate(safe(summary), 100)}"
+        f"{event.seq:>6}  {event.at[:19].replace('T', ' ')}  {safe_line(event.actor):<12} "
+        f"{safe_line(event.kind):<13} {safe_line(event.target or '-'):<16} "
+        f"{truncate(safe_line(summary), 100)}"
     )
