@@ -4,7 +4,7 @@ The file lives under the platform's user config folder
 (`~/.config/desk/config.toml` on Linux) so every desk a user opens behaves
 the same way:
 
-    actor = "alice"            # who I am in the event log (else $DESK_USER, else the OS user)
+    actor = "alice"            # who I am in the log (unless --as or $DESK_USER say otherwise)
     theme = "ansi-dark"        # any Textual theme; ansi-dark/ansi-light use the terminal's colours
     order = "posted"           # list order: "posted" (posted time) or "arrival"
     story = "stepanakert"      # the story to open on (its slug); default: the newest story
@@ -17,7 +17,9 @@ the same way:
 
 A broken file must not keep anyone off the desk: `load_settings` returns
 defaults plus a list of problems (each naming the file and the key) that
-the app shows as notifications.
+the app shows as notifications. Who the user is follows the one rule of
+`desk.identity` (`--as`, `$DESK_USER`, this file's `actor`, the OS user),
+so the TUI and the CLI always name the same person.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from typing import Any
 
 import platformdirs
 
-from desk.identity import current_actor
+from desk.errors import BadInputError
+from desk.identity import checked_actor, resolve_actor
 
 ORDERS: tuple[str, ...] = ("posted", "arrival")
 GLYPHS: tuple[str, ...] = ("auto", "unicode", "ascii")
@@ -60,8 +63,8 @@ class Settings:
     problems: tuple[str, ...] = ()
 
     def with_actor(self, actor: str | None) -> Settings:
-        """A copy acting as someone else (`desk --as NAME`)."""
-        return replace(self, actor=current_actor(actor)) if actor else self
+        """A copy acting as someone else (`desk --as NAME`); a bad name raises `BadInputError`."""
+        return replace(self, actor=checked_actor(actor, "--as")) if actor is not None else self
 
     def unicode_glyphs(self, env: Mapping[str, str] | None = None) -> bool:
         """Whether block elements are safe: not on the Linux console, nor when asked for ASCII."""
@@ -81,12 +84,33 @@ def _str(data: Mapping[str, Any], key: str, where: str, problems: list[str]) -> 
     return value.strip()
 
 
+def _config_actor(data: Mapping[str, Any], where: str, problems: list[str]) -> str | None:
+    """The file's `actor`, or None (with a problem) when it is not a name the log can record."""
+    name = _str(data, "actor", where, problems)
+    if name is None:
+        return None
+    try:
+        return checked_actor(name, f"{where}: `actor`")
+    except BadInputError as exc:
+        problems.append(f"{exc}; ignored")
+        return None
+
+
 def parse_settings(
-    data: Mapping[str, Any], *, where: str = "config", actor_override: str | None = None
+    data: Mapping[str, Any],
+    *,
+    where: str = "config",
+    actor_override: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Settings from already-parsed TOML; bad values become problems, never exceptions."""
+    """Settings from already-parsed TOML; bad values in the file become problems, never exceptions.
+
+    `actor_override` (what `--as` said) and `$DESK_USER` (from `env`,
+    default `os.environ`) are the caller's, not the file's: a bad one raises
+    `BadInputError`, which the CLI prints as one line before any screen opens.
+    """
     problems: list[str] = []
-    actor = current_actor(actor_override or _str(data, "actor", where, problems))
+    actor = resolve_actor(actor_override, config=_config_actor(data, where, problems), env=env)
     theme = _str(data, "theme", where, problems) or DEFAULT_THEME
     order = _str(data, "order", where, problems) or "posted"
     if order not in ORDERS:
@@ -122,22 +146,30 @@ def parse_settings(
     )
 
 
-def load_settings(path: Path | None = None, *, actor: str | None = None) -> Settings:
-    """Read the config file (absent is fine); a broken file gives defaults and a problem."""
+def load_settings(
+    path: Path | None = None,
+    *,
+    actor: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the config file (absent is fine); a broken file gives defaults and a problem.
+
+    `actor` is what `--as` said, None when nothing was; see `parse_settings`.
+    """
     path = path or config_path()
     where = str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return parse_settings({}, where=where, actor_override=actor)
+        return parse_settings({}, where=where, actor_override=actor, env=env)
     except OSError as exc:
-        settings = parse_settings({}, where=where, actor_override=actor)
+        settings = parse_settings({}, where=where, actor_override=actor, env=env)
         return replace(
             settings, problems=(f"{where}: cannot read ({exc.strerror}); using defaults",)
         )
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        settings = parse_settings({}, where=where, actor_override=actor)
+        settings = parse_settings({}, where=where, actor_override=actor, env=env)
         return replace(settings, problems=(f"{where}: not valid TOML ({exc}); using defaults",))
-    return parse_settings(data, where=where, actor_override=actor)
+    return parse_settings(data, where=where, actor_override=actor, env=env)

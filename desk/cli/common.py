@@ -18,19 +18,24 @@ import click
 from db import Store
 from desk import verbs
 from desk.errors import BadInputError
-from desk.identity import current_actor
 from desk.paths import resolve_desk_path
+from desk.settings import load_settings
 from desk.text import safe_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
-    """What the group options decided, shared with the sub-commands."""
+    """What the group options decided, shared with the sub-commands.
+
+    `actor` is what `--as`/`--actor` said (None when neither was given);
+    who that makes the user is decided once, by `actor_name`.
+    """
 
     def __init__(self, desk: str | None, actor: str | None) -> None:
         self.desk = desk
         self.actor = actor
+        self.resolved_actor: str | None = None
 
 
 def desk_options(func: F) -> F:
@@ -47,14 +52,14 @@ def desk_options(func: F) -> F:
         "--actor",
         "actor_opt",
         default=None,
-        help="Act as NAME (default: $DESK_USER or the OS user).",
+        help="Act as NAME (default: $DESK_USER, then config `actor`, then the OS user).",
     )
     @functools.wraps(func)
     def wrapper(*args: Any, desk_opt: str | None, actor_opt: str | None, **kwargs: Any) -> Any:
         ctx = click.get_current_context().find_object(Context)
         if ctx is not None:
             ctx.desk = desk_opt or ctx.desk
-            ctx.actor = actor_opt or ctx.actor
+            ctx.actor = actor_opt if actor_opt is not None else ctx.actor
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -85,8 +90,21 @@ def desk_path() -> Path:
 
 
 def actor_name() -> str:
-    """Who this command acts as, as the event log will record it."""
-    return current_actor(context().actor)
+    """Who this command acts as, by the rule the TUI follows too (`desk.identity`).
+
+    The config file is read for its `actor`, so `actor = "carol"` means the
+    same at the shell as in the TUI. A bad `--as` or `$DESK_USER` is a user
+    error (one line, exit 1); a bad config `actor` is ignored with a warning,
+    as the TUI ignores it with a notification.
+    """
+    ctx = context()
+    if ctx.resolved_actor is None:
+        settings = load_settings(actor=ctx.actor)
+        for problem in settings.problems:
+            if "`actor`" in problem:
+                click.echo(f"desk: warning: {safe_line(problem)}", err=True)
+        ctx.resolved_actor = settings.actor
+    return ctx.resolved_actor
 
 
 OPENED: list[Path] = []

@@ -7,13 +7,18 @@ from pathlib import Path
 import click
 
 from db import Store
-from desk.cli.common import actor_name, desk_options, desk_path, upgrading
+from desk.cli.common import context, desk_options, desk_path, upgrading
+from desk.settings import load_settings
 from desk.text import safe, safe_line
 
 
-def run_tui(path: Path, actor: str, *, create: bool) -> None:
-    """Open the terminal UI on `path`, after the file check and any upgrade."""
-    from desk.settings import load_settings
+def run_tui(path: Path, actor: str | None, *, create: bool) -> None:
+    """Open the terminal UI on `path`, after the file check and any upgrade.
+
+    `actor` is what `--as` said (None: not given); `load_settings` applies
+    the rest of the rule (`$DESK_USER`, config `actor`, the OS user), so the
+    header and every event the TUI writes name the same person as the CLI.
+    """
     from desk.tui.app import make_app
 
     settings = load_settings(actor=actor)
@@ -49,7 +54,7 @@ def demo(path: str | None, open_app: bool) -> None:
     click.echo(safe_line(str(target)))
     click.echo(safe(summary), err=True)
     if open_app:
-        run_tui(target, actor_name(), create=False)
+        run_tui(target, context().actor, create=False)
 
 
 COMMANDS = (init, demo)

@@ -16,7 +16,7 @@ import sys
 import click
 
 from desk.cli import desks, history, ingest, items, work
-from desk.cli.common import OPENED, Context, actor_name, desk_path
+from desk.cli.common import OPENED, Context, desk_path
 from desk.errors import USER_ERRORS
 from desk.text import safe_line
 
@@ -38,7 +38,7 @@ def cli(ctx: click.Context, desk: str | None, actor: str | None) -> None:
     """
     ctx.obj = Context(desk, actor)
     if ctx.invoked_subcommand is None:
-        desks.run_tui(desk_path(), actor_name(), create=False)
+        desks.run_tui(desk_path(), actor, create=False)
 
 
 for _group in (desks, items, work, history, ingest):
