@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,10 +101,14 @@ class Writer:
         actor: str,
         kind: str,
         target: str | None,
-        payload: dict[str, Any],
+        payload: Mapping[str, Any],
         base_version: int | None = None,
     ) -> Event:
-        """Append one event to the hash chain, in the caller's transaction."""
+        """Append one event to the hash chain, in the caller's transaction.
+
+        `payload` is a `Mapping` so the verbs can pass their typed payloads
+        (`TypedDict`s, which are not `dict[str, Any]` to mypy) as they are.
+        """
         head = self._x("SELECT seq, hash FROM chain_head WHERE one = 1").fetchone()
         seq = (head[0] + 1) if head else 1
         prev = head[1] if head else GENESIS_HASH
@@ -139,7 +143,7 @@ class Writer:
             actor=actor,
             kind=kind,
             target=target,
-            payload=payload,
+            payload=dict(payload),
             base_version=base_version,
             prev_hash=prev,
             hash=digest,

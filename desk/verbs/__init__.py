@@ -8,6 +8,14 @@ and tested from the command line.
 
 Verbs that act on several items (marked items in the TUI) are still one
 transaction and one event, so `undo` reverses the whole action.
+
+One module per concern (`items`, `links`, `notes`, `checks`, `recap`,
+`stories`, `filters`), each holding its verbs, the undo of each (registered
+in `undo.INVERSES` by event kind) and, for what is not undoable, the reason;
+`payloads` holds the type of every event kind's payload. This package
+re-exports the public names, so `from desk import verbs; verbs.tag(...)`
+is how everyone calls them; importing it imports every module, which is
+what fills the undo table.
 """
 
 from __future__ import annotations
@@ -19,12 +27,13 @@ from desk.verbs.links import link, unlink
 from desk.verbs.notes import MAX_NOTE_CHARS, annotate
 from desk.verbs.recap import add_recap_entry
 from desk.verbs.stories import create_story
-from desk.verbs.undo import UNDOABLE, UndoResult, undo
+from desk.verbs.undo import INVERSES, NOT_UNDOABLE, UndoResult, undo
 
 __all__ = [
+    "INVERSES",
     "MAX_ITEM_CHARS",
     "MAX_NOTE_CHARS",
-    "UNDOABLE",
+    "NOT_UNDOABLE",
     "UndoResult",
     "add_item",
     "add_recap_entry",

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from db import Store
 from desk.text import clean_line
+from desk.verbs.payloads import FilterSavePayload
+from desk.verbs.undo import not_undoable
 from desk.vocab import normalise_tag
+
+not_undoable("filter.save", "save the filter again to change it")
 
 
 def save_filter(store: Store, actor: str, name: str, expr: str) -> None:
@@ -12,6 +16,7 @@ def save_filter(store: Store, actor: str, name: str, expr: str) -> None:
     name_clean = normalise_tag(name)
     with store.transaction() as w:
         w.save_filter(name_clean, clean_line(expr), actor)
+        payload: FilterSavePayload = {"expr": expr}
         w.append_event(
-            actor=actor, kind="filter.save", target=f"filter:{name_clean}", payload={"expr": expr}
+            actor=actor, kind="filter.save", target=f"filter:{name_clean}", payload=payload
         )

@@ -1,4 +1,4 @@
-"""Items: add one by hand, tag, triage and rate them.
+"""Items: add one by hand, tag, triage and rate them; and the undo of each.
 
 Verbs that act on several items (marked items in the TUI) are still one
 transaction and one event, so `undo` reverses the whole action.
@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from db import NewItem, Store
-from db.models import Item
+from db import NewItem, Store, Writer
+from db.errors import ConflictError
+from db.models import Event, Item
 from desk.errors import BadInputError
 from desk.text import clean_line, clean_text
 from desk.verbs._common import check_items, item_target
+from desk.verbs.payloads import (
+    FieldChange,
+    FieldChangePayload,
+    FieldUndone,
+    ItemAddPayload,
+    ItemAddUndone,
+    ItemTagPayload,
+    TagChange,
+    TagUndone,
+)
+from desk.verbs.undo import Undone, inverse_of
 from desk.vocab import TRIAGE_STATES, normalise_verdict, parse_tag_ops
 
 MAX_ITEM_CHARS = 1_000_000
@@ -57,29 +69,40 @@ def add_item(
     with store.transaction() as w:
         item_id, created = w.insert_item(new)
         if created:
+            payload: ItemAddPayload = {
+                "item": item_id,
+                "platform": platform,
+                "url": new.url,
+                "raw_sha256": store_raw_sha(new.raw),
+            }
             w.append_event(
                 actor=actor,
                 kind="item.add",
                 target=item_target([item_id]),
-                payload={
-                    "item": item_id,
-                    "platform": platform,
-                    "url": new.url,
-                    "raw_sha256": store_raw_sha(new.raw),
-                },
+                payload=payload,
                 base_version=None,
             )
     return store.item(item_id)
 
 
-def tag(
-    store: Store, actor: str, ids: Sequence[int], ops: Iterable[str]
-) -> dict[int, dict[str, list[str]]]:
+@inverse_of("item.add")
+def _undo_add(w: Writer, original: Event) -> Undone:
+    """An item added by mistake is discarded (hidden), never deleted: others may cite it."""
+    p = cast(ItemAddPayload, original.payload)
+    item_id = int(p["item"])
+    before = w.item_field(item_id, "triage")
+    if before != "discarded":
+        w.update_item(item_id, {"triage": "discarded"})
+    inverse: ItemAddUndone = {"item": item_id, "triage_from": before}
+    return Undone(inverse)
+
+
+def tag(store: Store, actor: str, ids: Sequence[int], ops: Iterable[str]) -> dict[int, TagChange]:
     """Apply `+add -remove !toggle` to every item; per item what changed."""
     parsed = parse_tag_ops(ops)
     with store.transaction() as w:
         items = check_items(w, ids)
-        changes: dict[int, dict[str, list[str]]] = {}
+        changes: dict[int, TagChange] = {}
         versions: dict[str, int] = {}
         for item_id in items:
             added: list[str] = []
@@ -95,14 +118,33 @@ def tag(
                 versions[str(item_id)] = w.bump_version(item_id) - 1
                 changes[item_id] = {"added": added, "removed": removed}
         if changes:
+            payload: ItemTagPayload = {
+                "changes": {str(k): v for k, v in changes.items()},
+                "versions": versions,
+            }
             w.append_event(
                 actor=actor,
                 kind="item.tag",
                 target=item_target(list(changes)),
-                payload={"changes": {str(k): v for k, v in changes.items()}, "versions": versions},
+                payload=payload,
                 base_version=versions.get(str(items[0])) if len(items) == 1 else None,
             )
     return changes
+
+
+@inverse_of("item.tag")
+def _undo_tag(w: Writer, original: Event) -> Undone:
+    """Take off what was added and put back what was removed; only those tags."""
+    p = cast(ItemTagPayload, original.payload)
+    for key, change in p["changes"].items():
+        item_id = int(key)
+        for name in change["added"]:
+            w.remove_tag(item_id, name)
+        for name in change["removed"]:
+            w.add_tag(item_id, name)
+        w.bump_version(item_id)
+    inverse: TagUndone = {"changes": p["changes"]}
+    return Undone(inverse)
 
 
 def _set_field(
@@ -114,15 +156,16 @@ def _set_field(
     column: str,
     value: str,
     extra: dict[str, Any] | None = None,
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, FieldChange]:
+    """Set `column` on every item; one event for the items that really changed."""
     with store.transaction() as w:
         items = check_items(w, ids)
-        changes: dict[int, dict[str, Any]] = {}
+        changes: dict[int, FieldChange] = {}
         versions: dict[str, int] = {}
         for item_id in items:
             before = w.item_field(item_id, column)
             fields: dict[str, Any] = {column: value}
-            change: dict[str, Any] = {"from": before, "to": value}
+            change: FieldChange = {"from": before, "to": value}
             if column == "verdict":
                 change["reason_from"] = w.item_field(item_id, "verdict_reason")
                 change["reason_to"] = (extra or {}).get("reason")
@@ -135,19 +178,49 @@ def _set_field(
             versions[str(item_id)] = new_version - 1
             changes[item_id] = change
         if changes:
+            payload: FieldChangePayload = {
+                "changes": {str(k): v for k, v in changes.items()},
+                "versions": versions,
+            }
             w.append_event(
                 actor=actor,
                 kind=kind,
                 target=item_target(list(changes)),
-                payload={"changes": {str(k): v for k, v in changes.items()}, "versions": versions},
+                payload=payload,
                 base_version=versions.get(str(items[0])) if len(items) == 1 else None,
             )
     return changes
 
 
-def set_triage(
-    store: Store, actor: str, ids: Sequence[int], state: str
-) -> dict[int, dict[str, Any]]:
+@inverse_of("item.triage", "item.verdict")
+def _undo_set_field(w: Writer, original: Event) -> Undone:
+    """Put back the old value on items still at the value this event set.
+
+    An item a colleague has changed since is left alone and reported:
+    undoing my action must never clobber their later one.
+    """
+    p = cast(FieldChangePayload, original.payload)
+    column = "triage" if original.kind == "item.triage" else "verdict"
+    skipped: list[str] = []
+    done: dict[str, FieldChange] = {}
+    for key, change in p["changes"].items():
+        item_id = int(key)
+        current = w.item_field(item_id, column)
+        if current != change["to"]:
+            skipped.append(f"item {item_id} is now {current!r} (changed since)")
+            continue
+        fields: dict[str, Any] = {column: change["from"]}
+        if column == "verdict":
+            fields["verdict_reason"] = change.get("reason_from")
+        w.update_item(item_id, fields)
+        done[key] = change
+    if not done:
+        raise ConflictError("; ".join(skipped) or "nothing left to undo")
+    inverse: FieldUndone = {"changes": done}
+    return Undone(inverse, skipped)
+
+
+def set_triage(store: Store, actor: str, ids: Sequence[int], state: str) -> dict[int, FieldChange]:
     """Keep, flag, discard (hide, never delete) or reset items to new."""
     if state not in TRIAGE_STATES:
         raise BadInputError(f"bad triage {state!r}: use one of {', '.join(TRIAGE_STATES)}")
@@ -156,7 +229,7 @@ def set_triage(
 
 def set_verdict(
     store: Store, actor: str, ids: Sequence[int], verdict: str, reason: str | None = None
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, FieldChange]:
     """Rate items: unverified, in progress, verified, false, misleading, unverifiable."""
     value = normalise_verdict(verdict)
     clean_reason = clean_text(reason) or None if reason else None

@@ -1,17 +1,21 @@
-"""Links: a typed relation from an item to another item or to a recap entry."""
+"""Links: a typed relation from an item to another item or to a recap entry; and their undo."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
-from db import Store
-from db.models import Link
+from db import Store, Writer
+from db.errors import ConflictError
+from db.models import Event, Link
 from desk.errors import BadInputError, UnknownItemError
 from desk.verbs._common import check_items, item_target
+from desk.verbs.payloads import LinkAddPayload, LinkFields, LinkRemovePayload, LinkUndone
+from desk.verbs.undo import Undone, inverse_of
 from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS
 
 
-def _link_payload(link: Link) -> dict[str, Any]:
+def _link_fields(link: Link) -> LinkFields:
+    """The link as events record it (the uuid, so undo can make the very same link)."""
     return {
         "uuid": link.uuid,
         "src": link.src_id,
@@ -57,14 +61,26 @@ def link(
         if made is None:
             return None
         base = w.bump_version(src) - 1
+        payload: LinkAddPayload = {"link": _link_fields(made)}
         w.append_event(
             actor=actor,
             kind="link.add",
             target=item_target([src]),
-            payload={"link": _link_payload(made)},
+            payload=payload,
             base_version=base,
         )
     return made
+
+
+@inverse_of("link.add")
+def _undo_link(w: Writer, original: Event) -> Undone:
+    """Remove the link this event made (by uuid: a same-looking link made since stays)."""
+    fields = cast(LinkAddPayload, original.payload)["link"]
+    if not w.remove_link(fields["uuid"]):
+        raise ConflictError("that link was already removed")
+    w.bump_version(fields["src"])
+    inverse: LinkUndone = {"link": fields}
+    return Undone(inverse)
 
 
 def unlink(
@@ -87,11 +103,32 @@ def unlink(
         if not w.remove_link(found.uuid):
             raise BadInputError("that link was just removed by someone else")
         base = w.bump_version(found.src_id) - 1
+        payload: LinkRemovePayload = {"link": _link_fields(found), "created_by": found.created_by}
         w.append_event(
             actor=actor,
             kind="link.remove",
             target=item_target([found.src_id]),
-            payload={"link": _link_payload(found), "created_by": found.created_by},
+            payload=payload,
             base_version=base,
         )
     return found
+
+
+@inverse_of("link.remove")
+def _undo_unlink(w: Writer, original: Event) -> Undone:
+    """Make the removed link again, same uuid and maker (early desks did not record who)."""
+    p = cast(LinkRemovePayload, original.payload)
+    fields = p["link"]
+    made = w.add_link(
+        src_id=fields["src"],
+        relation=fields["relation"],
+        dst_item_id=fields["dst_item"],
+        dst_entry_id=fields["dst_entry"],
+        actor=p.get("created_by", original.actor),
+        uuid=fields["uuid"],
+    )
+    if made is None:
+        raise ConflictError("that link exists again already")
+    w.bump_version(fields["src"])
+    inverse: LinkUndone = {"link": fields}
+    return Undone(inverse)

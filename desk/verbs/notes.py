@@ -1,12 +1,16 @@
-"""Notes: an annotation on an item or a recap entry (who, when, text)."""
+"""Notes: an annotation on an item or a recap entry (who, when, text); and its undo."""
 
 from __future__ import annotations
 
-from db import Store
-from db.models import Note
+from typing import cast
+
+from db import Store, Writer
+from db.models import Event, Note
 from desk.errors import BadInputError, UnknownItemError
 from desk.text import clean_text
 from desk.verbs._common import check_items, item_target
+from desk.verbs.payloads import NoteAddPayload, NoteUndone
+from desk.verbs.undo import Undone, inverse_of
 
 MAX_NOTE_CHARS = 100_000
 
@@ -28,11 +32,29 @@ def annotate(
         elif entry_id is None or not w.entry_exists(entry_id):
             raise UnknownItemError(f"unknown recap entry {entry_id}")
         note = w.add_note(item_id=item_id, entry_id=entry_id, author=actor, text=clean)
+        payload: NoteAddPayload = {
+            "note": note.uuid,
+            "item": item_id,
+            "entry": entry_id,
+            "text": clean,
+        }
         w.append_event(
             actor=actor,
             kind="note.add",
             target=item_target([item_id]) if item_id is not None else f"entry:{entry_id}",
-            payload={"note": note.uuid, "item": item_id, "entry": entry_id, "text": clean},
+            payload=payload,
             base_version=base,
         )
     return note
+
+
+@inverse_of("note.add")
+def _undo_note(w: Writer, original: Event) -> Undone:
+    """Retract the note: hidden from the desk, kept in the file (the log still quotes it)."""
+    p = cast(NoteAddPayload, original.payload)
+    w.set_note_retracted(p["note"], True)
+    item_id = p.get("item")
+    if item_id is not None:
+        w.bump_version(item_id)
+    inverse: NoteUndone = {"note": p["note"]}
+    return Undone(inverse)

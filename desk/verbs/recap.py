@@ -5,7 +5,12 @@ from __future__ import annotations
 from db import Store
 from desk.errors import BadInputError
 from desk.text import clean_line, clean_text
+from desk.verbs.payloads import RecapAddPayload
+from desk.verbs.undo import not_undoable
 from desk.vocab import RECAP_SECTIONS
+
+# Until the recap editor lands (it brings edit and remove, and their undo).
+not_undoable("recap.add", "a recap entry is edited or removed in the recap, not undone")
 
 
 def add_recap_entry(
@@ -21,6 +26,7 @@ def add_recap_entry(
     date_end: str | None = None,
     confidence: str = "reported",
 ) -> int:
+    """A new entry at the end of its section; its id."""
     if section not in RECAP_SECTIONS:
         raise BadInputError(f"bad section {section!r}: use one of {', '.join(RECAP_SECTIONS)}")
     headline_clean = clean_line(headline)
@@ -37,10 +43,10 @@ def add_recap_entry(
             date_end=date_end,
             confidence=confidence,
         )
-        w.append_event(
-            actor=actor,
-            kind="recap.add",
-            target=f"entry:{entry_id}",
-            payload={"story": story_id, "section": section, "headline": headline_clean},
-        )
+        payload: RecapAddPayload = {
+            "story": story_id,
+            "section": section,
+            "headline": headline_clean,
+        }
+        w.append_event(actor=actor, kind="recap.add", target=f"entry:{entry_id}", payload=payload)
     return entry_id

@@ -1,0 +1,273 @@
+"""Every event kind the desk writes, and the shape of its payload: one table.
+
+The payload is what the hash chain covers and what an offline verifier or
+a merge carries to another desk, so its JSON is a contract: the same
+action must write the same bytes today and in five years. The types here
+are `TypedDict`s rather than frozen dataclasses with `to_json`/`from_json`
+on purpose:
+
+- A `TypedDict` *is* the dict that `canonical_json` writes, so there is
+  no second spelling of the payload that could drift from the first: no
+  converter to forget a key, turn `None` into a missing key, or rename a
+  field and silently change every hash after it. `tests/test_event_bytes.py`
+  pins the bytes; this module pins the keys for mypy.
+- Old desks hold payloads written before some keys existed (`created_by`
+  on `link.remove`, `reason_from` on `item.verdict`); `NotRequired` says so
+  in the type, and the inverse that reads the payload must handle it,
+  where a dataclass would have to invent a default.
+- Reading costs nothing (a `cast` of the decoded dict), which matters to
+  the ingest path and to `verify` on a desk of a million events.
+
+What a `TypedDict` does not give is a runtime check of a payload read
+back: the log is hash-verified and written by these verbs, so the verbs
+trust it; a merge of another desk's events must validate them on arrival
+(`required_keys` below is the start of that, and the test uses it).
+
+Keys named `from` are not Python identifiers, hence the functional
+`TypedDict(...)` syntax for the change records.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict, get_args
+
+EventKind = Literal[
+    "item.add",
+    "item.tag",
+    "item.triage",
+    "item.verdict",
+    "link.add",
+    "link.remove",
+    "note.add",
+    "check.log",
+    "story.add",
+    "recap.add",
+    "filter.save",
+    "ingest",
+    "undo",
+]
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+
+
+# -- items ----------------------------------------------------------------------
+
+
+class ItemAddPayload(TypedDict):
+    """`item.add`: an item typed in by hand (its fields travel in the raw blob)."""
+
+    item: int
+    platform: str
+    url: str | None
+    raw_sha256: str | None
+
+
+class TagChange(TypedDict):
+    """What one tag action did to one item; only tags that really changed."""
+
+    added: list[str]
+    removed: list[str]
+
+
+class ItemTagPayload(TypedDict):
+    """`item.tag`: changes and the version each item had before, by item id (as text)."""
+
+    changes: dict[str, TagChange]
+    versions: dict[str, int]
+
+
+FieldChange = TypedDict(
+    "FieldChange",
+    {
+        "from": str,
+        "to": str,
+        # Verdict events only (the reason travels with the verdict); absent
+        # from triage events, and `reason_from` from some early verdicts.
+        "reason_from": NotRequired[str | None],
+        "reason_to": NotRequired[str | None],
+    },
+)
+"""One item's triage or verdict before and after."""
+
+
+class FieldChangePayload(TypedDict):
+    """`item.triage` and `item.verdict`: changes and prior versions, by item id (as text)."""
+
+    changes: dict[str, FieldChange]
+    versions: dict[str, int]
+
+
+# -- links ----------------------------------------------------------------------
+
+
+class LinkFields(TypedDict):
+    """A link as events record it: enough to make it again with the same uuid."""
+
+    uuid: str
+    src: int
+    relation: str
+    dst_item: int | None
+    dst_entry: int | None
+
+
+class LinkAddPayload(TypedDict):
+    """`link.add`."""
+
+    link: LinkFields
+
+
+class LinkRemovePayload(TypedDict):
+    """`link.remove`: the link as it was, and who made it (absent on early desks)."""
+
+    link: LinkFields
+    created_by: NotRequired[str]
+
+
+# -- notes and checks -----------------------------------------------------------
+
+
+class NoteAddPayload(TypedDict):
+    """`note.add`: on an item or (item None) on a recap entry."""
+
+    note: str
+    item: int | None
+    entry: int | None
+    text: str
+
+
+class CheckStep(TypedDict):
+    """One checklist step's state, as `Writer.set_check_step` reads and writes it."""
+
+    status: str
+    note: str | None
+    evidence: list[str]
+
+
+class CheckLogPayload(TypedDict):
+    """`check.log`: the step before (None if never set) and after."""
+
+    item: int
+    pillar: str
+    before: CheckStep | None
+    after: CheckStep
+
+
+# -- stories, recap, filters, ingest --------------------------------------------
+
+
+class StoryAddPayload(TypedDict):
+    """`story.add`."""
+
+    slug: str
+    title: str
+
+
+class RecapAddPayload(TypedDict):
+    """`recap.add`."""
+
+    story: int
+    section: str
+    headline: str
+
+
+class FilterSavePayload(TypedDict):
+    """`filter.save` (the filter's name is the event's target)."""
+
+    expr: str
+
+
+class IngestPayload(TypedDict):
+    """`ingest`: one committed batch of a file (written by `desk.ingest.pipeline`)."""
+
+    file: str
+    sha256: str | None
+    format: str
+    batch: int
+    new: int
+    duplicates: int
+    links: int
+    rejected: int
+    reasons: list[str]
+    first_id: int | None
+    last_id: int | None
+    raw: list[list[object]]  # [item id, raw sha256] per new item
+    story: int | None
+    tags: list[str]
+
+
+# -- undo -----------------------------------------------------------------------
+
+
+class TagUndone(TypedDict):
+    """The inverse of `item.tag`: the changes that were reversed."""
+
+    changes: dict[str, TagChange]
+
+
+class FieldUndone(TypedDict):
+    """The inverse of `item.triage` / `item.verdict`: the changes that were reversed."""
+
+    changes: dict[str, FieldChange]
+
+
+class LinkUndone(TypedDict):
+    """The inverse of `link.add` (removed) or `link.remove` (made again)."""
+
+    link: LinkFields
+
+
+class NoteUndone(TypedDict):
+    """The inverse of `note.add`: the note retracted (never deleted)."""
+
+    note: str
+
+
+class CheckUndone(TypedDict):
+    """The inverse of `check.log`: the step state put back."""
+
+    item: int
+    pillar: str
+    restored: CheckStep
+
+
+class ItemAddUndone(TypedDict):
+    """The inverse of `item.add`: the item discarded (hidden, never deleted)."""
+
+    item: int
+    triage_from: str
+
+
+InversePayload = TagUndone | FieldUndone | LinkUndone | NoteUndone | CheckUndone | ItemAddUndone
+
+
+class UndoPayload(TypedDict):
+    """`undo`: which event was undone, what was reversed, what was left alone and why."""
+
+    undoes: str
+    undoes_seq: int
+    undoes_kind: str
+    inverse: InversePayload
+    skipped: list[str]
+
+
+EVENT_PAYLOADS: dict[str, Any] = {
+    "item.add": ItemAddPayload,
+    "item.tag": ItemTagPayload,
+    "item.triage": FieldChangePayload,
+    "item.verdict": FieldChangePayload,
+    "link.add": LinkAddPayload,
+    "link.remove": LinkRemovePayload,
+    "note.add": NoteAddPayload,
+    "check.log": CheckLogPayload,
+    "story.add": StoryAddPayload,
+    "recap.add": RecapAddPayload,
+    "filter.save": FilterSavePayload,
+    "ingest": IngestPayload,
+    "undo": UndoPayload,
+}
+"""Event kind -> its payload type (a `TypedDict` class); its keys are `EVENT_KINDS`."""
+
+
+def required_keys(kind: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(required, optional) top-level keys of a kind's payload: a check for foreign events."""
+    cls = EVENT_PAYLOADS[kind]
+    return frozenset(cls.__required_keys__), frozenset(cls.__optional_keys__)
