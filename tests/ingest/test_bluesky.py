@@ -10,46 +10,64 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
-from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
-from desk.ingest.formats import bluesky, mastodon
+from desk.ingest.base import Ref, Sample, Source
+from desk.ingest.formats import bluesky
 from tests.corpus import corpus_files, corpus_path
+from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
 X = "bluesky/extracted_from_bskyr_vcr/"
 M = "bluesky/MarshalX_atproto/"
+VCR = "bluesky/bskyr_vcr/_vcr/"
 
-# file -> (items, rejections)
-CORPUS_COUNTS: dict[str, tuple[int, int]] = {
-    X + "f_autfeed__00_app.bsky.feed.getAuthorFeed.json": (88, 0),  # 50 entries + context
-    X + "f_feedfeed__00_app.bsky.feed.getFeed.json": (7, 0),  # a starter pack is not a post
-    X + "f_get_list_feed__00_app.bsky.feed.getListFeed.json": (10, 0),
-    X + "f_getposts__00_app.bsky.feed.getPosts.json": (1, 0),
-    X + "f_getquotes__00_app.bsky.feed.getQuotes.json": (3, 0),  # 2 quotes + the quoted post
-    X + "f_postthread__00_app.bsky.feed.getPostThread.json": (1, 0),
-    X + "f_search__00_app.bsky.feed.searchPosts.json": (27, 0),  # 25 posts + 2 quoted
-    X + "f_timeline__00_app.bsky.feed.getTimeline.json": (53, 0),  # 49 entries + context
-    M + "custom_record.json": (0, 1),  # unknown lexicon: rejected, type named
-    M + "extended_post_record.json": (1, 0),
-    M + "feed_record.json": (0, 1),  # a feed generator record: rejected, type named
-    M + "post_record.json": (1, 0),
-    M + "thread_view_post_with_embed_media.json": (2, 0),  # the post + its quoted record
-}
-CASSETTES = corpus_files("bluesky/bskyr_vcr", "*.yml")
+row = partial(CorpusCase, format="bluesky", detect=50, others=("mastodon",))
+
+
+def cassette(name: str) -> CorpusCase:
+    """A VCR cassette: recorded HTTP traffic in YAML, not Bluesky JSON (X holds its bodies)."""
+    return CorpusCase(
+        VCR + name, 0, 1, format="bluesky", detect=0, others=("mastodon",), reason="not valid JSON"
+    )
+
+
+# The counts are the response's posts plus the posts it carries in full.
+CASES = (
+    row(X + "f_autfeed__00_app.bsky.feed.getAuthorFeed.json", 88),  # 50 entries + context
+    row(X + "f_feedfeed__00_app.bsky.feed.getFeed.json", 7),  # a starter pack is not a post
+    row(X + "f_get_list_feed__00_app.bsky.feed.getListFeed.json", 10),
+    row(X + "f_getposts__00_app.bsky.feed.getPosts.json", 1),
+    row(X + "f_getquotes__00_app.bsky.feed.getQuotes.json", 3),  # 2 quotes + the quoted post
+    row(X + "f_postthread__00_app.bsky.feed.getPostThread.json", 1),
+    row(X + "f_search__00_app.bsky.feed.searchPosts.json", 27),  # 25 posts + 2 quoted
+    row(X + "f_timeline__00_app.bsky.feed.getTimeline.json", 53),  # 49 entries + context
+    # an unknown lexicon and a feed generator record: rejected, their type named
+    row(M + "custom_record.json", 0, 1, reason="is not a post"),
+    row(M + "extended_post_record.json", 1),
+    row(M + "feed_record.json", 0, 1, reason="is not a post"),
+    row(M + "post_record.json", 1),
+    row(M + "thread_view_post_with_embed_media.json", 2),  # the post + its quoted record
+    cassette("f_feedfeed.yml"),
+    cassette("f_get_list_feed.yml"),
+    cassette("f_getposts.yml"),
+    cassette("f_getquotes.yml"),
+    cassette("f_postthread.yml"),
+    cassette("f_search.yml"),
+    cassette("f_timeline.yml"),
+)
+POSTS = tuple(case for case in CASES if not case.file.startswith(VCR))
+CASSETTES = tuple(case for case in CASES if case.file.startswith(VCR))
 POST = "app.bsky.feed.post"
 
 
-def run(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    items: list[ParsedItem] = []
-    rejected: list[Rejected] = []
-    for result in bluesky.parse(source):
-        (items if isinstance(result, ParsedItem) else rejected).append(result)
-    return items, rejected
+def run(source: Source) -> Parsed:
+    return parse(bluesky, source)
 
 
-def run_json(value: Any) -> tuple[list[ParsedItem], list[Rejected]]:
+def run_json(value: Any) -> Parsed:
     return run(Source("paste.json", data=json.dumps(value).encode()))
 
 
@@ -106,24 +124,19 @@ def first_post(doc: Any) -> tuple[str | None, dict[str, Any] | None, dict[str, A
 # -------------------------------------------------------------- the corpus table
 
 
-def test_the_table_covers_every_json_file() -> None:
-    on_disk = set(corpus_files("bluesky", "*.json"))
+def test_the_table_covers_every_file() -> None:
+    on_disk = set(corpus_files("bluesky"))
     if not on_disk:
         pytest.skip("the shared corpus is absent")
-    assert on_disk == set(CORPUS_COUNTS)
+    assert on_disk == {case.file for case in CASES}
 
 
-@pytest.mark.parametrize("relative", sorted(CORPUS_COUNTS))
-def test_corpus_file(relative: str) -> None:
-    path = corpus_path(relative)
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    source = Source(path.name, path=path)
+@corpus_table(POSTS)
+def test_corpus_file(case: CorpusCase) -> None:
+    run = run_case(case)
+    items, rejected = run.items, run.rejected
+    doc = run.json()
 
-    items, rejected = run(source)
-
-    assert (len(items), len(rejected)) == CORPUS_COUNTS[relative]
-    assert bluesky.detect(source.sample()) >= 50
-    assert mastodon.detect(source.sample()) == 0
     if rejected:
         assert rejected[0].record == 1
         assert rejected[0].reason.endswith("is not a post")
@@ -151,13 +164,10 @@ def test_corpus_file(relative: str) -> None:
     assert item.lang == (record.get("langs") or [None])[0]
 
 
-@pytest.mark.parametrize("relative", CASSETTES)
-def test_vcr_cassettes_are_containers_not_bluesky(relative: str) -> None:
-    path = corpus_path(relative)
-    source = Source(path.name, path=path)
-    assert bluesky.detect(source.sample()) == 0
-    items, rejected = run(source)
-    assert items == [] and len(rejected) == 1 and "not valid JSON" in rejected[0].reason
+@corpus_table(CASSETTES)
+def test_vcr_cassettes_are_containers_not_bluesky(case: CorpusCase) -> None:
+    run = run_case(case)
+    assert run.items == [] and len(run.rejected) == 1 and "not valid JSON" in run.rejected[0].reason
 
 
 def test_mastodon_files_are_not_bluesky() -> None:

@@ -9,21 +9,24 @@ import csv
 import io
 import json
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from desk.ingest.base import ParsedItem, Rejected, Sample, Source
-from desk.ingest.formats import csv_posts, twitter_v1, twitter_v2
+from desk.ingest.base import Sample, Source
+from desk.ingest.formats import csv_posts
 from tests.corpus import corpus_files, corpus_path
+from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
 TWARC_CSV = "csv/twarc-csv_test-data/small_sample.csv"
 COORNET = "csv/CooRnet_tmp/ct_shares_marked.first11records.csv"
 
-CSV_FILES: dict[str, tuple[int, int]] = {
-    TWARC_CSV: (4, 0),
-    COORNET: (11, 0),  # record 11 has a newline inside a quoted field
-}
+row = partial(CorpusCase, format="csv", detect=85, others=("twitter-v1", "twitter-v2"))
+CASES = (
+    row(TWARC_CSV, 4),
+    row(COORNET, 11),  # record 11 has a newline inside a quoted field
+)
 
 # The columns current twarc-csv writes (DocNow/twarc-csv DEFAULT_TWEET_COLUMNS, abridged).
 TWARC_HEADER = [
@@ -41,15 +44,11 @@ CT_DASH_HEADER = [
 ]  # fmt: skip
 
 
-def _parse(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    items: list[ParsedItem] = []
-    rejected: list[Rejected] = []
-    for result in csv_posts.parse(source):
-        (rejected if isinstance(result, Rejected) else items).append(result)
-    return items, rejected
+def _parse(source: Source) -> Parsed:
+    return parse(csv_posts, source)
 
 
-def _parse_bytes(data: bytes) -> tuple[list[ParsedItem], list[Rejected]]:
+def _parse_bytes(data: bytes) -> Parsed:
     return _parse(Source("test.csv", data=data))
 
 
@@ -80,18 +79,13 @@ def test_the_table_covers_every_csv_file() -> None:
     found = corpus_files("csv", "*.csv")
     if not found:
         pytest.skip("the shared corpus is absent")
-    assert set(found) == set(CSV_FILES)
+    assert set(found) == {case.file for case in CASES}
 
 
-@pytest.mark.corpus
-@pytest.mark.parametrize(("name", "expected"), sorted(CSV_FILES.items()))
-def test_corpus_counts_and_detection(name: str, expected: tuple[int, int]) -> None:
-    path = corpus_path(name)
-    sample = Source(path.name, path=path).sample()
-    assert csv_posts.detect(sample) >= 85
-    assert twitter_v1.detect(sample) == 0 and twitter_v2.detect(sample) == 0
-    items, rejected = _parse(Source(path.name, path=path))
-    assert (len(items), len(rejected)) == expected
+@corpus_table(CASES)
+def test_corpus_counts_and_detection(case: CorpusCase) -> None:
+    run = run_case(case)
+    path, items = run.path, run.items
     rows = _rows_with_start_lines(path)
     assert [i.record for i in items] == [start for start, _ in rows]
     data = path.read_bytes()

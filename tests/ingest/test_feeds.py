@@ -13,6 +13,7 @@ import json
 import re
 import time
 from datetime import UTC
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,99 +25,102 @@ from desk.ingest.base import ParsedItem, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.formats import feeds
 from tests.corpus import CORPUS, corpus_files, corpus_path, needs_corpus
+from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
 pytestmark = pytest.mark.corpus
 
-# file: (items, rejected). A feed with no entries that parsed cleanly gives
-# (0, 0); an ill-formed ("bozo") one that gave nothing gives one rejection.
-EXPECTED: dict[str, tuple[int, int]] = {
-    "rss_atom/RSParser_Resources/489.rss": (10, 0),
-    "rss_atom/RSParser_Resources/4fsodonline.atom": (25, 0),
-    "rss_atom/RSParser_Resources/EMarley.rss": (10, 0),
-    "rss_atom/RSParser_Resources/aktuality.rss": (30, 0),
-    "rss_atom/RSParser_Resources/allthis.atom": (12, 0),
-    "rss_atom/RSParser_Resources/bio.rdf": (30, 0),
-    "rss_atom/RSParser_Resources/donthitsave.xml": (10, 0),
-    "rss_atom/RSParser_Resources/expertopinionent.atom": (43, 0),
-    "rss_atom/RSParser_Resources/kc0011.rss": (20, 0),
-    "rss_atom/RSParser_Resources/livemint.xml": (25, 0),
-    "rss_atom/RSParser_Resources/macworld.rss": (30, 0),
-    "rss_atom/RSParser_Resources/manton.rss": (10, 0),
-    "rss_atom/RSParser_Resources/monkeydom.rss": (13, 0),
-    "rss_atom/RSParser_Resources/natasha.xml": (10, 0),
-    "rss_atom/RSParser_Resources/phpxml.rss": (20, 0),
-    "rss_atom/RSParser_Resources/rubenerd.rss": (10, 0),
-    "rss_atom/RSParser_Resources/scriptingNews.rss": (50, 0),
-    "rss_atom/RSParser_Resources/theomnishow.rss": (4, 0),
-    "rss_atom/feedparser/encoding/big5.xml": (0, 0),
-    "rss_atom/feedparser/encoding/bozo_bogus_encoding.xml": (0, 1),
-    "rss_atom/feedparser/encoding/bozo_double-encoded-html.xml": (1, 0),
-    "rss_atom/feedparser/encoding/bozo_encoding_mismatch_crash.xml": (1, 0),
-    "rss_atom/feedparser/encoding/bozo_http_text_plain.xml": (0, 0),
-    "rss_atom/feedparser/encoding/bozo_invalid-bytes-with-bom.xml": (0, 1),
-    "rss_atom/feedparser/encoding/bozo_linenoise.xml": (1, 0),
-    "rss_atom/feedparser/encoding/demoronize-1.xml": (1, 0),
-    "rss_atom/feedparser/encoding/double-encoded-html.xml": (1, 0),
-    "rss_atom/feedparser/encoding/encoding_attribute_crash.xml": (1, 0),
-    "rss_atom/feedparser/encoding/euc-kr.xml": (0, 0),
-    "rss_atom/feedparser/encoding/http_i18n.xml": (0, 0),
-    "rss_atom/feedparser/encoding/utf-16le-bom.xml": (0, 0),
-    "rss_atom/feedparser/encoding/utf-32be.xml": (0, 0),
-    "rss_atom/feedparser/illformed/aaa_illformed.xml": (0, 1),
-    "rss_atom/feedparser/illformed/always_strip_doctype.xml": (0, 0),
-    "rss_atom/feedparser/illformed/chardet/big5.xml": (0, 0),
-    "rss_atom/feedparser/illformed/chardet/eucjp.xml": (1, 0),
-    "rss_atom/feedparser/illformed/chardet/euckr.xml": (1, 0),
-    "rss_atom/feedparser/illformed/chardet/gb2312.xml": (1, 0),
-    "rss_atom/feedparser/illformed/chardet/koi8r.xml": (1, 0),
-    "rss_atom/feedparser/illformed/chardet/shiftjis.xml": (1, 0),
-    "rss_atom/feedparser/illformed/chardet/tis620.xml": (1, 0),
-    "rss_atom/feedparser/illformed/chardet/windows1255.xml": (1, 0),
-    "rss_atom/feedparser/illformed/geo/georss_point_no_coords.xml": (1, 0),
-    "rss_atom/feedparser/illformed/geo/georss_polygon_insufficient_coords.xml": (1, 0),
-    "rss_atom/feedparser/illformed/geo/gml_point.xml": (1, 0),
-    "rss_atom/feedparser/illformed/http_high_bit_date.xml": (0, 0),
-    "rss_atom/feedparser/illformed/rdf_channel_empty_textinput.xml": (1, 0),
-    "rss_atom/feedparser/illformed/rss_empty_document.xml": (0, 1),
-    "rss_atom/feedparser/illformed/rss_incomplete_cdata.xml": (1, 0),
-    "rss_atom/feedparser/illformed/rss_item_link_corrupted_ampersands.xml": (1, 0),
-    "rss_atom/feedparser/illformed/undeclared_namespace.xml": (0, 1),
-    "rss_atom/feedparser/json/example.json": (2, 0),
-    "rss_atom/feedparser/wellformed/amp/amp01.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/amp/amp49.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/atom10/entry_category_term_non_ascii.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/atom10/entry_content_base64.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/atom10/entry_content_escaped_markup.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/atom10/entry_content_inline_markup.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/atom10/entry_content_src.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/atom10/entry_title_type_empty-no-crash.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/atom10/missing_quote_in_attr.xml": (0, 0),
-    "rss_atom/feedparser/wellformed/atom10/relative_uri_inherit.xml": (0, 0),
-    "rss_atom/feedparser/wellformed/media-rss/media_group.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/media-rss/media_thumbnail.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/namespace/rss2.0NSwithModules.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/namespace/rss2.0withAtomNS.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/channel_title_apos.xml": (0, 0),
-    "rss_atom/feedparser/wellformed/rss/entity_in_doctype.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_content_encoded.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_dc_date.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_description_escaped_markup.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_description_naked_markup.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_description_not_a_doctype.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_enclosure_multiple.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_guid_not_permalink.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_multiple_dc_creator.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_pubDate.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/item_xhtml_body.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/rss/rss_version_091_netscape.xml": (0, 0),
-    "rss_atom/feedparser/wellformed/rss/rss_version_missing.xml": (0, 0),
-    "rss_atom/feedparser/wellformed/sanitize/item_description_crazy.xml": (1, 0),
-    "rss_atom/feedparser/wellformed/sanitize/large_atom_feed_that_needs_css_sanitisation.xml": (
-        15,
-        0,
-    ),
-    "rss_atom/feedparser/wellformed/sgml/charref_uppercase_x.xml": (1, 0),
-}
+R = "rss_atom/RSParser_Resources/"
+F = "rss_atom/feedparser/"
+
+row = partial(CorpusCase, format="feed", reason="no entries read: ")
+
+# A feed with no entries that parsed cleanly gives (0, 0); an ill-formed
+# ("bozo") one that gave nothing gives one rejection.
+CASES = (
+    row(R + "489.rss", 10),
+    row(R + "4fsodonline.atom", 25),
+    row(R + "EMarley.rss", 10),
+    row(R + "aktuality.rss", 30),
+    row(R + "allthis.atom", 12),
+    row(R + "bio.rdf", 30),
+    row(R + "donthitsave.xml", 10),
+    row(R + "expertopinionent.atom", 43),
+    row(R + "kc0011.rss", 20),
+    row(R + "livemint.xml", 25),
+    row(R + "macworld.rss", 30),
+    row(R + "manton.rss", 10),
+    row(R + "monkeydom.rss", 13),
+    row(R + "natasha.xml", 10),
+    row(R + "phpxml.rss", 20),
+    row(R + "rubenerd.rss", 10),
+    row(R + "scriptingNews.rss", 50),
+    row(R + "theomnishow.rss", 4),
+    row(F + "encoding/big5.xml", 0),
+    row(F + "encoding/bozo_bogus_encoding.xml", 0, 1),
+    row(F + "encoding/bozo_double-encoded-html.xml", 1),
+    row(F + "encoding/bozo_encoding_mismatch_crash.xml", 1),
+    row(F + "encoding/bozo_http_text_plain.xml", 0),
+    row(F + "encoding/bozo_invalid-bytes-with-bom.xml", 0, 1),
+    row(F + "encoding/bozo_linenoise.xml", 1),
+    row(F + "encoding/demoronize-1.xml", 1),
+    row(F + "encoding/double-encoded-html.xml", 1),
+    row(F + "encoding/encoding_attribute_crash.xml", 1),
+    row(F + "encoding/euc-kr.xml", 0),
+    row(F + "encoding/http_i18n.xml", 0),
+    row(F + "encoding/utf-16le-bom.xml", 0),
+    row(F + "encoding/utf-32be.xml", 0),
+    row(F + "illformed/aaa_illformed.xml", 0, 1),
+    row(F + "illformed/always_strip_doctype.xml", 0),
+    row(F + "illformed/chardet/big5.xml", 0),
+    row(F + "illformed/chardet/eucjp.xml", 1),
+    row(F + "illformed/chardet/euckr.xml", 1),
+    row(F + "illformed/chardet/gb2312.xml", 1),
+    row(F + "illformed/chardet/koi8r.xml", 1),
+    row(F + "illformed/chardet/shiftjis.xml", 1),
+    row(F + "illformed/chardet/tis620.xml", 1),
+    row(F + "illformed/chardet/windows1255.xml", 1),
+    row(F + "illformed/geo/georss_point_no_coords.xml", 1),
+    row(F + "illformed/geo/georss_polygon_insufficient_coords.xml", 1),
+    row(F + "illformed/geo/gml_point.xml", 1),
+    row(F + "illformed/http_high_bit_date.xml", 0),
+    row(F + "illformed/rdf_channel_empty_textinput.xml", 1),
+    row(F + "illformed/rss_empty_document.xml", 0, 1),
+    row(F + "illformed/rss_incomplete_cdata.xml", 1),
+    row(F + "illformed/rss_item_link_corrupted_ampersands.xml", 1),
+    row(F + "illformed/undeclared_namespace.xml", 0, 1),
+    row(F + "json/example.json", 2),
+    row(F + "wellformed/amp/amp01.xml", 1),
+    row(F + "wellformed/amp/amp49.xml", 1),
+    row(F + "wellformed/atom10/entry_category_term_non_ascii.xml", 1),
+    row(F + "wellformed/atom10/entry_content_base64.xml", 1),
+    row(F + "wellformed/atom10/entry_content_escaped_markup.xml", 1),
+    row(F + "wellformed/atom10/entry_content_inline_markup.xml", 1),
+    row(F + "wellformed/atom10/entry_content_src.xml", 1),
+    row(F + "wellformed/atom10/entry_title_type_empty-no-crash.xml", 1),
+    row(F + "wellformed/atom10/missing_quote_in_attr.xml", 0),
+    row(F + "wellformed/atom10/relative_uri_inherit.xml", 0),
+    row(F + "wellformed/media-rss/media_group.xml", 1),
+    row(F + "wellformed/media-rss/media_thumbnail.xml", 1),
+    row(F + "wellformed/namespace/rss2.0NSwithModules.xml", 1),
+    row(F + "wellformed/namespace/rss2.0withAtomNS.xml", 1),
+    row(F + "wellformed/rss/channel_title_apos.xml", 0),
+    row(F + "wellformed/rss/entity_in_doctype.xml", 1),
+    row(F + "wellformed/rss/item_content_encoded.xml", 1),
+    row(F + "wellformed/rss/item_dc_date.xml", 1),
+    row(F + "wellformed/rss/item_description_escaped_markup.xml", 1),
+    row(F + "wellformed/rss/item_description_naked_markup.xml", 1),
+    row(F + "wellformed/rss/item_description_not_a_doctype.xml", 1),
+    row(F + "wellformed/rss/item_enclosure_multiple.xml", 1),
+    row(F + "wellformed/rss/item_guid_not_permalink.xml", 1),
+    row(F + "wellformed/rss/item_multiple_dc_creator.xml", 1),
+    row(F + "wellformed/rss/item_pubDate.xml", 1),
+    row(F + "wellformed/rss/item_xhtml_body.xml", 1),
+    row(F + "wellformed/rss/rss_version_091_netscape.xml", 0),
+    row(F + "wellformed/rss/rss_version_missing.xml", 0),
+    row(F + "wellformed/sanitize/item_description_crazy.xml", 1),
+    row(F + "wellformed/sanitize/large_atom_feed_that_needs_css_sanitisation.xml", 15),
+    row(F + "wellformed/sgml/charref_uppercase_x.xml", 1),
+)
 
 # Files whose point is a broken or exotic encoding or body: checked one by one
 # below instead of by the generic first-entry facts.
@@ -133,18 +137,14 @@ SPECIAL = {
     "rss_atom/feedparser/illformed/rss_incomplete_cdata.xml",
     "rss_atom/feedparser/json/example.json",
     "rss_atom/feedparser/wellformed/media-rss/media_group.xml",
-} | {f for f in EXPECTED if "/chardet/" in f}
+} | {case.file for case in CASES if "/chardet/" in case.file}
 
 
-def run(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    out = list(feeds.parse(source))
-    items = [o for o in out if isinstance(o, ParsedItem)]
-    rejected = [o for o in out if isinstance(o, Rejected)]
-    assert len(items) + len(rejected) == len(out)
-    return items, rejected
+def run(source: Source) -> Parsed:
+    return parse(feeds, source)
 
 
-def run_bytes(data: bytes) -> tuple[list[ParsedItem], list[Rejected]]:
+def run_bytes(data: bytes) -> Parsed:
     return run(Source("feed.xml", data=data))
 
 
@@ -215,21 +215,15 @@ def first_entry_facts(path: Path) -> dict[str, Any]:
 def test_every_corpus_file_is_in_the_table() -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS}")
-    assert set(corpus_files("rss_atom")) == set(EXPECTED)
-    assert len(EXPECTED) == 83
+    assert set(corpus_files("rss_atom")) == {case.file for case in CASES}
+    assert len(CASES) == 83
 
 
-@needs_corpus
-@pytest.mark.parametrize(("relative", "expected"), sorted(EXPECTED.items()))
-def test_corpus_file(relative: str, expected: tuple[int, int]) -> None:
-    path = corpus_path(relative)
-    source = Source(relative, path=path)
-    assert feeds.detect(source.sample()) > 0
-
-    started = time.perf_counter()
-    items, rejected = run(source)
-    assert time.perf_counter() - started < 2
-    assert (len(items), len(rejected)) == expected
+@corpus_table(CASES)
+def test_corpus_file(case: CorpusCase) -> None:
+    relative = case.file
+    run = run_case(case)
+    path, items, rejected = run.path, run.items, run.rejected
 
     for index, item in enumerate(items, start=1):
         assert item.platform == "rss"
@@ -307,7 +301,9 @@ def _check_text(item: ParsedItem, facts: dict[str, Any]) -> None:
 
 
 @needs_corpus
-@pytest.mark.parametrize("relative", sorted(f for f in EXPECTED if "/chardet/" in f))
+@pytest.mark.parametrize(
+    "relative", sorted(case.file for case in CASES if "/chardet/" in case.file)
+)
 def test_undeclared_legacy_encodings_are_guessed(relative: str) -> None:
     """Bytes in Big5, EUC-JP, KOI8-R ... declared as nothing (so UTF-8): guessed, not mojibake."""
     path = corpus_path(relative)

@@ -10,82 +10,117 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 
-from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
-from desk.ingest.formats import bluesky, mastodon
+from desk.ingest.base import Ref, Sample, Source
+from desk.ingest.formats import mastodon
 from tests.corpus import corpus_files, corpus_path
+from tests.ingest.helpers import ANY, CorpusCase, Parsed, corpus_table, parse, run_case
 
 X = "mastodon/extracted_from_Mastodon.py_cassettes/"
+C = "mastodon/Mastodon.py_cassettes/"
 
-# file -> (items, rejections)
-CORPUS_COUNTS: dict[str, tuple[int, int]] = {
-    X + "test_entity_context__00_GET_v1_statuses_ID_context.json": (2, 0),  # 1 ancestor, 1 desc.
-    X + "test_entity_customemoji__00_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_filterresult__00_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_mediaattachment__00_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_mediaattachment__01_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_mediaattachmentaudiometadata__00_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_mediaattachmentvideometadata__00_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_mediaattachmentvideometadata__01_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_poll__00_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_previewcard__02_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_previewcardauthor__02_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_quote__00_GET_v1_statuses_ID.json": (2, 0),  # the quote + quoted_status
-    X + "test_entity_searchv2__02_GET_v2_search.json": (2, 0),  # statuses[2]; accounts ignored
-    X + "test_entity_status__00_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_status__01_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_entity_statusedit__00_GET_v1_statuses_ID_history.json": (1, 0),  # 2 versions
-    X + "test_entity_statusedit__01_GET_v1_statuses_ID_history.json": (1, 0),
-    X + "test_hashtag_tl__00_POST_v1_statuses.json": (1, 0),
-    X + "test_hashtag_tl__02_GET_v1_timelines_tag_hoot.json": (1, 0),
-    X + "test_hashtag_tl__03_DELETE_v1_statuses_ID.json": (1, 0),  # deleted: `text`
-    X + "test_home_tl__00_POST_v1_statuses.json": (1, 0),
-    X + "test_home_tl__01_GET_v1_timelines_home.json": (13, 0),
-    X + "test_home_tl__02_DELETE_v1_statuses_ID.json": (1, 0),
-    X + "test_public_tl__00_POST_v1_statuses.json": (1, 0),
-    X + "test_public_tl__02_GET_v1_timelines_public.json": (8, 0),
-    X + "test_public_tl__03_GET_v1_timelines_public.json": (8, 0),
-    X + "test_public_tl__04_DELETE_v1_statuses_ID.json": (1, 0),
-    X + "test_status_context__00_POST_v1_statuses.json": (1, 0),
-    X + "test_status_context__01_GET_v1_statuses_ID_context.json": (0, 0),  # empty context
-    X + "test_status_context__02_DELETE_v1_statuses_ID.json": (1, 0),
-    X + "test_status_edit__00_POST_v1_statuses.json": (1, 0),
-    X + "test_status_edit__01_GET_v1_statuses_ID_history.json": (1, 0),  # 1 version
-    X + "test_status_edit__02_PUT_v1_statuses_ID.json": (1, 0),
-    X + "test_status_edit__03_GET_v1_statuses_ID.json": (1, 0),
-    X + "test_status_edit__04_GET_v1_statuses_ID_history.json": (1, 0),  # 2 versions
-    X + "test_status_edit__05_GET_v1_statuses_ID_source.json": (0, 1),  # StatusSource
-    X + "test_status_quotes__00_POST_v1_statuses.json": (1, 0),
-    X + "test_status_quotes__01_GET_v1_statuses_ID_quotes.json": (0, 0),  # []
-    X + "test_status_quotes__02_DELETE_v1_statuses_ID.json": (1, 0),
-    X + "test_status_reblog_unreblog__00_POST_v1_statuses.json": (1, 0),
-    X + "test_status_reblog_unreblog__01_POST_v1_statuses_ID_reblog.json": (2, 0),  # + original
-    X + "test_status_reblog_unreblog__02_POST_v1_statuses_ID_unreblog.json": (1, 0),
-    X + "test_status_reblog_unreblog__03_DELETE_v1_statuses_ID.json": (1, 0),
-    X + "test_trending_statuses__00_GET_v1_trends_statuses.json": (0, 0),  # []
-    "mastodon/mastodon_documentation/Status.md.example.json": (1, 0),  # broken "</span}" HTML
-}
-EMPTY_ARRAYS = {
-    X + "test_status_quotes__01_GET_v1_statuses_ID_quotes.json",
-    X + "test_trending_statuses__00_GET_v1_trends_statuses.json",
-}
-CASSETTES = corpus_files("mastodon/Mastodon.py_cassettes", "*.yaml")
+row = partial(CorpusCase, format="mastodon", detect=60, others=("bluesky",))
+# `[]` says nothing about Mastodon: not detected, and which format reads it is not ours to say
+empty = partial(CorpusCase, format="mastodon", detect=0, picked=ANY, others=("bluesky",))
 
 
-def run(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    items: list[ParsedItem] = []
-    rejected: list[Rejected] = []
-    for result in mastodon.parse(source):
-        (items if isinstance(result, ParsedItem) else rejected).append(result)
-    return items, rejected
+def cassette(folder: str, name: str) -> CorpusCase:
+    """A VCR cassette: recorded HTTP traffic in YAML, not Mastodon JSON (X holds its bodies)."""
+    return CorpusCase(
+        f"{C}{folder}/{name}.yaml",
+        0,
+        1,
+        format="mastodon",
+        detect=0,
+        others=("bluesky",),
+        reason="not valid JSON",
+    )
 
 
-def run_json(value: Any) -> tuple[list[ParsedItem], list[Rejected]]:
+# The counts are the main statuses plus each boosted / quoted status carried in full.
+CASES = (
+    row(X + "test_entity_context__00_GET_v1_statuses_ID_context.json", 2),  # 1 ancestor, 1 desc.
+    row(X + "test_entity_customemoji__00_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_filterresult__00_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_mediaattachment__00_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_mediaattachment__01_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_mediaattachmentaudiometadata__00_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_mediaattachmentvideometadata__00_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_mediaattachmentvideometadata__01_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_poll__00_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_previewcard__02_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_previewcardauthor__02_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_quote__00_GET_v1_statuses_ID.json", 2),  # the quote + quoted_status
+    row(X + "test_entity_searchv2__02_GET_v2_search.json", 2),  # statuses[2]; accounts ignored
+    row(X + "test_entity_status__00_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_status__01_GET_v1_statuses_ID.json", 1),
+    row(X + "test_entity_statusedit__00_GET_v1_statuses_ID_history.json", 1),  # 2 versions
+    row(X + "test_entity_statusedit__01_GET_v1_statuses_ID_history.json", 1),
+    row(X + "test_hashtag_tl__00_POST_v1_statuses.json", 1),
+    row(X + "test_hashtag_tl__02_GET_v1_timelines_tag_hoot.json", 1),
+    row(X + "test_hashtag_tl__03_DELETE_v1_statuses_ID.json", 1),  # deleted: `text`
+    row(X + "test_home_tl__00_POST_v1_statuses.json", 1),
+    row(X + "test_home_tl__01_GET_v1_timelines_home.json", 13),
+    row(X + "test_home_tl__02_DELETE_v1_statuses_ID.json", 1),
+    row(X + "test_public_tl__00_POST_v1_statuses.json", 1),
+    row(X + "test_public_tl__02_GET_v1_timelines_public.json", 8),
+    row(X + "test_public_tl__03_GET_v1_timelines_public.json", 8),
+    row(X + "test_public_tl__04_DELETE_v1_statuses_ID.json", 1),
+    row(X + "test_status_context__00_POST_v1_statuses.json", 1),
+    row(X + "test_status_context__01_GET_v1_statuses_ID_context.json", 0),  # empty context
+    row(X + "test_status_context__02_DELETE_v1_statuses_ID.json", 1),
+    row(X + "test_status_edit__00_POST_v1_statuses.json", 1),
+    row(X + "test_status_edit__01_GET_v1_statuses_ID_history.json", 1),  # 1 version
+    row(X + "test_status_edit__02_PUT_v1_statuses_ID.json", 1),
+    row(X + "test_status_edit__03_GET_v1_statuses_ID.json", 1),
+    row(X + "test_status_edit__04_GET_v1_statuses_ID_history.json", 1),  # 2 versions
+    row(X + "test_status_edit__05_GET_v1_statuses_ID_source.json", 0, 1, reason="StatusSource"),
+    row(X + "test_status_quotes__00_POST_v1_statuses.json", 1),
+    empty(X + "test_status_quotes__01_GET_v1_statuses_ID_quotes.json", 0),  # []
+    row(X + "test_status_quotes__02_DELETE_v1_statuses_ID.json", 1),
+    row(X + "test_status_reblog_unreblog__00_POST_v1_statuses.json", 1),
+    row(X + "test_status_reblog_unreblog__01_POST_v1_statuses_ID_reblog.json", 2),  # + original
+    row(X + "test_status_reblog_unreblog__02_POST_v1_statuses_ID_unreblog.json", 1),
+    row(X + "test_status_reblog_unreblog__03_DELETE_v1_statuses_ID.json", 1),
+    empty(X + "test_trending_statuses__00_GET_v1_trends_statuses.json", 0),  # []
+    row("mastodon/mastodon_documentation/Status.md.example.json", 1),  # broken "</span}" HTML
+    cassette("cassettes", "test_hashtag_tl"),
+    cassette("cassettes", "test_home_tl"),
+    cassette("cassettes", "test_public_tl"),
+    cassette("cassettes", "test_status_context"),
+    cassette("cassettes", "test_status_edit"),
+    cassette("cassettes", "test_status_quotes"),
+    cassette("cassettes", "test_status_reblog_unreblog"),
+    cassette("cassettes", "test_trending_statuses"),
+    cassette("cassettes_entity_tests", "test_entity_context"),
+    cassette("cassettes_entity_tests", "test_entity_customemoji"),
+    cassette("cassettes_entity_tests", "test_entity_filterresult"),
+    cassette("cassettes_entity_tests", "test_entity_mediaattachment"),
+    cassette("cassettes_entity_tests", "test_entity_mediaattachmentaudiometadata"),
+    cassette("cassettes_entity_tests", "test_entity_mediaattachmentvideometadata"),
+    cassette("cassettes_entity_tests", "test_entity_poll"),
+    cassette("cassettes_entity_tests", "test_entity_previewcard"),
+    cassette("cassettes_entity_tests", "test_entity_previewcardauthor"),
+    cassette("cassettes_entity_tests", "test_entity_quote"),
+    cassette("cassettes_entity_tests", "test_entity_searchv2"),
+    cassette("cassettes_entity_tests", "test_entity_status"),
+    cassette("cassettes_entity_tests", "test_entity_statusedit"),
+)
+STATUSES = tuple(case for case in CASES if not case.file.startswith(C))
+CASSETTES = tuple(case for case in CASES if case.file.startswith(C))
+
+
+def run(source: Source) -> Parsed:
+    return parse(mastodon, source)
+
+
+def run_json(value: Any) -> Parsed:
     return run(Source("paste.json", data=json.dumps(value).encode()))
 
 
@@ -130,27 +165,18 @@ def main_statuses(doc: Any) -> list[dict[str, Any]]:
 # -------------------------------------------------------------- the corpus table
 
 
-def test_the_table_covers_every_json_file() -> None:
-    on_disk = set(corpus_files("mastodon", "*.json"))
+def test_the_table_covers_every_file() -> None:
+    on_disk = set(corpus_files("mastodon"))
     if not on_disk:
         pytest.skip("the shared corpus is absent")
-    assert on_disk == set(CORPUS_COUNTS)
+    assert on_disk == {case.file for case in CASES}
 
 
-@pytest.mark.parametrize("relative", sorted(CORPUS_COUNTS))
-def test_corpus_file(relative: str) -> None:
-    path = corpus_path(relative)
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    source = Source(path.name, path=path)
-
-    items, rejected = run(source)
-
-    assert (len(items), len(rejected)) == CORPUS_COUNTS[relative]
-    if relative in EMPTY_ARRAYS:
-        assert mastodon.detect(source.sample()) == 0  # `[]` says nothing about Mastodon
-    else:
-        assert mastodon.detect(source.sample()) >= 60
-    assert bluesky.detect(source.sample()) == 0
+@corpus_table(STATUSES)
+def test_corpus_file(case: CorpusCase) -> None:
+    run = run_case(case)
+    items = run.items
+    doc = run.json()
     for item in items:
         assert item.platform == "mastodon" and item.kind == "post"
         assert json.loads(item.raw)  # the evidentiary copy is the JSON of the record
@@ -185,13 +211,11 @@ def test_corpus_file(relative: str) -> None:
         assert json.loads(item.raw) == status
 
 
-@pytest.mark.parametrize("relative", CASSETTES)
-def test_vcr_cassettes_are_containers_not_mastodon(relative: str) -> None:
-    path = corpus_path(relative)
-    source = Source(path.name, path=path)
-    assert mastodon.detect(source.sample()) == 0
-    items, rejected = run(source)
-    assert items == [] and len(rejected) == 1 and "not valid JSON" in rejected[0].reason
+@corpus_table(CASSETTES)
+def test_vcr_cassettes_are_containers_not_mastodon(case: CorpusCase) -> None:
+    run = run_case(case)
+    assert run.items == [] and len(run.rejected) == 1
+    assert "not valid JSON" in run.rejected[0].reason
 
 
 def test_bluesky_files_are_not_mastodon() -> None:

@@ -10,38 +10,38 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import lxml.html
 import pytest
 
-from desk.ingest.base import ParsedItem, Rejected, Sample, Source
+from desk.ingest.base import Sample, Source
 from desk.ingest.formats import telegram
 from desk.text import clean_line
 from tests.corpus import CORPUS, corpus_files, corpus_path, needs_corpus
+from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
 pytestmark = pytest.mark.corpus
 
-JSON_FILES = {
-    # file: (items, rejected)
-    "telegram/chatstyle_tests_fixtures/result.json": (11, 0),
-    "telegram/langchain_docs_example_data/telegram.json": (3, 0),
-    "telegram/langchain_unit_tests/result.json": (4, 0),
-    "telegram/tg-parser_sdist_tests_fixtures/personal_chat.json": (4, 0),
-}
-HTML_FILE = "telegram/langchain_unit_tests_html/messages.html"
+row = partial(CorpusCase, format="telegram", detect=90)
+JSON_CASES = (
+    row("telegram/chatstyle_tests_fixtures/result.json", 11),
+    row("telegram/langchain_docs_example_data/telegram.json", 3),
+    row("telegram/langchain_unit_tests/result.json", 4),
+    row("telegram/tg-parser_sdist_tests_fixtures/personal_chat.json", 4),
+)
+HTML_CASE = row("telegram/langchain_unit_tests_html/messages.html", 4)
+HTML_FILE = HTML_CASE.file
+CASES = (*JSON_CASES, HTML_CASE)
 
 
-def run(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    out = list(telegram.parse(source))
-    items = [o for o in out if isinstance(o, ParsedItem)]
-    rejected = [o for o in out if isinstance(o, Rejected)]
-    assert len(items) + len(rejected) == len(out)
-    return items, rejected
+def run(source: Source) -> Parsed:
+    return parse(telegram, source)
 
 
-def run_bytes(data: bytes) -> tuple[list[ParsedItem], list[Rejected]]:
+def run_bytes(data: bytes) -> Parsed:
     return run(Source("test.json", data=data))
 
 
@@ -71,23 +71,16 @@ def message(msg_id: int, text: Any = "hello", **extra: Any) -> dict[str, Any]:
 def test_every_corpus_file_is_in_the_table() -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS}")
-    assert set(corpus_files("telegram")) == {*JSON_FILES, HTML_FILE}
+    assert set(corpus_files("telegram")) == {case.file for case in CASES}
 
 
-@needs_corpus
-@pytest.mark.parametrize(("relative", "expected"), sorted(JSON_FILES.items()))
-def test_json_corpus_file(relative: str, expected: tuple[int, int]) -> None:
-    path = corpus_path(relative)
-    source = Source(relative, path=path)
-    assert telegram.detect(source.sample()) >= 90
-
-    started = time.perf_counter()
-    items, rejected = run(source)
-    assert time.perf_counter() - started < 2
+@corpus_table(JSON_CASES)
+def test_json_corpus_file(case: CorpusCase) -> None:
+    run = run_case(case)
+    path, items = run.path, run.items
 
     doc = json.loads(path.read_bytes())
     messages = [m for m in doc["messages"] if m.get("type") != "service"]
-    assert (len(items), len(rejected)) == expected
     assert len(items) == len(messages)  # service messages skipped, nothing else lost
 
     for item, msg in zip(items, messages, strict=True):
@@ -167,10 +160,8 @@ def test_reply_and_entity_list_text() -> None:
 
 @needs_corpus
 def test_html_export_page() -> None:
-    path = corpus_path(HTML_FILE)
-    source = Source("messages.html", path=path)
-    assert telegram.detect(source.sample()) >= 90
-    items, rejected = run(source)
+    run = run_case(HTML_CASE)
+    path, items, rejected = run.path, run.items, run.rejected
     assert rejected == []
 
     doc = lxml.html.fromstring(path.read_bytes())
@@ -200,7 +191,7 @@ def test_html_export_page() -> None:
 
 @needs_corpus
 def test_full_export_with_left_chats(tmp_path: Path) -> None:
-    chats = [json.loads(corpus_path(f).read_bytes()) for f in sorted(JSON_FILES)]
+    chats = [json.loads(corpus_path(case.file).read_bytes()) for case in JSON_CASES]
     export = {
         "about": "Here is the data you requested.",
         "personal_information": {"user_id": 1},
@@ -213,7 +204,7 @@ def test_full_export_with_left_chats(tmp_path: Path) -> None:
     assert telegram.detect(source.sample()) >= 70
     items, rejected = run(source)
     assert rejected == []
-    assert len(items) == sum(n for n, _ in JSON_FILES.values())
+    assert len(items) == sum(case.items for case in JSON_CASES)
     assert len({i.platform_id for i in items}) == len(items)
     assert {i.platform_id.split("/")[0] for i in items} == {str(c["id"]) for c in chats}
     assert [i.record for i in items] == sorted(i.record for i in items)

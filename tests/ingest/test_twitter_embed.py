@@ -8,33 +8,50 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from pathlib import Path
 
 import lxml.html
 import pytest
 
 from desk.ingest import times
-from desk.ingest.base import ParsedItem, Rejected, Sample, Source
+from desk.ingest.base import Sample, Source
 from desk.ingest.formats import html_page, paste, twitter_embed
 from tests.corpus import corpus_files, corpus_path
+from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
-EMBED_FILES = corpus_files("twitter/embedded_html_from_meedan_fetch", "*.html") + corpus_files(
-    "twitter/extracted_from_tweepy_cassettes", "testgetoembed__00_oembed_html_field.html"
+MEEDAN = "twitter/embedded_html_from_meedan_fetch/"
+TWEEPY = "twitter/extracted_from_tweepy_cassettes/"
+OEMBED_JSON = TWEEPY + "testgetoembed__00_GET_1.1_statuses_oembed.json"
+
+row = partial(CorpusCase, format="twitter-embed", detect=80)
+# Each file is one embed blockquote: one tweet, nothing rejected.
+EMBEDS = (
+    row(MEEDAN + "animal_politico_index.twitter-tweet0.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet1.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet10.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet11.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet2.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet4.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet5.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet6.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet7.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet8.html", 1),
+    row(MEEDAN + "animal_politico_index.twitter-tweet9.html", 1),
+    row(MEEDAN + "thip_raw.twitter-tweet0.html", 1),
+    row(MEEDAN + "twenty_minutes_raw.twitter-tweet0.html", 1),
+    row(MEEDAN + "vishvas_news_english_raw.twitter-tweet0.html", 1),
+    row(TWEEPY + "testgetoembed__00_oembed_html_field.html", 1),
 )
-OEMBED_JSON = (
-    "twitter/extracted_from_tweepy_cassettes/testgetoembed__00_GET_1.1_statuses_oembed.json"
-)
+OEMBED = row(OEMBED_JSON, 1, detect=90)
+CASES = (*EMBEDS, OEMBED)
 
 
-def run(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    items: list[ParsedItem] = []
-    rejected: list[Rejected] = []
-    for result in twitter_embed.parse(source):
-        (items if isinstance(result, ParsedItem) else rejected).append(result)
-    return items, rejected
+def run(source: Source) -> Parsed:
+    return parse(twitter_embed, source)
 
 
-def run_html(html: str | bytes) -> tuple[list[ParsedItem], list[Rejected]]:
+def run_html(html: str | bytes) -> Parsed:
     data = html.encode("utf-8") if isinstance(html, str) else html
     return run(Source("paste.html", data=data))
 
@@ -59,13 +76,19 @@ def expected_from_embed(html: str) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("relative", EMBED_FILES)
-def test_corpus_embed_file(relative: str) -> None:
-    path = corpus_path(relative)
+def test_the_tables_cover_every_embed_file() -> None:
+    found = corpus_files(MEEDAN) + corpus_files(TWEEPY, "testgetoembed__*")
+    if not found:
+        pytest.skip("the shared corpus is absent")
+    assert set(found) == {case.file for case in CASES}
+
+
+@corpus_table(EMBEDS)
+def test_corpus_embed_file(case: CorpusCase) -> None:
+    run = run_case(case)
+    path, items, rejected = run.path, run.items, run.rejected
     html = path.read_text(encoding="utf-8")
     expected = expected_from_embed(html)
-
-    items, rejected = run(Source(path.name, path=path))
 
     assert (len(items), len(rejected)) == (1, 0)
     item = items[0]
@@ -90,11 +113,10 @@ def test_corpus_embed_file(relative: str) -> None:
 
 
 def test_corpus_oembed_json() -> None:
-    path = corpus_path(OEMBED_JSON)
+    run = run_case(OEMBED)
+    path, items, rejected = run.path, run.items, run.rejected
     obj = json.loads(path.read_text(encoding="utf-8"))
     expected = expected_from_embed(obj["html"])
-
-    items, rejected = run(Source(path.name, path=path))
 
     assert (len(items), len(rejected)) == (1, 0)
     item = items[0]
@@ -148,9 +170,9 @@ def test_snowflake_time_is_kept_and_agrees_with_the_byline() -> None:
 # --- detection -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("relative", EMBED_FILES)
-def test_detect_claims_embed_fragments(relative: str) -> None:
-    sample = Source("x", path=corpus_path(relative)).sample()
+@corpus_table(EMBEDS)
+def test_detect_claims_embed_fragments(case: CorpusCase) -> None:
+    sample = Source("x", path=corpus_path(case.file)).sample()
     score = twitter_embed.detect(sample)
     assert score >= 80
     assert score > html_page.detect(sample)

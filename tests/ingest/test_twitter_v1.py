@@ -15,44 +15,79 @@ from typing import Any
 
 import pytest
 
-from desk.ingest.base import ParsedItem, Rejected, Sample, Source
-from desk.ingest.formats import csv_posts, twitter_v1, twitter_v2
+from desk.ingest.base import Sample, Source
+from desk.ingest.formats import twitter_v1
 from tests.corpus import corpus_files, corpus_path
+from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
 EXTRACTED = "twitter/extracted_from_tweepy_cassettes"
-
-# file -> (items, rejections). Items = the statuses plus each nested original
-# (retweeted / quoted status) the first time it appears in the file.
-V1_FILES: dict[str, tuple[int, int]] = {
-    "testgetretweets__00_GET_1.1_statuses_retweets_ID.json": (16, 0),  # 15 RTs of one tweet
-    "testgetstatus__00_GET_1.1_statuses_show.json": (1, 0),
-    "testhometimeline__00_GET_1.1_statuses_home_timeline.json": (22, 0),  # 19 + 3 originals
-    "testmentionstimeline__00_GET_1.1_statuses_mentions_timeline.json": (0, 0),  # []
-    "testretweetandunretweet__00_POST_1.1_statuses_retweet_ID.json": (2, 0),
-    "testretweetandunretweet__01_POST_1.1_statuses_unretweet_ID.json": (1, 0),
-    "testsearchtweets__00_GET_1.1_search_tweets.json": (21, 0),  # 15 + 6 originals
-    "testupdateanddestroystatus__00_POST_1.1_statuses_update.json": (1, 0),
-    "testupdateanddestroystatus__01_POST_1.1_statuses_destroy_ID.json": (1, 0),
-    "testupdateanddestroystatus__02_POST_1.1_statuses_update.json": (1, 0),
-    "testupdateanddestroystatus__03_POST_1.1_statuses_destroy_ID.json": (1, 0),
-    "testusertimeline__00_GET_1.1_statuses_user_timeline.json": (4, 0),
-    "testusertimeline__01_GET_1.1_statuses_user_timeline.json": (20, 0),
-}
+CASSETTES = "twitter/tweepy_cassettes"
 
 
-def _parse(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    items: list[ParsedItem] = []
-    rejected: list[Rejected] = []
-    for result in twitter_v1.parse(source):
-        (rejected if isinstance(result, Rejected) else items).append(result)
-    return items, rejected
+def row(name: str, items: int, rejected: int = 0, *, detect: int = 90) -> CorpusCase:
+    return CorpusCase(
+        f"{EXTRACTED}/{name}",
+        items,
+        rejected,
+        format="twitter-v1",
+        detect=detect,
+        others=("twitter-v2", "csv"),
+    )
 
 
-def _parse_path(path: Path) -> tuple[list[ParsedItem], list[Rejected]]:
+def cassette(name: str) -> CorpusCase:
+    """A tweepy cassette: recorded HTTP traffic (its bodies are strings), not a v1.1 status."""
+    return CorpusCase(
+        f"{CASSETTES}/{name}",
+        0,
+        1,
+        format="twitter-v1",
+        detect=0,
+        others=("twitter-v2", "csv"),
+        reason="not a v1.1 status",
+    )
+
+
+# Items = the statuses plus each nested original (retweeted / quoted status)
+# the first time it appears in the file.
+CASES = (
+    row("testgetretweets__00_GET_1.1_statuses_retweets_ID.json", 16),  # 15 RTs of one tweet
+    row("testgetstatus__00_GET_1.1_statuses_show.json", 1),
+    row("testhometimeline__00_GET_1.1_statuses_home_timeline.json", 22),  # 19 + 3 originals
+    # []: v1 claims an empty array last (score 1), and it holds nothing
+    row("testmentionstimeline__00_GET_1.1_statuses_mentions_timeline.json", 0, detect=1),
+    row("testretweetandunretweet__00_POST_1.1_statuses_retweet_ID.json", 2),
+    row("testretweetandunretweet__01_POST_1.1_statuses_unretweet_ID.json", 1),
+    row("testsearchtweets__00_GET_1.1_search_tweets.json", 21),  # 15 + 6 originals
+    row("testupdateanddestroystatus__00_POST_1.1_statuses_update.json", 1),
+    row("testupdateanddestroystatus__01_POST_1.1_statuses_destroy_ID.json", 1),
+    row("testupdateanddestroystatus__02_POST_1.1_statuses_update.json", 1),
+    row("testupdateanddestroystatus__03_POST_1.1_statuses_destroy_ID.json", 1),
+    row("testusertimeline__00_GET_1.1_statuses_user_timeline.json", 4),
+    row("testusertimeline__01_GET_1.1_statuses_user_timeline.json", 20),
+    cassette("testgetoembed.json"),
+    cassette("testgetretweets.json"),
+    cassette("testgetstatus.json"),
+    cassette("testhometimeline.json"),
+    cassette("testmentionstimeline.json"),
+    cassette("testretweetandunretweet.json"),
+    cassette("testsearchtweets.json"),
+    cassette("testupdateanddestroystatus.json"),
+    cassette("testusertimeline.json"),
+)
+STATUSES = tuple(case for case in CASES if case.file.startswith(EXTRACTED))
+JSON_CASSETTES = tuple(case for case in CASES if case.file.startswith(CASSETTES))
+
+
+def _parse(source: Source) -> Parsed:
+    return parse(twitter_v1, source)
+
+
+def _parse_path(path: Path) -> Parsed:
     return _parse(Source(path.name, path=path))
 
 
-def _parse_bytes(data: bytes) -> tuple[list[ParsedItem], list[Rejected]]:
+def _parse_bytes(data: bytes) -> Parsed:
     return _parse(Source("test", data=data))
 
 
@@ -86,19 +121,16 @@ def test_the_table_covers_every_v1_file() -> None:
     files = corpus_files(EXTRACTED, "test[a-z]*.json")
     if not files:
         pytest.skip("the shared corpus is absent")
-    v1_files = {Path(f).name for f in files if "oembed" not in f}
-    assert v1_files == set(V1_FILES)
+    v1_files = {f for f in files if "oembed" not in f}
+    assert v1_files == {case.file for case in STATUSES}
+    cassettes = {case.file for case in CASES if case.file.startswith(CASSETTES)}
+    assert set(corpus_files(CASSETTES, "*.json")) == cassettes
 
 
-@pytest.mark.corpus
-@pytest.mark.parametrize(("name", "expected"), sorted(V1_FILES.items()))
-def test_corpus_file(name: str, expected: tuple[int, int]) -> None:
-    path = corpus_path(f"{EXTRACTED}/{name}")
-    assert twitter_v1.detect(_sample(path)) >= 90 or name.startswith("testmentions")
-    assert twitter_v2.detect(_sample(path)) == 0
-    assert csv_posts.detect(_sample(path)) == 0
-    items, rejected = _parse_path(path)
-    assert (len(items), len(rejected)) == expected
+@corpus_table(STATUSES)
+def test_corpus_file(case: CorpusCase) -> None:
+    run = run_case(case)
+    path, items = run.path, run.items
     statuses = _statuses(json.loads(path.read_bytes()))
     if not statuses:
         return
@@ -117,6 +149,13 @@ def test_corpus_file(name: str, expected: tuple[int, int]) -> None:
         # The raw record is the exact bytes of the status in the file.
         assert item.raw in path.read_bytes()
         assert json.loads(item.raw)["id_str"] == status["id_str"]
+
+
+@corpus_table(JSON_CASSETTES)
+def test_json_cassettes_are_containers_not_statuses(case: CorpusCase) -> None:
+    run = run_case(case)
+    assert run.items == [] and len(run.rejected) == 1
+    assert run.rejected[0].reason.startswith("not a v1.1 status")
 
 
 @pytest.mark.corpus

@@ -9,61 +9,94 @@ from __future__ import annotations
 import html
 import json
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from desk.ingest.base import ParsedItem, Rejected, Sample, Source
-from desk.ingest.formats import csv_posts, twitter_v1, twitter_v2
+from desk.ingest.base import Rejected, Sample, Source
+from desk.ingest.formats import twitter_v1, twitter_v2
 from tests.corpus import corpus_files, corpus_path
+from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
 EXTRACTED = "twitter/extracted_from_tweepy_cassettes"
 TWARC = "twitter/twarc-csv_test-data"
+CASSETTES = "twitter/tweepy_cassettes"
+X = EXTRACTED + "/"
+T = TWARC + "/"
 
-# file -> (items, rejections). Items = data tweets + included tweets not in data.
-V2_FILES: dict[str, tuple[int, int]] = {
-    f"{EXTRACTED}/test_client_create_and_delete_tweet__00_POST_2_tweets.json": (1, 0),
-    # {"data": {"deleted": true}}: names no tweet -> one Rejected with that reason
-    f"{EXTRACTED}/test_client_create_and_delete_tweet__01_DELETE_2_tweets_ID.json": (0, 1),
-    f"{EXTRACTED}/test_client_get_home_timeline__00_GET_2_users_ID_timelines_reverse_chronological.json": (
-        98,
+row = partial(CorpusCase, format="twitter-v2", detect=50, others=("twitter-v1", "csv"))
+
+
+def cassette(name: str) -> CorpusCase:
+    """A tweepy cassette: recorded HTTP traffic in YAML, not a v2 response."""
+    return CorpusCase(
+        f"{CASSETTES}/{name}",
         0,
+        1,
+        format="twitter-v2",
+        detect=0,
+        others=("twitter-v1", "csv"),
+        reason="invalid JSON",
+    )
+
+
+# Items = data tweets + included tweets not in data.
+CASES = (
+    row(X + "test_client_create_and_delete_tweet__00_POST_2_tweets.json", 1),
+    # {"data": {"deleted": true}}: names no tweet -> one Rejected with that reason
+    row(
+        X + "test_client_create_and_delete_tweet__01_DELETE_2_tweets_ID.json",
+        0,
+        1,
+        reason="names no tweet",
     ),
-    f"{EXTRACTED}/test_client_get_list_tweets__00_GET_2_lists_ID_tweets.json": (97, 0),
-    f"{EXTRACTED}/test_client_get_quote_tweets__00_GET_2_tweets_ID_quote_tweets.json": (9, 0),
-    f"{EXTRACTED}/test_client_get_tweet__00_GET_2_tweets_ID.json": (1, 0),
-    f"{EXTRACTED}/test_client_get_tweets__00_GET_2_tweets.json": (2, 0),
-    f"{EXTRACTED}/test_client_get_users_tweets__00_GET_2_users_783214_tweets.json": (2, 0),
-    f"{EXTRACTED}/test_client_search_all_tweets__00_GET_2_tweets_search_all.json": (10, 0),
-    f"{EXTRACTED}/test_client_search_recent_tweets__00_GET_2_tweets_search_recent.json": (10, 0),
-    f"{TWARC}/cashtags.jsonl": (1, 0),
-    f"{TWARC}/cotweet.jsonl": (1, 0),
-    f"{TWARC}/edited.jsonl": (2, 0),  # latest version + the earlier one in includes
-    f"{TWARC}/edited_before.jsonl": (2, 0),
-    f"{TWARC}/empty.json": (0, 0),
-    f"{TWARC}/geo_tweets.jsonl": (3, 0),
-    f"{TWARC}/many_urls.jsonl": (2, 0),
-    f"{TWARC}/media_tweet.jsonl": (1, 0),
-    f"{TWARC}/mentions_tweet.jsonl": (2, 0),  # a retweet + the retweeted tweet
-    f"{TWARC}/quoted_edit.jsonl": (3, 0),  # reply + quoted + replied-to
-    f"{TWARC}/streaming_output_with_error.jsonl": (11, 1),  # last line cut off
-    f"{TWARC}/tweets_compliance.jsonl": (0, 2),  # compliance events, not posts
-    f"{TWARC}/two_tweets.jsonl": (2, 0),
-    f"{TWARC}/verified_type.jsonl": (1, 0),
-    "csv/twarc-csv_test-data/small_sample.json": (4, 0),  # flattened: 3 lines + 1 inline quote
-}
+    row(
+        X + "test_client_get_home_timeline__00_GET_2_users_ID_timelines_reverse_chronological.json",
+        98,
+    ),
+    row(X + "test_client_get_list_tweets__00_GET_2_lists_ID_tweets.json", 97),
+    row(X + "test_client_get_quote_tweets__00_GET_2_tweets_ID_quote_tweets.json", 9),
+    row(X + "test_client_get_tweet__00_GET_2_tweets_ID.json", 1),
+    row(X + "test_client_get_tweets__00_GET_2_tweets.json", 2),
+    row(X + "test_client_get_users_tweets__00_GET_2_users_783214_tweets.json", 2),
+    row(X + "test_client_search_all_tweets__00_GET_2_tweets_search_all.json", 10),
+    row(X + "test_client_search_recent_tweets__00_GET_2_tweets_search_recent.json", 10),
+    row(T + "cashtags.jsonl", 1),
+    row(T + "cotweet.jsonl", 1),
+    row(T + "edited.jsonl", 2),  # latest version + the earlier one in includes
+    row(T + "edited_before.jsonl", 2),
+    row(T + "empty.json", 0, detect=0),  # zero bytes: no format's, nothing in it
+    row(T + "geo_tweets.jsonl", 3),
+    row(T + "many_urls.jsonl", 2),
+    row(T + "media_tweet.jsonl", 1),
+    row(T + "mentions_tweet.jsonl", 2),  # a retweet + the retweeted tweet
+    row(T + "quoted_edit.jsonl", 3),  # reply + quoted + replied-to
+    row(T + "streaming_output_with_error.jsonl", 11, 1),  # last line cut off
+    row(T + "tweets_compliance.jsonl", 0, 2),  # compliance events, not posts
+    row(T + "two_tweets.jsonl", 2),
+    row(T + "verified_type.jsonl", 1),
+    row("csv/twarc-csv_test-data/small_sample.json", 4),  # flattened: 3 lines + 1 inline quote
+    cassette("test_client_create_and_delete_tweet.yaml"),
+    cassette("test_client_get_home_timeline.yaml"),
+    cassette("test_client_get_list_tweets.yaml"),
+    cassette("test_client_get_quote_tweets.yaml"),
+    cassette("test_client_get_tweet.yaml"),
+    cassette("test_client_get_tweets.yaml"),
+    cassette("test_client_get_users_tweets.yaml"),
+    cassette("test_client_search_all_tweets.yaml"),
+    cassette("test_client_search_recent_tweets.yaml"),
+)
+RESPONSES = tuple(case for case in CASES if not case.file.startswith(CASSETTES))
+YAML_CASSETTES = tuple(case for case in CASES if case.file.startswith(CASSETTES))
 
 
-def _parse(source: Source) -> tuple[list[ParsedItem], list[Rejected]]:
-    items: list[ParsedItem] = []
-    rejected: list[Rejected] = []
-    for result in twitter_v2.parse(source):
-        (rejected if isinstance(result, Rejected) else items).append(result)
-    return items, rejected
+def _parse(source: Source) -> Parsed:
+    return parse(twitter_v2, source)
 
 
-def _parse_bytes(data: bytes) -> tuple[list[ParsedItem], list[Rejected]]:
+def _parse_bytes(data: bytes) -> Parsed:
     return _parse(Source("test", data=data))
 
 
@@ -117,20 +150,16 @@ def test_the_table_covers_every_v2_file() -> None:
     found = corpus_files(EXTRACTED, "test_client_*") + corpus_files(TWARC)
     if not found:
         pytest.skip("the shared corpus is absent")
-    assert set(found) | {"csv/twarc-csv_test-data/small_sample.json"} == set(V2_FILES)
+    responses = {case.file for case in RESPONSES}
+    assert set(found) | {"csv/twarc-csv_test-data/small_sample.json"} == responses
+    yaml_cassettes = {case.file for case in YAML_CASSETTES}
+    assert set(corpus_files(CASSETTES, "*.yaml")) == yaml_cassettes
 
 
-@pytest.mark.corpus
-@pytest.mark.parametrize(("name", "expected"), sorted(V2_FILES.items()))
-def test_corpus_file(name: str, expected: tuple[int, int]) -> None:
-    path = corpus_path(name)
-    sample = _sample(path)
-    if path.stat().st_size:
-        assert twitter_v2.detect(sample) >= 50
-    assert twitter_v1.detect(sample) == 0
-    assert csv_posts.detect(sample) == 0
-    items, rejected = _parse(Source(path.name, path=path))
-    assert (len(items), len(rejected)) == expected
+@corpus_table(RESPONSES)
+def test_corpus_file(case: CorpusCase) -> None:
+    run = run_case(case)
+    path, items = run.path, run.items
     by_id = {item.platform_id: item for item in items}
     for obj in _objects(path):
         users = _users(obj)
@@ -149,6 +178,13 @@ def test_corpus_file(name: str, expected: tuple[int, int]) -> None:
                 assert item.posted is None
             text = tweet.get("note_tweet", {}).get("text") or tweet["text"]
             assert " ".join(item.text.split()).startswith(" ".join(_first_words(text).split()))
+
+
+@corpus_table(YAML_CASSETTES)
+def test_yaml_cassettes_are_containers_not_responses(case: CorpusCase) -> None:
+    run = run_case(case)
+    assert run.items == [] and len(run.rejected) == 1
+    assert run.rejected[0].reason.startswith("invalid JSON")
 
 
 @pytest.mark.corpus
