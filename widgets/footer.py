@@ -2,9 +2,13 @@
 
 Textual's footer lets its keys run off the right edge, under the docked
 palette key, so an 80-column desk showed `/ fictrl+p palette`. This one
-keeps the keys in order (the screens list the most needed first) while
-they fit, always keeps the palette key, and lays itself out again when the
-terminal is resized. `?` lists every key anyway.
+keeps the keys in the key table's order (the table lists the most needed
+first) while they fit, always keeps the palette key, and lays itself out
+again when the terminal is resized. `?` lists every key anyway.
+
+The order is the table's, not the order of the screen's bindings: Textual
+moves a binding remapped in `[keymap]` to the end of those, and an
+80-column footer then lost it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from widgets.keys import footer_rank
+
 
 class DeskFooter(Footer):
     """`enter open  v mark  ? help  t tag ...            ^p palette`, cut to the width."""
@@ -22,6 +28,7 @@ class DeskFooter(Footer):
         widgets: list[Widget] = list(super().compose())
         palette = [w for w in widgets if w.has_class("-command-palette")]
         keys = [w for w in widgets if not w.has_class("-command-palette")]
+        keys.sort(key=lambda widget: footer_rank(str(getattr(widget, "action", ""))))
         budget = self.size.width or self.app.size.width
         for widget in palette:
             budget -= _width(widget) + 1

@@ -74,10 +74,12 @@ ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
 def _scroll(context: str) -> tuple[KeyAction, ...]:
     """j/k/g/G in a scrolling pane, with ids of their own so they can be remapped."""
     return (
-        KeyAction(f"{context}.down", context, "j,down", "scroll_down", "scroll down"),
-        KeyAction(f"{context}.up", context, "k,up", "scroll_up", "scroll up"),
-        KeyAction(f"{context}.top", context, "g,home", "scroll_home", "top"),
-        KeyAction(f"{context}.bottom", context, "G,end", "scroll_end", "bottom"),
+        KeyAction(
+            f"{context}.down", context, "j,down", "scroll_down", "scroll down", palette=False
+        ),
+        KeyAction(f"{context}.up", context, "k,up", "scroll_up", "scroll up", palette=False),
+        KeyAction(f"{context}.top", context, "g,home", "scroll_home", "top", palette=False),
+        KeyAction(f"{context}.bottom", context, "G,end", "scroll_end", "bottom", palette=False),
     )
 
 
@@ -150,6 +152,10 @@ KEYS: tuple[KeyAction, ...] = (
 )
 
 BY_ID: dict[str, KeyAction] = {k.id: k for k in KEYS}
+_FOOTER_RANK: dict[str, int] = {}
+for _rank, _row in enumerate(KEYS):
+    if _row.show:
+        _FOOTER_RANK.setdefault(_row.action, _rank)
 
 
 def actions(context: str) -> tuple[KeyAction, ...]:
@@ -176,6 +182,33 @@ def bindings(*contexts: str) -> list[Binding]:
 def keys_of(action: KeyAction, keymap: Mapping[str, str]) -> str:
     """The keys an action has after the user's keymap."""
     return keymap.get(action.id, action.keys)
+
+
+KEY_NAMES: dict[str, str] = {
+    "slash": "/",
+    "backslash": "\\",
+    "question_mark": "?",
+    "escape": "esc",
+    "pagedown": "pgdn",
+    "pageup": "pgup",
+}
+"""Textual's key names as a user types them; anything else is shown as named."""
+
+
+def key_label(keys: str) -> str:
+    """`ctrl+d,pagedown` -> `ctrl+d pgdn`; single letters keep their case (`G` is shift+g).
+
+    Help and the palette both show keys through this, so they read the same."""
+    return " ".join(KEY_NAMES.get(key, key) for key in _split(keys))
+
+
+def footer_rank(action: str) -> int:
+    """Where a footer key goes: its row's place in the table, whatever key it has now.
+
+    Textual re-inserts a binding remapped by `[keymap]` at the end of the screen's
+    bindings, so without this a remapped key moved to the tail of the footer, the part
+    an 80-column terminal cuts off."""
+    return _FOOTER_RANK.get(action, len(KEYS))
 
 
 def keymap_problems(keymap: Mapping[str, str]) -> list[str]:

@@ -1,7 +1,9 @@
 """`ctrl+p`: every desk action in the command palette, with its key.
 
-The commands are the main screen's own bindings (so the palette and the
-keys cannot disagree), plus what has no key: keep/flag/discard directly,
+The commands are the key table's rows marked `palette=True` (so the palette,
+the help and the keys cannot disagree), each run on the owner of its context
+(the list, the desk screen or the app), with the key as the user's
+`[keymap]` made it; plus what has no key: keep/flag/discard directly,
 recalling a saved filter, switching story, clearing the filter. Saved
 filters and stories come from what the screen already loaded, so opening
 the palette reads nothing from the store.
@@ -11,23 +13,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.markup import escape
 
 from desk.text import safe_line
-from widgets.item_list import ItemList
+from widgets.keys import KEYS, key_label, keys_of
+
+if TYPE_CHECKING:
+    from desk.tui.main import MainScreen
 
 Command = tuple[str, str, Callable[[], object]]
+
+
+def markup_safe(text: str) -> str:
+    """`text` escaped for the palette, which reads titles and help as markup.
+
+    Textual's `escape` doubles a trailing backslash, which the palette then
+    shows twice (the filter key read `key \\\\`); the `x` keeps the end from
+    being the end."""
+    return escape(text + "x")[:-1]
 
 
 class DeskCommands(Provider):
     """Desk actions for the palette; only while the main screen is underneath."""
 
-    def _main(self):  # type: ignore[no-untyped-def]
-        from desk.tui.main import MainScreen
+    def _main(self) -> MainScreen | None:
+        from desk.tui.main import MainScreen  # the screen imports the app, which imports us
 
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, MainScreen):
@@ -35,24 +50,20 @@ class DeskCommands(Provider):
         return None
 
     def _commands(self) -> Iterator[Command]:
-        from desk.tui.help import key_label
-        from desk.tui.main import MainScreen
-
         main = self._main()
         if main is None:
             return
-        keymap = getattr(self.app, "keymap", {})
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
+        owners: dict[str, DOMNode] = {"list": main.items, "desk": main, "app": self.app}
 
-        def run(action: str, target: object) -> None:
+        def run(action: str, target: DOMNode) -> None:
             self.app.call_later(self.app.run_action, action, target)
 
-        for owner, bindings in (("list", ItemList.BINDINGS), ("screen", MainScreen.BINDINGS)):
-            target = main.items if owner == "list" else main
-            for binding in bindings:
-                if not isinstance(binding, Binding) or binding.id in ("desk.back",):
-                    continue
-                keys = key_label(keymap.get(binding.id or "", binding.key))
-                yield (binding.description, f"key {keys}", partial(run, binding.action, target))
+        for row in KEYS:
+            owner = owners.get(row.context)
+            if row.palette and owner is not None:
+                keys = key_label(keys_of(row, keymap))
+                yield (row.description, f"key {keys}", partial(run, row.action, owner))
         for state, word in (
             ("kept", "Keep"),
             ("flagged", "Flag"),
@@ -81,7 +92,7 @@ class DeskCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            yield DiscoveryHit(Content(title), callback, text=title, help=escape(help_text))
+            yield DiscoveryHit(Content(title), callback, text=title, help=markup_safe(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -91,8 +102,8 @@ class DeskCommands(Provider):
                 # highlight() parses markup: hand it the title escaped (titles hold user text).
                 yield Hit(
                     score,
-                    matcher.highlight(escape(title)),
+                    matcher.highlight(markup_safe(title)),
                     callback,
                     text=title,
-                    help=escape(help_text),
+                    help=markup_safe(help_text),
                 )

@@ -1,50 +1,41 @@
 """`?`: every key of the desk, grouped by where it works, as remapped by the user.
 
-The list is made from the `BINDINGS` of the screens and widgets themselves
-(with the keymap from the config file applied), so it cannot drift from
-what the keys really do. Binding ids are shown so a user can remap a key
-in `config.toml` without reading the source.
+The list is made from the key table (`widgets/keys.py`) that the screens
+and widgets build their `BINDINGS` from, with the keymap from the config
+file applied, so it cannot drift from what the keys really do. Binding ids
+are shown so a user can remap a key in `config.toml` without reading the
+source. The columns are sized to the terminal (see `help_text`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from widgets.footer import DeskFooter
-from widgets.keys import CONTEXTS, actions, bindings, keys_of
+from widgets.keys import CONTEXTS, actions, bindings, key_label, keys_of
 from widgets.prompts import TRIAGE_LEGEND, VERDICT_LEGEND
 
-KEY_NAMES: dict[str, str] = {
-    "slash": "/",
-    "backslash": "\\",
-    "question_mark": "?",
-    "escape": "esc",
-    "shift+tab": "shift+tab",
-    "pagedown": "pgdn",
-    "pageup": "pgup",
-}
+HELP_PADDING = 6
+"""Columns the help body's padding and scrollbar take from the terminal's width."""
+GAP = 2
 
 
-def key_label(keys: str) -> str:
-    """`ctrl+d,pagedown` -> `ctrl+d pgdn`; single letters keep their case (`G` is shift+g)."""
-    return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+Section = tuple[str, list[tuple[str, str, str]]]
 
 
-def _bindings(source: Sequence[BindingType]) -> list[Binding]:
-    return [b for b in source if isinstance(b, Binding)]
-
-
-def help_sections(keymap: Mapping[str, str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def help_sections(keymap: Mapping[str, str]) -> list[Section]:
     """(title, [(keys, what it does, binding id)]) for every context of the key table."""
-    sections = []
+    sections: list[Section] = []
     for context, title in CONTEXTS.items():
         rows = [
             (key_label(keys_of(action, keymap)), action.description, action.id)
@@ -57,28 +48,49 @@ def help_sections(keymap: Mapping[str, str]) -> list[tuple[str, list[tuple[str, 
     return sections
 
 
-def help_text(keymap: Mapping[str, str]) -> Text:
+def help_text(keymap: Mapping[str, str], width: int = 100) -> Text:
+    """The help, laid out for `width` columns.
+
+    Three aligned columns (keys, what, binding id) sized to what they hold
+    when they fit; below that the id goes under its line, so that at 80
+    columns nothing runs into its neighbour (fixed widths of 18 and 34 did)."""
+    sections = help_sections(keymap)
+    rows = [row for _, entries in sections for row in entries]
+    keys_w = max(len(keys) for keys, _, _ in rows)
+    what_w = max(len(what) for _, what, _ in rows)
+    ids_w = max(len(binding_id) for _, _, binding_id in rows)
+    columns = 2 + keys_w + GAP + what_w + GAP + ids_w <= width
     out = Text()
     out.append("Keys of the desk\n", "bold")
     out.append(
-        "Actions work on the marked items (v, V) if any, else on the item under the cursor.\n"
-        "Remap any key in config.toml under [keymap], by the id in the last column.\n",
+        "Actions work on the marked items (v, V) if any,\n"
+        "else on the item under the cursor.\n"
+        "Remap any key in config.toml under [keymap] by its id "
+        + ("in the last column.\n" if columns else "(the dim line under it).\n"),
         "dim",
     )
-    for title, entries in help_sections(keymap):
+    for title, entries in sections:
         out.append(f"\n{title}\n", "bold underline")
         for keys, what, binding_id in entries:
-            out.append(f"  {keys:<18}", "bold")
-            out.append(f"{what:<34}")
-            out.append(f"{binding_id}\n", "dim")
+            out.append(f"  {keys:<{keys_w}}", "bold")
+            if columns:
+                out.append(" " * GAP + f"{what:<{what_w}}" + " " * GAP)
+                out.append(f"{binding_id}\n", "dim")
+            else:
+                out.append(" " * GAP + f"{what}\n")
+                if binding_id:
+                    out.append(" " * (2 + keys_w + GAP) + f"{binding_id}\n", "dim")
     out.append("\nList columns\n", "bold underline")
     out.append("  > cursor   * marked   time (UTC)   platform   author   triage   verdict\n")
-    out.append(f"  triage:  {TRIAGE_LEGEND}\n")
-    out.append(f"  verdict: {VERDICT_LEGEND}\n")
+    for name, legend in (("triage:  ", TRIAGE_LEGEND), ("verdict: ", VERDICT_LEGEND)):
+        lines = textwrap.wrap(legend, max(20, width - 2 - len(name)), break_on_hyphens=False)
+        for number, line in enumerate(lines):
+            out.append(f"  {name if number == 0 else ' ' * len(name)}{line}\n")
     out.append("\nFilter words\n", "bold underline")
     out.append(
         "  tag:x -tag:x triage:new platform:mastodon verdict:false from:@handle\n"
-        "  since:2h since:2026-11-01 story:slug id:12,13 and free words (word* = prefix)\n"
+        "  since:2h since:2026-11-01 story:slug id:12,13\n"
+        "  and free words (word* = prefix)\n"
     )
     return out
 
@@ -89,10 +101,16 @@ class HelpScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("help")
 
     def compose(self) -> ComposeResult:
-        keymap = getattr(self.app, "keymap", {})
         with VerticalScroll(id="help-body"):
-            yield Static(help_text(keymap))
+            yield Static(self._text(self.app.size.width), id="help-text")
         yield DeskFooter(compact=True)
+
+    def _text(self, width: int) -> Text:
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
+        return help_text(keymap, width - HELP_PADDING)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#help-text", Static).update(self._text(event.size.width))
 
     def action_scroll(self, where: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

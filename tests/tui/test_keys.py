@@ -7,6 +7,7 @@ notes added, events logged under the user's name.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -593,16 +594,20 @@ async def test_palette_lists_and_runs_desk_actions(app: DeskApp, store: Store) -
 
 
 async def test_palette_offers_every_bound_action(app: DeskApp) -> None:
+    from textual.binding import Binding
+
     from desk.tui.commands import DeskCommands
     from desk.tui.main import MainScreen
+    from widgets.keys import BY_ID
 
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         provider = DeskCommands(app.screen)
         titles = [title for title, _, _ in provider._commands()]
         for binding in MainScreen.BINDINGS + ItemList.BINDINGS:
-            if binding.id != "desk.back":  # type: ignore[union-attr]
-                assert binding.description in titles  # type: ignore[union-attr]
+            assert isinstance(binding, Binding) and binding.id is not None
+            if BY_ID[binding.id].palette:  # keys that make sense only as keys are not offered
+                assert binding.description in titles
 
 
 async def test_help_lists_every_key(app: DeskApp) -> None:
@@ -726,3 +731,127 @@ async def test_paging_beyond_the_first_page(tmp_path: Path) -> None:
         await pilot.press("g")
         await settle(pilot)
         assert items.cursor_row is not None and items.cursor_row.first_line == "entry 1000"
+
+
+# -- the key table: footer, palette, help, keymap checks ----------------------------
+
+
+def footer_keys(app: DeskApp) -> list[tuple[str, str]]:
+    from widgets.footer import DeskFooter
+
+    footer = app.screen.query_one(DeskFooter)
+    return [(str(w.key_display), str(w.description)) for w in footer.children]  # type: ignore[attr-defined]
+
+
+async def test_remapped_key_keeps_its_place_in_the_footer(desk_path: Path) -> None:
+    from desk.settings import Settings
+    from desk.tui.app import make_app
+    from tests.tui.conftest import ENV, NOW
+
+    app = make_app(desk_path, Settings(actor="alice", keymap={"desk.tag": "T"}), env=ENV)
+    app.clock = lambda: NOW
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        shown = footer_keys(app)
+        assert ("T", "tag") in shown  # at 80 columns, under its new key
+        assert ("t", "tag") not in shown
+        tag_at = shown.index(("T", "tag"))
+        assert [d for _, d in shown[: tag_at + 1]] == ["open", "mark", "help", "tag"]
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "  T " in screen_text(app) or any(
+            line.strip().startswith("T ") and "tag" in line
+            for line in screen_text(app).splitlines()
+        )
+
+
+async def test_keymap_with_one_key_for_two_actions_is_reported(desk_path: Path) -> None:
+    from desk.settings import Settings
+    from desk.tui.app import make_app
+    from tests.tui.conftest import ENV
+
+    app = make_app(desk_path, Settings(actor="alice", keymap={"desk.tag": "s"}), env=ENV)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        problems = [n for n in notices(app) if "bound to both" in n]
+        assert len(problems) == 1
+        assert problems[0].startswith("[keymap]: 's' is bound to both desk.")
+        assert "desk.tag" in problems[0] and "desk.triage" in problems[0]
+        assert "anywhere on the desk" in problems[0]
+
+
+async def test_palette_shows_keys_as_typed(app: DeskApp) -> None:
+    from textual.command import CommandPalette
+    from textual.content import Content
+
+    from desk.tui.commands import DeskCommands, markup_safe
+
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        provider = DeskCommands(app.screen)
+        helps = {title: help_text for title, help_text, _ in provider._commands()}
+        assert helps["filter"] == "key \\"
+        assert helps["find"] == "key /"
+        assert helps["half page down"] == "key ctrl+d pgdn"
+        assert Content.from_markup(markup_safe("key \\")).plain == "key \\"
+        assert Content.from_markup(markup_safe("[b]x[/b] \\")).plain == "[b]x[/b] \\"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "filter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CommandPalette)
+        text = screen_text(app)
+        assert "key \\" in text and "key \\\\" not in text
+
+
+async def test_palette_follows_the_table(app: DeskApp) -> None:
+    from desk.tui.commands import DeskCommands
+    from widgets.keys import KEYS
+
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        titles = [title for title, _, _ in DeskCommands(app.screen)._commands()]
+        offered = [k for k in KEYS if k.palette and k.context in ("list", "desk", "app")]
+        assert [k.description for k in offered] == titles[: len(offered)]
+        for row in KEYS:
+            if not row.palette:
+                assert row.description not in titles or any(
+                    k.palette and k.description == row.description for k in KEYS
+                ), row.id
+
+
+async def test_help_at_80_columns_keeps_its_columns_apart(app: DeskApp) -> None:
+    from desk.tui.help import help_text
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        width = body.content_region.width
+        for line in help_text(app.keymap, width).plain.splitlines():
+            assert len(line) <= width, line
+        # each id stands alone, two spaces at least from the words before it
+        text = help_text(app.keymap, width).plain
+        assert re.search(r"half page down {2,}desk\.half_down\n", text)
+        assert re.search(r"scroll down {2,}item\.down\n", text)
+        assert "desk.half_down" in screen_text(app) or "desk.open" in screen_text(app)
+
+
+async def test_help_G_and_g(app: DeskApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        assert body.scroll_y == 0
+        await pilot.press("G")
+        await settle(pilot)
+        assert body.scroll_y > 0 and body.scroll_y == body.max_scroll_y
+        assert "Filter words" in screen_text(app)
+        await pilot.press("g")
+        await settle(pilot)
+        assert body.scroll_y == 0
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert body.scroll_y == 2
