@@ -16,58 +16,92 @@ import time
 from typing import Any
 
 import lxml.html
-import pytest
 
 from desk.ingest import times
-from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
+from desk.ingest.base import Ref, Sample, Source
 from desk.ingest.formats import html_page, paste, twitter_embed
 from tests.corpus import corpus_path
+from tests.ingest.helpers import CaseRun, CorpusCase, Parsed, corpus_table, parse, run_case
 
 FIXTURES = "claimreview/meedan_fetch_spec_fixtures/"
-
-# file -> (where the publication time is, a phrase of the story, a phrase of page furniture)
-# Both phrases are checked against the page itself before they are used.
-PAGES: dict[str, tuple[tuple[str, str] | None, str, str | None]] = {
-    "afp_checamos_raw.json": (
-        ("meta", "article:published_time"),
-        "Publicações amplamente compartilhadas em redes sociais",
-        None,
-    ),
-    "afp_raw.json": (
-        ("meta", "article:published_time"),
-        "A Facebook post shared thousands of times",
-        "Copyright © AFP 2017-2020",
-    ),
-    "africa_check_raw.json": (
-        None,
-        "He appears to have been referring to interferon alpha-2b",
-        "For democracy to function",
-    ),
-    "comprova_raw.json": (("jsonld", "datePublished"), "No lugar do áudio original foi", None),
-    "tfc_taiwan_missing_page.json": (
-        ("meta", "article:published_time"),
-        "下面是我們得到的消息",
-        None,
-    ),
-    "tfc_taiwan_raw.json": (
-        ("meta", "article:published_time"),
-        "查核中心檢視網傳擷圖並以關鍵字搜尋",
-        None,
-    ),
-}
+TELEGRAM_HTML = "telegram/langchain_unit_tests_html/messages.html"
 
 
-def run(data: bytes | str) -> tuple[list[ParsedItem], list[Rejected]]:
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    items: list[ParsedItem] = []
-    rejected: list[Rejected] = []
-    for result in html_page.parse(Source("page.html", data=raw)):
-        (items if isinstance(result, ParsedItem) else rejected).append(result)
-    return items, rejected
+def page_row(name: str, items: int, **facts: Any) -> CorpusCase:
+    """A stored page read as the HTML page it holds: the page, its embeds, its ClaimReviews.
+
+    facts: `where` the publication time is (("meta", property) or ("jsonld", key),
+    None when the page gives none), a `story` phrase, a phrase of page `furniture`
+    (both are checked against the page itself before they are used).
+    """
+    return CorpusCase(FIXTURES + name, items, format="html", facts=facts)
+
+
+# Each page is the article plus the one ClaimReview in its JSON-LD (no embeds).
+PAGES = (
+    page_row(
+        "afp_checamos_raw.json",
+        2,
+        where=("meta", "article:published_time"),
+        story="Publicações amplamente compartilhadas em redes sociais",
+        furniture=None,
+    ),
+    page_row(
+        "afp_raw.json",
+        2,
+        where=("meta", "article:published_time"),
+        story="A Facebook post shared thousands of times",
+        furniture="Copyright © AFP 2017-2020",
+    ),
+    page_row(
+        "africa_check_raw.json",
+        2,
+        where=None,
+        story="He appears to have been referring to interferon alpha-2b",
+        furniture="For democracy to function",
+    ),
+    page_row(
+        "comprova_raw.json",
+        2,
+        where=("jsonld", "datePublished"),
+        story="No lugar do áudio original foi",
+        furniture=None,
+    ),
+    page_row(
+        "tfc_taiwan_missing_page.json",
+        2,
+        where=("meta", "article:published_time"),
+        story="下面是我們得到的消息",
+        furniture=None,
+    ),
+    page_row(
+        "tfc_taiwan_raw.json",
+        2,
+        where=("meta", "article:published_time"),
+        story="查核中心檢視網傳擷圖並以關鍵字搜尋",
+        furniture=None,
+    ),
+)
+# A Telegram HTML export is a page this format could read, as one article, but
+# the Telegram format claims it first; embeds and pastes leave it alone.
+TELEGRAM_PAGE = CorpusCase(
+    TELEGRAM_HTML, 1, format="html", picked="telegram", others=("twitter-embed", "text")
+)
+CASES = (*PAGES, TELEGRAM_PAGE)
+
+
+def run(data: bytes | str) -> Parsed:
+    return parse(html_page, data, "page.html")
 
 
 def stored_page(name: str) -> dict[str, Any]:
     return json.loads(corpus_path(FIXTURES + name).read_text(encoding="utf-8"))
+
+
+def run_page(case: CorpusCase) -> CaseRun:
+    """A table row's stored page, parsed as the page it holds."""
+    page = json.loads(corpus_path(case.file).read_bytes())["page"]
+    return run_case(case, Source("page.html", data=page.encode("utf-8")))
 
 
 def walk(obj: Any) -> list[dict[str, Any]]:
@@ -89,34 +123,24 @@ def jsonld_objects(root: Any) -> list[dict[str, Any]]:
     return objects
 
 
-def has_claimreview_reader() -> bool:
-    try:
-        from desk.ingest.formats import claimreview
-    except ImportError:
-        return False
-    return callable(getattr(claimreview, "items_from_jsonld", None))
-
-
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_corpus_page(name: str) -> None:
-    stored = stored_page(name)
+@corpus_table(PAGES)
+def test_corpus_page(case: CorpusCase) -> None:
+    stored = stored_page(case.file.removeprefix(FIXTURES))
     page_html = stored["page"]
     root = lxml.html.document_fromstring(page_html)
-    where, story_phrase, furniture = PAGES[name]
+    where, story_phrase, furniture = (case.facts[k] for k in ("where", "story", "furniture"))
     page_text = " ".join(root.text_content().split())
     assert story_phrase in page_text
     objects = jsonld_objects(root)
     reviews = [o for o in objects if o.get("@type") == "ClaimReview"]
     embeds = root.xpath("//blockquote[contains(@class, 'twitter-tweet')]")
 
-    started = time.perf_counter()
-    items, rejected = run(page_html)
-    assert time.perf_counter() - started < 2
+    run = run_page(case)  # in at most two seconds
+    items, rejected = run.items, run.rejected
 
     page = items[0]
-    expected_reviews = len(reviews) if has_claimreview_reader() else 0
-    assert len(items) == 1 + len(embeds) + expected_reviews
-    assert len(rejected) == (0 if has_claimreview_reader() else 1)
+    assert len(items) == 1 + len(embeds) + len(reviews)
+    assert len(rejected) == 0
 
     assert (page.platform, page.kind, page.record) == ("web", "article", 1)
     assert page.url == stored["url"]  # the fetcher's URL, percent-encoded like ours
@@ -139,13 +163,12 @@ def test_corpus_page(name: str) -> None:
     assert "<script" not in page.text and "CDATA" not in page.text
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_corpus_page_claimreviews(name: str) -> None:
-    if not has_claimreview_reader():
-        pytest.skip("desk.ingest.formats.claimreview.items_from_jsonld is not there yet")
-    root = lxml.html.document_fromstring(stored_page(name)["page"])
+@corpus_table(PAGES)
+def test_corpus_page_claimreviews(case: CorpusCase) -> None:
+    page_html = stored_page(case.file.removeprefix(FIXTURES))["page"]
+    root = lxml.html.document_fromstring(page_html)
     reviews = [o for o in jsonld_objects(root) if o.get("@type") == "ClaimReview"]
-    items, rejected = run(stored_page(name)["page"])
+    items, rejected = run(page_html)
     checks = [i for i in items if i.kind == "fact-check"]
     assert rejected == []
     assert len(checks) == len(reviews) == 1
@@ -158,11 +181,9 @@ def test_corpus_page_claimreviews(name: str) -> None:
 
 
 def test_telegram_html_export_is_left_to_the_telegram_format() -> None:
-    path = corpus_path("telegram/langchain_unit_tests_html/messages.html")
-    sample = Source(path.name, path=path).sample()
-    assert 0 < html_page.detect(sample) <= 30
-    assert twitter_embed.detect(sample) == 0 and paste.detect(sample) == 0
-    items, rejected = run(path.read_bytes())
+    run = run_case(TELEGRAM_PAGE)
+    path, items, rejected = run.path, run.items, run.rejected
+    assert 0 < html_page.detect(run.source.sample()) <= 30
     assert (len(items), len(rejected)) == (1, 0)
     page = items[0]
     # no URL: the page is known by the hash of its bytes
@@ -288,14 +309,13 @@ def test_live_page_items_and_links() -> None:
 
     # the broken JSON-LD block is rejected alone
     assert any("JSON-LD block" in r.reason and "invalid JSON" in r.reason for r in rejected)
-    if has_claimreview_reader():
-        checks = [i for i in items if i.kind == "fact-check"]
-        assert len(checks) == 1 and len(rejected) == 1
-        assert Ref("embedded-in", platform="web", platform_id=page.url, url=page.url) in (
-            checks[0].refs
-        )
-        records = [i.record for i in items] + [r.record for r in rejected]
-        assert sorted(records) == list(range(1, len(records) + 1))
+    checks = [i for i in items if i.kind == "fact-check"]
+    assert len(checks) == 1 and len(rejected) == 1
+    assert Ref("embedded-in", platform="web", platform_id=page.url, url=page.url) in (
+        checks[0].refs
+    )
+    records = [i.record for i in items] + [r.record for r in rejected]
+    assert sorted(records) == list(range(1, len(records) + 1))
 
 
 def test_page_without_url_is_known_by_its_hash() -> None:
