@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from db import Store
+from db.order import MAX_ID
 from desk import verbs
 from desk.errors import BadInputError
 from desk.paths import resolve_desk_path
@@ -126,15 +127,43 @@ def open_store(create: bool = False) -> Store:
     return Store(path, create=create, on_upgrade=upgrading)
 
 
+MAX_COUNT = (1 << 63) - 1
+"""The largest count or sequence number SQLite can compare (a signed 64-bit integer)."""
+
+
+def bounded_id(ident: int, text: str, what: str = "item id") -> int:
+    """An id as typed, or a one-line error when no id can be that large.
+
+    Ids stop below 2**31 (`db.order.MAX_ID`); a larger number would reach
+    SQLite as an integer it cannot hold and end in a traceback.
+    """
+    if ident > MAX_ID:
+        raise BadInputError(f"not an {what}: {safe_line(text)!r} is larger than any {what}")
+    return ident
+
+
 def parse_ids(values: tuple[str, ...] | list[str]) -> list[int]:
+    """`12`, `#12`, `12,13` -> ids; anything else is a one-line error naming it."""
     out = []
     for value in values:
         for part in str(value).replace(",", " ").split():
             try:
-                out.append(int(part.lstrip("#")))
+                ident = int(part.lstrip("#"))
             except ValueError:
                 raise BadInputError(f"not an item id: {part!r}") from None
+            out.append(bounded_id(ident, part))
     return out
+
+
+def count(value: int | None, option: str) -> int | None:
+    """A `--limit` or `--since` as typed, or a one-line error when SQLite could not take it.
+
+    A negative LIMIT means "no limit" to SQLite, and a number past 2**63
+    overflows it: both are a person's typo, not a request.
+    """
+    if value is not None and not 0 <= value <= MAX_COUNT:
+        raise BadInputError(f"bad {option} {value}: use a whole number from 0 to {MAX_COUNT}")
+    return value
 
 
 def split_ids(args: tuple[str, ...]) -> tuple[list[int], list[str]]:
@@ -143,7 +172,7 @@ def split_ids(args: tuple[str, ...]) -> tuple[list[int], list[str]]:
     rest: list[str] = []
     for arg in args:
         if arg.lstrip("#").isdigit() and not rest:
-            ids.append(int(arg.lstrip("#")))
+            ids.append(bounded_id(int(arg.lstrip("#")), arg))
         else:
             rest.append(arg)
     if not ids:

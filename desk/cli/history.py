@@ -7,7 +7,14 @@ import sys
 import click
 
 from desk import verbs
-from desk.cli.common import actor_name, desk_options, json_option, limit_option, open_store
+from desk.cli.common import (
+    actor_name,
+    count,
+    desk_options,
+    json_option,
+    limit_option,
+    open_store,
+)
 from desk.cli.render import dumps, event_line
 
 
@@ -20,6 +27,8 @@ from desk.cli.render import dumps, event_line
 @desk_options
 def log_cmd(since: int, limit: int | None, as_json: bool) -> None:
     """The event log: who did what, when."""
+    count(since, "--since")
+    count(limit, "--limit")
     with open_store() as store:
         events = store.events(since_seq=since, limit=limit)
         if as_json:

@@ -10,6 +10,7 @@ from db.models import ItemQuery, PageKey
 from desk import verbs
 from desk.cli.common import (
     actor_name,
+    count,
     desk_options,
     json_option,
     limit_option,
@@ -79,6 +80,7 @@ def add(
 @desk_options
 def ls(expr: str, limit: int, after: str | None, order: str, show_all: bool, as_json: bool) -> None:
     """List items, newest first."""
+    count(limit, "--limit")
     with open_store() as store:
         query = parse_filter(
             expr,
@@ -131,6 +133,7 @@ def show(item_id: str, as_json: bool, raw: bool) -> None:
 @desk_options
 def search(query: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Full-text search over text and authors, newest first."""
+    count(limit, "--limit")
     fts = fts_query(" ".join(query).split())
     if not fts:
         raise BadInputError("empty search")

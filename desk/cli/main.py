@@ -59,6 +59,11 @@ def main(argv: list[str] | None = None) -> None:
     except USER_ERRORS as exc:
         click.echo(f"desk: {safe_line(str(exc))}", err=True)
         sys.exit(1)
+    except OverflowError as exc:
+        # The commands bound every number a user types; this is the net for
+        # one that slips past them, which SQLite cannot hold.
+        click.echo(f"desk: a number given is too large ({safe_line(str(exc))})", err=True)
+        sys.exit(1)
     except sqlite3.DatabaseError as exc:
         where = f"{OPENED[-1]}: " if OPENED else ""
         click.echo(f"desk: {safe_line(where)}database error: {safe_line(str(exc))}", err=True)

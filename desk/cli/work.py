@@ -11,7 +11,14 @@ import sys
 import click
 
 from desk import verbs
-from desk.cli.common import actor_name, desk_options, open_store, parse_ids, split_ids
+from desk.cli.common import (
+    actor_name,
+    bounded_id,
+    desk_options,
+    open_store,
+    parse_ids,
+    split_ids,
+)
 from desk.errors import BadInputError
 from desk.vocab import RELATIONS, normalise_verdict
 
@@ -53,7 +60,8 @@ def _target(value: str) -> tuple[int | None, int | None]:
     text = value.strip().lower()
     for prefix in ("entry:", "e"):
         if text.startswith(prefix) and text[len(prefix) :].isdigit():
-            return None, int(text[len(prefix) :])
+            digits = text[len(prefix) :]
+            return None, bounded_id(int(digits), value, "entry id")
     return parse_ids([value])[0], None
 
 
