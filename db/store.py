@@ -53,8 +53,10 @@ _ITEM_COLUMNS = (
 _ROW_COLUMNS = (
     "items.id, items.platform, items.author_handle, items.author_name, items.posted_at, "
     "items.posted_precision, items.ingested_at, items.sort_at, items.triage, items.verdict, "
-    "substr(items.text, 1, 240)"
+    "coalesce(nullif(trim(items.title), ''), substr(items.text, 1, 240))"
 )
+"""A list row's line is the item's title when it has one (a feed entry, an article, a
+fact-check: their text is the description or body), else the text's first line."""
 
 
 def _first_line(text: str) -> str:

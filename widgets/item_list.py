@@ -15,8 +15,9 @@ dropped instead of mixed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import ClassVar, Literal
 
 from rich.cells import cell_len
@@ -42,6 +43,12 @@ MAX_ROWS = 3000
 """Rows kept in memory; beyond this the far end of the window is dropped (and refetched later)."""
 PREFETCH = 80
 """Ask for the next page when the cursor or the view comes this close to an edge."""
+ARRIVAL_MARK = "~"
+"""After the time of a row whose posted time is unknown: the time shown is when it arrived."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def row_key(row: ItemRow) -> PageKey:
@@ -141,8 +148,19 @@ class ItemList(ScrollView, can_focus=True):
 
     # -- state ------------------------------------------------------------------
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.clock = clock
+        """The app's clock (injected, so tests and snapshots see a fixed year)."""
+        self.year = clock().year
+        """Times in this year show month and day; others show their year too.
+        Read once per reset, not per row: `render_line` stays a dict lookup."""
         self.rows: list[ItemRow] = []
         self.cursor = 0
         self.more_above = False
@@ -152,6 +170,9 @@ class ItemList(ScrollView, can_focus=True):
         self.empty_text = "No items."
         self.marks: set[int] = set()
         self.anchor_id: int | None = None
+        self.range_marks: set[int] | None = None
+        """While a `V` range is open: the marks from before it. The range (anchor to
+        cursor) is shown and counted as marked as it grows; the second `V` closes it."""
         self.new_above = 0
         self._pending: set[Direction] = set()
         self._index: dict[int, int] = {}
@@ -222,6 +243,7 @@ class ItemList(ScrollView, can_focus=True):
             return
         self.rows = list(rows)
         self._reindex()
+        self.year = self.clock().year
         self.more_above = more_above
         self.more_below = more_below
         self.loading = False
@@ -378,6 +400,8 @@ class ItemList(ScrollView, can_focus=True):
         else:
             self.refresh_line(old)
             self.refresh_line(index)
+        if self.range_marks is not None:
+            self._grow_range(old)
         self._cursor_changed()
         self._prefetch()
 
@@ -444,6 +468,7 @@ class ItemList(ScrollView, can_focus=True):
         item_id = self.cursor_id
         if item_id is None:
             return
+        self.range_marks = None  # an open `V` range stays marked as it is
         if item_id in self.marks:
             self.marks.discard(item_id)
         else:
@@ -454,12 +479,22 @@ class ItemList(ScrollView, can_focus=True):
         self.move_to(self.cursor + 1)
 
     def action_mark_range(self) -> None:
-        """`V`: mark every row from the last `v` to the cursor (or just this row if none)."""
+        """`V`: mark every row from the last `v` to the cursor, or open a range here.
+
+        With no `v` before it, `V` opens a range at the cursor: as the cursor
+        moves, every row between the two is marked on screen (and counted in
+        the header), like vim's visual line mode; the second `V` closes it,
+        keeping the rows marked. `escape` clears the marks, range and all.
+        """
         item_id = self.cursor_id
         if item_id is None:
             return
+        if self.range_marks is not None:
+            self.range_marks = None  # close the range: its rows stay marked
+            return
         anchor = self._index.get(self.anchor_id) if self.anchor_id is not None else None
         if anchor is None:
+            self.range_marks = set(self.marks)
             self.marks.add(item_id)
             self.anchor_id = item_id
         else:
@@ -468,11 +503,32 @@ class ItemList(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.MarksChanged(self, len(self.marks)))
 
+    def _grow_range(self, old_cursor: int) -> None:
+        """The cursor moved while a range is open: the marks are the range's rows plus
+        those marked before it; only the rows that changed are drawn again."""
+        assert self.range_marks is not None
+        anchor = self._index.get(self.anchor_id) if self.anchor_id is not None else None
+        if anchor is None:  # the anchor row left the window: keep what is marked
+            self.range_marks = None
+            return
+        low, high = sorted((anchor, self.cursor))
+        marks = self.range_marks | {row.id for row in self.rows[low : high + 1]}
+        if marks == self.marks:
+            return
+        changed = marks ^ self.marks
+        self.marks = marks
+        for item_id in changed:
+            index = self._index.get(item_id)
+            if index is not None:
+                self.refresh_line(index)
+        self.post_message(self.MarksChanged(self, len(self.marks)))
+
     def action_clear_marks(self) -> None:
         if not self.marks:
             return
         self.marks.clear()
         self.anchor_id = None
+        self.range_marks = None
         self.refresh()
         self.post_message(self.MarksChanged(self, 0))
 
@@ -531,7 +587,12 @@ class ItemList(ScrollView, can_focus=True):
     def _render_row(
         self, row: ItemRow, width: int, is_cursor: bool, is_marked: bool, styles: dict[str, Style]
     ) -> Strip:
-        """One row: `>* 11-27 07:10 mast @handle      N. (tag,tag) first line of text`."""
+        """One row: `>* 11-27 07:10 mast @handle      N. (tag,tag) first line of text`.
+
+        The time is eleven cells whatever it holds (`11-27 07:10` this year,
+        `2023-11-27` another year); the cell after it is `~` when the item has
+        no posted time and the time shown is its arrival.
+        """
         base = styles["base"]
         meta = styles["meta"]
         text_style = styles.get(row.triage, base) if row.triage != "kept" else base
@@ -543,7 +604,11 @@ class ItemList(ScrollView, can_focus=True):
         segments = [
             Segment(">" if is_cursor else " ", mark_style),
             Segment("*" if is_marked else " ", mark_style),
-            Segment(short_time(row.posted_at or row.sort_at, row.posted_precision) + " ", meta),
+            Segment(
+                short_time(row.posted_at or row.sort_at, row.posted_precision, year=self.year)
+                + (" " if row.posted_at else ARRIVAL_MARK),
+                meta,
+            ),
             Segment(fit(PLATFORM_SHORT.get(row.platform, row.platform[:4]), 4) + " ", meta),
             Segment(fit(handle, handle_width) + " ", base),
             Segment(TRIAGE_LETTER.get(row.triage, "?"), text_style),

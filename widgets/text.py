@@ -46,15 +46,24 @@ def _parse(iso: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def short_time(iso: str | None, precision: str | None) -> str:
-    """Eleven cells for a list row: `11-27 07:10`, `11-27 --:--`, `2026-11`, `2026`."""
+def short_time(iso: str | None, precision: str | None, *, year: int | None = None) -> str:
+    """Eleven cells for a list row: `11-27 07:10`, `11-27 --:--`, `2026-11`, `2026`.
+
+    With `year` (the current year, from the app's clock), a time in another
+    year shows its year in place of the hour (`2023-11-27`): a 2023 post
+    sits among 2026 ones in the list, and the month and day alone cannot
+    tell them apart. The width stays eleven cells either way, so the columns
+    of the list line up whatever the mix.
+    """
     moment = _parse(iso)
     if moment is None:
         return "-" * 5 + " " + "-" * 5
     if precision == "year":
-        return f"{moment:%Y}".ljust(11)
+        return f"{moment.year:04d}".ljust(11)
     if precision == "month":
-        return f"{moment:%Y-%m}".ljust(11)
+        return f"{moment.year:04d}-{moment:%m}".ljust(11)
+    if year is not None and moment.year != year:
+        return f"{moment.year:04d}-{moment:%m-%d} "
     if precision == "day":
         return f"{moment:%m-%d} --:--"
     return f"{moment:%m-%d %H:%M}"

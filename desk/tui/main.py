@@ -142,7 +142,7 @@ class MainScreen(Screen[None]):
         yield PaneTabs(id="tabs")
         yield StatsBar(unicode=self.unicode, id="stats")
         with Horizontal(id="panes"):
-            yield ItemList(id="items", classes="pane")
+            yield ItemList(clock=self.clock, id="items", classes="pane")
             yield ItemDetail(id="detail", classes="pane")
             with Vertical(id="side"):
                 yield RecapPane(id="recap", classes="pane")

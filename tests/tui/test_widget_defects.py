@@ -7,18 +7,30 @@ screen or the widget's state.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.pilot import Pilot
 
+from db import NewItem, Store
+from db.models import ItemQuery
 from desk.tui.app import DeskApp
 from tests.tui.conftest import screen_text, settle
 from widgets.item_list import ItemList
+from widgets.text import short_time
 
 SMALL = (80, 24)
 WIDE = (160, 48)
+NOW_ISO = "2026-11-27T08:00:00.000000Z"
+LATER_ISO = "2026-11-27T08:03:00.000000Z"
 
 
 def notices(app: DeskApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
+
+
+def list_lines(items: ItemList) -> list[str]:
+    """The list's rows as drawn (not the other panes beside it)."""
+    return [items.render_line(y).text for y in range(items.size.height)]
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
@@ -55,3 +67,140 @@ async def test_an_unknown_filter_key_is_named_on_screen(app: DeskApp) -> None:
         await settle(pilot)
         assert any("unknown filter key 'foo:'" in n and "triage:" in n for n in notices(app))
         assert len(app.main.query_one(ItemList).rows) == 40
+
+
+# -- 1: the year in the time column, and arrival times marked ----------------------
+
+
+def _add(store: Store, text: str, *, posted: str | None, arrived: str, **fields: Any) -> int:
+    with store.transaction() as w:
+        item_id, _ = w.insert_item(
+            NewItem(platform="rss", text=text, posted_at=posted, **fields), ingested_at=arrived
+        )
+    return item_id
+
+
+def test_short_time_shows_the_year_when_it_is_not_this_one() -> None:
+    assert short_time("2023-11-27T07:10:59Z", "second", year=2026) == "2023-11-27 "
+    assert short_time("2023-11-27T00:00:00Z", "day", year=2026) == "2023-11-27 "
+    assert short_time("2026-11-27T07:10:59Z", "second", year=2026) == "11-27 07:10"
+    assert short_time("2026-11-27T00:00:00Z", "day", year=2026) == "11-27 --:--"
+    assert short_time("2023-11-01T00:00:00Z", "month", year=2026) == "2023-11    "
+    assert short_time("0931-01-01T00:00:00Z", "year", year=2026) == "0931       "
+    for iso in ("2023-11-27T07:10:59Z", "2026-11-27T07:10:59Z", "1999-01-01T00:00:00Z"):
+        for precision in ("second", "minute", "day", "month", "year", None):
+            assert len(short_time(iso, precision, year=2026)) == 11
+
+
+async def test_the_list_shows_other_years_and_marks_arrival_times(
+    app: DeskApp, store: Store
+) -> None:
+    old = _add(store, "An old post from 2023", posted="2023-11-27T07:10:00Z", arrived=NOW_ISO)
+    unposted = _add(store, "A post with no posted time", posted=None, arrived=LATER_ISO)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        items = app.main.query_one(ItemList)
+        assert items.rows[0].id == unposted  # sorted by its arrival, the newest
+        lines = list_lines(items)
+        top = next(line for line in lines if "no posted time" in line)
+        assert "11-27 08:03~" in top  # arrival time, marked
+        posted = next(line for line in lines if "Post 40:" in line)
+        assert "11-27 08:00 " in posted  # this year's posted time: as before
+        await pilot.press("G")
+        await settle(pilot)
+        assert items.cursor_id == old
+        lines = list_lines(items)
+        bottom = next(line for line in lines if "from 2023" in line)
+        assert "2023-11-27  rss" in bottom and "07:10" not in bottom
+        # The time column has one width, whatever the year: the platforms line up.
+        assert len({line.index("rss") for line in lines if " rss " in line}) == 1
+
+
+# -- 2: `V` shows the range as it grows ----------------------------------------------
+
+
+def marked_rows(items: ItemList) -> list[int]:
+    """Ids of the rows drawn with the mark (`*` in the second cell)."""
+    lines = list_lines(items)
+    top = int(items.scroll_offset.y)
+    return [items.rows[top + y].id for y, line in enumerate(lines) if line[1:2] == "*"]
+
+
+async def test_a_range_shows_as_it_grows_and_the_second_V_keeps_it(app: DeskApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        items = app.main.query_one(ItemList)
+        await pilot.press("j", "V")  # open a range at 39
+        assert items.marks == {39}
+        await pilot.press("j", "j")
+        assert items.marks == {39, 38, 37}
+        await pilot.pause()
+        assert marked_rows(items) == [39, 38, 37]
+        assert "3 marked" in screen_text(app)
+        await pilot.press("k")  # the range shrinks back with the cursor
+        assert items.marks == {39, 38}
+        await pilot.press("j", "j")
+        assert items.marks == {39, 38, 37, 36}
+        await pilot.press("V")  # closed: moving on leaves the marks alone
+        await pilot.press("j", "j")
+        assert items.marks == {39, 38, 37, 36}
+        await pilot.pause()
+        assert marked_rows(items) == [39, 38, 37, 36]
+        await pilot.press("escape")
+        assert items.marks == set()
+
+
+async def test_a_range_above_keeps_earlier_marks(app: DeskApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        items = app.main.query_one(ItemList)
+        ids = [row.id for row in items.rows]  # 34 is discarded, so hidden
+
+        def rows(first: int, last: int) -> set[int]:
+            return set(ids[first : last + 1])
+
+        await pilot.press("v", "escape")  # nothing marked, no anchor
+        await pilot.press("j", "j", "j", "j")  # row 5
+        await pilot.press("v")  # mark row 5, cursor on row 6
+        await pilot.press("j", "j", "j")  # row 9
+        await pilot.press("V")  # the classic form: from the last `v` to here, at once
+        assert items.marks == rows(5, 9)
+        await pilot.press("escape", "V", "k", "k")  # a new range from row 9 up to 7
+        assert items.marks == rows(7, 9)
+        await pilot.press("V", "j", "j", "j", "j", "v")  # closed; `v` marks row 11
+        assert items.marks == rows(7, 9) | {ids[11]}
+
+
+# -- 8: a feed entry's row shows its title ---------------------------------------------
+
+
+async def test_a_feed_entry_row_shows_its_title_not_its_description(
+    app: DeskApp, store: Store
+) -> None:
+    entry = _add(
+        store,
+        "The council said on Tuesday that the harbor road stays closed.\nMore below.",
+        posted="2026-11-27T08:30:00Z",
+        arrived=LATER_ISO,
+        kind="feed-entry",
+        title="Harbor road stays closed",
+    )
+    article = _add(
+        store,
+        "Body of the article, first paragraph.",
+        posted="2026-11-27T08:20:00Z",
+        arrived=LATER_ISO,
+        kind="article",
+        title="  ",  # a blank title is no title
+        url="https://news.example/a",
+    )
+    rows = {row.id: row for row in store.page(ItemQuery(ids=(entry, article)), limit=5)}
+    assert rows[entry].first_line == "Harbor road stays closed"
+    assert rows[article].first_line == "Body of the article, first paragraph."
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        items = app.main.query_one(ItemList)
+        lines = list_lines(items)
+        assert any("Harbor road stays closed" in line for line in lines)
+        assert not any("council said" in line for line in lines)
+        assert any("Post 40: airport" in line for line in lines)  # posts: text
