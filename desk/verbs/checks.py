@@ -12,7 +12,7 @@ from desk.text import clean_line, clean_text
 from desk.verbs._common import check_items, item_target
 from desk.verbs.payloads import CheckLogPayload, CheckStep, CheckUndone
 from desk.verbs.undo import Undone, inverse_of
-from desk.vocab import DEFAULT_QUESTIONS, PILLARS, STEP_STATES, normalise_pillar
+from desk.vocab import DEFAULT_QUESTIONS, PILLARS, STEP_STATES, normalise_actor, normalise_pillar
 
 
 def log_check(
@@ -26,6 +26,7 @@ def log_check(
     evidence: Sequence[str] = (),
 ) -> Event:
     """Record one verification step of an item's checklist, with its evidence."""
+    actor = normalise_actor(actor)
     pillar = pillar.strip().lower()
     if pillar not in PILLARS:
         raise BadInputError(f"bad step {pillar!r}: use one of {', '.join(PILLARS)}")

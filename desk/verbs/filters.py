@@ -6,13 +6,14 @@ from db import Store
 from desk.text import clean_line
 from desk.verbs.payloads import FilterSavePayload
 from desk.verbs.undo import not_undoable
-from desk.vocab import normalise_tag
+from desk.vocab import normalise_actor, normalise_tag
 
 not_undoable("filter.save", "save the filter again to change it")
 
 
 def save_filter(store: Store, actor: str, name: str, expr: str) -> None:
     """Keep a filter under a name so anyone on the desk can recall it."""
+    actor = normalise_actor(actor)
     name_clean = normalise_tag(name)
     with store.transaction() as w:
         w.save_filter(name_clean, clean_line(expr), actor)

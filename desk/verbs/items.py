@@ -27,7 +27,15 @@ from desk.verbs.payloads import (
     TagUndone,
 )
 from desk.verbs.undo import Undone, inverse_of
-from desk.vocab import TRIAGE_STATES, normalise_verdict, parse_tag_ops
+from desk.vocab import (
+    PLATFORMS,
+    TRIAGE_STATES,
+    Platform,
+    normalise_actor,
+    normalise_platform,
+    normalise_verdict,
+    parse_tag_ops,
+)
 
 MAX_ITEM_CHARS = 1_000_000
 
@@ -35,6 +43,17 @@ MAX_ITEM_CHARS = 1_000_000
 def store_raw_sha(raw: bytes | None) -> str | None:
     """The sha256 the store files raw bytes under, recorded in the arrival event."""
     return hashlib.sha256(raw).hexdigest() if raw is not None else None
+
+
+def _platform(raw: str) -> Platform:
+    """A platform of the vocabulary; one with escapes is named as typed (`repr` escapes them).
+
+    `normalise_platform` names the cleaned word, which for `$'\\e]0;X\\a'`
+    is empty: "bad platform ''" would not tell the user what was wrong.
+    """
+    if clean_line(raw) != raw.strip():
+        raise BadInputError(f"bad platform {raw!r}: use one of {', '.join(PLATFORMS)}")
+    return normalise_platform(raw)
 
 
 def add_item(
@@ -48,7 +67,15 @@ def add_item(
     platform: str = "manual",
     story_id: int | None = None,
 ) -> Item:
-    """An item typed or pasted in by hand; the same URL twice is one item."""
+    """An item typed or pasted in by hand; the same URL twice is one item.
+
+    Every name is cleaned here, as the text is, because the CLI and the
+    TUI show them on one line of a terminal: the platform must be a word
+    of the vocabulary (`X` is `twitter`; an escape sequence is refused),
+    and the author, handle and URL lose escapes, controls and line breaks.
+    """
+    actor = normalise_actor(actor)
+    platform = _platform(platform)
     clean = clean_text(text)
     if not clean:
         raise BadInputError("an item needs some text")
@@ -99,6 +126,7 @@ def _undo_add(w: Writer, original: Event) -> Undone:
 
 def tag(store: Store, actor: str, ids: Sequence[int], ops: Iterable[str]) -> dict[int, TagChange]:
     """Apply `+add -remove !toggle` to every item; per item what changed."""
+    actor = normalise_actor(actor)
     parsed = parse_tag_ops(ops)
     with store.transaction() as w:
         items = check_items(w, ids)
@@ -222,6 +250,7 @@ def _undo_set_field(w: Writer, original: Event) -> Undone:
 
 def set_triage(store: Store, actor: str, ids: Sequence[int], state: str) -> dict[int, FieldChange]:
     """Keep, flag, discard (hide, never delete) or reset items to new."""
+    actor = normalise_actor(actor)
     if state not in TRIAGE_STATES:
         raise BadInputError(f"bad triage {state!r}: use one of {', '.join(TRIAGE_STATES)}")
     return _set_field(store, actor, ids, kind="item.triage", column="triage", value=state)
@@ -231,6 +260,7 @@ def set_verdict(
     store: Store, actor: str, ids: Sequence[int], verdict: str, reason: str | None = None
 ) -> dict[int, FieldChange]:
     """Rate items: unverified, in progress, verified, false, misleading, unverifiable."""
+    actor = normalise_actor(actor)
     value = normalise_verdict(verdict)
     clean_reason = clean_text(reason) or None if reason else None
     return _set_field(

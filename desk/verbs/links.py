@@ -11,7 +11,7 @@ from desk.errors import BadInputError, UnknownItemError
 from desk.verbs._common import check_items, item_target
 from desk.verbs.payloads import LinkAddPayload, LinkFields, LinkRemovePayload, LinkUndone
 from desk.verbs.undo import Undone, inverse_of
-from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS
+from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS, normalise_actor
 
 
 def _link_fields(link: Link) -> LinkFields:
@@ -38,6 +38,7 @@ def link(
 
     Returns None when the same link already exists (nothing is written).
     """
+    actor = normalise_actor(actor)
     relation = relation.strip().lower()
     if (dst_item is None) == (dst_entry is None):
         raise BadInputError("link to exactly one item or one recap entry")
@@ -93,6 +94,7 @@ def unlink(
     relation: str | None = None,
 ) -> Link:
     """Remove a link (the event keeps it, so undo can bring it back)."""
+    actor = normalise_actor(actor)
     found = store.find_link(src, relation, dst_item, dst_entry)
     if found is None and dst_item is not None:
         found = store.find_link(dst_item, relation, src, None)

@@ -11,6 +11,7 @@ from desk.text import clean_text
 from desk.verbs._common import check_items, item_target
 from desk.verbs.payloads import NoteAddPayload, NoteUndone
 from desk.verbs.undo import Undone, inverse_of
+from desk.vocab import normalise_actor
 
 MAX_NOTE_CHARS = 100_000
 
@@ -19,6 +20,7 @@ def annotate(
     store: Store, actor: str, item_id: int | None, text: str, *, entry_id: int | None = None
 ) -> Note:
     """A note on an item (or a recap entry): who, when, text."""
+    actor = normalise_actor(actor)
     clean = clean_text(text)
     if not clean:
         raise BadInputError("the note is empty")

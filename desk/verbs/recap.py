@@ -7,7 +7,7 @@ from desk.errors import BadInputError
 from desk.text import clean_line, clean_text
 from desk.verbs.payloads import RecapAddPayload
 from desk.verbs.undo import not_undoable
-from desk.vocab import RECAP_SECTIONS
+from desk.vocab import RECAP_SECTIONS, normalise_actor
 
 # Until the recap editor lands (it brings edit and remove, and their undo).
 not_undoable("recap.add", "a recap entry is edited or removed in the recap, not undone")
@@ -27,6 +27,7 @@ def add_recap_entry(
     confidence: str = "reported",
 ) -> int:
     """A new entry at the end of its section; its id."""
+    actor = normalise_actor(actor)
     if section not in RECAP_SECTIONS:
         raise BadInputError(f"bad section {section!r}: use one of {', '.join(RECAP_SECTIONS)}")
     headline_clean = clean_line(headline)

@@ -7,13 +7,14 @@ from desk.errors import BadInputError
 from desk.text import clean_line
 from desk.verbs.payloads import StoryAddPayload
 from desk.verbs.undo import not_undoable
-from desk.vocab import normalise_tag
+from desk.vocab import normalise_actor, normalise_tag
 
 not_undoable("story.add", "a story is not taken back: others may be filing into it")
 
 
 def create_story(store: Store, actor: str, slug: str, title: str) -> int:
     """The story with this slug, created (one event) if the desk has none yet."""
+    actor = normalise_actor(actor)
     slug_clean = normalise_tag(slug)
     title_clean = clean_line(title)
     if not title_clean:

@@ -18,6 +18,7 @@ from db import Store, Writer
 from db.models import Event
 from desk.errors import NothingToUndoError
 from desk.verbs.payloads import InversePayload, UndoPayload
+from desk.vocab import normalise_actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ def undo(store: Store, actor: str) -> UndoResult:
     action of a kind with no inverse is refused, naming it, rather than
     skipped: undoing an older action instead would surprise the user.
     """
+    actor = normalise_actor(actor)
     with store.transaction() as w:
         undone_ids = store.undone_event_ids(actor)
         for candidate in store.latest_events_of(actor):
