@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from db import Store
+from db.errors import NotFoundError
 from db.models import ItemQuery, PageKey
 from desk import verbs
 from desk.cli.common import (
@@ -87,10 +89,7 @@ def ls(expr: str, limit: int, after: str | None, order: str, show_all: bool, as_
             story_lookup=lambda s: story_id(store, s),
             base=ItemQuery(show_discarded=show_all),
         )
-        key = None
-        if after:
-            anchor = store.item(parse_ids([after])[0])
-            key = PageKey(sort_at=anchor.posted_at or anchor.ingested_at[:19] + "Z", id=anchor.id)
+        key = _page_key(store, parse_ids([after])[0]) if after else None
         rows = store.page(query, after=key, limit=limit, order=order)
         if as_json:
             click.echo(dumps(rows))
@@ -99,6 +98,18 @@ def ls(expr: str, limit: int, after: str | None, order: str, show_all: bool, as_
             click.echo(row_line(row, width=width()))
         if not rows:
             click.echo("no items", err=True)
+
+
+def _page_key(store: Store, ident: int) -> PageKey:
+    """Where `--after ID` continues: the item's list key, as the store itself keeps it.
+
+    Read from the item's list row rather than worked out again here, so the
+    CLI cannot drift from the writer's rule for `sort_at`.
+    """
+    rows = store.page(ItemQuery(ids=(ident,), show_discarded=True), limit=1)
+    if not rows:
+        raise NotFoundError(f"no item {ident}")
+    return PageKey(sort_at=rows[0].sort_at, id=rows[0].id)
 
 
 @click.command()
@@ -138,9 +149,13 @@ def search(query: tuple[str, ...], limit: int, as_json: bool) -> None:
     if not fts:
         raise BadInputError("empty search")
     with open_store() as store:
+        # `search_ids` gives the matches newest posted first (the list key);
+        # the rows are read back in that same order, as the TUI's `/` shows
+        # them. (They were read in arrival order: on a desk ingested out of
+        # order the oldest posts came first.)
         ids = store.search_ids(fts, limit=limit)
         rows = (
-            store.page(ItemQuery(ids=tuple(ids), show_discarded=True), limit=limit, order="arrival")
+            store.page(ItemQuery(ids=tuple(ids), show_discarded=True), limit=limit, order="posted")
             if ids
             else []
         )
