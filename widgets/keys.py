@@ -83,6 +83,21 @@ def _scroll(context: str) -> tuple[KeyAction, ...]:
     )
 
 
+RELATION_KEYS: dict[str, str] = {
+    "duplicate-of": "d",
+    "corroborates": "c",
+    "contradicts": "x",
+    "same-event": "s",
+    "reply-to": "r",
+    "quotes": "q",
+    "repost-of": "p",
+    "embedded-in": "e",
+    "reviews": "v",
+    "source-for": "f",
+}
+"""The letter that picks each relation in the link picker, shown before it in its list."""
+
+
 KEYS: tuple[KeyAction, ...] = (
     # The incoming list.
     KeyAction("desk.open", "list", "enter", "open", "open", show=True),
@@ -143,6 +158,16 @@ KEYS: tuple[KeyAction, ...] = (
     KeyAction("note.save", "note", "ctrl+s", "save", "save the note", priority=True, palette=False),
     KeyAction("add.save", "add", "ctrl+s", "save", "add", priority=True, palette=False),
     KeyAction("link.back", "link", "escape", "back", "back / cancel", palette=False),
+    KeyAction(
+        "link.results_down", "link", "down", "results(1)", "down in the results", palette=False
+    ),
+    KeyAction("link.results_up", "link", "up", "results(-1)", "up in the results", palette=False),
+    *(
+        KeyAction(
+            f"link.{relation}", "link", key, f"relation('{relation}')", relation, palette=False
+        )
+        for relation, key in RELATION_KEYS.items()
+    ),
     # Help.
     KeyAction("help.close", "help", "escape,q,question_mark", "close", "back", palette=False),
     KeyAction("help.down", "help", "j,down", "scroll('down')", "down", palette=False),

@@ -8,6 +8,11 @@ otherwise).
 
 The picker cannot search the desk itself: it posts `Lookup` and the app
 answers with `show_candidates` from a worker.
+
+The keys do what the picker shows: from the input, `down`/`up` move the
+highlight in the results at once (so a quick down down enter picks the third
+result, not the second), and each relation is listed with the letter that
+picks it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from textual.widgets.option_list import Option
 
 from desk.text import safe_line
 from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS
-from widgets.keys import bindings
+from widgets.keys import RELATION_KEYS, bindings
 
 RELATION_HELP: dict[str, str] = {
     "duplicate-of": "the same material",
@@ -91,7 +96,10 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
                 Text(f"Link #{self.source} {safe_line(self.source_label)}"[:200]), classes="title"
             )
             yield Input(placeholder="to: an item id, or words to search", id="link-query")
-            yield Static(Text("enter/down: choose below   escape: back", "dim"), classes="hint")
+            yield Static(
+                Text("down/up: move in the results   enter: choose   escape: back", "dim"),
+                classes="hint",
+            )
             yield OptionList(id="link-targets")
             yield Label("Relation:", id="link-relation-label")
             yield OptionList(id="link-relations")
@@ -127,25 +135,55 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
     def to_list(self) -> None:
         self.query_one("#link-targets", OptionList).focus()
 
-    def key_down(self) -> None:
-        if self.focused is self.query_one("#link-query", Input):
-            self.query_one("#link-targets", OptionList).focus()
+    def action_results(self, step: int) -> None:
+        """`down`/`up` in the input (the lists take their own arrows): move the highlight
+        in the results now, and go there, so the next arrow or enter works on them."""
+        relations = self.query_one("#link-relations", OptionList)
+        options = relations if relations.display else self.query_one("#link-targets", OptionList)
+        options.focus()
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_relation(self, relation: str) -> None:
+        """A relation's letter: pick it, when the relation list is up and offers it."""
+        if self.chosen is None or relation not in self._relations():
+            return
+        self.dismiss(LinkRequest(self.source, self.chosen.kind, self.chosen.ids, relation))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letters pick relations only once the relation list shows (and only its own)."""
+        if action == "relation":
+            return (
+                self.chosen is not None
+                and bool(parameters)
+                and parameters[0] in (self._relations())
+            )
+        return True
+
+    def _relations(self) -> tuple[str, ...]:
+        if self.chosen is None:
+            return ()
+        return tuple(ENTRY_RELATIONS if self.chosen.kind == "entry" else ITEM_RELATIONS)
 
     @on(OptionList.OptionSelected, "#link-targets")
     def target_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is None:
             return
         self.chosen = self.candidates[int(event.option.id)]
-        relations = ENTRY_RELATIONS if self.chosen.kind == "entry" else ITEM_RELATIONS
         options = self.query_one("#link-relations", OptionList)
         options.clear_options()
-        for relation in relations:
+        for relation in self._relations():
+            key = RELATION_KEYS.get(relation, " ")
             options.add_option(
-                Option(f"{relation:<13} {RELATION_HELP.get(relation, '')}", id=relation)
+                Option(f"{key}  {relation:<13} {RELATION_HELP.get(relation, '')}", id=relation)
             )
         options.highlighted = 0
         label = self.query_one("#link-relation-label", Label)
-        label.update(Text(f"Relation to {safe_line(self.chosen.label)}"[:200]))
+        label.update(
+            Text(f"Relation (its letter, or enter) to {safe_line(self.chosen.label)}"[:200])
+        )
         label.display = True
         options.display = True
         options.focus()

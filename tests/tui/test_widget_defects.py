@@ -10,12 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input, Label, OptionList
 
 from db import NewItem, Store
 from db.models import ItemQuery
 from desk.tui.app import DeskApp
+from desk.vocab import ITEM_RELATIONS
 from tests.tui.conftest import screen_text, settle
 from widgets.item_list import ItemList
+from widgets.keys import RELATION_KEYS
+from widgets.link_picker import LinkPicker
 from widgets.text import short_time
 
 SMALL = (80, 24)
@@ -204,3 +208,77 @@ async def test_a_feed_entry_row_shows_its_title_not_its_description(
         assert any("Harbor road stays closed" in line for line in lines)
         assert not any("council said" in line for line in lines)
         assert any("Post 40: airport" in line for line in lines)  # posts: text
+
+
+# -- 5: the link picker's keys do what they show -----------------------------------------
+
+
+def item_links(store: Store, item_id: int) -> list[tuple[str, int | None]]:
+    """The item's links to other items (item 40 also sources a recap entry)."""
+    return [(k.relation, k.dst_item_id) for k in store.links_of(item_id) if k.dst_item_id]
+
+
+async def _link_picker_with_results(app: DeskApp, pilot: Pilot[None], words: str) -> OptionList:
+    await pilot.press("l")
+    await settle(pilot)
+    assert isinstance(app.screen, LinkPicker)
+    await type_text(pilot, words)
+    await pilot.pause(0.3)
+    await settle(pilot)
+    return app.screen.query_one("#link-targets", OptionList)
+
+
+async def test_down_down_enter_from_the_input_picks_the_third_result(
+    app: DeskApp, store: Store
+) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        targets = await _link_picker_with_results(app, pilot, "harbor")
+        assert isinstance(app.screen.focused, Input)
+        assert targets.option_count >= 3
+        third = str(targets.get_option_at_index(2).prompt)
+        await pilot.press("down", "down", "enter")  # quick, straight from the input
+        assert isinstance(app.screen, LinkPicker)
+        label = str(app.screen.query_one("#link-relation-label", Label).render())
+        assert third.split(":")[0] in label  # `#id @handle` of the third result
+        await pilot.press("c")  # the letter shown before corroborates
+        await settle(pilot)
+        target = int(third.split()[0].lstrip("#"))
+        assert item_links(store, 40) == [("corroborates", target)]
+
+
+async def test_every_relation_is_shown_with_the_letter_that_picks_it(
+    app: DeskApp, store: Store
+) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await _link_picker_with_results(app, pilot, "#12")
+        await pilot.press("enter", "enter")  # to the results, choose #12 (as before)
+        relations = app.screen.query_one("#link-relations", OptionList)
+        shown = [
+            str(relations.get_option_at_index(i).prompt) for i in range(relations.option_count)
+        ]
+        for line, relation in zip(shown, ITEM_RELATIONS, strict=True):
+            assert line.startswith(f"{RELATION_KEYS[relation]}  {relation}")
+        assert len({line[0] for line in shown}) == len(shown)  # one letter each
+        await pilot.press("x")  # contradicts
+        await settle(pilot)
+        assert item_links(store, 40) == [("contradicts", 12)]
+
+
+async def test_a_relation_letter_does_nothing_before_the_relation_list(
+    app: DeskApp, store: Store
+) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        targets = await _link_picker_with_results(app, pilot, "harbor")
+        await pilot.press("down")  # in the results now
+        assert app.screen.focused is targets and targets.highlighted == 1
+        await pilot.press("c", "up")
+        assert isinstance(app.screen, LinkPicker) and targets.highlighted == 0
+        await pilot.press("enter")  # the first result
+        relations = app.screen.query_one("#link-relations", OptionList)
+        assert relations.display and app.screen.focused is relations
+        await pilot.press("f")  # source-for is an entry's relation, not an item's
+        assert isinstance(app.screen, LinkPicker)
+        assert item_links(store, 40) == []
