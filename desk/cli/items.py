@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -25,6 +26,7 @@ from desk.cli.common import (
 from desk.cli.render import dumps, item_text, row_line
 from desk.errors import BadInputError
 from desk.filter_expr import fts_query, parse_filter
+from desk.text import safe_line
 from desk.vocab import DEFAULT_CHECKLIST
 
 
@@ -116,18 +118,34 @@ def _page_key(store: Store, ident: int) -> PageKey:
 @click.argument("item_id")
 @json_option
 @click.option(
-    "--raw", is_flag=True, help="Write the item's raw bytes (the evidentiary copy) to stdout."
+    "--raw",
+    is_flag=True,
+    help="Write the item's raw bytes (the evidentiary copy) to a pipe, or to FILE with -o.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="With --raw: write the bytes to FILE ('-': stdout) instead.",
 )
 @desk_options
-def show(item_id: str, as_json: bool, raw: bool) -> None:
+def show(item_id: str, as_json: bool, raw: bool, output: str | None) -> None:
     """Show one item with its links, notes and checks."""
+    if output is not None and not raw:
+        raise BadInputError("-o FILE writes the raw bytes: give it with --raw")
+    if raw and as_json:
+        raise BadInputError("--raw writes the bytes as they came: give --raw or --json, not both")
     with open_store() as store:
         ident = parse_ids([item_id])[0]
         item = store.item(ident)
         if raw:
             if item.raw_sha256 is None:
                 raise BadInputError(f"item {ident} has no raw bytes")
-            sys.stdout.buffer.write(store.blob(item.raw_sha256))
+            if output is not None and output != "-":
+                _not_the_desk(Path(output), store.path)
+            _write_raw(ident, store.blob(item.raw_sha256), output)
             return
         links, notes = store.links_of(ident), store.notes_of(ident)
         steps = store.checklist(ident, DEFAULT_CHECKLIST)
@@ -135,6 +153,40 @@ def show(item_id: str, as_json: bool, raw: bool) -> None:
             click.echo(dumps({"item": item, "links": links, "notes": notes, "checklist": steps}))
         else:
             click.echo(item_text(item, links, notes, steps), nl=False)
+
+
+def _not_the_desk(target: Path, desk: Path) -> None:
+    """`-o` must not overwrite the desk file (or its WAL) it is reading from."""
+    desk = desk.resolve()
+    if target.resolve() in (desk, desk.with_name(desk.name + "-wal")):
+        raise BadInputError(f"{safe_line(str(target))}: that is the desk file; choose another")
+
+
+def _write_raw(ident: int, data: bytes, output: str | None) -> None:
+    """The evidentiary bytes, exactly as they came, but never onto a terminal.
+
+    Raw bytes are the one thing the desk prints without `desk.text` safety
+    (a copy must be exact to be evidence), so they carry whatever escape
+    sequences the post held: written to a terminal they retitle the window,
+    clear the screen or write the clipboard. A pipe or a file is fine.
+    """
+    if output is not None and output != "-":
+        try:
+            with open(output, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise BadInputError(
+                f"{safe_line(output)}: cannot write ({safe_line(exc.strerror)})"
+            ) from None
+        click.echo(f"item {ident}: {len(data)} raw bytes written to {safe_line(output)}", err=True)
+        return
+    if sys.stdout.isatty():
+        raise BadInputError(
+            f"item {ident}: raw bytes are not written to a terminal (they may hold escape"
+            " sequences); use -o FILE or a pipe"
+        )
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
 
 
 @click.command()
