@@ -374,6 +374,16 @@ class Writer:
         )
         return link if cursor.rowcount > 0 else None
 
+    def links_between(self, a: int, b: int) -> list[Link]:
+        """The links from item a to item b and from b to a, oldest first."""
+        rows = self._x(
+            "SELECT uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, created_by "
+            "FROM links WHERE (src_id = ? AND dst_item_id = ?) OR (src_id = ? AND dst_item_id = ?) "
+            "ORDER BY created_at, uuid",
+            [a, b, b, a],
+        ).fetchall()
+        return [Link(*row) for row in rows]
+
     def remove_link(self, uuid: str) -> bool:
         return self._x("DELETE FROM links WHERE uuid = ?", [uuid]).rowcount > 0
 

@@ -186,3 +186,14 @@ def normalise_actor(raw: str) -> str:
             f" up to {MAX_NAME_CHARS} characters"
         )
     return name
+
+
+CONFLICTING_RELATIONS: dict[ItemRelation, tuple[ItemRelation, ...]] = {
+    "corroborates": ("contradicts",),
+    "contradicts": ("corroborates",),
+}
+"""Relations that say opposite things about the same two items, in either direction.
+
+Linking A to B with one while A and B already carry the other is allowed
+(evidence changes, and both links stay in the log), but the verb warns.
+"""

@@ -130,7 +130,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
             elif kind == "link":
                 src, dst = rng.sample(pool, 2)
                 relation = rng.choice(RELATIONS)
-                if verbs.link(store, actor, src, dst_item=dst, relation=relation) is not None:
+                if verbs.link(store, actor, src, dst_item=dst, relation=relation).link is not None:
                     expected_kinds["link.add"] += 1
             elif kind == "annotate":
                 verbs.annotate(store, actor, rng.choice(pool), f"{actor} note {step}")

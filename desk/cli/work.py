@@ -79,10 +79,8 @@ def _target(value: str) -> tuple[int | None, int | None]:
 def link(src: str, dst: str, relation: str) -> None:
     """Link item SRC to item DST (or to recap entry `entry:N`)."""
     dst_item, dst_entry = _target(dst)
-    if dst_entry is not None and relation == "corroborates":
-        relation = "source-for"
     with open_store() as store:
-        made = verbs.link(
+        result = verbs.link(
             store,
             actor_name(),
             parse_ids([src])[0],
@@ -90,7 +88,9 @@ def link(src: str, dst: str, relation: str) -> None:
             dst_entry=dst_entry,
             relation=relation,
         )
-        click.echo(f"linked: {src} {relation} {dst}" if made else "already linked")
+        for warning in result.warnings:
+            click.echo(f"desk: warning: {warning}", err=True)
+        click.echo(f"linked: {src} {relation} {dst}" if result.link else "already linked")
 
 
 @click.command()

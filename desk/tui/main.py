@@ -813,7 +813,7 @@ class MainScreen(Screen[None]):
         for target in request.targets:
             try:
                 if request.kind == "entry":
-                    link = verbs.link(
+                    result = verbs.link(
                         self.store,
                         self.actor,
                         request.source,
@@ -821,7 +821,7 @@ class MainScreen(Screen[None]):
                         relation=request.relation,
                     )
                 else:
-                    link = verbs.link(
+                    result = verbs.link(
                         self.store,
                         self.actor,
                         request.source,
@@ -831,7 +831,9 @@ class MainScreen(Screen[None]):
             except USER_ERRORS as exc:
                 self._error(str(exc))
                 continue
-            made += link is not None
+            made += result.link is not None
+            for warning in result.warnings:
+                self._ui(self.notify, warning, title="Warning", severity="warning", markup=False)
         what = "recap entry" if request.kind == "entry" else "item"
         if made:
             self._info(f"#{request.source} {request.relation} {plural(made, what)}.")

@@ -23,7 +23,7 @@ from __future__ import annotations
 from desk.verbs.checks import log_check
 from desk.verbs.filters import save_filter
 from desk.verbs.items import MAX_ITEM_CHARS, add_item, set_triage, set_verdict, store_raw_sha, tag
-from desk.verbs.links import link, unlink
+from desk.verbs.links import LinkResult, link, unlink
 from desk.verbs.notes import MAX_NOTE_CHARS, annotate
 from desk.verbs.recap import add_recap_entry
 from desk.verbs.stories import create_story
@@ -34,6 +34,7 @@ __all__ = [
     "MAX_ITEM_CHARS",
     "MAX_NOTE_CHARS",
     "NOT_UNDOABLE",
+    "LinkResult",
     "UndoResult",
     "add_item",
     "add_recap_entry",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 
 from db import Store, Writer
@@ -11,7 +12,13 @@ from desk.errors import BadInputError, UnknownItemError
 from desk.verbs._common import check_items, item_target
 from desk.verbs.payloads import LinkAddPayload, LinkFields, LinkRemovePayload, LinkUndone
 from desk.verbs.undo import Undone, inverse_of
-from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS, normalise_actor
+from desk.vocab import (
+    CONFLICTING_RELATIONS,
+    ENTRY_RELATIONS,
+    ITEM_RELATIONS,
+    ItemRelation,
+    normalise_actor,
+)
 
 
 def _link_fields(link: Link) -> LinkFields:
@@ -25,6 +32,19 @@ def _link_fields(link: Link) -> LinkFields:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """What `link` did: the link made (None: it existed already, nothing written), and warnings.
+
+    A warning does not stop the link (evidence changes, and the log keeps
+    both), but the person linking should know: the CLI prints each one and
+    the TUI shows it as a warning notification.
+    """
+
+    link: Link | None
+    warnings: tuple[str, ...] = ()
+
+
 def link(
     store: Store,
     actor: str,
@@ -33,10 +53,15 @@ def link(
     dst_item: int | None = None,
     dst_entry: int | None = None,
     relation: str,
-) -> Link | None:
+) -> LinkResult:
     """Link an item to another item, or (`source-for`) to a recap entry.
 
-    Returns None when the same link already exists (nothing is written).
+    The relation must be one the target can take: an item relation between
+    items, `source-for` to a recap entry; anything else is refused before
+    any lookup, so a wrong relation is never answered with "already linked".
+    Linking with a relation that says the opposite of one the two items
+    already carry (`contradicts` where one `corroborates` the other) is
+    accepted with a warning naming the existing link.
     """
     actor = normalise_actor(actor)
     relation = relation.strip().lower()
@@ -56,11 +81,12 @@ def link(
         check_items(w, [src] + ([dst_item] if dst_item is not None else []))
         if dst_entry is not None and not w.entry_exists(dst_entry):
             raise UnknownItemError(f"unknown recap entry {dst_entry}")
+        warnings = _conflicts(w, src, dst_item, relation) if dst_item is not None else ()
         made = w.add_link(
             src_id=src, relation=relation, dst_item_id=dst_item, dst_entry_id=dst_entry, actor=actor
         )
         if made is None:
-            return None
+            return LinkResult(None)
         base = w.bump_version(src) - 1
         payload: LinkAddPayload = {"link": _link_fields(made)}
         w.append_event(
@@ -70,7 +96,17 @@ def link(
             payload=payload,
             base_version=base,
         )
-    return made
+    return LinkResult(made, warnings)
+
+
+def _conflicts(w: Writer, src: int, dst: int, relation: str) -> tuple[str, ...]:
+    """`#A already corroborates #B` for each link between the two that says the opposite."""
+    opposite = CONFLICTING_RELATIONS.get(cast(ItemRelation, relation), ())
+    return tuple(
+        f"#{existing.src_id} already {existing.relation} #{existing.dst_item_id}"
+        for existing in w.links_between(src, dst)
+        if existing.relation in opposite
+    )
 
 
 @inverse_of("link.add")
