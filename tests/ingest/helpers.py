@@ -41,6 +41,8 @@ class CorpusCase:
     """One corpus file and what reading it with one format must give.
 
     - `file`: the path relative to the corpus root;
+    - `part`: when the format reads not the file but a part of it (a stored
+      page's HTML), what part; the test passes that part to `run_case`;
     - `items`, `rejected`: how many items and rejections the format's parse yields;
     - `format`: the `NAME` of the format whose parser reads the file in this row;
     - `detect`: that format's detect score is at least this; 0 means it must be 0
@@ -61,6 +63,7 @@ class CorpusCase:
     rejected: int = 0
     _: KW_ONLY
     format: str
+    part: str = ""
     detect: int = 1
     picked: str | None = _AS_FORMAT
     others: tuple[str, ...] = ()
@@ -135,8 +138,12 @@ def picked_format(source: Source) -> str | None:
 
 
 def run_case(case: CorpusCase, source: Source | None = None) -> CaseRun:
-    """Read one table row and check what every row promises; `source` replaces the file."""
+    """Read one table row and check what every row promises.
+
+    `source` replaces the file: the row's `part`, or the same bytes under another name.
+    """
     path = corpus_path(case.file)
+    assert source is not None or not case.part, f"{case.id}: give run_case its {case.part}"
     if source is None:
         source = Source(case.file, path=path)
     fmt = registry.by_name(case.format)

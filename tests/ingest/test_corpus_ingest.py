@@ -14,24 +14,32 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from db import Store
-from tests.corpus import CORPUS, needs_corpus
+from desk.ingest.base import Source
+from tests.corpus import CORPUS, corpus_path, needs_corpus
+from tests.ingest.helpers import CorpusCase, corpus_table, run_case
+from tests.ingest.test_corpus_tables import NO_FORMAT_DIRS, NO_FORMAT_FILES, row_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Containers of recorded HTTP traffic (VCR cassettes), not a format anyone
-# receives: the extracted response bodies beside them are what desk reads.
-NOT_A_FORMAT_DIRS = (
-    "bluesky/bskyr_vcr/_vcr/",
-    "mastodon/Mastodon.py_cassettes/cassettes/",
-    "mastodon/Mastodon.py_cassettes/cassettes_entity_tests/",
-    "twitter/tweepy_cassettes/",
-)
-# Fact-check site payload with its own fields, not schema.org ClaimReview.
-NOT_A_FORMAT_FILES = {"claimreview/meedan_fetch_spec_fixtures/the_quint_raw.json"}
+# The files no format takes (VCR cassettes, a site's own JSON, an empty file),
+# as the format tables say; the empty one is the only one named by no error.
 EMPTY_FILES = {"twitter/twarc-csv_test-data/empty.json"}
+# One file of each format, renamed: the format tables' rows for them.
+RENAMED = tuple(
+    row_for(file)
+    for file in (
+        "twitter/twarc-csv_test-data/two_tweets.jsonl",
+        "twitter/extracted_from_tweepy_cassettes/testgetstatus__00_GET_1.1_statuses_show.json",
+        "twitter/embedded_html_from_meedan_fetch/thip_raw.twitter-tweet0.html",
+        "mastodon/extracted_from_Mastodon.py_cassettes/test_home_tl__01_GET_v1_timelines_home.json",
+        "bluesky/extracted_from_bskyr_vcr/f_search__00_app.bsky.feed.searchPosts.json",
+        "telegram/chatstyle_tests_fixtures/result.json",
+        "rss_atom/feedparser/json/example.json",
+        "csv/CooRnet_tmp/ct_shares_marked.first11records.csv",
+        "claimreview/extracted_jsonld_from_meedan_fetch/afp_raw.ldjson_block0.jsonld",
+    )
+)
 
 
 def _corpus_files() -> list[Path]:
@@ -64,11 +72,10 @@ def test_whole_corpus_ingests_without_a_crash_and_twice_adds_nothing(tmp_path: P
     by_rel = {str(Path(r["source"]).relative_to(CORPUS)): r for r in first}
 
     unreadable = {rel for rel, r in by_rel.items() if r["error"]}
-    expected_unreadable = (
-        {rel for rel in by_rel if rel.startswith(NOT_A_FORMAT_DIRS)}
-        | NOT_A_FORMAT_FILES
-        | EMPTY_FILES
-    )
+    expected_unreadable = {
+        rel for rel in by_rel if rel.startswith(NO_FORMAT_DIRS)
+    } | NO_FORMAT_FILES
+    assert EMPTY_FILES <= NO_FORMAT_FILES
     assert unreadable == expected_unreadable
     for rel in unreadable - EMPTY_FILES:
         error = by_rel[rel]["error"]
@@ -99,38 +106,14 @@ def test_whole_corpus_ingests_without_a_crash_and_twice_adds_nothing(tmp_path: P
         assert {"twitter", "mastodon", "bluesky", "telegram", "rss", "factcheck"} <= platforms
 
 
-@needs_corpus
-@pytest.mark.parametrize(
-    ("rel", "fmt"),
-    [
-        ("twitter/twarc-csv_test-data/two_tweets.jsonl", "twitter-v2"),
-        (
-            "twitter/extracted_from_tweepy_cassettes/testgetstatus__00_GET_1.1_statuses_show.json",
-            "twitter-v1",
-        ),
-        ("twitter/embedded_html_from_meedan_fetch/thip_raw.twitter-tweet0.html", "twitter-embed"),
-        (
-            "mastodon/extracted_from_Mastodon.py_cassettes/test_home_tl__01_GET_v1_timelines_home.json",
-            "mastodon",
-        ),
-        ("bluesky/extracted_from_bskyr_vcr/f_search__00_app.bsky.feed.searchPosts.json", "bluesky"),
-        ("telegram/chatstyle_tests_fixtures/result.json", "telegram"),
-        ("rss_atom/feedparser/json/example.json", "feed"),
-        ("csv/CooRnet_tmp/ct_shares_marked.first11records.csv", "csv"),
-        (
-            "claimreview/extracted_jsonld_from_meedan_fetch/afp_raw.ldjson_block0.jsonld",
-            "claimreview",
-        ),
-    ],
-)
-def test_detection_by_content_not_name(rel: str, fmt: str, tmp_path: Path) -> None:
+@corpus_table(RENAMED)
+def test_detection_by_content_not_name(case: CorpusCase, tmp_path: Path) -> None:
     """The same bytes under a meaningless name are still recognised."""
-    source = CORPUS / rel
-    if not source.exists():
-        pytest.skip(f"corpus file {rel} is not there")
+    data = corpus_path(case.file).read_bytes()
+    run_case(case, Source("upload.bin", data=data))  # the format's own reading of them
     renamed = tmp_path / "upload.bin"
-    renamed.write_bytes(source.read_bytes())
+    renamed.write_bytes(data)
     desk = tmp_path / "d.desk"
     Store(desk, create=True).close()
     (report,) = _ingest(desk, [renamed])
-    assert report["format"] == fmt and report["new"] >= 1
+    assert report["format"] == case.format and report["new"] >= 1

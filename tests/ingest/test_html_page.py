@@ -34,7 +34,7 @@ def page_row(name: str, items: int, **facts: Any) -> CorpusCase:
     None when the page gives none), a `story` phrase, a phrase of page `furniture`
     (both are checked against the page itself before they are used).
     """
-    return CorpusCase(FIXTURES + name, items, format="html", facts=facts)
+    return CorpusCase(FIXTURES + name, items, format="html", part="page", facts=facts)
 
 
 # Each page is the article plus the one ClaimReview in its JSON-LD (no embeds).
