@@ -32,6 +32,9 @@ FILTER_HELP = (
 )
 
 
+SEARCH_HINT = "type the words to find, then enter"
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
@@ -106,7 +109,9 @@ class SearchPrompt(Prompt):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
             yield Label("Search (words; word* for a prefix)", classes="title")
-            yield Input(value=self.last, placeholder="shelling airport", id="search-input")
+            # The placeholder is a hint, not an example: "shelling airport" in grey read
+            # as an earlier search still in the field.
+            yield Input(value=self.last, placeholder=SEARCH_HINT, id="search-input")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -7,19 +7,22 @@ screen or the widget's state.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList, TextArea
 
 from db import NewItem, Store
 from db.models import ItemQuery
 from desk.tui.app import DeskApp
 from desk.vocab import ITEM_RELATIONS
 from tests.tui.conftest import screen_text, settle
+from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.item_list import ItemList
 from widgets.keys import RELATION_KEYS
 from widgets.link_picker import LinkPicker
+from widgets.prompts import SEARCH_HINT, SearchPrompt
 from widgets.text import short_time
 
 SMALL = (80, 24)
@@ -282,3 +285,61 @@ async def test_a_relation_letter_does_nothing_before_the_relation_list(
         await pilot.press("f")  # source-for is an entry's relation, not an item's
         assert isinstance(app.screen, LinkPicker)
         assert item_links(store, 40) == []
+
+
+# -- 4: the search prompt's placeholder is a hint ----------------------------------------
+
+
+async def test_the_search_placeholder_reads_as_a_hint(app: DeskApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchPrompt)
+        field = app.screen.query_one("#search-input", Input)
+        assert field.value == "" and field.placeholder == SEARCH_HINT
+        assert "type the words to find" in screen_text(app)
+        assert "shelling" not in screen_text(app)
+
+
+# -- 6: `i` focuses the field on top; a failed add keeps what was typed --------------------
+
+
+async def test_i_focuses_the_file_field_on_top(app: DeskApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, AddItemPrompt)
+        assert app.screen.focused is app.screen.query_one("#add-path", Input)
+        await pilot.press("tab")  # then the post's text, as laid out
+        assert app.screen.focused is app.screen.query_one("#add-text", TextArea)
+
+
+async def test_a_missing_file_keeps_the_prompt_and_the_path(app: DeskApp, tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.json")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await type_text(pilot, missing)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AddItemPrompt)
+        assert app.screen.query_one("#add-path", Input).value == missing
+        assert "nope.json: no such file" in screen_text(app)
+        assert any("no such file" in n for n in notices(app))
+
+
+async def test_the_prompt_reopened_after_an_error_holds_what_was_given(app: DeskApp) -> None:
+    request = AddRequest(text="a post", url="https://x.example/1", handle="ana", path=None)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.push_screen(AddItemPrompt(request, error="typed in the desk: \x1b[31mbad[/] input"))
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#add-text", TextArea).text == "a post"
+        assert screen.query_one("#add-url", Input).value == "https://x.example/1"
+        assert screen.query_one("#add-handle", Input).value == "ana"
+        assert screen.focused is screen.query_one("#add-text", TextArea)
+        assert "typed in the desk: bad[/] input" in screen_text(app)  # text, not markup
