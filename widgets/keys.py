@@ -49,6 +49,7 @@ CONTEXTS: dict[str, str] = {
     "checklist": "Checklist pane (4)",
     "prompt": "In prompts and dialogs",
     "tag": "Tag prompt (t)",
+    "filter": "Filter prompt (\\)",
     "note": "Note editor (a, e)",
     "add": "Add an item (i)",
     "link": "Link picker (l)",
@@ -63,6 +64,7 @@ ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
     frozenset({"app", "desk", "checklist"}),
     frozenset({"app", "prompt", "triage"}),
     frozenset({"app", "prompt", "tag"}),
+    frozenset({"app", "prompt", "filter"}),
     frozenset({"app", "prompt", "note"}),
     frozenset({"app", "prompt", "add"}),
     frozenset({"app", "prompt", "link"}),
@@ -155,6 +157,9 @@ KEYS: tuple[KeyAction, ...] = (
     # Prompts and dialogs.
     KeyAction("prompt.cancel", "prompt", "escape", "cancel", "cancel", palette=False),
     KeyAction("prompt.complete", "tag", "tab", "complete", "complete the tag", palette=False),
+    KeyAction(
+        "filter.complete", "filter", "tab", "complete", "complete a key or value", palette=False
+    ),
     KeyAction("note.save", "note", "ctrl+s", "save", "save the note", priority=True, palette=False),
     KeyAction("add.save", "add", "ctrl+s", "save", "add", priority=True, palette=False),
     KeyAction("link.back", "link", "escape", "back", "back / cancel", palette=False),

@@ -23,7 +23,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from desk.text import safe_line
-from desk.vocab import TRIAGE_LETTER, TRIAGE_STATES, VERDICT_LETTER, VERDICTS
+from desk.vocab import PLATFORMS, TRIAGE_LETTER, TRIAGE_STATES, VERDICT_LETTER, VERDICTS
 from widgets.keys import bindings
 
 FILTER_HELP = (
@@ -33,6 +33,69 @@ FILTER_HELP = (
 
 
 SEARCH_HINT = "type the words to find, then enter"
+
+FILTER_KEYS: tuple[str, ...] = (
+    "tag",
+    "-tag",
+    "triage",
+    "platform",
+    "verdict",
+    "from",
+    "since",
+    "story",
+    "id",
+)
+"""The keys of the filter language, for completion. The parser's own list is
+`desk.filter_expr.KEYS`; widgets may not import it (it reaches `desk.ingest`
+for dates), so a test holds the two equal."""
+FILTER_VALUES: dict[str, tuple[str, ...]] = {
+    "triage": TRIAGE_STATES,
+    "platform": PLATFORMS,
+    "verdict": tuple(v.replace(" ", "-") for v in VERDICTS),  # one token: in-progress
+}
+"""Keys with a closed vocabulary: their values complete from it."""
+
+
+def complete_filter(
+    value: str, tags: Sequence[str] = (), stories: Sequence[str] = ()
+) -> str | None:
+    """The filter with its last word completed: a key (`tri` -> `triage:`), a value of a
+    closed vocabulary (`triage:fl` -> `triage:flagged`), a tag or a story slug; None
+    when there is nothing to add. What was typed is kept as typed, so the result
+    always starts with `value` (Textual shows it as the rest of the line, in grey).
+    """
+    word = value.rpartition(" ")[2]
+    key, colon, stem = word.partition(":")
+    if not colon:
+        if not word:
+            return None
+        choices: Sequence[str] = [k + ":" for k in FILTER_KEYS]
+        stem = word
+    else:
+        lowered = key.lower()
+        if lowered in ("tag", "-tag", "!tag"):
+            choices = tags
+        elif lowered == "story":
+            choices = stories
+        else:
+            choices = FILTER_VALUES.get(lowered, ())
+    folded = stem.lower()
+    for choice in choices:
+        if choice.lower().startswith(folded) and len(choice) > len(stem):
+            return value + choice[len(stem) :]
+    return None
+
+
+class FilterSuggester(Suggester):
+    """Shows the completion of the filter's last word in grey (tab or right takes it)."""
+
+    def __init__(self, tags: Sequence[str], stories: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = list(tags)
+        self.stories = list(stories)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_filter(value, self.tags, self.stories)
 
 
 def plural(count: int, word: str) -> str:
@@ -127,17 +190,38 @@ class FilterRequest:
 
 
 class FilterPrompt(Prompt):
-    """`\\`: a filter expression; saved filters listed to recall; a name field to save."""
+    """`\\`: a filter expression; saved filters listed to recall; a name field to save.
 
-    def __init__(self, current: str, saved: Sequence[tuple[str, str]]) -> None:
+    Tab in the expression completes the word being typed (a key, a value of
+    triage, platform or verdict, a tag of the desk, a story); with nothing to
+    complete it moves to the next field, as tab does elsewhere. The tags are
+    read by the screen (in a worker) and passed in, as for the tag prompt.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("filter")
+
+    def __init__(
+        self,
+        current: str,
+        saved: Sequence[tuple[str, str]],
+        tags: Sequence[tuple[str, int]] = (),
+        stories: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.current = current
         self.saved = list(saved)
+        self.tags = [tag for tag, _ in tags]
+        self.stories = list(stories)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
             yield Label("Filter (empty clears it)", classes="title")
-            yield Input(value=self.current, placeholder="tag:x triage:new", id="filter-input")
+            yield Input(
+                value=self.current,
+                placeholder="tag:x triage:new (tab completes)",
+                suggester=FilterSuggester(self.tags, self.stories),
+                id="filter-input",
+            )
             yield Static(Text(FILTER_HELP, "dim"), classes="hint")
             yield Input(placeholder="save as (optional name)", id="filter-name")
             if self.saved:
@@ -149,6 +233,17 @@ class FilterPrompt(Prompt):
                     ),
                     id="filter-saved",
                 )
+
+    def action_complete(self) -> None:
+        """`tab`: complete the word at the end of the expression, else the next field."""
+        field = self.query_one("#filter-input", Input)
+        if self.focused is field and field.cursor_position == len(field.value):
+            completed = complete_filter(field.value, self.tags, self.stories)
+            if completed is not None:
+                field.value = completed
+                field.cursor_position = len(completed)
+                return
+        self.focus_next()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, TextArea
 
 from db import NewItem, Store
 from db.models import ItemQuery
+from desk import filter_expr
 from desk.tui.app import DeskApp
 from desk.vocab import ITEM_RELATIONS
 from tests.tui.conftest import screen_text, settle
@@ -22,7 +24,13 @@ from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.item_list import ItemList
 from widgets.keys import RELATION_KEYS
 from widgets.link_picker import LinkPicker
-from widgets.prompts import SEARCH_HINT, SearchPrompt
+from widgets.prompts import (
+    FILTER_KEYS,
+    SEARCH_HINT,
+    FilterPrompt,
+    SearchPrompt,
+    complete_filter,
+)
 from widgets.text import short_time
 
 SMALL = (80, 24)
@@ -343,3 +351,37 @@ async def test_the_prompt_reopened_after_an_error_holds_what_was_given(app: Desk
         assert screen.query_one("#add-handle", Input).value == "ana"
         assert screen.focused is screen.query_one("#add-text", TextArea)
         assert "typed in the desk: bad[/] input" in screen_text(app)  # text, not markup
+
+
+# -- 3: tab completes in the filter prompt -----------------------------------------------
+
+
+def test_the_completed_keys_are_the_parsers_keys() -> None:
+    assert set(FILTER_KEYS) == set(filter_expr.KEYS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "completed"),
+    [
+        ("tri", "triage:"),
+        ("ta", "tag:"),
+        ("fire pl", "fire platform:"),
+        ("-t", "-tag:"),
+        ("triage:fl", "triage:flagged"),
+        ("triage:", "triage:new"),
+        ("TRIAGE:Di", "TRIAGE:Discarded"),
+        ("platform:mast", "platform:mastodon"),
+        ("verdict:in", "verdict:in-progress"),
+        ("tag:cas", "tag:casualties"),
+        ("x -tag:ne", "x -tag:needs-translation"),
+        ("story:har", "story:harbor-fire"),
+        ("tag:casualties", None),
+        ("since:2", None),
+        ("foo", None),
+        ("", None),
+        ("fire ", None),
+    ],
+)
+def test_complete_filter(typed: str, completed: str | None) -> None:
+    tags = ["fire", "casualties", "needs-translation"]
+    assert complete_filter(typed, tags, ["harbor-fire"]) == completed
