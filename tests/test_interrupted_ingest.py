@@ -42,7 +42,8 @@ def _events(desk: Path) -> int:
     try:
         conn = sqlite3.connect(desk, timeout=5)
         try:
-            return conn.execute("SELECT count(*) FROM events WHERE kind = 'ingest'").fetchone()[0]
+            row = conn.execute("SELECT count(*) FROM events WHERE kind = 'ingest'").fetchone()
+            return int(row[0])
         finally:
             conn.close()
     except sqlite3.Error:
@@ -83,7 +84,9 @@ def test_interrupted_ingest_is_consistent_and_resumable(tmp_path: Path, how: int
         # The signal landed as the last batch committed (or during exit): a
         # race of the machine's speed, not a lost interrupt. A signal sent
         # with batches still to go must stop the ingest (asserted below).
-        pytest.skip(f"the ingest was finishing ({batches_at_signal}/{BATCHES} batches) at the signal")
+        pytest.skip(
+            f"the ingest was finishing ({batches_at_signal}/{BATCHES} batches) at the signal"
+        )
     if how == signal.SIGINT:
         assert proc.returncode == 130, (batches_at_signal, err)
         assert b"interrupted" in err and b"Traceback" not in err

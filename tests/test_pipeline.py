@@ -11,6 +11,7 @@ import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,12 +34,12 @@ def _fake_format() -> types.ModuleType:
             for n, line in enumerate(fh, 1):
                 try:
                     rec = json.loads(line)
-                except ValueError as exc:
+                except json.JSONDecodeError as exc:
                     yield Rejected(record=n, line=n, reason=f"not JSON ({exc.msg})")
                     continue
                 if rec.get("boom"):
                     raise RuntimeError("parser bug")
-                refs = ()
+                refs: tuple[Ref, ...] = ()
                 if rec.get("reply_to"):
                     refs = (Ref("reply-to", platform="fake", platform_id=rec["reply_to"]),)
                 yield ParsedItem(
@@ -63,7 +64,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
     return module
 
 
-def _lines(*records: dict) -> bytes:
+def _lines(*records: dict[str, Any]) -> bytes:
     return b"".join(json.dumps({"fake": 1, **r}).encode() + b"\n" for r in records)
 
 

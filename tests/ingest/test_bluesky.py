@@ -149,6 +149,7 @@ def test_corpus_file(case: CorpusCase) -> None:
         assert json.loads(item.raw)
 
     uri, author, record = first_post(doc)
+    assert uri is not None
     item = next(i for i in items if i.platform_id == uri)
     assert item.posted is not None and item.posted.at == utc(record["createdAt"])
     assert item.text.split()[:4] == record["text"].split()[:4]

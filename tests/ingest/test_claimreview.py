@@ -295,7 +295,8 @@ def test_items_from_jsonld_shapes() -> None:
         "mainEntity": {"review": [review("https://c/1"), review("https://c/2")]},
     }
     graph = {"@context": "https://schema.org", "@graph": [{"@type": "Organization"}, review()]}
-    typed = review(**{"@type": ["ClaimReview", "Review"]})
+    typed = review()
+    typed["@type"] = ["ClaimReview", "Review"]
     prefixed = review(**{"@type": "schema:ClaimReview"})
     assert [i.platform_id for i in items_from_jsonld(nested)] == ["https://c/1", "https://c/2"]
     assert len(items_from_jsonld(graph)) == 1
@@ -387,6 +388,7 @@ def test_hostile_text_is_cleaned() -> None:
         == "Claim: Red [bold red]claim[/] evil شكرا 👍\nRating: <b>False</b>\nBy: Desk\n\nwhy"
     )
     for value in (item.text, item.author_name, item.extra["claim"], item.extra["rating"]):
+        assert value is not None
         assert "\x1b" not in value and "\u202e" not in value and "\x9b" not in value
 
 

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from db import Store
 from desk.ingest.base import Source
@@ -46,7 +47,7 @@ def _corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "SOURCES.md")
 
 
-def _ingest(desk: Path, files: list[Path]) -> list[dict]:
+def _ingest(desk: Path, files: list[Path]) -> list[dict[str, Any]]:
     env = {**os.environ, "DESK_FILE": str(desk), "DESK_USER": "corpus-test"}
     proc = subprocess.run(
         [sys.executable, "-m", "desk", "ingest", "--json", *map(str, files)],
@@ -58,7 +59,8 @@ def _ingest(desk: Path, files: list[Path]) -> list[dict]:
     stderr = proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr
     assert proc.returncode in (0, 1), stderr
-    return json.loads(proc.stdout)
+    reports: list[dict[str, Any]] = json.loads(proc.stdout)
+    return reports
 
 
 @needs_corpus

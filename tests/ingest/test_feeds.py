@@ -379,7 +379,7 @@ def test_details_read_from_the_files() -> None:
 
     path = corpus_path(well + "rss/item_enclosure_multiple.xml")
     root = etree.fromstring(path.read_bytes())
-    enclosures = [(e.get("url"), e.get("type").split("/")[0]) for e in root.iter("enclosure")]
+    enclosures = [(e.get("url"), str(e.get("type")).split("/")[0]) for e in root.iter("enclosure")]
     assert [(m.url, m.type) for m in first(well + "rss/item_enclosure_multiple.xml").media] == (
         enclosures
     )
@@ -413,7 +413,7 @@ def test_real_feeds() -> None:
     assert len(repeated) == len(guids) - len(set(guids)) == 2
     for item in repeated:  # two different posts under one guid: both kept
         original = item.extra["id_repeated_in_feed"]
-        assert item.platform_id.startswith(original + "|")
+        assert item.platform_id is not None and item.platform_id.startswith(original + "|")
         assert item.url is None and item.extra["link"] == original
     assert "Republican-inspired art" in [i.title for i in repeated]
 

@@ -15,9 +15,17 @@ def test_twarc_jsonl_with_a_10_mb_first_tweet(tmp_path: Path) -> None:
     assert len(text) > 150 * SAMPLE_BYTES
     pages = [
         {
-            "data": [{"id": str(1_990_000_000_000_000_000 + n), "text": body, "author_id": "1",
-                      "created_at": "2026-11-20T06:00:00.000Z"}],
-            "includes": {"users": [{"id": "1", "name": "Orvena Watch", "username": "orvena_watch"}]},
+            "data": [
+                {
+                    "id": str(1_990_000_000_000_000_000 + n),
+                    "text": body,
+                    "author_id": "1",
+                    "created_at": "2026-11-20T06:00:00.000Z",
+                }
+            ],
+            "includes": {
+                "users": [{"id": "1", "name": "Orvena Watch", "username": "orvena_watch"}]
+            },
         }
         for n, body in enumerate([text, "a short one"])
     ]

@@ -155,11 +155,14 @@ def first_words(status: dict[str, Any], count: int = 3) -> str:
 
 
 def main_statuses(doc: Any) -> list[dict[str, Any]]:
+    statuses: list[dict[str, Any]]
     if isinstance(doc, dict) and "ancestors" in doc:
-        return doc["ancestors"] + doc["descendants"]
-    if isinstance(doc, dict) and "statuses" in doc:
-        return doc["statuses"]
-    return doc if isinstance(doc, list) else [doc]
+        statuses = doc["ancestors"] + doc["descendants"]
+    elif isinstance(doc, dict) and "statuses" in doc:
+        statuses = doc["statuses"]
+    else:
+        statuses = doc if isinstance(doc, list) else [doc]
+    return statuses
 
 
 # -------------------------------------------------------------- the corpus table
@@ -270,7 +273,7 @@ def test_boost_yields_the_original_and_refs_it() -> None:
     assert rejected == []
     first, boost = items
     assert first.platform_id == original["uri"] and first.text == "Toot!"
-    assert boost.platform_id == wrapper["uri"] and boost.platform_id.endswith("/activity")
+    assert boost.platform_id == wrapper["uri"] and wrapper["uri"].endswith("/activity")
     assert boost.refs == (Ref("repost-of", "mastodon", original["uri"], original["url"]),)
     assert boost.text == "Boost of @mastodonpy_test@localhost:\n\nToot!"
     assert boost.extra["boost_of"] == "mastodonpy_test@localhost"
@@ -500,7 +503,8 @@ def test_bad_records_are_rejected_and_the_rest_goes_in() -> None:
 
 
 def test_not_mastodon_at_all() -> None:
-    for value in ({"data": [{"id": "1", "text": "a tweet"}]}, 42, {"feed": []}):
+    values: tuple[Any, ...] = ({"data": [{"id": "1", "text": "a tweet"}]}, 42, {"feed": []})
+    for value in values:
         items, rejected = run_json(value)
         assert items == [] and len(rejected) == 1
         assert mastodon.detect(Sample(json.dumps(value).encode(), "x")) == 0

@@ -206,8 +206,9 @@ def test_full_export_with_left_chats(tmp_path: Path) -> None:
     assert rejected == []
     assert len(items) == sum(case.items for case in JSON_CASES)
     assert len({i.platform_id for i in items}) == len(items)
-    assert {i.platform_id.split("/")[0] for i in items} == {str(c["id"]) for c in chats}
-    assert [i.record for i in items] == sorted(i.record for i in items)
+    assert {(i.platform_id or "").split("/")[0] for i in items} == {str(c["id"]) for c in chats}
+    records = [i.record for i in items]
+    assert None not in records and records == sorted(r for r in records if r is not None)
 
 
 @needs_corpus

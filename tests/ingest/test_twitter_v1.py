@@ -92,9 +92,12 @@ def _parse_bytes(data: bytes) -> Parsed:
 
 
 def _statuses(value: Any) -> list[dict[str, Any]]:
+    statuses: list[dict[str, Any]]
     if isinstance(value, dict) and "statuses" in value:
-        return value["statuses"]
-    return value if isinstance(value, list) else [value]
+        statuses = value["statuses"]
+    else:
+        statuses = value if isinstance(value, list) else [value]
+    return statuses
 
 
 def _v1_time(value: str) -> str:
@@ -240,7 +243,8 @@ def test_search_results_video_and_gif_media() -> None:
 
 def _base_status() -> dict[str, Any]:
     path = corpus_path(f"{EXTRACTED}/testupdateanddestroystatus__00_POST_1.1_statuses_update.json")
-    return json.loads(path.read_bytes())
+    status: dict[str, Any] = json.loads(path.read_bytes())
+    return status
 
 
 @pytest.mark.corpus

@@ -196,7 +196,7 @@ def test_jsonl_records_are_line_numbers_and_raw_is_the_line() -> None:
     data_items = [i for i in items if i.platform_id in data_ids]
     assert [i.record for i in data_items] == list(range(1, 8))
     for item in data_items:
-        assert item.raw == lines[item.record - 1].strip()
+        assert item.record is not None and item.raw == lines[item.record - 1].strip()
     assert rejected[0].record == 8 and rejected[0].line == 8
     assert "invalid JSON" in rejected[0].reason
 
