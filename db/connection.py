@@ -36,7 +36,15 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _check_magic(path: Path) -> None:
+def _check_magic(path: Path, *, create: bool) -> None:
+    """Refuse, before SQLite touches it, a file that is not an SQLite database.
+
+    A zero-byte file is one SQLite would happily turn into a database on
+    the first write: only `create` (`desk init`) may do that. Anything else
+    on an empty file (`desk ls`, `desk verify`, the TUI) used to make it a
+    desk and answer "ok: 0 events"; it must say the file is not a desk and
+    leave it as it was.
+    """
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
@@ -44,6 +52,10 @@ def _check_magic(path: Path) -> None:
         raise NotADeskError(f"{path}: is a directory, not a desk file") from None
     except PermissionError:
         raise NotADeskError(f"{path}: cannot read the file (permission denied)") from None
+    if not head and not create:
+        raise NotADeskError(
+            f"{path}: an empty file, not a desk (run `desk init {path}` to make one)"
+        )
     if head and head != SQLITE_MAGIC:
         raise NotADeskError(f"{path}: not a desk file (not an SQLite database)")
 
@@ -100,7 +112,7 @@ def open_database(
             raise NoDeskError(f"{path}: no desk here (run `desk init {path}` to make one)")
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
-        _check_magic(path)
+        _check_magic(path, create=create)
     try:
         conn = _connect(path)
         db = Database(conn)
@@ -111,6 +123,13 @@ def open_database(
     if tables - {"_sqlite_migrations"} and not applied:
         conn.close()
         raise NotADeskError(f"{path}: an SQLite database, but not a desk file")
+    if not applied and not create:
+        # An SQLite file with no desk schema yet (empty, or only an empty
+        # migrations table): making it a desk is `desk init`'s job alone.
+        conn.close()
+        raise NotADeskError(
+            f"{path}: an empty SQLite database, not a desk (run `desk init {path}` to make one)"
+        )
     unknown = applied - set(KNOWN_MIGRATIONS)
     if unknown:
         conn.close()
