@@ -5,7 +5,7 @@ A format's corpus table is a tuple of `CorpusCase` rows, one per corpus file
 `corpus_table(CASES)` parametrizes a test with them; in the test,
 `run_case(case)` does what every table checks for every row (detection,
 which format the registry picks, the counts, the reasons, the time, the
-first item's fields) and hands back the items for the format's own checks.
+fields of every item) and hands back the items for the format's own checks.
 `tests/ingest/test_corpus_tables.py` proves the tables together cover every
 corpus file.
 """
@@ -52,7 +52,7 @@ class CorpusCase:
       `detect` is 0;
     - `others`: formats that must not claim the file (detect score 0);
     - `reason`: a phrase every rejection's reason contains;
-    - `fields`: attribute values the first item must have;
+    - `fields`: attribute values every item has (its platform, its kind);
     - `facts`: what the format's own test knows of the file beyond the item
       (the runner does not read them);
     - `seconds`: the most the parse may take.
@@ -166,6 +166,7 @@ def run_case(case: CorpusCase, source: Source | None = None) -> CaseRun:
     assert (len(items), len(rejected)) == case.counts
     for rejection in rejected:
         assert case.reason in rejection.reason
-    for name, value in case.fields.items():
-        assert getattr(items[0], name) == value, name
+    for item in items:
+        for name, value in case.fields.items():
+            assert getattr(item, name) == value, f"{case.id} record {item.record}: {name}"
     return CaseRun(case, path, source, items, rejected)

@@ -24,7 +24,8 @@ X = "bluesky/extracted_from_bskyr_vcr/"
 M = "bluesky/MarshalX_atproto/"
 VCR = "bluesky/bskyr_vcr/_vcr/"
 
-row = partial(CorpusCase, format="bluesky", detect=50, others=("mastodon",))
+POST_FIELDS = {"platform": "bluesky", "kind": "post"}
+row = partial(CorpusCase, format="bluesky", detect=50, others=("mastodon",), fields=POST_FIELDS)
 
 
 def cassette(name: str) -> CorpusCase:

@@ -30,7 +30,12 @@ pytestmark = pytest.mark.corpus
 LD = "claimreview/extracted_jsonld_from_meedan_fetch/"
 FX = "claimreview/meedan_fetch_spec_fixtures/"
 
-row = partial(CorpusCase, format="claimreview", detect=90)
+row = partial(
+    CorpusCase,
+    format="claimreview",
+    detect=90,
+    fields={"platform": "factcheck", "kind": "fact-check", "author_handle": None},
+)
 
 # The Quint story JSON is not schema.org (custom claimreview* fields, a rating
 # number with no name): not ours, and no other format's either.

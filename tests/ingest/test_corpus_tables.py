@@ -8,12 +8,13 @@ a file, fails here.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
 from desk.ingest import registry
-from tests.corpus import corpus_files
+from tests.corpus import CORPUS, corpus_files
 from tests.ingest import (
     test_bluesky,
     test_claimreview,
@@ -77,6 +78,15 @@ def test_a_table_has_one_row_per_file_and_is_its_formats(name: str) -> None:
     repeated = [file for file, n in Counter(c.file for c in cases).items() if n > 1]
     assert repeated == []
     assert {case.format for case in cases} == {name}
+
+
+def test_sources_md_lists_exactly_the_files_the_tables_cover() -> None:
+    sources = CORPUS / "SOURCES.md"
+    if not sources.is_file():
+        pytest.skip(f"{sources} is absent")
+    listed = re.findall(r"^\| `([^`]+)` \(\d+ B\) \|", sources.read_text(encoding="utf-8"), re.M)
+    assert len(listed) == len(set(listed))
+    assert set(listed) == {case.file for case in ALL_CASES}
 
 
 def test_rows_name_known_formats() -> None:

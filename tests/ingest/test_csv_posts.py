@@ -24,8 +24,9 @@ COORNET = "csv/CooRnet_tmp/ct_shares_marked.first11records.csv"
 
 row = partial(CorpusCase, format="csv", detect=85, others=("twitter-v1", "twitter-v2"))
 CASES = (
-    row(TWARC_CSV, 4),
-    row(COORNET, 11),  # record 11 has a newline inside a quoted field
+    row(TWARC_CSV, 4, fields={"platform": "twitter", "kind": "post"}),
+    # record 11 has a newline inside a quoted field
+    row(COORNET, 11, fields={"platform": "facebook", "kind": "post"}),
 )
 
 # The columns current twarc-csv writes (DocNow/twarc-csv DEFAULT_TWEET_COLUMNS, abridged).

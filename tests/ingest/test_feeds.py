@@ -32,7 +32,12 @@ pytestmark = pytest.mark.corpus
 R = "rss_atom/RSParser_Resources/"
 F = "rss_atom/feedparser/"
 
-row = partial(CorpusCase, format="feed", reason="no entries read: ")
+row = partial(
+    CorpusCase,
+    format="feed",
+    reason="no entries read: ",
+    fields={"platform": "rss", "kind": "feed-entry", "author_handle": None},
+)
 
 # A feed with no entries that parsed cleanly gives (0, 0); an ill-formed
 # ("bozo") one that gave nothing gives one rejection.

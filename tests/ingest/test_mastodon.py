@@ -25,7 +25,13 @@ from tests.ingest.helpers import ANY, CorpusCase, Parsed, corpus_table, parse, r
 X = "mastodon/extracted_from_Mastodon.py_cassettes/"
 C = "mastodon/Mastodon.py_cassettes/"
 
-row = partial(CorpusCase, format="mastodon", detect=60, others=("bluesky",))
+row = partial(
+    CorpusCase,
+    format="mastodon",
+    detect=60,
+    others=("bluesky",),
+    fields={"platform": "mastodon", "kind": "post"},
+)
 # `[]` says nothing about Mastodon: not detected, and which format reads it is not ours to say
 empty = partial(CorpusCase, format="mastodon", detect=0, picked=ANY, others=("bluesky",))
 

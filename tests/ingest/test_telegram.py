@@ -25,7 +25,9 @@ from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_ca
 
 pytestmark = pytest.mark.corpus
 
-row = partial(CorpusCase, format="telegram", detect=90)
+row = partial(
+    CorpusCase, format="telegram", detect=90, fields={"platform": "telegram", "kind": "post"}
+)
 JSON_CASES = (
     row("telegram/chatstyle_tests_fixtures/result.json", 11),
     row("telegram/langchain_docs_example_data/telegram.json", 3),

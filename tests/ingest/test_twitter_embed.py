@@ -24,7 +24,9 @@ MEEDAN = "twitter/embedded_html_from_meedan_fetch/"
 TWEEPY = "twitter/extracted_from_tweepy_cassettes/"
 OEMBED_JSON = TWEEPY + "testgetoembed__00_GET_1.1_statuses_oembed.json"
 
-row = partial(CorpusCase, format="twitter-embed", detect=80)
+row = partial(
+    CorpusCase, format="twitter-embed", detect=80, fields={"platform": "twitter", "kind": "post"}
+)
 # Each file is one embed blockquote: one tweet, nothing rejected.
 EMBEDS = (
     row(MEEDAN + "animal_politico_index.twitter-tweet0.html", 1),

@@ -32,6 +32,7 @@ def row(name: str, items: int, rejected: int = 0, *, detect: int = 90) -> Corpus
         format="twitter-v1",
         detect=detect,
         others=("twitter-v2", "csv"),
+        fields={"platform": "twitter", "kind": "post"},
     )
 
 

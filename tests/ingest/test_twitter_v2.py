@@ -26,7 +26,13 @@ CASSETTES = "twitter/tweepy_cassettes"
 X = EXTRACTED + "/"
 T = TWARC + "/"
 
-row = partial(CorpusCase, format="twitter-v2", detect=50, others=("twitter-v1", "csv"))
+row = partial(
+    CorpusCase,
+    format="twitter-v2",
+    detect=50,
+    others=("twitter-v1", "csv"),
+    fields={"platform": "twitter", "kind": "post"},
+)
 
 
 def cassette(name: str) -> CorpusCase:
