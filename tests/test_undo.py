@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,13 @@ from db import Store
 from desk import verbs
 from desk.errors import NothingToUndoError
 from desk.ingest.pipeline import ingest_bytes
-from desk.verbs.payloads import EVENT_KINDS, EVENT_PAYLOADS, required_keys
+from desk.verbs.payloads import (
+    EVENT_KINDS,
+    EVENT_PAYLOADS,
+    INVERSE_PAYLOADS,
+    inverse_keys,
+    required_keys,
+)
 from desk.verbs.undo import INVERSES, NOT_UNDOABLE, inverse_of, not_undoable
 from tests.test_event_bytes import _script
 
@@ -76,9 +83,41 @@ def test_every_event_written_matches_its_payload_type(store: Store) -> None:
 
 
 def test_an_undo_of_each_kind_names_what_it_undid(store: Store) -> None:
+    assert set(INVERSE_PAYLOADS) == set(INVERSES)
     _script(store)
-    undone = {e.payload["undoes_kind"] for e in store.events() if e.kind == "undo"}
-    assert undone == set(INVERSES)
+    undos = [e.payload for e in store.events() if e.kind == "undo"]
+    assert {p["undoes_kind"] for p in undos} == set(INVERSES)
+    for payload in undos:
+        required, optional = inverse_keys(payload["undoes_kind"])
+        assert required <= set(payload["inverse"]) <= required | optional, payload
+
+
+def _old_event(store: Store, kind: str, target: str, payload: dict[str, Any]) -> None:
+    """An event as an early desk wrote it, without the keys added since."""
+    with store.transaction() as w:
+        w.append_event(actor="ann", kind=kind, target=target, payload=payload)
+
+
+def test_old_payloads_without_the_optional_keys_still_undo(store: Store) -> None:
+    a, b = (verbs.add_item(store, "bob", text=t).id for t in ("one", "two"))
+    link = verbs.link(store, "bob", a, dst_item=b, relation="quotes").link
+    assert link is not None
+    verbs.unlink(store, "bob", a, dst_item=b)
+    fields = {"uuid": link.uuid, "src": a, "relation": "quotes", "dst_item": b, "dst_entry": None}
+    _old_event(store, "link.remove", f"item:{a}", {"link": fields})  # no created_by
+    assert verbs.undo(store, "ann").undone.kind == "link.remove"
+    assert [x.created_by for x in store.links_of(a)] == ["ann"]  # the event's actor stands in
+    verbs.set_verdict(store, "ann", [a], "false", reason="staged")
+    with store.transaction() as w:  # as an early verdict event: no reason_from
+        w.update_item(a, {"verdict": "verified"})
+        w.append_event(
+            actor="ann",
+            kind="item.verdict",
+            target=f"item:{a}",
+            payload={"changes": {str(a): {"from": "false", "to": "verified"}}, "versions": {}},
+        )
+    verbs.undo(store, "ann")
+    assert (store.item(a).verdict, store.item(a).verdict_reason) == ("false", None)
 
 
 def test_a_kind_not_undoable_is_refused_with_its_reason(store: Store) -> None:

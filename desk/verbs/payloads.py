@@ -267,7 +267,28 @@ EVENT_PAYLOADS: dict[str, Any] = {
 """Event kind -> its payload type (a `TypedDict` class); its keys are `EVENT_KINDS`."""
 
 
+INVERSE_PAYLOADS: dict[str, Any] = {
+    "item.add": ItemAddUndone,
+    "item.tag": TagUndone,
+    "item.triage": FieldUndone,
+    "item.verdict": FieldUndone,
+    "link.add": LinkUndone,
+    "link.remove": LinkUndone,
+    "note.add": NoteUndone,
+    "check.log": CheckUndone,
+}
+"""Undone event kind -> the type of the `inverse` in its `undo` event."""
+
+
+def _keys(cls: Any) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(cls.__required_keys__), frozenset(cls.__optional_keys__)
+
+
 def required_keys(kind: str) -> tuple[frozenset[str], frozenset[str]]:
     """(required, optional) top-level keys of a kind's payload: a check for foreign events."""
-    cls = EVENT_PAYLOADS[kind]
-    return frozenset(cls.__required_keys__), frozenset(cls.__optional_keys__)
+    return _keys(EVENT_PAYLOADS[kind])
+
+
+def inverse_keys(undone_kind: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(required, optional) keys of the `inverse` of an undo of `undone_kind`."""
+    return _keys(INVERSE_PAYLOADS[undone_kind])
