@@ -9,6 +9,7 @@ pseudo-terminal (`pty`), since that is the case a pipe cannot show.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import pty
 import sqlite3
@@ -170,3 +171,30 @@ def test_names_stored_raw_by_an_older_desk_are_printed_safely(run_desk, desk_pat
         _no_escapes(shown.out, shown.err)
     log = run_desk("log").out.splitlines()
     assert len(log) == 2  # the forged line break did not make a third line
+
+
+def test_json_keeps_the_data_but_no_terminal_controls(run_desk, desk_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--json` is exact (a script gets every character back) yet safe to print."""
+    item = _add(run_desk, "plain text")
+    stored = "csi \x9b2J osc \x9d0;X\x07 bidi \u202eevil\u202c esc \x1b[31m end"
+    conn = sqlite3.connect(desk_path)
+    conn.execute("UPDATE items SET author_name = ?", [stored])
+    conn.commit()
+    conn.close()
+    for args in (("ls", "--json"), ("show", str(item), "--json"), ("search", "plain", "--json")):
+        out = run_desk(*args).out
+        assert not any(ch in out for ch in "\x1b\x07\x9b\x9d\u202e\u202c"), args
+        data = json.loads(out)
+        row = data["item"] if "item" in data else data[0]
+        assert row["author_name"] == stored, args
+
+
+def test_a_link_warning_is_one_safe_line(run_desk) -> None:  # type: ignore[no-untyped-def]
+    run_desk("init")
+    a = int(run_desk("add", "--text", "claim").out.split()[-1])
+    b = int(run_desk("add", "--text", "video").out.split()[-1])
+    assert run_desk("link", str(b), str(a), "--as", "corroborates").code == 0
+    result = run_desk("link", str(b), str(a), "--as", "contradicts")
+    assert result.code == 0 and result.out.startswith("linked:")
+    assert result.err.startswith("desk: warning:") and "corroborates" in result.err
+    assert len(result.err.strip().splitlines()) == 1

@@ -16,6 +16,7 @@ from desk.cli.common import (
     open_store,
 )
 from desk.cli.render import dumps, event_line
+from desk.text import safe_line
 
 
 @click.command(name="log")
@@ -44,9 +45,9 @@ def undo() -> None:
     """Undo my last action (recorded as a new event; nothing is deleted)."""
     with open_store() as store:
         result = verbs.undo(store, actor_name())
-        click.echo(f"undone: {result.undone.kind} (event {result.undone.seq})")
+        click.echo(f"undone: {safe_line(result.undone.kind)} (event {result.undone.seq})")
         for line in result.skipped:
-            click.echo(f"left alone: {line}", err=True)
+            click.echo(f"left alone: {safe_line(line)}", err=True)
 
 
 @click.command()
@@ -57,7 +58,9 @@ def verify() -> None:
         problem = store.verify()
         if problem is not None:
             click.echo(
-                f"desk: verify failed: {problem.what}: {problem.where}: {problem.detail}", err=True
+                "desk: verify failed: "
+                + safe_line(f"{problem.what}: {problem.where}: {problem.detail}"),
+                err=True,
             )
             sys.exit(1)
         click.echo(f"ok: {store.last_seq()} events, chain and raw hashes intact")

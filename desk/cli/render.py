@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 from db.models import CheckStep, Event, Item, ItemRow, Link, Note
@@ -57,8 +58,20 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+# What `json.dumps(ensure_ascii=False)` leaves raw but a terminal may act on:
+# DEL and the C1 controls (U+009B is CSI, U+009D is OSC to some terminals)
+# and the bidi overrides. C0 controls, ESC among them, json escapes itself.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+    """`--json`: the data exactly (nothing cleaned away), with nothing a terminal would act on.
+
+    Every character stays in the data; the ones a terminal could act on are
+    written as `\\uXXXX` escapes, which any JSON reader turns back.
+    """
+    text = json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def item_text(item: Item, links: list[Link], notes: list[Note], checklist: list[CheckStep]) -> str:

@@ -20,6 +20,7 @@ from desk.cli.common import (
     split_ids,
 )
 from desk.errors import BadInputError
+from desk.text import safe_line
 from desk.vocab import RELATIONS, normalise_verdict
 
 
@@ -35,7 +36,7 @@ def tag(args: tuple[str, ...]) -> None:
             click.echo("no change")
         for item_id, change in changes.items():
             parts = [f"+{t}" for t in change["added"]] + [f"-{t}" for t in change["removed"]]
-            click.echo(f"item {item_id}: {' '.join(parts)}")
+            click.echo(f"item {item_id}: {safe_line(' '.join(parts))}")
 
 
 @click.command()
@@ -50,7 +51,7 @@ def triage(args: tuple[str, ...]) -> None:
         changes = verbs.set_triage(store, actor_name(), ids, rest[0].lower())
         for item_id in ids:
             click.echo(
-                f"item {item_id}: {rest[0].lower()}"
+                f"item {item_id}: {safe_line(rest[0].lower())}"
                 + ("" if item_id in changes else " (unchanged)")
             )
 
@@ -89,8 +90,10 @@ def link(src: str, dst: str, relation: str) -> None:
             relation=relation,
         )
         for warning in result.warnings:
-            click.echo(f"desk: warning: {warning}", err=True)
-        click.echo(f"linked: {src} {relation} {dst}" if result.link else "already linked")
+            click.echo(f"desk: warning: {safe_line(warning)}", err=True)
+        click.echo(
+            safe_line(f"linked: {src} {relation} {dst}") if result.link else "already linked"
+        )
 
 
 @click.command()
@@ -110,7 +113,7 @@ def unlink(src: str, dst: str, relation: str | None) -> None:
             dst_entry=dst_entry,
             relation=relation,
         )
-        click.echo(f"unlinked: {gone.src_id} {gone.relation} {dst}")
+        click.echo(safe_line(f"unlinked: {gone.src_id} {gone.relation} {dst}"))
 
 
 @click.command()
@@ -149,7 +152,7 @@ def verdict(args: tuple[str, ...], reason: str | None) -> None:
     with open_store() as store:
         value = normalise_verdict(" ".join(rest))
         verbs.set_verdict(store, actor_name(), ids, value, reason)
-        click.echo(f"{', '.join(map(str, ids))}: {value}")
+        click.echo(f"{', '.join(map(str, ids))}: {safe_line(value)}")
 
 
 @click.command()
@@ -173,7 +176,7 @@ def check(
             note=note,
             evidence=evidence,
         )
-        click.echo(f"item {item_id}: {pillar} {status}")
+        click.echo(safe_line(f"item {item_id}: {pillar} {status}"))
 
 
 COMMANDS = (tag, triage, link, unlink, note, verdict, check)
