@@ -133,3 +133,43 @@ def test_bad_names_are_refused_in_one_line(run_desk, name: str, expected: str, w
     assert expected in result.err and "Traceback" not in result.err
     assert "\x1b" not in result.err + result.out and "\x07" not in result.err + result.out
     assert _actors(run_desk) == ["tester"]  # nothing was written under the bad name
+
+
+class _FakeApp:
+    def run(self) -> None:
+        """The screen is not opened: the test wants the settings the CLI built."""
+
+
+@pytest.mark.parametrize(
+    ("argv", "env_user", "expected"),
+    [([], None, "carol"), ([], "dan", "dan"), (["--as", "ann"], "dan", "ann")],
+)
+def test_desk_with_no_command_opens_the_tui_as_the_rule_says(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    env_user: str | None,
+    expected: str,
+) -> None:
+    """The bug: the CLI resolved $DESK_USER/the OS user itself and passed it as if `--as` said it."""
+    import desk.tui.app
+    from db import Store
+    from desk.cli import main
+    from desk.settings import Settings
+
+    desk_file = tmp_path / "t.desk"
+    Store(desk_file, create=True).close()
+    monkeypatch.setenv("DESK_CONFIG", str(_config(tmp_path, 'actor = "carol"\n')))
+    if env_user is None:
+        monkeypatch.delenv("DESK_USER", raising=False)
+    else:
+        monkeypatch.setenv("DESK_USER", env_user)
+    opened: list[Settings] = []
+
+    def fake_make_app(path: Path, settings: Settings, **_: object) -> _FakeApp:
+        opened.append(settings)
+        return _FakeApp()
+
+    monkeypatch.setattr(desk.tui.app, "make_app", fake_make_app)
+    main([*argv, "--desk", str(desk_file)])
+    assert [s.actor for s in opened] == [expected]
