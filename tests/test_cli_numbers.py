@@ -40,6 +40,8 @@ def _one_line_error(result, expected: str) -> None:  # type: ignore[no-untyped-d
         (("link", HUGE, "1", "--as", "corroborates"), "larger than any item id"),
         (("link", "1", f"entry:{HUGE}", "--as", "source-for"), "larger than any entry id"),
         (("check", HUGE, "provenance", "passed"), "larger than any item id"),
+        (("tag", "\u00b2", "+x"), "give at least one item id"),  # isdigit() but not int()
+        (("link", "1", "e\u00b2", "--as", "source-for"), "not an item id"),
         (("ls", "--filter", f"id:{HUGE}"), f"id:{HUGE}"),
         (("ls", "--filter", "since:99999999h"), "since:99999999h"),
         (("ls", "--filter", "since:999999d"), "since:999999d"),

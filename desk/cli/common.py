@@ -171,7 +171,7 @@ def split_ids(args: tuple[str, ...]) -> tuple[list[int], list[str]]:
     ids: list[int] = []
     rest: list[str] = []
     for arg in args:
-        if arg.lstrip("#").isdigit() and not rest:
+        if arg.lstrip("#").isdecimal() and not rest:
             ids.append(bounded_id(int(arg.lstrip("#")), arg))
         else:
             rest.append(arg)

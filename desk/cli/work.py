@@ -60,7 +60,7 @@ def _target(value: str) -> tuple[int | None, int | None]:
     """`12` is an item; `entry:3` or `e3` is a recap entry."""
     text = value.strip().lower()
     for prefix in ("entry:", "e"):
-        if text.startswith(prefix) and text[len(prefix) :].isdigit():
+        if text.startswith(prefix) and text[len(prefix) :].isdecimal():
             digits = text[len(prefix) :]
             return None, bounded_id(int(digits), value, "entry id")
     return parse_ids([value])[0], None
