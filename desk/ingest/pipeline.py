@@ -358,9 +358,14 @@ def ingest_source(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
-    """Ingest one file or paste; never raises for bad content (see the report)."""
-    from desk.vocab import normalise_tag
+    """Ingest one file or paste; never raises for bad content (see the report).
 
+    A bad actor or tag is the caller's mistake, not the file's: it raises
+    `BadInputError` before anything is read, as every verb does.
+    """
+    from desk.vocab import normalise_actor, normalise_tag
+
+    actor = normalise_actor(actor)
     tag_list = tuple(normalise_tag(t) for t in tags)
     report = IngestReport(source=source.name, dry_run=dry_run)
     try:
