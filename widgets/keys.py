@@ -152,6 +152,7 @@ KEYS: tuple[KeyAction, ...] = (
     KeyAction("triage.new", "triage", "n", "choose('new')", "back to new", palette=False),
     # The item, recap and checklist panes.
     *_scroll("item"),
+    KeyAction("item.more_links", "item", "m", "more_links", "more links", show=True),
     *_scroll("recap"),
     *_scroll("checklist"),
     # Prompts and dialogs.

@@ -7,6 +7,7 @@ screen or the widget's state.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,18 @@ from textual.widgets import Input, Label, OptionList, TextArea
 from db import NewItem, Store
 from db.models import ItemQuery
 from desk import filter_expr
+from desk.tui import reads
 from desk.tui.app import DeskApp
 from desk.vocab import ITEM_RELATIONS
 from tests.tui.conftest import screen_text, settle
 from widgets.add_item import AddItemPrompt, AddRequest
+from widgets.item_detail import LINK_PAGE, ItemDetail
 from widgets.item_list import ItemList
 from widgets.keys import RELATION_KEYS
 from widgets.link_picker import LinkPicker
 from widgets.prompts import (
     FILTER_KEYS,
     SEARCH_HINT,
-    FilterPrompt,
     SearchPrompt,
     complete_filter,
 )
@@ -385,3 +387,103 @@ def test_the_completed_keys_are_the_parsers_keys() -> None:
 def test_complete_filter(typed: str, completed: str | None) -> None:
     tags = ["fire", "casualties", "needs-translation"]
     assert complete_filter(typed, tags, ["harbor-fire"]) == completed
+
+
+# -- 7: an item with thousands of links -------------------------------------------------
+
+MANY = 3000
+
+
+def _many_links(path: Path, store: Store, hub: int = 40) -> list[int]:
+    """`MANY` new items, each linked to `hub` (a third of them towards it); their ids."""
+    with store.transaction() as w:
+        ids = [
+            w.insert_item(
+                NewItem(platform="rss", text=f"linked {n}", posted_at="2026-11-26T10:00:00Z"),
+                ingested_at=NOW_ISO,
+            )[0]
+            for n in range(MANY)
+        ]
+    relations = ("corroborates", "same-event", "quotes")
+    rows = [
+        (
+            f"link-{n}",
+            other if n % 3 == 0 else hub,
+            relations[n % 3],
+            hub if n % 3 == 0 else other,
+            f"2026-11-27T08:00:{n % 60:02d}.{n:06d}Z",
+            "bob",
+        )
+        for n, other in enumerate(ids)
+    ]
+    with sqlite3.connect(path) as con:
+        con.executemany(
+            "INSERT INTO links (uuid, src_id, relation, dst_item_id, created_at, created_by) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return ids
+
+
+def test_link_counts_and_keyset_pages(desk_path: Path, store: Store) -> None:
+    ids = _many_links(desk_path, store)
+    counts = store.link_counts(40)
+    # 40 already sources a recap entry (the fixture's link).
+    assert counts == [
+        ("quotes", True, MANY // 3),
+        ("same-event", True, MANY // 3),
+        ("source-for", True, 1),
+        ("corroborates", False, MANY // 3),
+    ]
+    seen: list[int] = []
+    after = 0
+    while page := store.links_page(40, after=after, limit=700):
+        keys = [key for key, _ in page]
+        assert keys == sorted(keys) and keys[0] > after
+        seen.extend(keys)
+        after = keys[-1]
+    assert len(seen) == len(set(seen)) == MANY + 1 == len(store.links_of(40))
+    page = reads.link_page(store, 40, 0, 10)
+    assert len(page.links) == 10 and page.after is not None
+    assert page.links[0].relation == "source-for" and "Warehouse district" in page.links[0].other
+    assert {int(link.other.split()[0][1:]) for link in page.links[1:]} <= set(ids)
+    last = reads.link_page(store, 40, seen[-3])
+    assert len(last.links) == 2 and last.after is None
+
+
+async def test_an_item_with_thousands_of_links_shows_counts_and_one_page(
+    app: DeskApp, desk_path: Path, store: Store
+) -> None:
+    _many_links(desk_path, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # open 40, the hub
+        await settle(pilot)
+        detail = app.main.query_one(ItemDetail)
+        assert detail.view is not None and detail.view.item.id == 40
+        assert len(detail.view.links) == LINK_PAGE
+        text = detail.text
+        assert f"Links ({MANY + 1:,})" in text
+        assert "-> 1,000 quotes, 1,000 same-event, 1 source-for" in text
+        assert "<- 1,000 corroborates" in text
+        assert f"... {MANY + 1 - LINK_PAGE:,} more: m shows the next {LINK_PAGE}" in text
+        assert text.count("linked ") == LINK_PAGE - 1  # the recap entry comes first
+        assert "m more links" in screen_text(app)  # the key, in the footer
+        await pilot.press("m")
+        await settle(pilot)
+        assert len(detail.view.links) == 2 * LINK_PAGE
+        assert f"... {MANY + 1 - 2 * LINK_PAGE:,} more" in detail.text
+        # A refresh (a colleague's write) keeps the pages read so far.
+        app.main.refresh_desk()
+        await settle(pilot)
+        assert len(detail.view.links) == 2 * LINK_PAGE
+
+
+async def test_an_item_with_few_links_lists_them_as_before(app: DeskApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # 39, which corroborates 38
+        await settle(pilot)
+        text = app.main.query_one(ItemDetail).text
+        assert "\nLinks (1)\n  -> corroborates  #38 @" in text
+        assert "more:" not in text and "m more links" not in screen_text(app)
