@@ -43,8 +43,9 @@ MAX_ROWS = 3000
 """Rows kept in memory; beyond this the far end of the window is dropped (and refetched later)."""
 PREFETCH = 80
 """Ask for the next page when the cursor or the view comes this close to an edge."""
-ARRIVAL_MARK = "~"
-"""After the time of a row whose posted time is unknown: the time shown is when it arrived."""
+ARRIVAL_MARK = "?"
+"""After the time of a row whose posted time is unknown: the time shown is when it arrived.
+Not `~`: the list already uses it for a cut-off column and the in-progress verdict."""
 
 
 def _utc_now() -> datetime:
@@ -590,7 +591,7 @@ class ItemList(ScrollView, can_focus=True):
         """One row: `>* 11-27 07:10 mast @handle      N. (tag,tag) first line of text`.
 
         The time is eleven cells whatever it holds (`11-27 07:10` this year,
-        `2023-11-27` another year); the cell after it is `~` when the item has
+        `2023-11-27` another year); the cell after it is `?` when the item has
         no posted time and the time shown is its arrival.
         """
         base = styles["base"]

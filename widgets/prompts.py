@@ -8,19 +8,21 @@ choose from (existing tags, saved filters) is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from desk.text import safe_line
 from desk.vocab import PLATFORMS, TRIAGE_LETTER, TRIAGE_STATES, VERDICT_LETTER, VERDICTS
@@ -194,11 +196,19 @@ class FilterPrompt(Prompt):
 
     Tab in the expression completes the word being typed (a key, a value of
     triage, platform or verdict, a tag of the desk, a story); with nothing to
-    complete it moves to the next field, as tab does elsewhere. The tags are
-    read by the screen (in a worker) and passed in, as for the tag prompt.
+    complete it moves to the next field, as tab does elsewhere. The desk's
+    tags are passed in, or read by `read_tags` (blocking: counting them takes
+    tens of milliseconds on a big desk) in the prompt's own thread worker, so
+    the prompt opens at once and completes tags as soon as they are read.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("filter")
+
+    @dataclass
+    class TagsRead(Message):
+        """The desk's tags, read by the prompt's worker."""
+
+        tags: Sequence[tuple[str, int]]
 
     def __init__(
         self,
@@ -206,12 +216,34 @@ class FilterPrompt(Prompt):
         saved: Sequence[tuple[str, str]],
         tags: Sequence[tuple[str, int]] = (),
         stories: Sequence[str] = (),
+        read_tags: Callable[[], Sequence[tuple[str, int]]] | None = None,
     ) -> None:
         super().__init__()
         self.current = current
         self.saved = list(saved)
         self.tags = [tag for tag, _ in tags]
         self.stories = list(stories)
+        self.read_tags = read_tags
+        self._suggester = FilterSuggester(self.tags, self.stories)
+
+    def on_mount(self) -> None:
+        if self.read_tags is not None:
+            self._tags_worker(self.read_tags)
+
+    @work(thread=True, group="filter-tags", exclusive=True, exit_on_error=False)
+    def _tags_worker(self, read: Callable[[], Sequence[tuple[str, int]]]) -> None:
+        self.post_message(self.TagsRead(read()))
+
+    def on_filter_prompt_tags_read(self, message: TagsRead) -> None:
+        self.tags = [tag for tag, _ in message.tags]
+        self._suggester.tags = self.tags
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Tags that could not be read leave completion to keys and values; say why."""
+        event.stop()
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            text = safe_line(str(event.worker.error))[:300]
+            self.notify(text, title="Tags not read", severity="warning", markup=False)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
@@ -219,7 +251,7 @@ class FilterPrompt(Prompt):
             yield Input(
                 value=self.current,
                 placeholder="tag:x triage:new (tab completes)",
-                suggester=FilterSuggester(self.tags, self.stories),
+                suggester=self._suggester,
                 id="filter-input",
             )
             yield Static(Text(FILTER_HELP, "dim"), classes="hint")

@@ -30,6 +30,8 @@ from widgets.link_picker import LinkPicker
 from widgets.prompts import (
     FILTER_KEYS,
     SEARCH_HINT,
+    FilterPrompt,
+    FilterRequest,
     SearchPrompt,
     complete_filter,
 )
@@ -120,7 +122,7 @@ async def test_the_list_shows_other_years_and_marks_arrival_times(
         assert items.rows[0].id == unposted  # sorted by its arrival, the newest
         lines = list_lines(items)
         top = next(line for line in lines if "no posted time" in line)
-        assert "11-27 08:03~" in top  # arrival time, marked
+        assert "11-27 08:03?rss" in top  # arrival time, marked
         posted = next(line for line in lines if "Post 40:" in line)
         assert "11-27 08:00 " in posted  # this year's posted time: as before
         await pilot.press("G")
@@ -487,3 +489,35 @@ async def test_an_item_with_few_links_lists_them_as_before(app: DeskApp) -> None
         text = app.main.query_one(ItemDetail).text
         assert "\nLinks (1)\n  -> corroborates  #38 @" in text
         assert "more:" not in text and "m more links" not in screen_text(app)
+
+
+async def test_the_filter_prompt_reads_tags_in_its_worker_and_completes_them(
+    app: DeskApp,
+) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        got: list[object] = []
+        prompt = FilterPrompt(
+            "", [], stories=["harbor-fire"], read_tags=lambda: [("casualties", 3), ("fire", 9)]
+        )
+        app.push_screen(prompt, got.append)
+        await settle(pilot)
+        field = prompt.query_one("#filter-input", Input)
+        assert prompt.focused is field
+        await type_text(pilot, "tri")
+        await pilot.press("tab")
+        assert field.value == "triage:"
+        await type_text(pilot, "fl")
+        await pilot.press("tab")
+        assert field.value == "triage:flagged"
+        await type_text(pilot, " tag:ca")
+        await pilot.press("tab")  # a tag the worker read
+        assert field.value == "triage:flagged tag:casualties"
+        await type_text(pilot, " story:h")
+        await pilot.press("tab")
+        assert field.value == "triage:flagged tag:casualties story:harbor-fire"
+        assert prompt.focused is field
+        await pilot.press("tab")  # nothing left to complete: the next field
+        assert prompt.focused is prompt.query_one("#filter-name", Input)
+        await pilot.press("enter")
+        assert got == [FilterRequest("triage:flagged tag:casualties story:harbor-fire", None)]
