@@ -579,9 +579,13 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         """`\\`: filter by tag, triage, platform, verdict, handle, time, story, words."""
-        self.app.push_screen(
-            FilterPrompt(self.filter_text, self.saved_filters), self._filter_entered
+        prompt = FilterPrompt(
+            self.filter_text,
+            self.saved_filters,
+            stories=[story.slug for story in self.stories],
+            read_tags=self.store.all_tags,  # run in the prompt's worker: tab completes tags
         )
+        self.app.push_screen(prompt, self._filter_entered)
 
     def _filter_entered(self, request: FilterRequest | None) -> None:
         if request is None:

@@ -521,3 +521,27 @@ async def test_the_filter_prompt_reads_tags_in_its_worker_and_completes_them(
         assert prompt.focused is prompt.query_one("#filter-name", Input)
         await pilot.press("enter")
         assert got == [FilterRequest("triage:flagged tag:casualties story:harbor-fire", None)]
+
+
+async def test_tab_completes_a_key_a_value_and_a_tag_then_moves_on(app: DeskApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("backslash")
+        await settle(pilot)  # the prompt reads the desk's tags in its worker
+        assert isinstance(app.screen, FilterPrompt)
+        field = app.screen.query_one("#filter-input", Input)
+        await type_text(pilot, "tri")
+        await pilot.press("tab")
+        assert field.value == "triage:"
+        await type_text(pilot, "fl")
+        await pilot.press("tab")
+        assert field.value == "triage:flagged"
+        await type_text(pilot, " tag:ca")
+        await pilot.press("tab")  # a tag of this desk
+        assert field.value == "triage:flagged tag:casualties"
+        assert app.screen.focused is field
+        await pilot.press("tab")  # nothing left to complete: the next field
+        assert app.screen.focused is app.screen.query_one("#filter-name", Input)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.filter_text == "triage:flagged tag:casualties"
