@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widget import Widget
 
 from desk.text import safe_line
@@ -96,20 +97,16 @@ PANE_TITLES: tuple[tuple[str, str], ...] = (
 
 
 class PaneTabs(Widget):
-    """`[1 List]  2 Item  3 Recap  4 Checklist`: shown when panes do not fit side by side."""
+    """`[1 List]  2 Item  3 Recap  4 Checklist`: shown when panes do not fit side by side.
+
+    `active` is bound to the screen's `active_pane` (`data_bind`), so the tab
+    line follows the focus without the screen telling it."""
 
     DEFAULT_CSS = """
     PaneTabs { height: 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.active = "list"
-
-    def show(self, active: str) -> None:
-        if active != self.active:
-            self.active = active
-            self.refresh()
+    active: reactive[str] = reactive("list")
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")

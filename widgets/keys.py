@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +194,7 @@ def actions(context: str) -> tuple[KeyAction, ...]:
     return tuple(k for k in KEYS if k.context == context)
 
 
-def bindings(*contexts: str) -> list[Binding]:
+def bindings(*contexts: str) -> list[BindingType]:
     """`BINDINGS` for a screen, pane or modal: the table's rows of these contexts."""
     return [
         Binding(

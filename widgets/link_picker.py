@@ -6,8 +6,9 @@ for more), pick it from the list, then pick the relation from the list of
 relations that fit (`source-for` for a recap entry, the item relations
 otherwise).
 
-The picker cannot search the desk itself: it posts `Lookup` and the app
-answers with `show_candidates` from a worker.
+The picker never touches the store: it is given a `lookup` callable (what
+to offer for some typed text) and runs it in its own thread worker, which
+ends by posting `Found` to the picker. No relay through the app or screen.
 
 The keys do what the picker shows: from the input, `down`/`up` move the
 highlight in the results at once (so a quick down down enter picks the third
@@ -17,12 +18,12 @@ picks it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
@@ -31,6 +32,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from desk.text import safe_line
 from desk.vocab import ENTRY_RELATIONS, ITEM_RELATIONS
@@ -75,16 +77,24 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("link")
 
     @dataclass
-    class Lookup(Message):
-        """Find candidates for what the user typed (an id, `#id`, or words)."""
+    class Found(Message):
+        """What `lookup` found for the typed text (posted by the picker's worker)."""
 
-        picker: LinkPicker
         text: str
+        candidates: Sequence[Candidate]
 
-    def __init__(self, source: int, source_label: str, initial: Sequence[Candidate]) -> None:
+    def __init__(
+        self,
+        source: int,
+        source_label: str,
+        initial: Sequence[Candidate],
+        lookup: Callable[[str], Sequence[Candidate]] | None = None,
+    ) -> None:
         super().__init__()
         self.source = source
         self.source_label = source_label
+        self.lookup = lookup
+        """Blocking (it reads the store): run only in `_look_up`'s thread worker."""
         self.initial = list(initial)
         self.candidates: list[Candidate] = list(initial)
         self.chosen: Candidate | None = None
@@ -110,7 +120,7 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
         self.query_one("#link-relation-label").display = False
 
     def show_candidates(self, candidates: Sequence[Candidate]) -> None:
-        """The app's answer to `Lookup` (or the start list)."""
+        """A lookup's answer (or the start list)."""
         self.candidates = list(candidates)
         targets = self.query_one("#link-targets", OptionList)
         targets.clear_options()
@@ -129,7 +139,27 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
         if not text:
             self.show_candidates(self.initial)
             return
-        self._timer = self.set_timer(0.2, lambda: self.post_message(self.Lookup(self, text)))
+        self._timer = self.set_timer(0.2, lambda: self._look_up(text))
+
+    @work(thread=True, group="lookup", exclusive=True, exit_on_error=False)
+    def _look_up(self, text: str) -> None:
+        """Off the event loop: a search over a big desk takes milliseconds to seconds."""
+        if self.lookup is None:
+            return
+        found = self.lookup(text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Found(text, found))
+
+    @on(Worker.StateChanged)
+    def _lookup_failed(self, event: Worker.StateChanged) -> None:
+        """A lookup that failed (the desk locked, a bad query) says so; the picker stays."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            text = safe_line(str(event.worker.error))[:300]
+            self.notify(text, title="Error", severity="error", markup=False)
+
+    def on_link_picker_found(self, message: Found) -> None:
+        if message.text == self.query_one("#link-query", Input).value.strip():
+            self.show_candidates(message.candidates)
 
     @on(Input.Submitted, "#link-query")
     def to_list(self) -> None:

@@ -3,7 +3,7 @@
 `make_app(desk_path, settings)` is what the CLI (`desk`, `desk demo
 --open`), the tests and the bench all call, so they run the same app.
 The app owns the open `Store` and the user's settings; the main screen
-(`desk/screens/main.py`) does the work.
+(`desk/tui/main.py`) routes the work.
 
 Clipboard: `y` copies with OSC 52, which terminals honour over SSH. Inside
 tmux the sequence reaches the outer terminal only with `set -g
@@ -37,7 +37,6 @@ from desk.settings import Settings
 from desk.tui.commands import DeskCommands
 from desk.tui.main import MainScreen
 from widgets.keys import BY_ID, bindings, keymap_problems
-from widgets.link_picker import LinkPicker
 
 ANSI_THEMES = ("ansi-dark", "ansi-light")
 """Themes in the terminal's own 16 colours, for terminals without true colour."""
@@ -169,10 +168,6 @@ class DeskApp(App[None]):
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
         await super().on_event(event)
-
-    def on_link_picker_lookup(self, event: LinkPicker.Lookup) -> None:
-        """A modal's messages bubble to the app, not to the screen beneath it: pass it on."""
-        self.main.lookup_link_targets(event)
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as words a basic font can draw (`enter`, not an arrow glyph)."""

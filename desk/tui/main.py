@@ -1,57 +1,74 @@
-"""The main screen: the panes, every desk key, and the workers behind them.
+"""The main screen: the panes, the desk's keys, and the routing between them.
 
-This is the one place where the TUI touches the desk. Every store read and
-every verb runs in a thread worker (`@work(thread=True)`), so the event
-loop only ever moves a cursor or paints lines; results come back through
-`_ui`, which hands a callback to the event loop from any thread, to run in
-order and ahead of the screen's queued messages.
+The screen composes the panes, lays them out by width, turns a key into a
+modal or a worker, and routes each worker's result message to the pane that
+shows it. The work itself lives elsewhere: the reads in `loads.py`, the
+verbs in `writes.py`, the wording in `summaries.py`, the `$EDITOR`
+hand-over in `editor.py`, the messages in `messages.py`. Every store read
+and every verb runs in a thread worker (`_run`), so the event loop only
+ever moves a cursor or paints lines.
 
-Layout by width: 150 columns and more show all four panes side by side
-(list | item | recap over checklist); from 110 the list sits beside one
-other pane; below that one pane fills the screen and `1`-`4`/`tab` switch
-between them (a tab line shows which).
+Layout by width (`HORIZONTAL_BREAKPOINTS`): 150 columns and more show all
+four panes side by side (list | item | recap over checklist); from 110 the
+list sits beside one other pane; below that one pane fills the screen and
+`1`-`4`/`tab` switch between them (a tab line shows which). Which panes show
+follows the reactive `active_pane` and `side_pane`.
 
-Live refresh: a watcher thread reads `PRAGMA data_version` every 250 ms
-(it changes when another process commits); on a
-change new rows are fetched above the top row and prepended without moving
-the row under the cursor, the rows on screen are re-read, and the counts,
-the open item and the recap are reloaded.
+Live refresh: a watcher thread reads `PRAGMA data_version` every 250 ms (it
+changes when another process commits); on a change new rows are fetched
+above the top row and prepended without moving the row under the cursor,
+the rows on screen are re-read, and the counts, the open item and the
+recap are reloaded.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import os
-import shlex
-import subprocess
-import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events, on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual import events, on
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from db import Store
-from db.models import ItemQuery, ItemRow, PageKey, RecapEntry, Story
+from db.models import ItemQuery, PageKey, RecapEntry, Story
 from desk import verbs
 from desk.errors import USER_ERRORS
 from desk.filter_expr import fts_query, parse_filter
 from desk.text import safe_line
-from desk.tui import reads
+from desk.tui import editor, loads, reads, summaries, writes
+from desk.tui.help import HelpScreen
+from desk.tui.messages import (
+    DeskChanged,
+    DetailLoaded,
+    FirstPageShown,
+    LinkTargetsRead,
+    NewRows,
+    Notice,
+    RowsFetched,
+    RowsReread,
+    SearchFound,
+    SelectRow,
+    SideLoaded,
+    StoryChosen,
+    TagsRead,
+    UrlRead,
+    WindowLoaded,
+    Written,
+)
 from desk.tui.watch import DeskWatcher
-from desk.vocab import DEFAULT_CHECKLIST
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
 from widgets.footer import DeskFooter
@@ -59,7 +76,7 @@ from widgets.header import DeskHeader, HeaderInfo, PaneTabs
 from widgets.item_detail import ItemDetail, ItemView
 from widgets.item_list import ItemList, row_key
 from widgets.keys import bindings
-from widgets.link_picker import LinkPicker, LinkRequest
+from widgets.link_picker import Candidate, LinkPicker, LinkRequest
 from widgets.note_editor import NoteEditor
 from widgets.prompts import (
     FilterPrompt,
@@ -69,30 +86,17 @@ from widgets.prompts import (
     TriageChooser,
     VerdictChooser,
     VerdictRequest,
-    plural,
 )
 from widgets.recap import RecapPane
 from widgets.stats import StatsBar
 
-PAGE = 200
-FIRST_PAGE = 64
-"""Rows per keyset page: a few screens, fetched in about a millisecond at any depth."""
 POLL_SECONDS = 0.25
 DETAIL_DELAY = 0.12
 """The open item follows the cursor after this pause, so holding `j` costs no reads."""
 PANES: tuple[str, ...] = ("list", "detail", "recap", "checklist")
 WIDE = 150
 MEDIUM = 110
-BOTTOM = PageKey(sort_at="", id=0)
-"""`before=BOTTOM` asks for the oldest rows: every key sorts after it."""
-
-
-@dataclass
-class _DeskChanged(Message):
-    """Another process committed; coalesced so a burst of commits is one refresh."""
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, _DeskChanged)
+TITLES = {"list": "1 Incoming", "detail": "2 Item", "recap": "3 Recap", "checklist": "4 Checklist"}
 
 
 class MainScreen(Screen[None]):
@@ -100,6 +104,21 @@ class MainScreen(Screen[None]):
 
     AUTO_FOCUS = "#items"
     BINDINGS: ClassVar[list[BindingType]] = bindings("desk")
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (MEDIUM, "-medium"),
+        (WIDE, "-wide"),
+    ]
+
+    active_pane: reactive[str] = reactive("list", init=False)
+    """The pane with the focus (the one shown alone on a narrow screen)."""
+    side_pane: reactive[str] = reactive("detail", init=False)
+    """The pane shown beside the list on a medium screen: the last one chosen."""
+    search_text: reactive[str] = reactive("", bindings=True)
+    """The last `/` search; `n next` shows in the footer once there is one."""
+
+    class Ready(Message):
+        """The first page is on screen (the app tunes the garbage collector then)."""
 
     def __init__(
         self,
@@ -124,9 +143,6 @@ class MainScreen(Screen[None]):
         self.clock = clock
         self.item_query = ItemQuery()
         self.filter_text = ""
-        self.search_text = ""
-        self.active_pane = "list"
-        self.side_pane = "detail"
         self.story: Story | None = None
         self.stories: list[Story] = []
         self.entries: list[RecapEntry] = []
@@ -139,7 +155,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(HeaderInfo(desk=self.desk_path.name, user=self.actor), id="header")
-        yield PaneTabs(id="tabs")
+        yield PaneTabs(id="tabs").data_bind(active=MainScreen.active_pane)
         yield StatsBar(unicode=self.unicode, id="stats")
         with Horizontal(id="panes"):
             yield ItemList(clock=self.clock, id="items", classes="pane")
@@ -157,49 +173,48 @@ class MainScreen(Screen[None]):
         return self.query_one("#items" if name == "list" else f"#{name}")
 
     def on_mount(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._loop_context = contextvars.copy_context()
-        titles = {
-            "list": "1 Incoming",
-            "detail": "2 Item",
-            "recap": "3 Recap",
-            "checklist": "4 Checklist",
-        }
-        for name, title in titles.items():
+        for name, title in TITLES.items():
             self.pane(name).border_title = title
         self._layout()
-        self._start(self.items.generation)
+        generation = self.items.generation
+        self._run(
+            loads.start(
+                self.store,
+                self.story_slug,
+                partial(loads.window, self._source(), generation, None, None),
+                self.clock(),
+            ),
+            group="start",
+            exclusive=False,
+        )
 
     def on_resize(self) -> None:
         self._layout()
 
-    def _mode(self) -> str:
-        width = self.size.width
-        return "wide" if width >= WIDE else "medium" if width >= MEDIUM else "narrow"
+    def watch_active_pane(self) -> None:
+        self._layout()
+
+    def watch_side_pane(self) -> None:
+        self._layout()
 
     def _layout(self) -> None:
         """Show the panes that fit: all, the list and one other, or the active one."""
-        mode = self._mode()
-        for cls in ("-wide", "-medium", "-narrow"):
-            self.set_class(cls == f"-{mode}", cls)
-        if mode == "wide":
+        width = self.size.width
+        if width >= WIDE:
             shown = set(PANES)
-        elif mode == "medium":
+        elif width >= MEDIUM:
             shown = {"list", self.side_pane}
         else:
             shown = {self.active_pane}
         for name in PANES:
             self.pane(name).display = name in shown
         self.query_one("#side").display = bool(shown & {"recap", "checklist"})
-        self.query_one("#tabs", PaneTabs).display = mode != "wide"
-        self.query_one("#tabs", PaneTabs).show(self.active_pane)
 
     def action_focus_pane(self, name: str) -> None:
         """`1`-`4`: show (if hidden) and focus a pane."""
         self.active_pane = name
         if name != "list":
             self.side_pane = name
-        self._layout()
         self.pane(name).focus()
 
     def action_cycle_pane(self, step: int) -> None:
@@ -207,45 +222,50 @@ class MainScreen(Screen[None]):
         self.action_focus_pane(PANES[(index + step) % len(PANES)])
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        widget = event.widget
         for name in PANES:
             pane = self.pane(name)
-            if widget is pane or pane in widget.ancestors:
-                if name != self.active_pane:
-                    self.active_pane = name
-                    if name != "list":
-                        self.side_pane = name
-                    self.query_one("#tabs", PaneTabs).show(name)
+            if event.widget is pane or pane in event.widget.ancestors:
+                self.active_pane = name
+                if name != "list":
+                    self.side_pane = name
                 break
 
     def _header(self, **changes: object) -> None:
         header = self.query_one("#header", DeskHeader)
         header.show(header.info.but(**changes))
 
-    # -- plumbing -------------------------------------------------------------------
+    # -- workers --------------------------------------------------------------------
 
-    def _ui(self, callback: Callable[..., None], *args: Any, **kwargs: Any) -> None:
-        """From a worker thread: run `callback(*args)` on the event loop, next.
+    def _run(self, job: loads.Job, *, group: str, exclusive: bool = True) -> None:
+        """Run a job of `loads` or `writes` in a thread worker, posting what it yields.
 
-        Straight onto the loop, in the screen's own context: posted as a
-        message it would queue behind the screen's other messages (a modal
-        closing, a layout), which measured 30 ms between a filter's rows
-        being read and being shown.
+        `exclusive`: a newer job of the group cancels this one, which then posts
+        nothing more (a late page of an old filter must not land on the new one).
         """
-        self._loop.call_soon_threadsafe(
-            partial(callback, *args, **kwargs), context=self._loop_context
+
+        def drain() -> None:
+            worker = get_current_worker()
+            for message in job:
+                if worker.is_cancelled:
+                    return
+                self.post_message(message)
+
+        self.run_worker(
+            drain, name=group, group=group, thread=True, exclusive=exclusive, exit_on_error=False
         )
 
-    def _error(self, text: str) -> None:
-        """A one-line error as a notification (from any thread); never markup."""
-        self._ui(self.notify, text, title="Error", severity="error", markup=False, timeout=8)
-
-    def _info(self, text: str) -> None:
-        self._ui(self.notify, text, markup=False)
+    def _write(
+        self, done: str | Callable[[Any], str], verb: Callable[..., Any], *args: Any
+    ) -> None:
+        """One verb in a worker; writes never cancel each other."""
+        self._run(
+            writes.verb(self.store, self.actor, done, verb, *args), group="write", exclusive=False
+        )
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """A bug or a database error in a worker: say so in one line, keep the desk open."""
+        """The one error path: a refusal, a bug or a database error in any worker is one
+        line in a notification, and the desk stays open."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             text = (
@@ -255,123 +275,69 @@ class MainScreen(Screen[None]):
                 safe_line(text)[:300], title="Error", severity="error", markup=False, timeout=10
             )
 
+    def on_notice(self, message: Notice) -> None:
+        self.notify(
+            message.text,
+            title=message.title,
+            severity=message.severity,
+            markup=False,
+            timeout=message.timeout,
+        )
+
     # -- start-up -------------------------------------------------------------------
 
-    @work(thread=True, group="start", exit_on_error=False)
-    def _start(self, generation: int) -> None:
-        """The first page is the first full screen; the side panes come after it."""
-        stories = self.store.stories()
-        story = None
-        if self.story_slug:
-            story = next((s for s in stories if s.slug == self.story_slug), None)
-            if story is None:
-                self._error(f"no story {self.story_slug!r} on this desk; showing the biggest")
-        if story is None and stories:
-            story = max(stories, key=lambda s: (self.store.counts(s.id).total, s.id))
-        self._ui(self._header, story=story.title if story else None)
-        self._load_window(generation, None, None)
-        self._ui(self._mark_ready)
-        self._read_side(None, story)
+    def on_story_chosen(self, message: StoryChosen) -> None:
+        self._header(story=message.story.title if message.story else None)
 
-    class Ready(Message):
-        """The first page is on screen (the app tunes the garbage collector then)."""
-
-    def _mark_ready(self) -> None:
+    def on_first_page_shown(self, message: FirstPageShown) -> None:
         """The first page is up: from now on, commits by others refresh the desk."""
         self.post_message(self.Ready())
-        self._watcher = DeskWatcher(
-            self.store, lambda: self.post_message(_DeskChanged()), interval=POLL_SECONDS
-        )
+
+        def changed() -> None:  # on the watcher's thread; post_message is thread-safe
+            self.post_message(DeskChanged())
+
+        self._watcher = DeskWatcher(self.store, changed, interval=POLL_SECONDS)
         self._watcher.start()
 
     # -- the list -------------------------------------------------------------------
 
-    def _page(
-        self,
-        query: ItemQuery,
-        *,
-        after: PageKey | None = None,
-        before: PageKey | None = None,
-        limit: int = PAGE,
-    ) -> list[ItemRow]:
-        return self.store.page(query, after=after, before=before, limit=limit, order=self.order)
-
-    def _load_window(
-        self,
-        generation: int,
-        anchor: PageKey | None,
-        cursor_id: int | None,
-        *,
-        bottom: bool = False,
-    ) -> None:
-        """Blocking: fill the list at the top, around `anchor`, or at the bottom."""
-        query = self.item_query
-        empty = "No items match the filter." if self.filter_text else "No items on this desk yet."
-        if bottom:
-            rows = self._page(query, before=BOTTOM)
-            self._ui(
-                self.items.reset,
-                rows,
-                generation=generation,
-                cursor_index=len(rows) - 1,
-                more_above=len(rows) == PAGE,
-                empty_text=empty,
-            )
-            return
-        if anchor is None:
-            # A screenful first (what the user waits for); the list asks for
-            # the next page itself as the cursor nears the end.
-            rows = self._page(query, limit=FIRST_PAGE)
-            self._ui(
-                self.items.reset,
-                rows,
-                generation=generation,
-                cursor_id=cursor_id,
-                more_below=len(rows) == FIRST_PAGE,
-                empty_text=empty,
-            )
-            return
-        below = self._page(query, after=PageKey(anchor.sort_at, anchor.id + 1))
-        above = self._page(query, before=anchor, limit=PAGE // 2)
-        self._ui(
-            self.items.reset,
-            above + below,
-            generation=generation,
-            cursor_id=cursor_id if cursor_id is not None else anchor.id,
-            cursor_index=len(above),
-            more_above=len(above) == PAGE // 2,
-            more_below=len(below) == PAGE,
-            empty_text=empty,
-        )
+    def _source(self) -> loads.ListSource:
+        """The list as it stands: what the workers read pages of."""
+        return loads.ListSource(self.store, self.item_query, self.order, bool(self.filter_text))
 
     def reload(self, *, keep_cursor: bool = True, bottom: bool = False) -> None:
         """Refill the list for the current query, keeping the cursor's row when it still shows."""
         row = self.items.cursor_row if keep_cursor else None
-        generation = self.items.new_generation()
-        self._reload(generation, row_key(row) if row else None, row.id if row else None, bottom)
+        anchor = row_key(row) if row else None
+        self._reload(anchor, row.id if row else None, bottom=bottom)
 
-    @work(thread=True, group="window", exclusive=True, exit_on_error=False)
-    def _reload(
-        self, generation: int, anchor: PageKey | None, cursor_id: int | None, bottom: bool
-    ) -> None:
-        self._load_window(generation, anchor, cursor_id, bottom=bottom)
+    def _reload(self, anchor: PageKey | None, cursor_id: int | None, *, bottom: bool) -> None:
+        generation = self.items.new_generation()
+        job = loads.window(self._source(), generation, anchor, cursor_id, bottom=bottom)
+        self._run(job, group="window")
+
+    def on_window_loaded(self, message: WindowLoaded) -> None:
+        self.items.reset(
+            message.rows,
+            generation=message.generation,
+            cursor_id=message.cursor_id,
+            cursor_index=message.cursor_index,
+            more_above=message.more_above,
+            more_below=message.more_below,
+            empty_text=message.empty_text,
+        )
 
     @on(ItemList.NeedRows)
     def _need_rows(self, event: ItemList.NeedRows) -> None:
-        self._fetch_rows(event.direction, event.key, event.generation)
+        job = loads.more_rows(self._source(), event.generation, event.direction, event.key)
+        self._run(job, group="rows", exclusive=False)
 
-    @work(thread=True, group="rows", exit_on_error=False)
-    def _fetch_rows(self, direction: str, key: PageKey, generation: int) -> None:
-        if direction == "below":
-            rows = self._page(self.item_query, after=key)
-        else:
-            rows = self._page(self.item_query, before=key)
-        self._ui(
-            self.items.add_rows,
-            direction,
-            rows,
-            generation=generation,
-            exhausted=len(rows) < PAGE,
+    def on_rows_fetched(self, message: RowsFetched) -> None:
+        self.items.add_rows(
+            message.direction,
+            message.rows,
+            generation=message.generation,
+            exhausted=message.exhausted,
         )
 
     @on(ItemList.Jump)
@@ -385,7 +351,7 @@ class MainScreen(Screen[None]):
         if self._detail_timer is not None:
             self._detail_timer.stop()
         if event.item_id is None:
-            self._show_detail(None, [])
+            self.on_detail_loaded(DetailLoaded(None))
             return
         if self.open_view is not None and self.open_view.item.id == event.item_id:
             return
@@ -410,64 +376,37 @@ class MainScreen(Screen[None]):
 
     # -- the other panes ------------------------------------------------------------
 
-    @work(thread=True, group="detail", exclusive=True, exit_on_error=False)
     def _load_detail(self, item_id: int) -> None:
-        try:
-            view = reads.item_view(self.store, item_id)
-        except USER_ERRORS as exc:
-            self._error(str(exc))
-            return
-        steps = self.store.checklist(item_id, DEFAULT_CHECKLIST)
-        if get_current_worker().is_cancelled:
-            return
-        self._ui(self._show_detail, view, steps)
+        self._run(loads.detail(self.store, item_id), group="detail")
 
-    def _show_detail(self, view: ItemView | None, steps: Sequence[Any]) -> None:
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        view = message.view
         self.open_view = view
         item_id = view.item.id if view else None
         self.query_one(ItemDetail).show(view)
-        self.query_one(ChecklistPane).show(item_id, steps)
+        self.query_one(ChecklistPane).show(item_id, message.steps)
         self.query_one(RecapPane).mark_item(item_id)
 
     def _load_side(self) -> None:
         """Counts, sparkline, recap, saved filters: what changes when the desk does."""
-        self._side_worker(self.item_query.story_id, self.story)
+        job = loads.side(self.store, self.clock(), self.item_query.story_id, self.story)
+        self._run(job, group="side")
 
-    @work(thread=True, group="side", exclusive=True, exit_on_error=False)
-    def _side_worker(self, story_id: int | None, story: Story | None) -> None:
-        self._read_side(story_id, story)
-
-    def _read_side(self, story_id: int | None, story: Story | None) -> None:
-        """Blocking: the side panes for the list's story (or the whole desk)."""
-        counts = self.store.counts(story_id)
-        hours = reads.hourly_arrivals(self.store, self.clock(), story_id)
-        stories = self.store.stories()
-        if story_id is not None:
-            story = next((s for s in stories if s.id == story_id), story)
-        entries = self.store.recap(story.id) if story else []
-        saved = self.store.saved_filters()
-        self._ui(self._show_side, counts, hours, stories, story, entries, saved)
-
-    def _show_side(
-        self,
-        counts: Any,
-        hours: list[int],
-        stories: list[Story],
-        story: Story | None,
-        entries: list[RecapEntry],
-        saved: list[tuple[str, str]],
-    ) -> None:
-        self.stories, self.story, self.entries = stories, story, entries
-        self.saved_filters = saved
-        self.query_one(StatsBar).show(counts, hours)
+    def on_side_loaded(self, message: SideLoaded) -> None:
+        self.stories, self.story = list(message.stories), message.story
+        self.entries, self.saved_filters = list(message.entries), list(message.saved)
+        self.query_one(StatsBar).show(message.counts, message.hours)
         open_id = self.open_view.item.id if self.open_view else None
-        self.query_one(RecapPane).show(story, entries, open_id)
-        self._header(story=story.title if story else None)
+        self.query_one(RecapPane).show(message.story, message.entries, open_id)
+        self._header(story=message.story.title if message.story else None)
 
     # -- live refresh ---------------------------------------------------------------
 
-    def on__desk_changed(self, message: _DeskChanged) -> None:
+    def on_desk_changed(self, message: DeskChanged) -> None:
         self.refresh_desk()
+
+    def on_written(self, message: Written) -> None:
+        self.refresh_desk(message.select)
 
     def refresh_desk(self, select: int | None = None) -> None:
         """After any write (ours or another process's): new rows, changed rows, side panes.
@@ -477,50 +416,38 @@ class MainScreen(Screen[None]):
         items = self.items
         items.trim_to_view()
         top = row_key(items.rows[0]) if items.rows and items.at_top else None
-        self._refresh_rows(items.generation, top, not items.rows, items.ids_near_view(), select)
+        job = loads.refresh(
+            self._source(),
+            items.generation,
+            top=top,
+            empty=not items.rows,
+            ids=items.ids_near_view(),
+            select=select,
+        )
+        self._run(job, group="refresh")
         if self.open_view is not None:
             self._load_detail(self.open_view.item.id)
         self._load_side()
 
-    @work(thread=True, group="refresh", exclusive=True, exit_on_error=False)
-    def _refresh_rows(
-        self,
-        generation: int,
-        top: PageKey | None,
-        empty: bool,
-        ids: list[int],
-        select: int | None,
-    ) -> None:
-        if empty:
-            self._load_window(generation, None, select)
-            return
-        if ids:
-            fresh = self._page(ItemQuery(ids=tuple(ids), show_discarded=True), limit=len(ids))
-            self._ui(self._update_rows, generation, fresh)
-        if top is not None:
-            rows = self._page(self.item_query, before=top)
-            if rows:
-                self._ui(self._prepend, generation, rows, len(rows) == PAGE)
-        if select is not None:
-            self._ui(self._select, generation, select)
+    def on_rows_reread(self, message: RowsReread) -> None:
+        """Changed rows in place."""
+        if message.generation == self.items.generation:
+            self.items.update_rows(message.rows)
 
-    def _select(self, generation: int, item_id: int) -> None:
-        if generation == self.items.generation:
-            index = self.items.index_of(item_id)
+    def on_new_rows(self, message: NewRows) -> None:
+        items = self.items
+        if message.generation != items.generation:
+            return
+        items.prepend_new(message.rows)
+        if message.more:
+            items.more_above = True
+        self._header(new_above=items.new_above)
+
+    def on_select_row(self, message: SelectRow) -> None:
+        if message.generation == self.items.generation:
+            index = self.items.index_of(message.item_id)
             if index is not None:
                 self.items.move_to(index)
-
-    def _update_rows(self, generation: int, rows: list[ItemRow]) -> None:
-        if generation == self.items.generation:
-            self.items.update_rows(rows)
-
-    def _prepend(self, generation: int, rows: list[ItemRow], more: bool) -> None:
-        if generation != self.items.generation:
-            return
-        self.items.prepend_new(rows)
-        if more:
-            self.items.more_above = True
-        self._header(new_above=self.items.new_above)
 
     # -- search and filter ----------------------------------------------------------
 
@@ -534,11 +461,8 @@ class MainScreen(Screen[None]):
         if fts_query(text.split()) is None:
             self.notify("Nothing to search for.", severity="warning")
             return
-        first = not self.search_text
         self.search_text = text
         self._header(search=text)
-        if first:
-            self.refresh_bindings()  # `n next` shows in the footer from now on
         self.action_search_next(1)
 
     def action_search_next(self, step: int) -> None:
@@ -546,36 +470,17 @@ class MainScreen(Screen[None]):
             self.notify("No search yet: press / first.", severity="warning")
             return
         row = self.items.cursor_row
-        self._search(self.search_text, step, row_key(row) if row else None)
+        job = loads.search(self._source(), self.search_text, step, row_key(row) if row else None)
+        self._run(job, group="search")
 
-    @work(thread=True, group="search", exclusive=True, exit_on_error=False)
-    def _search(self, text: str, step: int, start: PageKey | None) -> None:
-        words = fts_query(text.split())
-        combined = f"{self.item_query.text} {words}" if self.item_query.text else words
-        query = replace(self.item_query, text=combined)
-        wrapped = False
-        if step > 0:
-            rows = self._page(query, after=start, limit=1)
-            if not rows and start is not None:
-                rows, wrapped = self._page(query, limit=1), True
-        else:
-            rows = self._page(query, before=start or BOTTOM, limit=1)
-            if not rows and start is not None:
-                rows, wrapped = self._page(query, before=BOTTOM, limit=1), True
-        if not rows:
-            self._ui(self.notify, f"Not found: {text}", severity="warning", markup=False)
-            return
-        self._ui(self._found, rows[0], wrapped)
-
-    def _found(self, row: ItemRow, wrapped: bool) -> None:
-        if wrapped:
+    def on_search_found(self, message: SearchFound) -> None:
+        if message.wrapped:
             self.notify("Search wrapped around.", markup=False)
-        index = self.items.index_of(row.id)
+        index = self.items.index_of(message.row.id)
         if index is not None:
             self.items.move_to(index)
         else:
-            generation = self.items.new_generation()
-            self._reload(generation, row_key(row), row.id, False)
+            self._reload(row_key(message.row), message.row.id, bottom=False)
 
     def action_filter(self) -> None:
         """`\\`: filter by tag, triage, platform, verdict, handle, time, story, words."""
@@ -588,9 +493,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(prompt, self._filter_entered)
 
     def _filter_entered(self, request: FilterRequest | None) -> None:
-        if request is None:
-            return
-        self.apply_filter(request.expr, save_as=request.save_as)
+        if request is not None:
+            self.apply_filter(request.expr, save_as=request.save_as)
 
     def apply_filter(self, expr: str, *, save_as: str | None = None) -> None:
         """Parse (on the loop: it is pure), then reload the list in a worker."""
@@ -643,36 +547,19 @@ class MainScreen(Screen[None]):
             self.notify("No item here.", severity="warning")
         return item_id
 
-    @work(thread=True, group="write", exit_on_error=False)
-    def _write(
-        self, done: str | Callable[[Any], str], verb: Callable[..., Any], *args: Any, **kwargs: Any
-    ) -> Any:
-        """Run one verb; say what happened (`done`, or `done(result)`); refresh what it touched."""
-        try:
-            result = verb(self.store, self.actor, *args, **kwargs)
-        except USER_ERRORS as exc:
-            self._error(str(exc))
-            return None
-        self._info(done if isinstance(done, str) else done(result))
-        self._ui(self.refresh_desk)
-        return result
-
     def action_tag(self) -> None:
         """`t`: `+add -remove !toggle` on the marked items or the one under the cursor."""
         ids = self._targets()
         if ids:
-            self._open_tag_prompt(ids)
+            self._run(loads.tags(self.store, ids), group="picker")
 
-    @work(thread=True, group="picker", exclusive=True, exit_on_error=False)
-    def _open_tag_prompt(self, ids: list[int]) -> None:
-        """The desk's tags, for completion, read when asked for: on a big desk counting
-        them takes tens of milliseconds, too much to redo on every refresh."""
-        tags = self.store.all_tags()
-        self._ui(self.app.push_screen, TagPrompt(len(ids), tags), partial(self._tag_entered, ids))
+    def on_tags_read(self, message: TagsRead) -> None:
+        ids = list(message.ids)
+        self.app.push_screen(TagPrompt(len(ids), message.tags), partial(self._tag_entered, ids))
 
     def _tag_entered(self, ids: list[int], ops: str | None) -> None:
         if ops:
-            self._write(partial(_tag_summary, ops, len(ids)), verbs.tag, ids, [ops])
+            self._write(partial(summaries.tagged, ops, len(ids)), verbs.tag, ids, [ops])
 
     def action_triage(self) -> None:
         """`s` then `k` keep, `f` flag, `d` discard."""
@@ -689,7 +576,7 @@ class MainScreen(Screen[None]):
             return
         ids = ids if ids is not None else self._targets()
         if ids:
-            self._write(f"{plural(len(ids), 'item')} {state}.", verbs.set_triage, ids, state)
+            self._write(summaries.triaged(len(ids), state), verbs.set_triage, ids, state)
 
     def action_verdict(self) -> None:
         """`r`: rate: unverified, in progress, verified, false, misleading, unverifiable."""
@@ -702,74 +589,39 @@ class MainScreen(Screen[None]):
 
     def _verdict_entered(self, ids: list[int], request: VerdictRequest | None) -> None:
         if request:
-            self._write(
-                f"{plural(len(ids), 'item')} rated {request.verdict}.",
-                verbs.set_verdict,
-                ids,
-                request.verdict,
-                request.reason,
-            )
+            done = summaries.rated(len(ids), request.verdict)
+            self._write(done, verbs.set_verdict, ids, request.verdict, request.reason)
 
-    def action_annotate(self) -> None:
+    def action_annotate(self, reason: str | None = None) -> None:
         """`a`: write a note on the item under the cursor, in the app."""
         item_id = self._cursor_item()
         if item_id is not None:
             self.app.push_screen(
-                NoteEditor(f"Note on #{item_id}"), partial(self._note_entered, item_id)
+                NoteEditor(f"Note on #{item_id}", reason=reason),
+                partial(self._note_entered, item_id),
             )
 
     def _note_entered(self, item_id: int, text: str | None) -> None:
         if text:
             self._write(f"Note added to #{item_id}.", verbs.annotate, item_id, text)
 
-    def _editor_command(self) -> list[str] | None:
-        command = self.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        return shlex.split(command) if command else None
-
     def action_edit_note(self) -> None:
         """`e`: write the note in `$EDITOR`; the in-app editor where that cannot work."""
-        item_id = self._cursor_item()
-        if item_id is None:
+        row = self.items.cursor_row
+        if row is None:
+            self.notify("No item here.", severity="warning")
             return
-        command = self._editor_command()
+        command = editor.editor_command(self.editor, os.environ)
         if not command:
-            self.app.push_screen(
-                NoteEditor(f"Note on #{item_id}", reason="No $EDITOR set: write the note here."),
-                partial(self._note_entered, item_id),
-            )
+            self.action_annotate("No $EDITOR set: write the note here.")
             return
-        handle, name = tempfile.mkstemp(prefix="desk-note-", suffix=".txt")
-        os.close(handle)
-        path = Path(name)
-        try:
-            try:
-                with self.app.suspend():
-                    code = subprocess.call([*command, str(path)])
-            except SuspendNotSupported:
-                self.app.push_screen(
-                    NoteEditor(
-                        f"Note on #{item_id}",
-                        reason="This terminal cannot hand over to $EDITOR: write the note here.",
-                    ),
-                    partial(self._note_entered, item_id),
-                )
-                return
-            except OSError as exc:
-                self.notify(
-                    f"Cannot run {command[0]}: {exc.strerror}", severity="error", markup=False
-                )
-                return
-            text = path.read_text(encoding="utf-8", errors="replace")
-        finally:
-            path.unlink(missing_ok=True)
-        if code != 0:
-            self.notify(
-                f"{command[0]} exited with {code}; note not saved.",
-                severity="warning",
-                markup=False,
-            )
-        elif text.strip():
-            self._note_entered(item_id, text)
+        result = editor.edit_note(self.app, command, "")
+        if result.fallback:
+            self.action_annotate(result.fallback)
+        elif result.problem:
+            self.notify(result.problem, severity="warning", markup=False)
+        elif result.text:
+            self._note_entered(row.id, result.text)
         else:
             self.notify("Empty note; nothing saved.", markup=False)
 
@@ -780,70 +632,26 @@ class MainScreen(Screen[None]):
             self.notify("No item here.", severity="warning")
             return
         marked = [i for i in self.items.target_ids if i != row.id] if self.items.marks else []
-        self._open_link_picker(row.id, safe_line(row.first_line)[:60], marked, list(self.entries))
-
-    @work(thread=True, group="picker", exclusive=True, exit_on_error=False)
-    def _open_link_picker(
-        self, source: int, label: str, marked: list[int], entries: list[RecapEntry]
-    ) -> None:
-        candidates = reads.link_candidates(
-            self.store, "", source=source, marked=marked, entries=entries
-        )
-        self._ui(
-            self.app.push_screen,
-            LinkPicker(source, label, candidates),
-            self._link_entered,
+        label = safe_line(row.first_line)[:60]
+        self._run(
+            loads.link_targets(self.store, row.id, label, marked, self.entries), group="picker"
         )
 
-    def lookup_link_targets(self, event: LinkPicker.Lookup) -> None:
-        """The link picker wants candidates for what was typed (forwarded by the app)."""
-        self._lookup(event.picker, event.text, list(self.entries))
+    def on_link_targets_read(self, message: LinkTargetsRead) -> None:
+        entries = list(self.entries)
 
-    @work(thread=True, group="lookup", exclusive=True, exit_on_error=False)
-    def _lookup(self, picker: LinkPicker, text: str, entries: list[RecapEntry]) -> None:
-        found = reads.link_candidates(
-            self.store, text, source=picker.source, marked=[], entries=entries
-        )
-        if not get_current_worker().is_cancelled:
-            self._ui(picker.show_candidates, found)
+        def lookup(text: str) -> list[Candidate]:
+            """Run by the picker in its own thread worker: the store stays out of widgets."""
+            return reads.link_candidates(
+                self.store, text, source=message.source, marked=[], entries=entries
+            )
+
+        picker = LinkPicker(message.source, message.label, message.candidates, lookup)
+        self.app.push_screen(picker, self._link_entered)
 
     def _link_entered(self, request: LinkRequest | None) -> None:
         if request is not None:
-            self._link(request)
-
-    @work(thread=True, group="write", exit_on_error=False)
-    def _link(self, request: LinkRequest) -> None:
-        made = 0
-        for target in request.targets:
-            try:
-                if request.kind == "entry":
-                    result = verbs.link(
-                        self.store,
-                        self.actor,
-                        request.source,
-                        dst_entry=target,
-                        relation=request.relation,
-                    )
-                else:
-                    result = verbs.link(
-                        self.store,
-                        self.actor,
-                        request.source,
-                        dst_item=target,
-                        relation=request.relation,
-                    )
-            except USER_ERRORS as exc:
-                self._error(str(exc))
-                continue
-            made += result.link is not None
-            for warning in result.warnings:
-                self._ui(self.notify, warning, title="Warning", severity="warning", markup=False)
-        what = "recap entry" if request.kind == "entry" else "item"
-        if made:
-            self._info(f"#{request.source} {request.relation} {plural(made, what)}.")
-        elif request.targets:
-            self._info("Already linked; nothing changed.")
-        self._ui(self.refresh_desk)
+            self._run(writes.link(self.store, self.actor, request), group="write", exclusive=False)
 
     def action_checklist(self) -> None:
         """`c`: the open item's verification checklist (editing comes in a later issue)."""
@@ -854,39 +662,30 @@ class MainScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """`u`: undo my last action (through the event log; colleagues' work is left alone)."""
-        self._write(_undo_summary, verbs.undo)
+        self._write(summaries.undone, verbs.undo)
 
     def action_copy_url(self) -> None:
         """`y`: copy the URL with OSC 52 (reaches the clipboard over SSH) and show it."""
         item_id = self._cursor_item()
         if item_id is not None:
-            self._with_url(item_id, copy=True)
+            self._run(loads.url(self.store, item_id, copy=True), group="url")
 
     def action_show_url(self) -> None:
         """`o`: show the URL (to select, or to open by hand)."""
         item_id = self._cursor_item()
         if item_id is not None:
-            self._with_url(item_id, copy=False)
+            self._run(loads.url(self.store, item_id, copy=False), group="url")
 
-    @work(thread=True, group="url", exclusive=True, exit_on_error=False)
-    def _with_url(self, item_id: int, *, copy: bool) -> None:
-        try:
-            url = self.store.item(item_id).url
-        except USER_ERRORS as exc:
-            self._error(str(exc))
+    def on_url_read(self, message: UrlRead) -> None:
+        if not message.url:
+            self.notify(f"#{message.item_id} has no URL.", severity="warning")
             return
-        self._ui(self._url_ready, item_id, url, copy)
-
-    def _url_ready(self, item_id: int, url: str | None, copy: bool) -> None:
-        if not url:
-            self.notify(f"#{item_id} has no URL.", severity="warning")
-            return
-        url = safe_line(url)
-        if copy:
+        url = safe_line(message.url)
+        if message.copy:
             self.app.copy_to_clipboard(url)
             self.notify(url, title="Copied to the clipboard", markup=False, timeout=10)
         else:
-            self.notify(url, title=f"URL of #{item_id}", markup=False, timeout=15)
+            self.notify(url, title=f"URL of #{message.item_id}", markup=False, timeout=15)
 
     def action_add_item(self) -> None:
         """`i`: type or paste a post, or give a file to ingest."""
@@ -894,60 +693,13 @@ class MainScreen(Screen[None]):
 
     def _add_entered(self, request: AddRequest | None) -> None:
         if request is not None:
-            self._add(request)
-
-    @work(thread=True, group="write", exit_on_error=False)
-    def _add(self, request: AddRequest) -> None:
-        story_id = self.item_query.story_id or (self.story.id if self.story else None)
-        added: list[int] = []
-        try:
-            if request.path:
-                from desk.ingest.pipeline import ingest_paths
-
-                path = Path(request.path).expanduser()
-                for report in ingest_paths(self.store, [path], actor=self.actor, story_id=story_id):
-                    self._report(report)
-                    added.extend(report.item_ids)
-            elif request.url or request.handle:
-                item = verbs.add_item(
-                    self.store,
-                    self.actor,
-                    text=request.text,
-                    url=request.url,
-                    handle=request.handle,
-                    story_id=story_id,
-                )
-                self._info(f"Added #{item.id}.")
-                added.append(item.id)
-            else:
-                from desk.ingest.pipeline import ingest_bytes
-
-                data = request.text.encode("utf-8", errors="surrogatepass")
-                report = ingest_bytes(
-                    self.store, data, "typed in the desk", actor=self.actor, story_id=story_id
-                )
-                self._report(report)
-                added.extend(report.item_ids)
-        except USER_ERRORS as exc:
-            self._error(str(exc))
-        self._ui(self.refresh_desk, max(added) if added else None)
-
-    def _report(self, report: Any) -> None:
-        if report.error:
-            self._error(report.error)
-            return
-        text = f"{report.source}: {report.new} new, {report.duplicates} already here"
-        if report.links:
-            text += f", {report.links} links"
-        if report.rejected:
-            text += f", {len(report.rejected)} rejected (first: {report.rejected[0]})"
-        self._info(text)
+            story_id = self.item_query.story_id or (self.story.id if self.story else None)
+            job = writes.add(self.store, self.actor, request, story_id)
+            self._run(job, group="write", exclusive=False)
 
     # -- the rest -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from desk.tui.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
     def action_quit(self) -> None:
@@ -964,16 +716,3 @@ class MainScreen(Screen[None]):
             self._detail_timer.stop()
         if self._watcher is not None:
             self._watcher.stop()
-
-
-def _tag_summary(ops: str, count: int, changes: dict[int, Any]) -> str:
-    if not changes:
-        return f"Tags already so on {plural(count, 'item')}; nothing changed."
-    return f"{ops} on {plural(len(changes), 'item')}."
-
-
-def _undo_summary(result: verbs.UndoResult) -> str:
-    text = f"Undid {result.undone.kind} (event {result.undone.seq})."
-    if result.skipped:
-        text += " Left alone: " + "; ".join(result.skipped)
-    return text

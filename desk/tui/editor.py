@@ -1,0 +1,64 @@
+"""`e`: write a note in the user's `$EDITOR`.
+
+The app is
+suspended while the editor runs (posting does the same); where it cannot
+be (`SuspendNotSupported`, under textual-serve for instance), the caller
+falls back to the in-app editor.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import App, SuspendNotSupported
+
+
+@dataclass(frozen=True)
+class EditorResult:
+    """What came back: the note (None: nothing to save), why not, or a fallback reason."""
+
+    text: str | None = None
+    problem: str | None = None
+    fallback: str | None = None
+
+
+def editor_command(configured: str | None, env: Mapping[str, str]) -> list[str] | None:
+    """The editor to run: `editor` from config.toml, then `$VISUAL`, then `$EDITOR`."""
+    command = configured or env.get("VISUAL") or env.get("EDITOR")
+    return shlex.split(command) if command else None
+
+
+def strip_header(written: str, header: str) -> str:
+    """The note as written."""
+    return written.strip("\n")
+
+
+def edit_note(app: App[object], command: list[str], header: str) -> EditorResult:
+    """Hand the terminal to the editor on a temp file; read back what was written."""
+    handle, name = tempfile.mkstemp(prefix="desk-note-", suffix=".txt")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(header)
+        try:
+            with app.suspend():
+                code = subprocess.call([*command, str(path)])
+        except SuspendNotSupported:
+            return EditorResult(
+                fallback="This terminal cannot hand over to $EDITOR: write the note here."
+            )
+        except OSError as exc:
+            return EditorResult(problem=f"Cannot run {command[0]}: {exc.strerror}")
+        written = path.read_text(encoding="utf-8", errors="replace")
+    finally:
+        path.unlink(missing_ok=True)
+    if code != 0:
+        return EditorResult(problem=f"{command[0]} exited with {code}; note not saved.")
+    text = strip_header(written, header)
+    return EditorResult(text=text if text.strip() else None)

@@ -1,0 +1,232 @@
+"""The reads behind the list and the panes, as jobs for thread workers.
+
+Each job is a generator: it does the blocking reads and yields the
+messages (`desk/tui/messages.py`) the screen shows, in the order a user
+wants them (the first screenful before the side panes). The screen runs a
+job in a thread worker, which posts each message as it is yielded and
+stops early if a newer request cancelled it. The generator is made on the
+event loop (so its arguments are the state at the time of asking) but runs
+entirely in the worker thread.
+
+Nothing here knows about Textual widgets; tests and the bench may run a job
+and look at what it yields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from textual.message import Message
+
+from db import Store
+from db.models import ItemQuery, ItemRow, PageKey, RecapEntry, Story
+from desk.filter_expr import fts_query
+from desk.tui import reads
+from desk.tui.messages import (
+    DetailLoaded,
+    Direction,
+    FirstPageShown,
+    LinkTargetsRead,
+    NewRows,
+    Notice,
+    RowsFetched,
+    RowsReread,
+    SearchFound,
+    SelectRow,
+    SideLoaded,
+    StoryChosen,
+    TagsRead,
+    UrlRead,
+    WindowLoaded,
+)
+from desk.vocab import DEFAULT_CHECKLIST
+
+PAGE = 200
+FIRST_PAGE = 64
+"""Rows per keyset page: a few screens, fetched in about a millisecond at any depth."""
+BOTTOM = PageKey(sort_at="", id=0)
+"""`before=BOTTOM` asks for the oldest rows: every key sorts after it."""
+
+Job = Iterator[Message]
+"""What a worker runs: yields messages to post."""
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """The list as asked for: which desk, which filter, which order."""
+
+    store: Store
+    query: ItemQuery
+    order: str
+    filtered: bool
+
+    def page(
+        self,
+        query: ItemQuery | None = None,
+        *,
+        after: PageKey | None = None,
+        before: PageKey | None = None,
+        limit: int = PAGE,
+    ) -> list[ItemRow]:
+        return self.store.page(
+            query or self.query, after=after, before=before, limit=limit, order=self.order
+        )
+
+    def empty_text(self, rows: list[ItemRow]) -> str:
+        """What the list says when empty."""
+        return "No items match the filter." if self.filtered else "No items on this desk yet."
+
+
+def window(
+    source: ListSource,
+    generation: int,
+    anchor: PageKey | None,
+    cursor_id: int | None,
+    *,
+    bottom: bool = False,
+) -> Job:
+    """Fill the list at the top, around `anchor`, or at the bottom."""
+    if bottom:
+        rows = source.page(before=BOTTOM)
+        yield WindowLoaded(
+            generation,
+            rows,
+            cursor_index=len(rows) - 1,
+            more_above=len(rows) == PAGE,
+            empty_text=source.empty_text(rows),
+        )
+        return
+    if anchor is None:
+        # A screenful first (what the user waits for); the list asks for
+        # the next page itself as the cursor nears the end.
+        rows = source.page(limit=FIRST_PAGE)
+        yield WindowLoaded(
+            generation,
+            rows,
+            cursor_id=cursor_id,
+            more_below=len(rows) == FIRST_PAGE,
+            empty_text=source.empty_text(rows),
+        )
+        return
+    below = source.page(after=PageKey(anchor.sort_at, anchor.id + 1))
+    above = source.page(before=anchor, limit=PAGE // 2)
+    rows = above + below
+    yield WindowLoaded(
+        generation,
+        rows,
+        cursor_id=cursor_id if cursor_id is not None else anchor.id,
+        cursor_index=len(above),
+        more_above=len(above) == PAGE // 2,
+        more_below=len(below) == PAGE,
+        empty_text=source.empty_text(rows),
+    )
+
+
+def more_rows(source: ListSource, generation: int, direction: Direction, key: PageKey) -> Job:
+    """The next page older (`below`) or newer (`above`) than `key`."""
+    rows = source.page(after=key) if direction == "below" else source.page(before=key)
+    yield RowsFetched(generation, direction, rows, exhausted=len(rows) < PAGE)
+
+
+def refresh(
+    source: ListSource,
+    generation: int,
+    *,
+    top: PageKey | None,
+    empty: bool,
+    ids: list[int],
+    select: int | None,
+) -> Job:
+    """After a write: re-read the rows near the view, fetch new rows above the top one."""
+    if empty:
+        yield from window(source, generation, None, select)
+        return
+    if ids:
+        fresh = source.page(ItemQuery(ids=tuple(ids), show_discarded=True), limit=len(ids))
+        yield RowsReread(generation, fresh)
+    if top is not None:
+        rows = source.page(before=top)
+        if rows:
+            yield NewRows(generation, rows, more=len(rows) == PAGE)
+    if select is not None:
+        yield SelectRow(generation, select)
+
+
+def search(source: ListSource, text: str, step: int, start: PageKey | None) -> Job:
+    """`/`, `n`, `N`: the next match from the cursor, wrapping around once."""
+    words = fts_query(text.split())
+    combined = f"{source.query.text} {words}" if source.query.text else words
+    query = replace(source.query, text=combined)
+    wrapped = False
+    if step > 0:
+        rows = source.page(query, after=start, limit=1)
+        if not rows and start is not None:
+            rows, wrapped = source.page(query, limit=1), True
+    else:
+        rows = source.page(query, before=start or BOTTOM, limit=1)
+        if not rows and start is not None:
+            rows, wrapped = source.page(query, before=BOTTOM, limit=1), True
+    if not rows:
+        yield Notice(f"Not found: {text}", "warning")
+        return
+    yield SearchFound(rows[0], wrapped)
+
+
+def detail(store: Store, item_id: int) -> Job:
+    """The open item (links in words, notes) and its checklist."""
+    view = reads.item_view(store, item_id)
+    yield DetailLoaded(view, store.checklist(item_id, DEFAULT_CHECKLIST))
+
+
+def side(store: Store, now: datetime, story_id: int | None, story: Story | None) -> Job:
+    """The side panes for the list's story (or the whole desk)."""
+    counts = store.counts(story_id)
+    hours = reads.hourly_arrivals(store, now, story_id)
+    stories = store.stories()
+    if story_id is not None:
+        story = next((s for s in stories if s.id == story_id), story)
+    entries = store.recap(story.id) if story else []
+    saved = store.saved_filters()
+    yield SideLoaded(story_id, counts, hours, stories, story, entries, saved)
+
+
+def start(
+    store: Store,
+    story_slug: str | None,
+    first_window: Callable[[], Job],
+    now: datetime,
+) -> Job:
+    """Start-up: the story, the first full screen, then the side panes."""
+    stories = store.stories()
+    story = None
+    if story_slug:
+        story = next((s for s in stories if s.slug == story_slug), None)
+        if story is None:
+            yield Notice(f"no story {story_slug!r} on this desk; showing the biggest", "error")
+    if story is None and stories:
+        story = max(stories, key=lambda s: (store.counts(s.id).total, s.id))
+    yield StoryChosen(story)
+    yield from first_window()
+    yield FirstPageShown()
+    yield from side(store, now, None, story)
+
+
+def tags(store: Store, ids: list[int]) -> Job:
+    """The desk's tags, for completion, read when asked for: on a big desk counting
+    them takes tens of milliseconds, too much to redo on every refresh."""
+    yield TagsRead(ids, store.all_tags())
+
+
+def link_targets(
+    store: Store, source: int, label: str, marked: list[int], entries: Sequence[RecapEntry]
+) -> Job:
+    """What the link picker offers at first: the marked items, the recap entries."""
+    found = reads.link_candidates(store, "", source=source, marked=marked, entries=entries)
+    yield LinkTargetsRead(source, label, found)
+
+
+def url(store: Store, item_id: int, *, copy: bool) -> Job:
+    """`y` / `o`: the item's URL."""
+    yield UrlRead(item_id, store.item(item_id).url, copy)

@@ -1,0 +1,110 @@
+"""The writes behind the desk's keys, as jobs for thread workers.
+
+Each job calls verbs (one transaction each), then yields what to tell the
+user (`Notice`) and `Written`, on which the screen refreshes what the
+write touched. A verb that refuses (a bad tag, nothing to undo) raises; the
+exception ends the worker and reaches the screen's one worker-error
+handler, which shows it in one line. Jobs that do several writes (links to
+several items, an ingest of several records) report each failure as a
+`Notice` and go on with the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from db import Store
+from desk import verbs
+from desk.errors import USER_ERRORS
+from desk.tui import summaries
+from desk.tui.loads import Job
+from desk.tui.messages import Notice, Written
+from widgets.add_item import AddRequest
+from widgets.link_picker import LinkRequest
+
+if TYPE_CHECKING:
+    from desk.ingest.pipeline import IngestReport
+
+
+def verb(
+    store: Store,
+    actor: str,
+    done: str | Callable[[Any], str],
+    run: Callable[..., Any],
+    *args: Any,
+    **kwargs: Any,
+) -> Job:
+    """Run one verb; say what happened (`done`, or `done(result)`)."""
+    result = run(store, actor, *args, **kwargs)
+    yield Notice(done if isinstance(done, str) else done(result))
+    yield Written()
+
+
+def link(store: Store, actor: str, request: LinkRequest) -> Job:
+    """`l`: link the source to each target; a refused target does not stop the others."""
+    made = 0
+    for target in request.targets:
+        entry, item = (target, None) if request.kind == "entry" else (None, target)
+        try:
+            made_link = verbs.link(
+                store,
+                actor,
+                request.source,
+                dst_item=item,
+                dst_entry=entry,
+                relation=request.relation,
+            )
+        except USER_ERRORS as exc:
+            yield Notice(str(exc), "error", "Error")
+            continue
+        made += made_link.link is not None
+        for warning in made_link.warnings:  # "#3 already corroborates #5"
+            yield Notice(warning, "warning", "Warning")
+    text = summaries.linked(
+        request.source, request.relation, made, request.kind, len(request.targets)
+    )
+    if text:
+        yield Notice(text)
+    yield Written()
+
+
+def add(store: Store, actor: str, request: AddRequest, story_id: int | None) -> Job:
+    """`i`: a file to ingest, a post with a URL or handle, or pasted text to parse."""
+    added: list[int] = []
+    try:
+        if request.path:
+            from desk.ingest.pipeline import ingest_paths  # lxml and all: only when needed
+
+            path = Path(request.path).expanduser()
+            for report in ingest_paths(store, [path], actor=actor, story_id=story_id):
+                yield _report(report)
+                added.extend(report.item_ids)
+        elif request.url or request.handle:
+            item = verbs.add_item(
+                store,
+                actor,
+                text=request.text,
+                url=request.url,
+                handle=request.handle,
+                story_id=story_id,
+            )
+            yield Notice(f"Added #{item.id}.")
+            added.append(item.id)
+        else:
+            from desk.ingest.pipeline import ingest_bytes
+
+            data = request.text.encode("utf-8", errors="surrogatepass")
+            report = ingest_bytes(store, data, "typed in the desk", actor=actor, story_id=story_id)
+            yield _report(report)
+            added.extend(report.item_ids)
+    except USER_ERRORS as exc:
+        yield Notice(str(exc), "error", "Error")
+    yield Written(select=max(added) if added else None)
+
+
+def _report(report: IngestReport) -> Notice:
+    if report.error:
+        return Notice(report.error, "error", "Error")
+    return Notice(summaries.ingested(report))
