@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -44,6 +45,15 @@ class AddItemPrompt(ModalScreen[AddRequest | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("add", "prompt")
+
+    @dataclass
+    class Failed(Message):
+        """An add that failed after the prompt closed: open it again with `request` and
+        `error` (the screen's worker posts this once the ingest or the verb refused)."""
+
+        request: AddRequest
+        error: str
+
     DEFAULT_CSS = """
     AddItemPrompt #add-error { color: $error; }
     """

@@ -48,6 +48,13 @@ ARRIVAL_MARK = "?"
 Not `~`: the list already uses it for a cut-off column and the in-progress verdict."""
 
 
+_PLATFORM_SHORT: dict[str, str] = {str(k): v for k, v in PLATFORM_SHORT.items()}
+_TRIAGE_LETTER: dict[str, str] = {str(k): v for k, v in TRIAGE_LETTER.items()}
+_VERDICT_LETTER: dict[str, str] = {str(k): v for k, v in VERDICT_LETTER.items()}
+"""The vocabulary's letters keyed by plain `str`: a row holds whatever string the desk
+file has (an older desk, a hand edit), and an unknown one shows as `?`."""
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -610,10 +617,10 @@ class ItemList(ScrollView, can_focus=True):
                 + (" " if row.posted_at else ARRIVAL_MARK),
                 meta,
             ),
-            Segment(fit(PLATFORM_SHORT.get(row.platform, row.platform[:4]), 4) + " ", meta),
+            Segment(fit(_PLATFORM_SHORT.get(row.platform, row.platform[:4]), 4) + " ", meta),
             Segment(fit(handle, handle_width) + " ", base),
-            Segment(TRIAGE_LETTER.get(row.triage, "?"), text_style),
-            Segment(VERDICT_LETTER.get(row.verdict, "?") + " ", base),
+            Segment(_TRIAGE_LETTER.get(row.triage, "?"), text_style),
+            Segment(_VERDICT_LETTER.get(row.verdict, "?") + " ", base),
         ]
         used = sum(segment.cell_length for segment in segments)
         remaining = max(0, width - used)

@@ -695,7 +695,12 @@ class MainScreen(Screen[None]):
         if request is not None:
             story_id = self.item_query.story_id or (self.story.id if self.story else None)
             job = writes.add(self.store, self.actor, request, story_id)
-            self._run(job, group="write", exclusive=False)
+            self._run(_reopen_add_on_error(job, request), group="write", exclusive=False)
+
+    def on_add_item_prompt_failed(self, message: AddItemPrompt.Failed) -> None:
+        """The add failed after its prompt closed: open it again with what the user gave
+        and the error, so nothing typed is lost."""
+        self.app.push_screen(AddItemPrompt(message.request, message.error), self._add_entered)
 
     # -- the rest -------------------------------------------------------------------
 
@@ -716,3 +721,14 @@ class MainScreen(Screen[None]):
             self._detail_timer.stop()
         if self._watcher is not None:
             self._watcher.stop()
+
+
+def _reopen_add_on_error(job: loads.Job, request: AddRequest) -> loads.Job:
+    """`writes.add`, passed through; if it reported an error, then `AddItemPrompt.Failed`."""
+    errors: list[str] = []
+    for message in job:
+        if isinstance(message, Notice) and message.severity == "error":
+            errors.append(message.text)
+        yield message
+    if errors:
+        yield AddItemPrompt.Failed(request, "; ".join(errors))

@@ -323,9 +323,11 @@ async def test_i_focuses_the_file_field_on_top(app: DeskApp) -> None:
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, AddItemPrompt)
-        assert app.screen.focused is app.screen.query_one("#add-path", Input)
+        screen = app.screen
+        assert screen.focused is screen.query_one("#add-path", Input)
         await pilot.press("tab")  # then the post's text, as laid out
-        assert app.screen.focused is app.screen.query_one("#add-text", TextArea)
+        text_box: object = screen.query_one("#add-text", TextArea)
+        assert screen.focused is text_box
 
 
 async def test_a_missing_file_keeps_the_prompt_and_the_path(app: DeskApp, tmp_path: Path) -> None:
@@ -445,10 +447,11 @@ def test_link_counts_and_keyset_pages(desk_path: Path, store: Store) -> None:
         seen.extend(keys)
         after = keys[-1]
     assert len(seen) == len(set(seen)) == MANY + 1 == len(store.links_of(40))
-    page = reads.link_page(store, 40, 0, 10)
-    assert len(page.links) == 10 and page.after is not None
-    assert page.links[0].relation == "source-for" and "Warehouse district" in page.links[0].other
-    assert {int(link.other.split()[0][1:]) for link in page.links[1:]} <= set(ids)
+    first = reads.link_page(store, 40, 0, 10)
+    assert len(first.links) == 10 and first.after is not None
+    assert first.links[0].relation == "source-for"
+    assert "Warehouse district" in first.links[0].other
+    assert {int(link.other.split()[0][1:]) for link in first.links[1:]} <= set(ids)
     last = reads.link_page(store, 40, seen[-3])
     assert len(last.links) == 2 and last.after is None
 
@@ -545,3 +548,37 @@ async def test_tab_completes_a_key_a_value_and_a_tag_then_moves_on(app: DeskApp)
         await pilot.press("enter")
         await settle(pilot)
         assert app.main.filter_text == "triage:flagged tag:casualties"
+
+
+async def test_a_file_that_fails_to_ingest_reopens_the_prompt_with_the_path(
+    app: DeskApp, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"broken": \n')
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await type_text(pilot, str(broken))
+        await pilot.press("ctrl+s")  # the prompt closes; the ingest runs in a worker
+        await settle(pilot)
+        assert isinstance(app.screen, AddItemPrompt)  # open again, with the path
+        assert app.screen.query_one("#add-path", Input).value == str(broken)
+        assert "broken.json:2: invalid JSON" in screen_text(app)
+        assert any("invalid JSON" in n for n in notices(app))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AddItemPrompt)
+
+
+async def test_a_good_add_does_not_reopen_the_prompt(app: DeskApp, tmp_path: Path) -> None:
+    paste = tmp_path / "notes.txt"
+    paste.write_text("Water main burst on Dock Road\n")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await type_text(pilot, str(paste))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, AddItemPrompt)
+        assert any("notes.txt: 1 new" in n for n in notices(app))
