@@ -28,6 +28,8 @@ class HeaderInfo:
     marked: int = 0
     new_above: int = 0
     show_discarded: bool = False
+    listed: str | None = None
+    """How many items the list holds (`40`, or `64+` while more are unread)."""
 
     def but(self, **changes: object) -> HeaderInfo:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -50,37 +52,49 @@ class DeskHeader(Widget):
             self.refresh()
 
     def render(self) -> Text:
-        """Desk, story, user; then what narrows the list; the story title gives way first."""
+        """What narrows the list first (filter, count, marks), then desk, story and user.
+
+        At 80 columns something must give: the story title goes first, then the
+        desk's name, and only then is the filter cut; it used to be the filter
+        that fell off the end."""
         info = self.info
-        tail = Text(no_wrap=True)
-        if info.filter:
-            tail.append("  filter ", "bold")
-            tail.append(safe_line(info.filter))
+        width = self.size.width or 200
+        rest = Text(no_wrap=True)
         if info.search:
-            tail.append("  search ", "bold")
-            tail.append(safe_line(info.search))
+            rest.append("  search ", "bold")
+            rest.append(_cut(safe_line(info.search), max(8, width // 4)))
         if info.show_discarded:
-            tail.append("  +discarded", "bold")
+            rest.append("  +discarded", "bold")
+        if info.listed is not None:
+            rest.append(f"  {info.listed} listed", "bold")
         if info.marked:
-            tail.append(f"  {info.marked} marked", "bold reverse")
+            rest.append(f"  {info.marked} marked", "bold reverse")
         if info.new_above:
-            tail.append(f"  {info.new_above} new above", "bold reverse")
-        head = Text(no_wrap=True)
-        head.append(" desk ", "bold")
-        head.append(safe_line(info.desk))
+            rest.append(f"  {info.new_above} new above", "bold reverse")
         user = Text(no_wrap=True)
         user.append("  user ", "bold")
         user.append(safe_line(info.user))
+        room = width - 1 - user.cell_len - rest.cell_len
+        filtered = Text(no_wrap=True)
+        if info.filter:
+            filtered.append("  filter ", "bold")
+            filtered.append(_cut(safe_line(info.filter), max(8, room - len("  filter "))))
+        room -= filtered.cell_len
+        desk = safe_line(info.desk)
         story = safe_line(info.story) if info.story else "-"
-        room = self.size.width - head.cell_len - user.cell_len - tail.cell_len - 8
-        if self.size.width and len(story) > max(room, 12):
-            story = story[: max(room, 12) - 1] + "~"
         out = Text(no_wrap=True, overflow="ellipsis")
-        out.append_text(head)
-        out.append("  story ", "bold")
-        out.append(story)
+        labels = len(" desk ") + len("  story ")
+        if room >= labels + len(desk) + min(len(story), 12):
+            out.append(" desk ", "bold")
+            out.append(desk)
+            out.append("  story ", "bold")
+            out.append(_cut(story, room - labels - len(desk)))
+        elif room >= 7:
+            out.append(" ")
+            out.append(_cut(desk, room - 1), "bold")
         out.append_text(user)
-        out.append_text(tail)
+        out.append_text(filtered)
+        out.append_text(rest)
         return out
 
     @property
@@ -118,3 +132,10 @@ class PaneTabs(Widget):
             out.append(" ")
         out.append(" tab: next pane", "dim")
         return out
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells, a `~` where it was cut."""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "~"

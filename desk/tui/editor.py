@@ -1,6 +1,9 @@
-"""`e`: write a note in the user's `$EDITOR`.
+"""`e`: write a note in the user's `$EDITOR`, with the item it is about on top.
 
-The app is
+The temp file starts with a comment header (the item's id, author and first
+lines, so the user sees what they annotate) that is stripped on save, as
+git does with a commit message: only the header exactly as written is
+removed, so a note that itself starts with `#` is kept. The app is
 suspended while the editor runs (posting does the same); where it cannot
 be (`SuspendNotSupported`, under textual-serve for instance), the caller
 falls back to the in-app editor.
@@ -18,6 +21,12 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
+from desk.text import safe_line
+
+HEADER_LINES = 3
+"""Lines of the item's text quoted in the header."""
+MARK = "# "
+
 
 @dataclass(frozen=True)
 class EditorResult:
@@ -34,9 +43,28 @@ def editor_command(configured: str | None, env: Mapping[str, str]) -> list[str] 
     return shlex.split(command) if command else None
 
 
+def note_header(item_id: int, author: str, text: str) -> str:
+    """The comment block the file starts with; `strip_header` removes exactly this."""
+    lines = [
+        f"{MARK}Note on #{item_id} by {safe_line(author) or 'unknown'}:",
+        *(f"{MARK}> {safe_line(line)}" for line in text.splitlines()[:HEADER_LINES]),
+        f"{MARK}Write the note below. Lines starting with '{MARK.strip()}' up here are dropped;",
+        f"{MARK}an empty note saves nothing.",
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def strip_header(written: str, header: str) -> str:
-    """The note as written."""
-    return written.strip("\n")
+    """The note without the header: the header's lines are dropped where they still stand
+    at the top (a line the user changed or removed is simply no longer matched)."""
+    lines = written.splitlines()
+    expected = header.splitlines()
+    start = 0
+    for line in expected:
+        if start < len(lines) and lines[start] == line:
+            start += 1
+    return "\n".join(lines[start:]).strip("\n")
 
 
 def edit_note(app: App[object], command: list[str], header: str) -> EditorResult:

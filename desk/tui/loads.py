@@ -74,9 +74,24 @@ class ListSource:
             query or self.query, after=after, before=before, limit=limit, order=self.order
         )
 
+    @property
+    def hides_discarded(self) -> bool:
+        """Whether discarded items are left out (the store's rule: unless shown or asked for)."""
+        return not self.query.show_discarded and "discarded" not in self.query.triage
+
     def empty_text(self, rows: list[ItemRow]) -> str:
-        """What the list says when empty."""
-        return "No items match the filter." if self.filtered else "No items on this desk yet."
+        """What the list says when empty; a filter that only discarded items match says so.
+
+        One more keyset read of one row, only when the list came back empty."""
+        if not self.filtered:
+            return "No items on this desk yet."
+        if (
+            not rows
+            and self.hides_discarded
+            and self.page(replace(self.query, show_discarded=True), limit=1)
+        ):
+            return "No items match the filter; discarded ones do: S shows them."
+        return "No items match the filter."
 
 
 def window(
@@ -139,13 +154,18 @@ def refresh(
     ids: list[int],
     select: int | None,
 ) -> Job:
-    """After a write: re-read the rows near the view, fetch new rows above the top one."""
+    """After a write: re-read the rows near the view, fetch new rows above the top one.
+
+    Rows are re-read whatever their triage, so that a row just discarded is
+    known as such: the screen then drops it (discarding hides)."""
     if empty:
         yield from window(source, generation, None, select)
         return
     if ids:
         fresh = source.page(ItemQuery(ids=tuple(ids), show_discarded=True), limit=len(ids))
-        yield RowsReread(generation, fresh)
+        hides = source.hides_discarded
+        hidden = frozenset(r.id for r in fresh if hides and r.triage == "discarded")
+        yield RowsReread(generation, fresh, hidden)
     if top is not None:
         rows = source.page(before=top)
         if rows:

@@ -43,7 +43,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from db import Store
-from db.models import ItemQuery, PageKey, RecapEntry, Story
+from db.models import Counts, ItemQuery, PageKey, RecapEntry, Story
 from desk import verbs
 from desk.errors import USER_ERRORS
 from desk.filter_expr import fts_query, parse_filter
@@ -69,6 +69,7 @@ from desk.tui.messages import (
     Written,
 )
 from desk.tui.watch import DeskWatcher
+from desk.vocab import TRIAGE_STATES
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
 from widgets.footer import DeskFooter
@@ -147,6 +148,7 @@ class MainScreen(Screen[None]):
         self.stories: list[Story] = []
         self.entries: list[RecapEntry] = []
         self.saved_filters: list[tuple[str, str]] = []
+        self.counts: tuple[int | None, Counts] | None = None
         self.open_view: ItemView | None = None
         self._detail_timer: Timer | None = None
         self._watcher: DeskWatcher | None = None
@@ -326,6 +328,7 @@ class MainScreen(Screen[None]):
             more_below=message.more_below,
             empty_text=message.empty_text,
         )
+        self._show_listed()
 
     @on(ItemList.NeedRows)
     def _need_rows(self, event: ItemList.NeedRows) -> None:
@@ -339,6 +342,30 @@ class MainScreen(Screen[None]):
             generation=message.generation,
             exhausted=message.exhausted,
         )
+        self._show_listed()
+
+    def _show_listed(self) -> None:
+        """How many items the list holds, in the header.
+
+        Exact, from the store's counters, when the list narrows by story and
+        triage only; otherwise the rows read so far, with `+` while more remain
+        unread (`64+`): counting a filtered list would scan it (40 ms at a
+        million rows), and the count then firms up as the user pages."""
+        items = self.items
+        if items.loading:
+            return
+        query = self.item_query
+        plain = replace(query, story_id=None, show_discarded=False, triage=()) == ItemQuery()
+        if plain and self.counts is not None and self.counts[0] == query.story_id:
+            counts = self.counts[1]
+            states = set(query.triage or TRIAGE_STATES)
+            if not query.show_discarded and "discarded" not in query.triage:
+                states.discard("discarded")
+            listed = str(sum(counts.triage.get(state, 0) for state in states))
+        else:
+            more = items.more_above or items.more_below
+            listed = f"{len(items.rows)}+" if more else str(len(items.rows))
+        self._header(listed=listed)
 
     @on(ItemList.Jump)
     def _jump(self, event: ItemList.Jump) -> None:
@@ -395,10 +422,12 @@ class MainScreen(Screen[None]):
     def on_side_loaded(self, message: SideLoaded) -> None:
         self.stories, self.story = list(message.stories), message.story
         self.entries, self.saved_filters = list(message.entries), list(message.saved)
+        self.counts = (message.story_id, message.counts)
         self.query_one(StatsBar).show(message.counts, message.hours)
         open_id = self.open_view.item.id if self.open_view else None
         self.query_one(RecapPane).show(message.story, message.entries, open_id)
         self._header(story=message.story.title if message.story else None)
+        self._show_listed()
 
     # -- live refresh ---------------------------------------------------------------
 
@@ -430,9 +459,12 @@ class MainScreen(Screen[None]):
         self._load_side()
 
     def on_rows_reread(self, message: RowsReread) -> None:
-        """Changed rows in place."""
-        if message.generation == self.items.generation:
-            self.items.update_rows(message.rows)
+        """Changed rows in place; rows that now hide (just discarded) leave the list."""
+        if message.generation != self.items.generation:
+            return
+        self.items.update_rows(message.rows)
+        if message.hidden:
+            self.reload()  # around the cursor's row; if it went, the next one below
 
     def on_new_rows(self, message: NewRows) -> None:
         items = self.items
@@ -442,6 +474,7 @@ class MainScreen(Screen[None]):
         if message.more:
             items.more_above = True
         self._header(new_above=items.new_above)
+        self._show_listed()
 
     def on_select_row(self, message: SelectRow) -> None:
         if message.generation == self.items.generation:
@@ -509,7 +542,7 @@ class MainScreen(Screen[None]):
             query, show_discarded=query.show_discarded or self.item_query.show_discarded
         )
         self.filter_text = expr
-        self._header(filter=expr or None)
+        self._header(filter=expr or None, listed=None)
         self.items.action_clear_marks()  # marks on rows that may no longer show would surprise
         self.reload(keep_cursor=False)
         if story_changed:
@@ -521,7 +554,7 @@ class MainScreen(Screen[None]):
         """`S`: show or hide discarded items (they are hidden, never deleted)."""
         show = not self.item_query.show_discarded
         self.item_query = replace(self.item_query, show_discarded=show)
-        self._header(show_discarded=show)
+        self._header(show_discarded=show, listed=None)
         self.notify("Showing discarded items." if show else "Hiding discarded items.")
         self.reload()
 
@@ -615,7 +648,10 @@ class MainScreen(Screen[None]):
         if not command:
             self.action_annotate("No $EDITOR set: write the note here.")
             return
-        result = editor.edit_note(self.app, command, "")
+        view = self.open_view if self.open_view and self.open_view.item.id == row.id else None
+        author = f"@{row.author_handle}" if row.author_handle else (row.author_name or "")
+        header = editor.note_header(row.id, author, view.item.text if view else row.first_line)
+        result = editor.edit_note(self.app, command, header)
         if result.fallback:
             self.action_annotate(result.fallback)
         elif result.problem:

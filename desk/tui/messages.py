@@ -53,10 +53,11 @@ class RowsFetched(Message):
 
 @dataclass
 class RowsReread(Message):
-    """Fresh copies of the rows on screen after a write."""
+    """Fresh copies of the rows on screen after a write; `hidden` now hide (discarded)."""
 
     generation: int
     rows: Sequence[ItemRow]
+    hidden: frozenset[int] = frozenset()
 
 
 @dataclass

@@ -309,8 +309,13 @@ async def test_triage_keys(app: DeskApp, store: Store, key: str, state: str) -> 
         await settle(pilot)
         assert store.item(39).triage == state
         assert kinds(store) == ["item.triage"]
-        row = app.main.query_one(ItemList).rows[1]
-        assert row.id == 39 and row.triage == state  # the row on screen was re-read
+        items = app.main.query_one(ItemList)
+        if state == "discarded":  # discarding hides (S shows it again)
+            assert 39 not in {row.id for row in items.rows}
+            assert items.cursor_id == 38  # the cursor goes on to the next row
+        else:
+            row = items.rows[1]
+            assert row.id == 39 and row.triage == state  # the row on screen was re-read
 
 
 async def test_show_discarded_toggle(app: DeskApp) -> None:
@@ -855,3 +860,155 @@ async def test_help_G_and_g(app: DeskApp) -> None:
         await pilot.press("j", "j")
         await settle(pilot)
         assert body.scroll_y == 2
+
+
+# -- defects: header, counts, hidden discarded items, notifications, $EDITOR ------------
+
+
+def header_text(app: DeskApp) -> str:
+    return screen_text(app).splitlines()[0]
+
+
+async def test_header_at_80_columns_keeps_filter_count_and_marks(app: DeskApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert "40 listed" in header_text(app)  # exact: from the store's counters
+        app.main.apply_filter("platform:mastodon fire trucks")
+        await settle(pilot)
+        await pilot.press("v", "v")
+        await settle(pilot)
+        header = header_text(app)
+        assert "filter platform:mastodon fire trucks" in header
+        assert "7 listed" in header  # the whole list is loaded: an exact count
+        assert "2 marked" in header
+        assert "user alice" in header
+
+
+async def test_count_of_a_long_filtered_list_is_a_lower_bound(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from db.clock import iso_micro, iso_second
+    from db.writer import NewItem
+    from desk.settings import Settings
+    from desk.tui.app import make_app
+    from tests.tui.conftest import ENV, NOW
+
+    path = tmp_path / "big.desk"
+    with Store(path, create=True) as big, big.transaction() as w:
+        for n in range(1, 301):
+            w.insert_item(
+                NewItem(
+                    platform="rss",
+                    text=f"entry {n}",
+                    posted_at=iso_second(NOW - timedelta(minutes=300 - n)),
+                ),
+                ingested_at=iso_micro(NOW),
+            )
+    app = make_app(path, Settings(actor="alice"), clock=lambda: NOW, env=ENV)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert "300 listed" in header_text(app)
+        app.main.apply_filter("entry")
+        await settle(pilot)
+        items = app.main.query_one(ItemList)
+        listed = f"{len(items.rows)}+ listed"
+        assert items.more_below and listed in header_text(app)  # no count(*) over the filter
+        for step in range(300):
+            items.action_cursor_down()  # what j does, without Pilot's idle wait per key
+            if step % 50 == 0:
+                await settle(pilot, rounds=1)
+        await settle(pilot)
+        assert not items.more_below and not items.more_above
+        assert "300 listed" in header_text(app)  # the list is exhausted: exact
+
+
+async def test_filter_matching_only_discarded_items_says_so(app: DeskApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.main.apply_filter("id:34")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "No items match the filter" in text
+        assert "S shows them" in text
+        assert "0 listed" in header_text(app)
+        await pilot.press("S")
+        await settle(pilot)
+        assert [row.id for row in app.main.query_one(ItemList).rows] == [34]
+        app.main.apply_filter("id:33")
+        await pilot.press("S")  # hide discarded again: 33 is kept, so it still shows
+        await settle(pilot)
+        app.main.apply_filter("zeppelin")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "No items match the filter" in text and "S shows" not in text
+
+
+async def test_discarding_hides_and_S_brings_back(app: DeskApp, store: Store) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        items = app.main.query_one(ItemList)
+        await pilot.press("v", "v", "s", "d")  # 40 and 39
+        await settle(pilot)
+        assert store.item(40).triage == store.item(39).triage == "discarded"
+        ids = {row.id for row in items.rows}
+        assert not ids & {40, 39}
+        assert "D" not in {row.triage[:1].upper() for row in items.rows if row.triage != "new"}
+        await pilot.press("S")  # once: they show again
+        await settle(pilot)
+        assert {40, 39} <= {row.id for row in items.rows}
+        await pilot.press("S")
+        await settle(pilot)
+        assert not {row.id for row in items.rows} & {40, 39, 34}
+
+
+async def test_notifications_leave_the_list_frame_whole(app: DeskApp) -> None:
+    from textual.widgets._toast import Toast
+
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("y", "o")
+        await settle(pilot)
+        items = app.main.query_one(ItemList)
+        toasts = list(app.screen.query(Toast))
+        assert toasts
+        for toast in toasts:
+            assert toast.region.right <= items.region.right - 1  # the right border shows
+            assert toast.region.bottom <= items.region.bottom - 1  # and the bottom one
+        lines = screen_text(app).splitlines()
+        frame = [line for line in lines[4:-2]]
+        assert all(line.rstrip().endswith("║") for line in frame)
+
+
+async def test_editor_file_has_the_item_on_top_stripped_on_save(
+    app: DeskApp, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = tmp_path / "seen.txt"
+    editor = tmp_path / "fake-editor"
+    editor.write_text(f'#!/bin/sh\ncp "$1" {seen}\nprintf \'Confirmed by phone\\n\' >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    from contextlib import nullcontext
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "suspend", nullcontext)  # headless cannot hand over the tty
+        await pilot.press("j", "enter", "1")  # item 39, open
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        header = seen.read_text()
+        assert header.startswith("# Note on #39 by @k.mills")
+        assert "# > Post 39: shelter opened at the school" in header
+        assert "# > second line of the post" in header
+        assert [n.text for n in store.notes_of(39)] == ["Confirmed by phone"]
+
+
+def test_editor_header_is_stripped_exactly() -> None:
+    from desk.tui.editor import note_header, strip_header
+
+    header = note_header(7, "@ana", "first\nsecond\nthird\nfourth")
+    assert "fourth" not in header
+    assert strip_header(header + "#hashtag first\nmore\n", header) == "#hashtag first\nmore"
+    assert strip_header("no header at all\n", header) == "no header at all"
+    assert strip_header(header, header) == ""
