@@ -376,3 +376,30 @@ def test_jsonl_records(fixed_desk: Desk, published: dict[str, str]) -> None:
     assert ann["links"][0]["relation"] == "corroborates"
     assert ann["links"][0]["direction"] == "out" and ann["links"][0]["item"] == d.watch
     assert by_id[d.watch]["notes"][0]["text"] == "Called the dam operator; confirmed sirens."
+
+
+# -- bounds and defaults -----------------------------------------------------
+
+
+def test_a_page_says_when_it_quotes_only_the_newest_posts(fixed_desk: Desk) -> None:
+    from desk.export import html, markdown
+
+    with Store(fixed_desk.path) as store:
+        pub = collect(store, "orvena", clock=lambda: EXPORTED, max_items=2)
+    # The newest two kept posts by posted time (the typed note has none: it sorts by arrival).
+    assert pub.kept_total == 4 and len(pub.items) == 2
+    assert "*The newest 2 of 4 kept posts.*" in markdown.render(pub)
+    root = parse_html(html.render(pub))
+    assert len(list(root.iter("blockquote"))) == 2
+    assert "The newest 2 of 4 kept posts." in text_of(root)
+
+
+def test_without_a_page_url_review_urls_are_fragments_of_the_page(fixed_desk: Desk) -> None:
+    from desk.export import jsonld
+
+    with Store(fixed_desk.path) as store:
+        pub = collect(store, "orvena", clock=lambda: EXPORTED)
+    reviews = jsonld.claim_reviews(pub)
+    assert reviews and all(r["url"].startswith("#item-") for r in reviews)
+    assert all(r["author"] == {"@type": "Organization", "name": "desk"} for r in reviews)
+    assert "url" not in jsonld.liveblog(pub)
