@@ -36,6 +36,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from desk.errors import BadInputError
 from desk.export import jsonld
 from desk.export.collect import PubEntry, PubItem, Publication
 from desk.export.common import (
@@ -167,16 +168,23 @@ def environment() -> jinja2.Environment:
 
 
 def render(pub: Publication, template: str | Path | None = None) -> str:
-    """The page; `template` is a newsroom's template (its text or a path), else ours."""
+    """The page; `template` is a newsroom's template (its text or a path), else ours.
+
+    A newsroom's template that does not compile or render (a typo, an
+    undefined name) is a one-line error naming the file, not a traceback.
+    """
     if isinstance(template, Path):
         source = template.read_text(encoding="utf-8")
     else:
         source = template if template is not None else default_template()
+    name = str(template) if isinstance(template, Path) else "the template"
+    try:
+        compiled = environment().from_string(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BadInputError(f"{name}: line {exc.lineno}: {exc.message}") from None
     reviews = jsonld.claim_reviews(pub)
-    return (
-        environment()
-        .from_string(source)
-        .render(
+    try:
+        return compiled.render(
             pub=pub,
             sections=tuple(
                 SectionView(s.name, s.title, tuple(entry_view(e) for e in s.entries))
@@ -188,4 +196,5 @@ def render(pub: Publication, template: str | Path | None = None) -> str:
             liveblog_json=Markup(jsonld.to_json(jsonld.liveblog(pub))),
             claimreview_json=Markup(jsonld.to_json(reviews)) if reviews else "",
         )
-    )
+    except jinja2.TemplateError as exc:
+        raise BadInputError(f"{name}: {exc.message or type(exc).__name__}") from None

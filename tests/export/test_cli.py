@@ -46,3 +46,28 @@ def test_errors_are_one_line(fixed_desk: Desk, tmp_path: Path) -> None:
     assert ran.code == 1 and "--template is for --format html" in ran.err
     ran = run_cli(fixed_desk.path, "export", "orvena", "-f", "pdf")
     assert ran.code == 2
+
+
+def test_no_desk_is_one_line_and_nothing_written(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.desk"
+    target = tmp_path / "page.html"
+    ran = run_cli(missing, "export", "orvena", "-f", "html", "-o", str(target))
+    assert ran.code == 1 and "no desk here" in ran.err
+    assert len(ran.err.strip().splitlines()) == 1
+    assert not missing.exists() and not target.exists()
+    empty = tmp_path / "empty.desk"
+    empty.write_bytes(b"")
+    ran = run_cli(empty, "export", "orvena", "-f", "csv")
+    assert ran.code == 1 and "not a desk" in ran.err and empty.read_bytes() == b""
+
+
+def test_a_broken_template_is_one_line(fixed_desk: Desk, tmp_path: Path) -> None:
+    for body, what in (("{% for x in %}", "line 1"), ("{{ no_such_name.x }}", "no_such_name")):
+        template = tmp_path / "broken.html"
+        template.write_text(body)
+        ran = run_cli(
+            fixed_desk.path, "export", "orvena", "-f", "html", "--template", str(template)
+        )
+        assert ran.code == 1, ran.err
+        assert ran.err.startswith(f"desk: {template}: ") and what in ran.err
+        assert len(ran.err.strip().splitlines()) == 1
