@@ -79,8 +79,8 @@ def schema_date(posted_at: str | None, precision: str | None) -> str | None:
 
     A post known to the day is `2023-09-19`, never a made-up midnight.
     """
-    if not posted_at:
-        return None
+    if not posted_at or _ISO.match(posted_at) is None:
+        return None  # not ISO 8601: a schema.org reader would misread it, so say nothing
     if precision in ("second", "minute", "hour", None) and "T" in posted_at:
         return posted_at
     cut = {"day": 10, "month": 7, "year": 4}.get(precision or "day", 10)
