@@ -13,7 +13,8 @@ ends by posting `Found` to the picker. No relay through the app or screen.
 The keys do what the picker shows: from the input, `down`/`up` move the
 highlight in the results at once (so a quick down down enter picks the third
 result, not the second), and each relation is listed with the letter that
-picks it.
+picks it. Arrows and enter pressed while the results of what was typed are
+still being read count on those results, not on the list they replace.
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
         self.candidates: list[Candidate] = list(initial)
         self.chosen: Candidate | None = None
         self._timer: Timer | None = None
+        self._waiting: str | None = None
+        """Text whose results are on their way (typed, not yet answered)."""
+        self._moves = 0
+        """Arrows pressed in the input while `_waiting`: where to light the results."""
+        self._choose_on_arrival = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt tall"):
@@ -119,8 +125,8 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
         self.query_one("#link-relations").display = False
         self.query_one("#link-relation-label").display = False
 
-    def show_candidates(self, candidates: Sequence[Candidate]) -> None:
-        """A lookup's answer (or the start list)."""
+    def show_candidates(self, candidates: Sequence[Candidate], *, highlight: int = 0) -> None:
+        """A lookup's answer (or the start list), with the row at `highlight` lit."""
         self.candidates = list(candidates)
         targets = self.query_one("#link-targets", OptionList)
         targets.clear_options()
@@ -129,16 +135,20 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
             return
         for number, candidate in enumerate(self.candidates):
             targets.add_option(Option(Text(safe_line(candidate.label)), id=str(number)))
-        targets.highlighted = 0
+        targets.highlighted = min(highlight, len(self.candidates) - 1)
 
     @on(Input.Changed, "#link-query")
     def typed(self, event: Input.Changed) -> None:
         if self._timer is not None:
             self._timer.stop()
         text = event.value.strip()
-        if not text:
+        self._choose_on_arrival = False
+        self._moves = 0
+        if not text or self.lookup is None:
+            self._waiting = None
             self.show_candidates(self.initial)
             return
+        self._waiting = text
         self._timer = self.set_timer(0.2, lambda: self._look_up(text))
 
     @work(thread=True, group="lookup", exclusive=True, exit_on_error=False)
@@ -154,21 +164,44 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
     def _lookup_failed(self, event: Worker.StateChanged) -> None:
         """A lookup that failed (the desk locked, a bad query) says so; the picker stays."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self._waiting = None
+            self._choose_on_arrival = False
             text = safe_line(str(event.worker.error))[:300]
             self.notify(text, title="Error", severity="error", markup=False)
 
     def on_link_picker_found(self, message: Found) -> None:
-        if message.text == self.query_one("#link-query", Input).value.strip():
-            self.show_candidates(message.candidates)
+        """The results of what is typed now. Arrows and enter pressed while they were
+        on their way count on them: the rows moved past keep their place, and an enter
+        picks from these results, not from the list they replace."""
+        if message.text != self.query_one("#link-query", Input).value.strip():
+            return
+        targets = self.query_one("#link-targets", OptionList)
+        self._waiting = None
+        self.show_candidates(message.candidates, highlight=self._moves)
+        if self._moves:
+            targets.focus()
+        self._moves = 0
+        if self._choose_on_arrival:
+            self._choose_on_arrival = False
+            if targets.highlighted is not None and self.candidates:
+                self._choose(targets.highlighted)
 
     @on(Input.Submitted, "#link-query")
     def to_list(self) -> None:
+        if self._waiting is not None:
+            self._choose_on_arrival = True  # enter before the results came: pick from them
+            return
         self.query_one("#link-targets", OptionList).focus()
 
     def action_results(self, step: int) -> None:
         """`down`/`up` in the input (the lists take their own arrows): move the highlight
         in the results now, and go there, so the next arrow or enter works on them."""
         relations = self.query_one("#link-relations", OptionList)
+        if self._waiting is not None and not relations.display:
+            # The results of what was typed are on their way: count the moves on them,
+            # not on the list they will replace.
+            self._moves = max(0, self._moves + step)
+            return
         options = relations if relations.display else self.query_one("#link-targets", OptionList)
         options.focus()
         if step > 0:
@@ -201,7 +234,14 @@ class LinkPicker(ModalScreen[LinkRequest | None]):
     def target_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is None:
             return
-        self.chosen = self.candidates[int(event.option.id)]
+        if self._waiting is not None:
+            self._choose_on_arrival = True  # enter before the results came: pick from them
+            return
+        self._choose(int(event.option.id))
+
+    def _choose(self, index: int) -> None:
+        """The target at `index` of the results: now ask for the relation."""
+        self.chosen = self.candidates[index]
         options = self.query_one("#link-relations", OptionList)
         options.clear_options()
         for relation in self._relations():

@@ -8,6 +8,7 @@ screen or the widget's state.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.item_detail import LINK_PAGE, ItemDetail
 from widgets.item_list import ItemList
 from widgets.keys import RELATION_KEYS
-from widgets.link_picker import LinkPicker
+from widgets.link_picker import Candidate, LinkPicker, LinkRequest
 from widgets.prompts import (
     FILTER_KEYS,
     SEARCH_HINT,
@@ -582,3 +583,31 @@ async def test_a_good_add_does_not_reopen_the_prompt(app: DeskApp, tmp_path: Pat
         await settle(pilot)
         assert not isinstance(app.screen, AddItemPrompt)
         assert any("notes.txt: 1 new" in n for n in notices(app))
+
+
+async def test_arrows_and_enter_before_the_results_arrive_pick_from_them(app: DeskApp) -> None:
+    """Typed words, then down down enter at once: the results are still being read (a
+    worker, after a pause), yet the third of them is what gets picked."""
+    release = threading.Event()
+    results = [Candidate("items", (n,), f"#{n} @someone: result {n}") for n in (7, 8, 9, 10)]
+
+    def slow_lookup(text: str) -> list[Candidate]:
+        release.wait(5)
+        return results
+
+    initial = [Candidate("entry", (1,), "recap entry 1"), Candidate("entry", (2,), "entry 2")]
+    got: list[LinkRequest | None] = []
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        picker = LinkPicker(40, "the source", initial, lookup=slow_lookup)
+        app.push_screen(picker, got.append)
+        await pilot.pause()
+        await type_text(pilot, "dam")
+        await pilot.press("down", "down", "enter")  # before the lookup has even started
+        assert picker.chosen is None
+        release.set()
+        await settle(pilot)
+        assert picker.chosen == results[2]
+        await pilot.press("q")  # quotes
+        await pilot.pause()
+        assert got == [LinkRequest(40, "items", (9,), "quotes")]
