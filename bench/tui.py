@@ -391,7 +391,7 @@ async def headless(path: Path, *, presses: int = 0) -> dict[str, float]:
         await pilot.pause(0.3)
 
         def filtered() -> bool:
-            return not items.loading and bool(items.rows)
+            return not items.fetching and bool(items.rows)
 
         async def filter_ms(expr: str) -> float:
             """Median of three: apply the filter, then clear it again."""

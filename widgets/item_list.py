@@ -174,7 +174,9 @@ class ItemList(ScrollView, can_focus=True):
         self.more_above = False
         self.more_below = False
         self.generation = 0
-        self.loading = False
+        self.fetching = False
+        """Waiting for a new window (not `Widget.loading`: that covers the list with an
+        indicator and takes its keys out of the footer)."""
         self.empty_text = "No items."
         self.marks: set[int] = set()
         self.anchor_id: int | None = None
@@ -230,7 +232,7 @@ class ItemList(ScrollView, can_focus=True):
     def new_generation(self, *, loading_text: str = "Loading...") -> int:
         """Forget the window before a reload; pages of older generations are ignored after."""
         self.generation += 1
-        self.loading = True
+        self.fetching = True
         self.empty_text = loading_text
         self._pending.clear()
         return self.generation
@@ -254,7 +256,7 @@ class ItemList(ScrollView, can_focus=True):
         self.year = self.clock().year
         self.more_above = more_above
         self.more_below = more_below
-        self.loading = False
+        self.fetching = False
         self.empty_text = empty_text
         self.new_above = 0
         self._pending.clear()
@@ -377,7 +379,7 @@ class ItemList(ScrollView, can_focus=True):
 
     def _prefetch(self) -> None:
         """Ask for the next page before the cursor or the view reaches an edge of the window."""
-        if not self.rows or self.loading:
+        if not self.rows or self.fetching:
             return
         view_top = int(self.scroll_offset.y)
         view_bottom = view_top + self.size.height

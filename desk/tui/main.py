@@ -352,7 +352,7 @@ class MainScreen(Screen[None]):
         unread (`64+`): counting a filtered list would scan it (40 ms at a
         million rows), and the count then firms up as the user pages."""
         items = self.items
-        if items.loading:
+        if items.fetching:
             return
         query = self.item_query
         plain = replace(query, story_id=None, show_discarded=False, triage=()) == ItemQuery()

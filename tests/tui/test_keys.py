@@ -1012,3 +1012,18 @@ def test_editor_header_is_stripped_exactly() -> None:
     assert strip_header(header + "#hashtag first\nmore\n", header) == "#hashtag first\nmore"
     assert strip_header("no header at all\n", header) == "no header at all"
     assert strip_header(header, header) == ""
+
+
+async def test_footer_keeps_the_list_keys_after_a_filter(app: DeskApp) -> None:
+    """The list's keys stay in the footer through a reload (the list once set Textual's
+    own `loading`, which took its bindings out of the footer until the next refresh)."""
+    from textual.widgets import LoadingIndicator
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("backslash")
+        await type_text(pilot, "fire")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.main.query(LoadingIndicator)
+        assert [d for _, d in footer_keys(app)][:3] == ["open", "mark", "help"]
