@@ -77,10 +77,6 @@ def parse_since(value: str, *, at: datetime | None = None) -> str:
             bound = (at or now()) - timedelta(**{_UNITS[unit]: int(digits)})
         except OverflowError:
             raise too_far from None
-        if bound.year < 1000:
-            # strftime's %Y does not pad years below 1000 ("931-..."), and such a
-            # bound would sort after "2026-..." and match nothing.
-            return f"{bound.year:04d}" + iso_second(bound)[len(str(bound.year)) :]
         return iso_second(bound)
     try:
         from desk.ingest.times import from_text
