@@ -14,16 +14,16 @@ from rich.text import Text
 from textual.widget import Widget
 
 from db.models import Counts
-from desk.vocab import TRIAGE_LETTER, VERDICT_LETTER
+from desk.vocab import TRIAGE_LETTER, VERDICT_LETTER, Triage, Verdict
 from widgets.text import sparkline
 
-TRIAGE_SHORT = (
+TRIAGE_SHORT: tuple[tuple[Triage, str], ...] = (
     ("new", "new"),
     ("kept", "kept"),
     ("flagged", "flagged"),
     ("discarded", "discarded"),
 )
-VERDICT_SHORT = (
+VERDICT_SHORT: tuple[tuple[Verdict, str], ...] = (
     ("verified", "verified"),
     ("false", "false"),
     ("misleading", "misleading"),
@@ -62,12 +62,12 @@ class StatsBar(Widget):
         for key, label in TRIAGE_SHORT:
             out.append(f" {label} " if wide else f" {TRIAGE_LETTER[key]}", "dim")
             out.append(str(counts.triage.get(key, 0)))
-        verdicts = [(key, label, counts.verdict.get(key, 0)) for key, label in VERDICT_SHORT]
-        verdicts = [(key, label, n) for key, label, n in verdicts if n]
+        verdicts = [(v, label, counts.verdict.get(v, 0)) for v, label in VERDICT_SHORT]
+        verdicts = [(v, label, n) for v, label, n in verdicts if n]
         if verdicts:
             out.append(" |", "dim")
-            for key, label, n in verdicts:
-                out.append(f" {label} " if wide else f" {VERDICT_LETTER[key]}", "dim")
+            for verdict, label, n in verdicts:
+                out.append(f" {label} " if wide else f" {VERDICT_LETTER[verdict]}", "dim")
                 out.append(str(n))
         if self.hours:
             out.append(f" | {len(self.hours)}h ", "dim")
