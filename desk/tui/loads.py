@@ -1,12 +1,11 @@
 """The reads behind the list and the panes, as jobs for thread workers.
 
 Each job is a generator: it does the blocking reads and yields the
-messages (`desk/tui/messages.py`) the screen shows, in the order a user
-wants them (the first screenful before the side panes). The screen runs a
-job in a thread worker, which posts each message as it is yielded and
-stops early if a newer request cancelled it. The generator is made on the
-event loop (so its arguments are the state at the time of asking) but runs
-entirely in the worker thread.
+messages (`desk/tui/messages.py`) that show their results. The list
+(`feed.py`) and the screen run jobs with `jobs.run_job`, in a thread worker
+that posts each message as it is yielded and stops early if a newer request
+cancelled it. The generator is made on the event loop (so its arguments are
+the state at the time of asking) but runs entirely in the worker thread.
 
 Nothing here knows about Textual widgets; tests and the bench may run a job
 and look at what it yields.
@@ -14,7 +13,7 @@ and look at what it yields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,10 +23,10 @@ from db import Store
 from db.models import ItemQuery, ItemRow, PageKey, RecapEntry, Story
 from desk.filter_expr import fts_query
 from desk.tui import reads
+from desk.tui.jobs import Job
 from desk.tui.messages import (
     DetailLoaded,
     Direction,
-    FirstPageShown,
     LinkTargetsRead,
     NewRows,
     Notice,
@@ -49,8 +48,11 @@ FIRST_PAGE = 64
 BOTTOM = PageKey(sort_at="", id=0)
 """`before=BOTTOM` asks for the oldest rows: every key sorts after it."""
 
-Job = Iterator[Message]
-"""What a worker runs: yields messages to post."""
+
+def then(job: Job, *after: Message) -> Job:
+    """`job`, then these messages."""
+    yield from job
+    yield from after
 
 
 @dataclass(frozen=True)
@@ -212,13 +214,9 @@ def side(store: Store, now: datetime, story_id: int | None, story: Story | None)
     yield SideLoaded(story_id, counts, hours, stories, story, entries, saved)
 
 
-def start(
-    store: Store,
-    story_slug: str | None,
-    first_window: Callable[[], Job],
-    now: datetime,
-) -> Job:
-    """Start-up: the story, the first full screen, then the side panes."""
+def start(store: Store, story_slug: str | None, now: datetime) -> Job:
+    """Start-up: the story the desk opens on, then the side panes (the list reads its
+    first screenful in its own worker meanwhile)."""
     stories = store.stories()
     story = None
     if story_slug:
@@ -228,8 +226,6 @@ def start(
     if story is None and stories:
         story = max(stories, key=lambda s: (store.counts(s.id).total, s.id))
     yield StoryChosen(story)
-    yield from first_window()
-    yield FirstPageShown()
     yield from side(store, now, None, story)
 
 

@@ -2,11 +2,12 @@
 
 The screen composes the panes, lays them out by width, turns a key into a
 modal or a worker, and routes each worker's result message to the pane that
-shows it. The work itself lives elsewhere: the reads in `loads.py`, the
-verbs in `writes.py`, the wording in `summaries.py`, the `$EDITOR`
-hand-over in `editor.py`, the messages in `messages.py`. Every store read
-and every verb runs in a thread worker (`_run`), so the event loop only
-ever moves a cursor or paints lines.
+shows it. The work itself lives elsewhere: the list's pages, reloads and
+refreshes in `feed.py` (the list runs its own reads), the reads in
+`loads.py`, the verbs in `writes.py`, the wording in `summaries.py`, the
+`$EDITOR` hand-over in `editor.py`, the messages in `messages.py`, the
+worker plumbing in `jobs.py`. Every store read and every verb runs in a
+thread worker, so the event loop only ever moves a cursor or paints lines.
 
 Layout by width (`HORIZONTAL_BREAKPOINTS`): 150 columns and more show all
 four panes side by side (list | item | recap over checklist); from 110 the
@@ -15,10 +16,10 @@ list sits beside one other pane; below that one pane fills the screen and
 follows the reactive `active_pane` and `side_pane`.
 
 Live refresh: a watcher thread reads `PRAGMA data_version` every 250 ms (it
-changes when another process commits); on a change new rows are fetched
-above the top row and prepended without moving the row under the cursor,
-the rows on screen are re-read, and the counts, the open item and the
-recap are reloaded.
+changes when another process commits); on a change the list fetches new
+rows above its top row and prepends them without moving the row under the
+cursor and re-reads the rows on screen, and the counts, the open item and
+the recap are reloaded.
 """
 
 from __future__ import annotations
@@ -40,42 +41,37 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 from db import Store
-from db.models import Counts, ItemQuery, PageKey, RecapEntry, Story
+from db.models import ItemQuery, RecapEntry, Story
 from desk import verbs
 from desk.errors import USER_ERRORS
 from desk.filter_expr import fts_query, parse_filter
 from desk.text import safe_line
 from desk.tui import editor, loads, reads, summaries, writes
+from desk.tui.feed import DeskList
 from desk.tui.help import HelpScreen
+from desk.tui.jobs import Job, run_job, worker_error
 from desk.tui.messages import (
     DeskChanged,
     DetailLoaded,
     FirstPageShown,
     LinkTargetsRead,
-    NewRows,
     Notice,
-    RowsFetched,
-    RowsReread,
-    SearchFound,
-    SelectRow,
     SideLoaded,
     StoryChosen,
     TagsRead,
     UrlRead,
-    WindowLoaded,
     Written,
 )
 from desk.tui.watch import DeskWatcher
-from desk.vocab import TRIAGE_STATES
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
 from widgets.footer import DeskFooter
 from widgets.header import DeskHeader, HeaderInfo, PaneTabs
 from widgets.item_detail import ItemDetail, ItemView
-from widgets.item_list import ItemList, row_key
+from widgets.item_list import ItemList
 from widgets.keys import bindings
 from widgets.link_picker import Candidate, LinkPicker, LinkRequest
 from widgets.note_editor import NoteEditor
@@ -142,13 +138,11 @@ class MainScreen(Screen[None]):
         self.editor = editor
         self.unicode = unicode
         self.clock = clock
-        self.item_query = ItemQuery()
         self.filter_text = ""
         self.story: Story | None = None
         self.stories: list[Story] = []
         self.entries: list[RecapEntry] = []
         self.saved_filters: list[tuple[str, str]] = []
-        self.counts: tuple[int | None, Counts] | None = None
         self.open_view: ItemView | None = None
         self._detail_timer: Timer | None = None
         self._watcher: DeskWatcher | None = None
@@ -160,7 +154,9 @@ class MainScreen(Screen[None]):
         yield PaneTabs(id="tabs").data_bind(active=MainScreen.active_pane)
         yield StatsBar(unicode=self.unicode, id="stats")
         with Horizontal(id="panes"):
-            yield ItemList(clock=self.clock, id="items", classes="pane")
+            yield DeskList(
+                self.store, order=self.order, clock=self.clock, id="items", classes="pane"
+            )
             yield ItemDetail(id="detail", classes="pane")
             with Vertical(id="side"):
                 yield RecapPane(id="recap", classes="pane")
@@ -168,8 +164,13 @@ class MainScreen(Screen[None]):
         yield DeskFooter(compact=True)
 
     @property
-    def items(self) -> ItemList:
-        return self.query_one("#items", ItemList)
+    def items(self) -> DeskList:
+        return self.query_one("#items", DeskList)
+
+    @property
+    def item_query(self) -> ItemQuery:
+        """The list's filter, parsed (the list holds it: it reads the pages)."""
+        return self.items.item_query
 
     def pane(self, name: str) -> Widget:
         return self.query_one("#items" if name == "list" else f"#{name}")
@@ -178,17 +179,8 @@ class MainScreen(Screen[None]):
         for name, title in TITLES.items():
             self.pane(name).border_title = title
         self._layout()
-        generation = self.items.generation
-        self._run(
-            loads.start(
-                self.store,
-                self.story_slug,
-                partial(loads.window, self._source(), generation, None, None),
-                self.clock(),
-            ),
-            group="start",
-            exclusive=False,
-        )
+        self.items.start()
+        self._run(loads.start(self.store, self.story_slug, self.clock()), group="start")
 
     def on_resize(self) -> None:
         self._layout()
@@ -238,23 +230,9 @@ class MainScreen(Screen[None]):
 
     # -- workers --------------------------------------------------------------------
 
-    def _run(self, job: loads.Job, *, group: str, exclusive: bool = True) -> None:
-        """Run a job of `loads` or `writes` in a thread worker, posting what it yields.
-
-        `exclusive`: a newer job of the group cancels this one, which then posts
-        nothing more (a late page of an old filter must not land on the new one).
-        """
-
-        def drain() -> None:
-            worker = get_current_worker()
-            for message in job:
-                if worker.is_cancelled:
-                    return
-                self.post_message(message)
-
-        self.run_worker(
-            drain, name=group, group=group, thread=True, exclusive=exclusive, exit_on_error=False
-        )
+    def _run(self, job: Job, *, group: str, exclusive: bool = True) -> None:
+        """A job of `loads` or `writes` in a thread worker; its messages come here."""
+        run_job(self, job, group=group, exclusive=exclusive)
 
     def _write(
         self, done: str | Callable[[Any], str], verb: Callable[..., Any], *args: Any
@@ -266,16 +244,10 @@ class MainScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one error path: a refusal, a bug or a database error in any worker is one
-        line in a notification, and the desk stays open."""
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            text = (
-                str(error) if isinstance(error, USER_ERRORS) else f"{type(error).__name__}: {error}"
-            )
-            self.notify(
-                safe_line(text)[:300], title="Error", severity="error", markup=False, timeout=10
-            )
+        """A refusal, a bug or a database error in a worker: one line; the desk stays open."""
+        text = worker_error(event)
+        if text:
+            self.notify(text, title="Error", severity="error", markup=False, timeout=10)
 
     def on_notice(self, message: Notice) -> None:
         self.notify(
@@ -303,74 +275,12 @@ class MainScreen(Screen[None]):
 
     # -- the list -------------------------------------------------------------------
 
-    def _source(self) -> loads.ListSource:
-        """The list as it stands: what the workers read pages of."""
-        return loads.ListSource(self.store, self.item_query, self.order, bool(self.filter_text))
-
     def reload(self, *, keep_cursor: bool = True, bottom: bool = False) -> None:
         """Refill the list for the current query, keeping the cursor's row when it still shows."""
-        row = self.items.cursor_row if keep_cursor else None
-        anchor = row_key(row) if row else None
-        self._reload(anchor, row.id if row else None, bottom=bottom)
+        self.items.reload(keep_cursor=keep_cursor, bottom=bottom)
 
-    def _reload(self, anchor: PageKey | None, cursor_id: int | None, *, bottom: bool) -> None:
-        generation = self.items.new_generation()
-        job = loads.window(self._source(), generation, anchor, cursor_id, bottom=bottom)
-        self._run(job, group="window")
-
-    def on_window_loaded(self, message: WindowLoaded) -> None:
-        self.items.reset(
-            message.rows,
-            generation=message.generation,
-            cursor_id=message.cursor_id,
-            cursor_index=message.cursor_index,
-            more_above=message.more_above,
-            more_below=message.more_below,
-            empty_text=message.empty_text,
-        )
-        self._show_listed()
-
-    @on(ItemList.NeedRows)
-    def _need_rows(self, event: ItemList.NeedRows) -> None:
-        job = loads.more_rows(self._source(), event.generation, event.direction, event.key)
-        self._run(job, group="rows", exclusive=False)
-
-    def on_rows_fetched(self, message: RowsFetched) -> None:
-        self.items.add_rows(
-            message.direction,
-            message.rows,
-            generation=message.generation,
-            exhausted=message.exhausted,
-        )
-        self._show_listed()
-
-    def _show_listed(self) -> None:
-        """How many items the list holds, in the header.
-
-        Exact, from the store's counters, when the list narrows by story and
-        triage only; otherwise the rows read so far, with `+` while more remain
-        unread (`64+`): counting a filtered list would scan it (40 ms at a
-        million rows), and the count then firms up as the user pages."""
-        items = self.items
-        if items.fetching:
-            return
-        query = self.item_query
-        plain = replace(query, story_id=None, show_discarded=False, triage=()) == ItemQuery()
-        if plain and self.counts is not None and self.counts[0] == query.story_id:
-            counts = self.counts[1]
-            states = set(query.triage or TRIAGE_STATES)
-            if not query.show_discarded and "discarded" not in query.triage:
-                states.discard("discarded")
-            listed = str(sum(counts.triage.get(state, 0) for state in states))
-        else:
-            more = items.more_above or items.more_below
-            listed = f"{len(items.rows)}+" if more else str(len(items.rows))
-        self._header(listed=listed)
-
-    @on(ItemList.Jump)
-    def _jump(self, event: ItemList.Jump) -> None:
-        """`g`/`G` past the loaded window: reload at the top or the bottom."""
-        self.reload(keep_cursor=False, bottom=event.where == "bottom")
+    def on_desk_list_listed(self, message: DeskList.Listed) -> None:
+        self._header(listed=message.listed, new_above=message.new_above)
 
     @on(ItemList.CursorMoved)
     def _cursor_moved(self, event: ItemList.CursorMoved) -> None:
@@ -422,12 +332,12 @@ class MainScreen(Screen[None]):
     def on_side_loaded(self, message: SideLoaded) -> None:
         self.stories, self.story = list(message.stories), message.story
         self.entries, self.saved_filters = list(message.entries), list(message.saved)
-        self.counts = (message.story_id, message.counts)
+        self.items.counts = (message.story_id, message.counts)
         self.query_one(StatsBar).show(message.counts, message.hours)
         open_id = self.open_view.item.id if self.open_view else None
         self.query_one(RecapPane).show(message.story, message.entries, open_id)
         self._header(story=message.story.title if message.story else None)
-        self._show_listed()
+        self.items.show_listed()
 
     # -- live refresh ---------------------------------------------------------------
 
@@ -442,45 +352,10 @@ class MainScreen(Screen[None]):
 
         `select`: an item this user just added, to put the cursor on once it shows.
         """
-        items = self.items
-        items.trim_to_view()
-        top = row_key(items.rows[0]) if items.rows and items.at_top else None
-        job = loads.refresh(
-            self._source(),
-            items.generation,
-            top=top,
-            empty=not items.rows,
-            ids=items.ids_near_view(),
-            select=select,
-        )
-        self._run(job, group="refresh")
+        self.items.refresh_rows(select)
         if self.open_view is not None:
             self._load_detail(self.open_view.item.id)
         self._load_side()
-
-    def on_rows_reread(self, message: RowsReread) -> None:
-        """Changed rows in place; rows that now hide (just discarded) leave the list."""
-        if message.generation != self.items.generation:
-            return
-        self.items.update_rows(message.rows)
-        if message.hidden:
-            self.reload()  # around the cursor's row; if it went, the next one below
-
-    def on_new_rows(self, message: NewRows) -> None:
-        items = self.items
-        if message.generation != items.generation:
-            return
-        items.prepend_new(message.rows)
-        if message.more:
-            items.more_above = True
-        self._header(new_above=items.new_above)
-        self._show_listed()
-
-    def on_select_row(self, message: SelectRow) -> None:
-        if message.generation == self.items.generation:
-            index = self.items.index_of(message.item_id)
-            if index is not None:
-                self.items.move_to(index)
 
     # -- search and filter ----------------------------------------------------------
 
@@ -502,18 +377,7 @@ class MainScreen(Screen[None]):
         if not self.search_text:
             self.notify("No search yet: press / first.", severity="warning")
             return
-        row = self.items.cursor_row
-        job = loads.search(self._source(), self.search_text, step, row_key(row) if row else None)
-        self._run(job, group="search")
-
-    def on_search_found(self, message: SearchFound) -> None:
-        if message.wrapped:
-            self.notify("Search wrapped around.", markup=False)
-        index = self.items.index_of(message.row.id)
-        if index is not None:
-            self.items.move_to(index)
-        else:
-            self._reload(row_key(message.row), message.row.id, bottom=False)
+        self.items.search(self.search_text, step)
 
     def action_filter(self) -> None:
         """`\\`: filter by tag, triage, platform, verdict, handle, time, story, words."""
@@ -538,10 +402,11 @@ class MainScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         story_changed = query.story_id != self.item_query.story_id
-        self.item_query = replace(
+        self.items.item_query = replace(
             query, show_discarded=query.show_discarded or self.item_query.show_discarded
         )
         self.filter_text = expr
+        self.items.filtered = bool(expr)
         self._header(filter=expr or None, listed=None)
         self.items.action_clear_marks()  # marks on rows that may no longer show would surprise
         self.reload(keep_cursor=False)
@@ -553,7 +418,7 @@ class MainScreen(Screen[None]):
     def action_toggle_discarded(self) -> None:
         """`S`: show or hide discarded items (they are hidden, never deleted)."""
         show = not self.item_query.show_discarded
-        self.item_query = replace(self.item_query, show_discarded=show)
+        self.items.item_query = replace(self.item_query, show_discarded=show)
         self._header(show_discarded=show, listed=None)
         self.notify("Showing discarded items." if show else "Hiding discarded items.")
         self.reload()
@@ -759,7 +624,7 @@ class MainScreen(Screen[None]):
             self._watcher.stop()
 
 
-def _reopen_add_on_error(job: loads.Job, request: AddRequest) -> loads.Job:
+def _reopen_add_on_error(job: Job, request: AddRequest) -> Job:
     """`writes.add`, passed through; if it reported an error, then `AddItemPrompt.Failed`."""
     errors: list[str] = []
     for message in job:

@@ -19,7 +19,7 @@ from db import Store
 from desk import verbs
 from desk.errors import USER_ERRORS
 from desk.tui import summaries
-from desk.tui.loads import Job
+from desk.tui.jobs import Job
 from desk.tui.messages import Notice, Written
 from widgets.add_item import AddRequest
 from widgets.link_picker import LinkRequest
