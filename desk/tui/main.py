@@ -113,6 +113,9 @@ class MainScreen(Screen[None]):
     """The pane shown beside the list on a medium screen: the last one chosen."""
     search_text: reactive[str] = reactive("", bindings=True)
     """The last `/` search; `n next` shows in the footer once there is one."""
+    has_marks: reactive[bool] = reactive(False, bindings=True)
+    """Whether anything is marked: `esc clear marks` shows in the footer only then. The
+    footer is laid out again when it changes (some 20 ms): so on the first `v`, not on each."""
 
     class Ready(Message):
         """The first page is on screen (the app tunes the garbage collector then)."""
@@ -179,8 +182,7 @@ class MainScreen(Screen[None]):
         for name, title in TITLES.items():
             self.pane(name).border_title = title
         self._layout()
-        self.items.start()
-        self._run(loads.start(self.store, self.story_slug, self.clock()), group="start")
+        self.items.start()  # the first screenful first: the story and side panes after it
 
     def on_resize(self) -> None:
         self._layout()
@@ -264,8 +266,11 @@ class MainScreen(Screen[None]):
         self._header(story=message.story.title if message.story else None)
 
     def on_first_page_shown(self, message: FirstPageShown) -> None:
-        """The first page is up: from now on, commits by others refresh the desk."""
+        """The first page is up: now the story and the side panes, and from now on
+        commits by others refresh the desk. (Read alongside the first page, they
+        slowed it: both want the store.)"""
         self.post_message(self.Ready())
+        self._run(loads.start(self.store, self.story_slug, self.clock()), group="start")
 
         def changed() -> None:  # on the watcher's thread; post_message is thread-safe
             self.post_message(DeskChanged())
@@ -304,12 +309,8 @@ class MainScreen(Screen[None]):
 
     @on(ItemList.MarksChanged)
     def _marks_changed(self, event: ItemList.MarksChanged) -> None:
-        had_marks = self.query_one(DeskHeader).info.marked > 0
         self._header(marked=event.count)
-        if had_marks != (event.count > 0):
-            # `esc clear marks` comes or goes; the footer is laid out again (some 20 ms),
-            # so only when it changes, not on every `v`.
-            self.refresh_bindings()
+        self.has_marks = event.count > 0
 
     # -- the other panes ------------------------------------------------------------
 
