@@ -109,16 +109,41 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """What the desk covers. `reference_date` (ISO day) is what its recap's relative
+    dates ("since December", "two days ago") are read against; by default the day the
+    story was created."""
+
     id: int
     uuid: str
     slug: str
     title: str
     created_at: str
+    reference_date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecapSource:
+    """An item linked `source-for` a recap entry, with its live verdict and triage."""
+
+    item_id: int
+    verdict: str
+    triage: str
+    platform: str
+    author_name: str | None
+    author_handle: str | None
+    url: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class RecapEntry:
-    """One entry of a story's recap, with the date as people write it."""
+    """One entry of a story's recap, with the date as people write it and what it means.
+
+    `date_start`/`date_end` are inclusive ISO days (None: an open end; both
+    None when the date is unreadable or absent, `readable` then False).
+    `position` counts only when `pinned` (see `Store.recap` for the order).
+    `version` grows with every change of the entry's content, for edits made
+    from a stale copy; `updated_by` names who made the last one.
+    """
 
     id: int
     uuid: str
@@ -132,6 +157,16 @@ class RecapEntry:
     body: str
     confidence: str
     source_item_ids: tuple[int, ...] = ()
+    date_precision: str | None = None
+    date_edtf: str | None = None
+    readable: bool = False
+    pinned: bool = False
+    deleted_at: str | None = None
+    version: int = 1
+    created_at: str = ""
+    updated_at: str | None = None
+    updated_by: str | None = None
+    sources: tuple[RecapSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

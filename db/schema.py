@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database, Migrations
 
+from db.errors import StoreError
 from db.order import sort_key
 
 MIGRATION_SET = "desk"
@@ -318,3 +319,97 @@ END;
 INSERT INTO items_text(items_text) VALUES ('rebuild')
 """,
     )
+
+
+DateReading = tuple[str | None, str | None, str | None, str | None, bool, int | None, int | None]
+"""What a date reader returns for `(date_text, reference ISO day)`:
+`(start, end, precision, edtf, readable, sort_start, sort_width)`."""
+
+DateReader = Callable[[str, str], DateReading]
+
+_DATE_READER: list[DateReader] = []
+
+
+def register_date_reader(reader: DateReader) -> None:
+    """Hand the store the desk's fuzzy-date reader, which migration 0003 backfills with.
+
+    `db` imports nothing from `desk`, so the reader (`desk.recap_dates` behind
+    `desk.verbs.recap`) is given to it: `desk.verbs` registers it on import,
+    and every process that writes a desk imports the verbs.
+    """
+    _DATE_READER[:] = [reader]
+
+
+class DateReaderMissing(StoreError):
+    """Migration 0003 found dated recap entries and no reader was registered."""
+
+
+@migration("0003_recap")
+def m0003_recap(db: Database) -> None:
+    """Stories get a reference date; recap entries their reading, order, pin and soft delete.
+
+    A story's `reference_date` (ISO day) is what relative recap dates are
+    read against; existing stories get the day they were created. An entry
+    keeps its date as written (`date_text`) and gains what it means:
+    `date_start`/`date_end` (inclusive ISO days, either NULL for an open
+    end; both NULL when unreadable), `date_precision`, `date_edtf`,
+    `readable`, and the order key `sort_start`/`sort_width` that the verbs
+    compute from `desk.recap_dates.sort_key` (NULL: unreadable or no date,
+    which sorts last), so the store orders a section with SQL alone.
+    `pinned`/`position` hold a hand-moved entry's slot; `deleted_at` hides an
+    entry (undo brings it back); `updated_at`/`updated_by` name who changed
+    it last, for the conflict message of a stale edit.
+
+    Existing entries are read again through the registered date reader
+    against their story's reference date (hand-typed intervals of older
+    desks are replaced by the reading; an unreadable date keeps only its
+    text). Their stored order was the order they were added in, not a
+    choice, so none is pinned. Every ALTER adds a column (constant time in
+    SQLite), so the cost is the few recap entries, not the items.
+    """
+    _script(
+        db,
+        """
+ALTER TABLE stories ADD COLUMN reference_date TEXT;
+UPDATE stories SET reference_date = substr(created_at, 1, 10);
+ALTER TABLE recap_entries ADD COLUMN date_precision TEXT;
+ALTER TABLE recap_entries ADD COLUMN date_edtf TEXT;
+ALTER TABLE recap_entries ADD COLUMN readable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE recap_entries ADD COLUMN sort_start INTEGER;
+ALTER TABLE recap_entries ADD COLUMN sort_width INTEGER;
+ALTER TABLE recap_entries ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE recap_entries ADD COLUMN deleted_at TEXT;
+ALTER TABLE recap_entries ADD COLUMN updated_at TEXT;
+ALTER TABLE recap_entries ADD COLUMN updated_by TEXT;
+UPDATE recap_entries SET updated_at = created_at;
+DROP INDEX recap_story;
+CREATE INDEX recap_story ON recap_entries(story_id, section, sort_start, sort_width)
+""",
+    )
+    rows = db.execute(
+        "SELECT e.id, e.date_text, s.reference_date FROM recap_entries e "
+        "JOIN stories s ON s.id = e.story_id"
+    ).fetchall()
+    updates: list[tuple[object, ...]] = []
+    for entry_id, date_text, reference in rows:
+        if not (date_text or "").strip():
+            updates.append((None, None, None, None, 0, None, None, entry_id))
+            continue
+        if not _DATE_READER:
+            raise DateReaderMissing(
+                "upgrading this desk reads its recap dates: open it with desk (desk.verbs), "
+                "not with the bare store"
+            )
+        start, end, precision, edtf, readable, sort_start, sort_width = _DATE_READER[0](
+            date_text, reference
+        )
+        updates.append(
+            (start, end, precision, edtf, int(readable), sort_start, sort_width, entry_id)
+        )
+    for values in updates:
+        db.execute(
+            "UPDATE recap_entries SET date_start = ?, date_end = ?, date_precision = ?, "
+            "date_edtf = ?, readable = ?, sort_start = ?, sort_width = ?, pinned = 0 "
+            "WHERE id = ?",
+            list(values),
+        )

@@ -38,6 +38,7 @@ from db.models import (
     Note,
     PageKey,
     RecapEntry,
+    RecapSource,
     Story,
     VerifyProblem,
 )
@@ -125,7 +126,36 @@ PLAN_THRESHOLD = 2000
 _NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted"
 
 
-def _recap_entry_from_row(r: Sequence[Any], source_item_ids: tuple[int, ...] = ()) -> RecapEntry:
+_ENTRY_COLUMNS = (
+    "id, uuid, story_id, section, position, date_text, date_start, date_end, headline, body, "
+    "confidence, date_precision, date_edtf, readable, pinned, deleted_at, version, created_at, "
+    "updated_at, updated_by"
+)
+_STORY_COLUMNS = (
+    "id, uuid, slug, title, created_at, coalesce(reference_date, substr(created_at, 1, 10))"
+)
+SECTION_ORDER = (
+    "background",
+    "timeline",
+    "latest",
+    "what we know",
+    "what we don't know",
+    "reactions",
+)
+"""The recap template's sections, in order (the vocabulary's `RECAP_SECTIONS`, which
+`db` cannot import; `tests/test_recap.py` holds the two equal)."""
+
+_SECTION_RANK = (
+    "CASE section "
+    + " ".join(
+        f"WHEN '{name.replace(chr(39), chr(39) * 2)}' THEN {i}"
+        for i, name in enumerate(SECTION_ORDER)
+    )
+    + f" ELSE {len(SECTION_ORDER)} END"
+)
+
+
+def _recap_entry_from_row(r: Sequence[Any], sources: tuple[RecapSource, ...] = ()) -> RecapEntry:
     return RecapEntry(
         id=r[0],
         uuid=r[1],
@@ -138,8 +168,35 @@ def _recap_entry_from_row(r: Sequence[Any], source_item_ids: tuple[int, ...] = (
         headline=r[8],
         body=r[9],
         confidence=r[10],
-        source_item_ids=source_item_ids,
+        source_item_ids=tuple(s.item_id for s in sources),
+        date_precision=r[11],
+        date_edtf=r[12],
+        readable=bool(r[13]),
+        pinned=bool(r[14]),
+        deleted_at=r[15],
+        version=r[16],
+        created_at=r[17],
+        updated_at=r[18],
+        updated_by=r[19],
+        sources=sources,
     )
+
+
+def place_pinned(unpinned: Sequence[RecapEntry], pinned: Sequence[RecapEntry]) -> list[RecapEntry]:
+    """One section's order: the unpinned entries as given, each pinned one at its slot.
+
+    The rule: pinned entries are taken by (position, id) and each is put at
+    index `position` of the list built so far, or at its end when the list
+    is shorter. So a pinned entry holds its 0-based slot in the section
+    while entries are added, edited or deleted around it (the unpinned ones
+    flow through the other slots in date order); two pinned at one slot
+    keep their (position, id) order; one whose slot is past the end (the
+    entries above it were deleted) comes last.
+    """
+    out = list(unpinned)
+    for entry in sorted(pinned, key=lambda e: (e.position, e.id)):
+        out.insert(min(max(entry.position, 0), len(out)), entry)
+    return out
 
 
 def _note_from_row(r: Sequence[Any]) -> Note:
@@ -445,9 +502,7 @@ class Store:
         if story_id is None:
             rows = self._all("SELECT dim, value, sum(n) FROM item_counts GROUP BY dim, value")
         else:
-            rows = self._all(
-                "SELECT dim, value, n FROM item_counts WHERE story_id = ?", [story_id]
-            )
+            rows = self._all("SELECT dim, value, n FROM item_counts WHERE story_id = ?", [story_id])
         for dim, value, n in rows:
             if dim == "all":
                 total = int(n)
@@ -528,9 +583,7 @@ class Store:
         for relation, outgoing, n in rows:
             key = (str(relation), bool(outgoing))
             merged[key] = merged.get(key, 0) + int(n)
-        return sorted(
-            ((r, o, n) for (r, o), n in merged.items()), key=lambda t: (not t[1], t[0])
-        )
+        return sorted(((r, o, n) for (r, o), n in merged.items()), key=lambda t: (not t[1], t[0]))
 
     def links_page(
         self, item_id: int, *, after: int = 0, limit: int = 50
@@ -589,50 +642,85 @@ class Store:
     # -- stories, recap, checklist -----------------------------------------
 
     def stories(self) -> list[Story]:
-        return [
-            Story(*r)
-            for r in self._all("SELECT id, uuid, slug, title, created_at FROM stories ORDER BY id")
-        ]
+        return [Story(*r) for r in self._all(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY id")]
 
     def story_by_slug(self, slug: str) -> Story | None:
-        r = self._one(
-            "SELECT id, uuid, slug, title, created_at FROM stories WHERE slug = ?", [slug]
-        )
+        r = self._one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE slug = ?", [slug])
         return Story(*r) if r else None
 
-    def recap(self, story_id: int) -> list[RecapEntry]:
-        """A story's recap entries, in section then position order."""
+    def story(self, story_id: int) -> Story:
+        r = self._one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", [story_id])
+        if r is None:
+            raise NotFoundError(f"no story {story_id}")
+        return Story(*r)
+
+    def recap(self, story_id: int, *, section: str | None = None) -> list[RecapEntry]:
+        """A story's live (not deleted) recap entries, in the order a page shows them.
+
+        Sections in the template's order (`SECTION_ORDER`; others after, by
+        name). Within a section, by the entry's date interval as the verbs
+        keyed it (`desk.recap_dates.sort_key`): by start (an interval open at
+        the start first), ties by width (narrower first, an open end widest),
+        then by the date as written and by id; entries with no date or an
+        unreadable one last, in the order they were added. Entries moved by
+        hand are pinned: `place_pinned` puts each back at its slot.
+
+        Each entry carries its sources (items linked `source-for`) with their
+        live verdict and triage, read in one query for the whole recap.
+        """
+        conds = ["story_id = ?", "deleted_at IS NULL"]
+        params: list[Any] = [story_id]
+        if section is not None:
+            conds.append("section = ?")
+            params.append(section)
+        where = " AND ".join(conds)
+        where_e = " AND ".join("e." + c for c in conds)
         rows = self._all(
-            "SELECT id, uuid, story_id, section, position, date_text, date_start, date_end, "
-            "headline, body, confidence FROM recap_entries WHERE story_id = ? "
-            "ORDER BY CASE section WHEN 'background' THEN 0 WHEN 'timeline' THEN 1 "
-            "WHEN 'latest' THEN 2 WHEN 'what we know' THEN 3 "
-            "WHEN 'what we don''t know' THEN 4 WHEN 'reactions' THEN 5 ELSE 6 END, "
-            "position, coalesce(date_start, ''), id",
-            [story_id],
+            f"SELECT {_ENTRY_COLUMNS} FROM recap_entries WHERE {where} "
+            f"ORDER BY {_SECTION_RANK}, section, sort_start IS NULL, sort_start, sort_width, "
+            "date_text, id",
+            params,
         )
-        sources: dict[int, list[int]] = {}
-        for src_id, entry_id in self._all(
-            "SELECT l.src_id, l.dst_entry_id FROM links l JOIN recap_entries e "
-            "ON e.id = l.dst_entry_id WHERE e.story_id = ? ORDER BY l.src_id",
-            [story_id],
+        sources: dict[int, list[RecapSource]] = {}
+        for r in self._all(
+            "SELECT l.dst_entry_id, i.id, i.verdict, i.triage, i.platform, i.author_name, "
+            "i.author_handle, i.url FROM recap_entries e "
+            "JOIN links l ON l.dst_entry_id = e.id AND l.relation = 'source-for' "
+            f"JOIN items i ON i.id = l.src_id WHERE {where_e} "
+            "ORDER BY l.dst_entry_id, l.rowid",
+            params,
         ):
-            sources.setdefault(entry_id, []).append(src_id)
-        return [_recap_entry_from_row(r, tuple(sources.get(r[0], ()))) for r in rows]
+            sources.setdefault(r[0], []).append(RecapSource(*r[1:]))
+        out: list[RecapEntry] = []
+        index = 0
+        while index < len(rows):
+            name = rows[index][3]
+            unpinned: list[RecapEntry] = []
+            pinned: list[RecapEntry] = []
+            while index < len(rows) and rows[index][3] == name:
+                entry = _recap_entry_from_row(rows[index], tuple(sources.get(rows[index][0], ())))
+                (pinned if entry.pinned else unpinned).append(entry)
+                index += 1
+            out.extend(place_pinned(unpinned, pinned))
+        return out
 
     def recap_entry(self, entry_id: int) -> RecapEntry:
-        r = self._one(
-            "SELECT id, uuid, story_id, section, position, date_text, date_start, date_end, "
-            "headline, body, confidence FROM recap_entries WHERE id = ?",
-            [entry_id],
-        )
+        """One entry, deleted or not (`deleted_at` says), with its sources."""
+        r = self._one(f"SELECT {_ENTRY_COLUMNS} FROM recap_entries WHERE id = ?", [entry_id])
         if r is None:
             raise NotFoundError(f"no recap entry {entry_id}")
-        return _recap_entry_from_row(r)
+        sources = tuple(
+            RecapSource(*s)
+            for s in self._all(
+                "SELECT i.id, i.verdict, i.triage, i.platform, i.author_name, i.author_handle, "
+                "i.url FROM links l JOIN items i ON i.id = l.src_id "
+                "WHERE l.dst_entry_id = ? AND l.relation = 'source-for' ORDER BY l.rowid",
+                [entry_id],
+            )
+        )
+        return _recap_entry_from_row(r, sources)
 
-    def checklist(
-        self, item_id: int, template: Sequence[tuple[str, str]] = ()
-    ) -> list[CheckStep]:
+    def checklist(self, item_id: int, template: Sequence[tuple[str, str]] = ()) -> list[CheckStep]:
         """An item's logged steps, with the `(step, question)`s of `template` not yet
         logged filled in as open, in the template's order, then any others."""
         rows = self._all(

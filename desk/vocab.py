@@ -49,6 +49,7 @@ Platform = Literal[
     "facebook",
     "instagram",
 ]
+Confidence = Literal["confirmed", "reported", "unconfirmed", "disputed"]
 Precision = Literal["second", "minute", "hour", "day", "month", "year"]
 ItemKind = Literal["post", "article", "feed-entry", "fact-check", "note"]
 
@@ -60,6 +61,7 @@ RELATIONS: tuple[str, ...] = ITEM_RELATIONS + ENTRY_RELATIONS
 STEP_STATES: tuple[StepState, ...] = get_args(StepState)
 PILLARS: tuple[Pillar, ...] = get_args(Pillar)
 RECAP_SECTIONS: tuple[RecapSection, ...] = get_args(RecapSection)
+CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 PRECISIONS: tuple[Precision, ...] = get_args(Precision)
 ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
@@ -157,7 +159,35 @@ def normalise_step_state(raw: str) -> StepState:
 
 
 def normalise_section(raw: str) -> RecapSection:
-    return _one_of(raw, raw.strip().lower(), RECAP_SECTIONS, "section")
+    """`Timeline`, `what-we-know` and `what we know` are one section."""
+    value = " ".join(clean_line(raw).lower().replace("-", " ").replace("_", " ").split())
+    return _one_of(raw, value, RECAP_SECTIONS, "section")
+
+
+def normalise_confidence(raw: str) -> Confidence:
+    """How sure the desk is of a recap entry: `Confirmed` and ` confirmed ` are one word."""
+    return _one_of(raw, clean_line(raw).lower(), CONFIDENCES, "confidence")
+
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_CHARS = 64
+
+
+def normalise_slug(raw: str) -> str:
+    """A story's slug: lower-case words joined by hyphens, up to 64 characters.
+
+    `Orvena Dam` becomes `orvena-dam`; anything else (accents, dots,
+    slashes, escapes) is refused rather than rewritten, because a slug
+    ends up in page addresses and file names where a silent change would
+    make a second story.
+    """
+    slug = "-".join(clean_line(raw).lower().split())
+    if not _SLUG_RE.match(slug) or len(slug) > MAX_SLUG_CHARS or slug != slug.strip("-"):
+        raise BadInputError(
+            f"bad story slug {clean_line(raw)[:MAX_SLUG_CHARS]!r}: use lower-case letters,"
+            f" digits and hyphens (up to {MAX_SLUG_CHARS} characters)"
+        )
+    return slug
 
 
 DEFAULT_CHECKLIST: tuple[tuple[Pillar, str], ...] = tuple(

@@ -81,6 +81,17 @@ def _script(store: Store) -> None:
     for _ in range(13):  # every action of ann's, newest first, down to her first item.add
         verbs.undo(store, "ann")
     verbs.undo(store, "bob")
+    # The recap editor's kinds (issue 9), then an undo of each, newest first.
+    later = verbs.add_recap_entry(
+        store, "cat", story, section="timeline", headline="Evacuation", date_text="since December"
+    )
+    verbs.edit_story(store, "cat", "orvena", title="Orvena dam breach", reference_date="2025-11-20")
+    verbs.edit_recap_entry(store, "cat", later, 2, headline="Evacuation ordered")  # 2: re-read
+    verbs.move_recap_entry(store, "cat", later, "down")
+    verbs.unpin_recap_entry(store, "cat", later)
+    verbs.delete_recap_entry(store, "cat", later)
+    for _ in range(6):
+        verbs.undo(store, "cat")
 
 
 # (seq, kind, payload, hash) as the code before the verbs package wrote them.
@@ -276,6 +287,78 @@ GOLDEN: list[tuple[int, str, str, str]] = [
         "undo",
         '{"inverse":{"item":3,"triage_from":"new"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000006","undoes_kind":"item.add","undoes_seq":3}',
         "fc12a7bcd9a6c1c2991114372af2c4dabc26d40b75cb0409389496eaf502ffd3",
+    ),
+    (
+        33,
+        "recap.add",
+        '{"headline":"Evacuation","section":"timeline","story":1}',
+        "b05d46cd18b7ed330a01bae858df7459972edbce199f2042e4df38424851949e",
+    ),
+    (
+        34,
+        "story.edit",
+        '{"from":{"reference_date":"2026-11-27","title":"Orvena dam"},"reread":[2],"slug":"orvena","story":1,"to":{"reference_date":"2025-11-20","title":"Orvena dam breach"}}',
+        "3836f27ef99fc20911c048ebf9f15ab0f76abd793033ad68ceb1cfea1e95a379",
+    ),
+    (
+        35,
+        "recap.edit",
+        '{"entry":2,"from":{"headline":"Evacuation"},"to":{"headline":"Evacuation ordered"}}',
+        "cb8bdf272255d740737dfd9fb4d4a2f5c5146e646d665b1ce26330b29898bef5",
+    ),
+    (
+        36,
+        "recap.move",
+        '{"entry":2,"moves":[{"entry":2,"from":{"pinned":false,"position":1,"section":"timeline"},"to":{"pinned":true,"position":1,"section":"timeline"}}]}',
+        "92c956131bb16568c16454fac5fac818c54662b21f8bf1a0a9b25d7d744c394b",
+    ),
+    (
+        37,
+        "recap.unpin",
+        '{"entry":2,"moves":[{"entry":2,"from":{"pinned":true,"position":1,"section":"timeline"},"to":{"pinned":false,"position":1,"section":"timeline"}}]}',
+        "c72210ff703e70fcb6b5879ff74f7a2a7900b7800df1e6da561cdfbfd511891e",
+    ),
+    (
+        38,
+        "recap.delete",
+        '{"deleted_at":"2026-11-27T07:00:00.000055Z","entry":2,"story":1}',
+        "1fdf5b3b0843c624c9532f5554a2b87f756bc5047476f4c2c90a99f623dea58b",
+    ),
+    (
+        39,
+        "undo",
+        '{"inverse":{"entry":2},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000030","undoes_kind":"recap.delete","undoes_seq":38}',
+        "b25714d01890af144e2926871fbb883b6aae1afb97b99c13880790e59ff2a363",
+    ),
+    (
+        40,
+        "undo",
+        '{"inverse":{"moves":[{"entry":2,"from":{"pinned":true,"position":1,"section":"timeline"},"to":{"pinned":false,"position":1,"section":"timeline"}}]},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002f","undoes_kind":"recap.unpin","undoes_seq":37}',
+        "53ad36df49e1a9a4996cc7df18126e768c186f794372b72937352329057243ab",
+    ),
+    (
+        41,
+        "undo",
+        '{"inverse":{"moves":[{"entry":2,"from":{"pinned":false,"position":1,"section":"timeline"},"to":{"pinned":true,"position":1,"section":"timeline"}}]},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002e","undoes_kind":"recap.move","undoes_seq":36}',
+        "0c3d2569d33638cbcc8f842f838b946be10786ed52f126c35e535640c0e41f10",
+    ),
+    (
+        42,
+        "undo",
+        '{"inverse":{"entry":2,"restored":{"headline":"Evacuation"}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002d","undoes_kind":"recap.edit","undoes_seq":35}',
+        "2b60a2349cc6bb9e1ab3d6e3a3f8e130b92af2ab200c16c7dc301f7de2a885b7",
+    ),
+    (
+        43,
+        "undo",
+        '{"inverse":{"reread":[2],"restored":{"reference_date":"2026-11-27","title":"Orvena dam"},"story":1},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002c","undoes_kind":"story.edit","undoes_seq":34}',
+        "be73343daf044942b60c28126486fbde14fdbb8cb814e58df0f77ad2743c8532",
+    ),
+    (
+        44,
+        "undo",
+        '{"inverse":{"entry":2},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002b","undoes_kind":"recap.add","undoes_seq":33}',
+        "c1dc151f3a1c33bc386d5f82bcf583948b7cfe68fc4e5ba47c9a12f3c2a1bd39",
     ),
 ]
 

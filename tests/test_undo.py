@@ -128,8 +128,8 @@ def test_a_kind_not_undoable_is_refused_with_its_reason(store: Store) -> None:
 
 def test_an_unknown_kind_is_refused_clearly(store: Store) -> None:
     with store.transaction() as w:
-        w.append_event(actor="ann", kind="recap.move", target="entry:1", payload={})
-    with pytest.raises(NothingToUndoError, match=r"knows no undo for 'recap\.move'"):
+        w.append_event(actor="ann", kind="recap.merge", target="entry:1", payload={})
+    with pytest.raises(NothingToUndoError, match=r"knows no undo for 'recap\.merge'"):
         verbs.undo(store, "ann")
 
 

@@ -18,13 +18,15 @@ from desk.ingest.pipeline import ingest_paths
 
 DATA = Path(__file__).parent / "data"
 EDITOR, REPORTER, VERIFIER = "mara", "tomas", "ines"
+REFERENCE_DATE = "2026-11-24"
+"""The demo story's reference date: the Tuesday its recap was written (the flood began Friday)."""
 
 RECAP = [
+    # (section, date as written, headline, body, confidence); dates are read against
+    # the story's reference date (REFERENCE_DATE), as a reporter wrote them that day.
     (
         "background",
         "in the fall of 2020",
-        "2020-09-01",
-        "2020-11-30",
         "Seepage first reported at the dam's east face",
         "County engineers logged wet patches at the foot of the east face.",
         "confirmed",
@@ -32,8 +34,6 @@ RECAP = [
     (
         "background",
         "since December",
-        "2025-12-01",
-        "2026-11-20",
         "Lower Marrow residents ask for a new inspection",
         "A residents' group petitioned the county three times.",
         "confirmed",
@@ -41,52 +41,40 @@ RECAP = [
     (
         "background",
         "in April this year",
-        "2026-04-01",
-        "2026-04-30",
         "Repairs approved, due to start next spring",
         "",
         "confirmed",
     ),
     (
         "timeline",
-        "Friday, before dawn",
-        "2026-11-20T03:00:00Z",
-        "2026-11-20T06:00:00Z",
+        "on Friday",
         "Water over the spillway; sirens in Marrow Ford",
-        "",
+        "Before dawn.",
         "confirmed",
     ),
     (
         "timeline",
-        "Friday, about 6 a.m.",
-        "2026-11-20T05:30:00Z",
-        "2026-11-20T06:30:00Z",
+        "on Friday",
         "Evacuation of Lower Marrow and the river quarter ordered",
-        "",
+        "About 6 a.m.",
         "confirmed",
     ),
     (
         "timeline",
-        "Friday morning",
-        "2026-11-20T06:00:00Z",
-        "2026-11-20T12:00:00Z",
+        "on Friday",
         "Mayor says the dam is holding; red zone must leave",
-        "",
+        "Friday morning.",
         "reported",
     ),
     (
         "latest",
-        "Tuesday",
-        "2026-11-24",
-        "2026-11-24",
+        "on Tuesday",
         "River falling at Dunmere; army engineers inspect the dam",
         "",
         "reported",
     ),
     (
         "what we know",
-        None,
-        None,
         None,
         "Shelters at Cobble Hill high school and the ice rink are open",
         "",
@@ -95,8 +83,6 @@ RECAP = [
     (
         "what we don't know",
         None,
-        None,
-        None,
         "Whether the crack on the east face is new",
         "",
         "unconfirmed",
@@ -104,16 +90,12 @@ RECAP = [
     (
         "what we don't know",
         None,
-        None,
-        None,
         "How many people are still in the red zone",
         "",
         "unconfirmed",
     ),
     (
         "reactions",
-        None,
-        None,
         None,
         "Residents say the county knew about the crack since the spring",
         "",
@@ -134,11 +116,11 @@ def build_demo(path: Path) -> str:
     _reset(path)
     rng = random.Random(7)
     with Store(path, create=True) as store:
-        story = verbs.create_story(store, EDITOR, "orvena-dam", "Orvena dam breach, Marrow Ford")
-        side = verbs.create_story(store, EDITOR, "fenwick-power", "Fenwick substation outage")
-        reports = ingest_paths(
-            store, sorted(DATA.iterdir()), actor=REPORTER, story_id=story
+        story = verbs.create_story(
+            store, EDITOR, "orvena-dam", "Orvena dam breach, Marrow Ford", REFERENCE_DATE
         )
+        side = verbs.create_story(store, EDITOR, "fenwick-power", "Fenwick substation outage")
+        reports = ingest_paths(store, sorted(DATA.iterdir()), actor=REPORTER, story_id=story)
         errors = [r.error for r in reports if r.error]
         if errors:
             raise RuntimeError("demo data did not ingest: " + "; ".join(errors))
@@ -226,7 +208,7 @@ def build_demo(path: Path) -> str:
             verbs.link(store, EDITOR, b, dst_item=a, relation="same-event")
 
         entries = []
-        for section, date_text, start, end, headline, body, confidence in RECAP:
+        for section, date_text, headline, body, confidence in RECAP:
             entries.append(
                 verbs.add_recap_entry(
                     store,
@@ -236,8 +218,6 @@ def build_demo(path: Path) -> str:
                     headline=headline,
                     body=body,
                     date_text=date_text,
-                    date_start=start,
-                    date_end=end,
                     confidence=confidence,
                 )
             )

@@ -264,7 +264,7 @@ def pub_story(story: Story) -> PubStory:
         slug=safe_line(story.slug),
         title=safe_line(story.title),
         created_at=safe_line(story.created_at),
-        reference_date=None,  # stories gain a reference date with issue 9's `story new --date`
+        reference_date=_opt_line(story.reference_date),
     )
 
 
@@ -358,9 +358,9 @@ def pub_entry(store: Store, entry: RecapEntry) -> PubEntry:
         date_text=_opt_line(entry.date_text),
         date_start=_opt_line(entry.date_start),
         date_end=_opt_line(entry.date_end),
-        date_edtf=None,  # the store gains the EDTF form with the recap editor
-        date_precision=None,
-        created_at=None,
+        date_edtf=_opt_line(entry.date_edtf),
+        date_precision=_opt_line(entry.date_precision),
+        created_at=_opt_line(entry.created_at),
         headline=safe_line(entry.headline),
         body=safe(entry.body).strip(),
         confidence=_opt_line(entry.confidence),

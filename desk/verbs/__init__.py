@@ -25,12 +25,20 @@ from desk.verbs.filters import save_filter
 from desk.verbs.items import MAX_ITEM_CHARS, add_item, set_triage, set_verdict, store_raw_sha, tag
 from desk.verbs.links import LinkResult, link, unlink
 from desk.verbs.notes import MAX_NOTE_CHARS, annotate
-from desk.verbs.recap import add_recap_entry
-from desk.verbs.stories import create_story
+from desk.verbs.recap import (
+    MAX_BODY_CHARS,
+    add_recap_entry,
+    delete_recap_entry,
+    edit_recap_entry,
+    move_recap_entry,
+    unpin_recap_entry,
+)
+from desk.verbs.stories import create_story, edit_story
 from desk.verbs.undo import INVERSES, NOT_UNDOABLE, UndoResult, undo
 
 __all__ = [
     "INVERSES",
+    "MAX_BODY_CHARS",
     "MAX_ITEM_CHARS",
     "MAX_NOTE_CHARS",
     "NOT_UNDOABLE",
@@ -40,8 +48,12 @@ __all__ = [
     "add_recap_entry",
     "annotate",
     "create_story",
+    "delete_recap_entry",
+    "edit_recap_entry",
+    "edit_story",
     "link",
     "log_check",
+    "move_recap_entry",
     "save_filter",
     "set_triage",
     "set_verdict",
@@ -49,4 +61,5 @@ __all__ = [
     "tag",
     "undo",
     "unlink",
+    "unpin_recap_entry",
 ]

@@ -41,7 +41,12 @@ EventKind = Literal[
     "note.add",
     "check.log",
     "story.add",
+    "story.edit",
     "recap.add",
+    "recap.edit",
+    "recap.delete",
+    "recap.move",
+    "recap.unpin",
     "filter.save",
     "ingest",
     "undo",
@@ -154,19 +159,78 @@ class CheckLogPayload(TypedDict):
 # -- stories, recap, filters, ingest --------------------------------------------
 
 
-class StoryAddPayload(TypedDict):
-    """`story.add`."""
+StoryAddPayload = TypedDict(  # noqa: UP013 (see the comment below)
+    "StoryAddPayload",
+    # Functional form: `NotRequired` in a class body is a string here (postponed
+    # annotations), which Python 3.11 counts as a required key.
+    {"slug": str, "title": str, "reference_date": NotRequired[str]},
+)
+"""`story.add`; `reference_date` only when one was given (else: the event's day, UTC)."""
 
-    slug: str
+
+class StoryFields(TypedDict):
+    """A story's editable fields, before or after an edit."""
+
     title: str
+    reference_date: str
+
+
+StoryEditPayload = TypedDict(
+    "StoryEditPayload",
+    {
+        "story": int,
+        "slug": str,
+        "from": StoryFields,
+        "to": StoryFields,
+        # Entries whose date reading changed with the reference date (re-read, not stored:
+        # reading is deterministic, so a replay re-reads them the same way).
+        "reread": list[int],
+    },
+)
+"""`story.edit`: title and reference date before and after."""
 
 
 class RecapAddPayload(TypedDict):
-    """`recap.add`."""
+    """`recap.add` (its bytes are pinned as the first recap editor wrote them)."""
 
     story: int
     section: str
     headline: str
+
+
+RecapEditPayload = TypedDict(
+    "RecapEditPayload",
+    {"entry": int, "from": dict[str, str | None], "to": dict[str, str | None]},
+)
+"""`recap.edit`: the content fields that changed (date_text, headline, body, confidence)."""
+
+
+class RecapDeletePayload(TypedDict):
+    """`recap.delete`: the entry hidden (never deleted from the file)."""
+
+    entry: int
+    story: int
+    deleted_at: str
+
+
+class Placement(TypedDict):
+    """Where an entry sits: its section, and its slot when pinned."""
+
+    section: str
+    position: int
+    pinned: bool
+
+
+EntryMove = TypedDict("EntryMove", {"entry": int, "from": Placement, "to": Placement})
+"""One entry's placement before and after a move."""
+
+
+class RecapMovePayload(TypedDict):
+    """`recap.move` and `recap.unpin`: the moved entry and every placement changed
+    (a pinned neighbour swapped with it is the second)."""
+
+    entry: int
+    moves: list[EntryMove]
 
 
 class FilterSavePayload(TypedDict):
@@ -236,7 +300,45 @@ class ItemAddUndone(TypedDict):
     triage_from: str
 
 
-InversePayload = TagUndone | FieldUndone | LinkUndone | NoteUndone | CheckUndone | ItemAddUndone
+class EntryUndone(TypedDict):
+    """The inverse of `recap.add` (entry hidden) or `recap.delete` (entry shown again)."""
+
+    entry: int
+
+
+class StoryEditUndone(TypedDict):
+    """The inverse of `story.edit`: the fields put back, the entries read again."""
+
+    story: int
+    restored: StoryFields
+    reread: list[int]
+
+
+class RecapEditUndone(TypedDict):
+    """The inverse of `recap.edit`: the fields put back."""
+
+    entry: int
+    restored: dict[str, str | None]
+
+
+class RecapMoveUndone(TypedDict):
+    """The inverse of `recap.move` / `recap.unpin`: the placements put back."""
+
+    moves: list[EntryMove]
+
+
+InversePayload = (
+    TagUndone
+    | FieldUndone
+    | LinkUndone
+    | NoteUndone
+    | CheckUndone
+    | ItemAddUndone
+    | EntryUndone
+    | StoryEditUndone
+    | RecapEditUndone
+    | RecapMoveUndone
+)
 
 
 class UndoPayload(TypedDict):
@@ -259,7 +361,12 @@ EVENT_PAYLOADS: dict[str, Any] = {
     "note.add": NoteAddPayload,
     "check.log": CheckLogPayload,
     "story.add": StoryAddPayload,
+    "story.edit": StoryEditPayload,
     "recap.add": RecapAddPayload,
+    "recap.edit": RecapEditPayload,
+    "recap.delete": RecapDeletePayload,
+    "recap.move": RecapMovePayload,
+    "recap.unpin": RecapMovePayload,
     "filter.save": FilterSavePayload,
     "ingest": IngestPayload,
     "undo": UndoPayload,
@@ -276,6 +383,12 @@ INVERSE_PAYLOADS: dict[str, Any] = {
     "link.remove": LinkUndone,
     "note.add": NoteUndone,
     "check.log": CheckUndone,
+    "story.edit": StoryEditUndone,
+    "recap.add": EntryUndone,
+    "recap.edit": RecapEditUndone,
+    "recap.delete": EntryUndone,
+    "recap.move": RecapMoveUndone,
+    "recap.unpin": RecapMoveUndone,
 }
 """Undone event kind -> the type of the `inverse` in its `undo` event."""
 

@@ -201,8 +201,6 @@ def build(path: Path) -> Desk:
             headline="Inspectors flagged cracks in the dam",
             body="A state report found cracks in the spillway.",
             date_text="In the fall of 2020",
-            date_start="2020-09-01",
-            date_end="2020-11-30",
             confidence="confirmed",
         )
         timeline = verbs.add_recap_entry(
@@ -213,8 +211,6 @@ def build(path: Path) -> Desk:
             headline="Sirens before dawn",
             body="Residents of Marrow Ford were told to leave.",
             date_text="September 19, 2023",
-            date_start="2023-09-19",
-            date_end="2023-09-19",
             confidence="confirmed",
         )
         latest = verbs.add_recap_entry(
@@ -224,7 +220,6 @@ def build(path: Path) -> Desk:
             section="latest",
             headline="Repairs planned",
             date_text="since December",
-            date_start="2023-12-01",
             confidence="unconfirmed",
         )
         verbs.link(store, "ed", watch, dst_entry=background, relation="source-for")
