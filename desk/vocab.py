@@ -182,6 +182,8 @@ def normalise_slug(raw: str) -> str:
     make a second story.
     """
     slug = "-".join(clean_line(raw).lower().split())
+    if clean_line(raw) != " ".join(raw.split()):  # escapes or controls: refused, not cleaned
+        slug = ""
     if not _SLUG_RE.match(slug) or len(slug) > MAX_SLUG_CHARS or slug != slug.strip("-"):
         raise BadInputError(
             f"bad story slug {clean_line(raw)[:MAX_SLUG_CHARS]!r}: use lower-case letters,"
