@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -123,7 +123,11 @@ class TagSuggester(Suggester):
         return None
 
 
-class Prompt(ModalScreen[object]):
+_R = TypeVar("_R")
+"""What a prompt gives back when accepted; escape gives None."""
+
+
+class Prompt(ModalScreen[_R | None]):
     """Shared behaviour: escape cancels; the frame is titled."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("prompt")
@@ -132,7 +136,7 @@ class Prompt(ModalScreen[object]):
         self.dismiss(None)
 
 
-class TagPrompt(Prompt):
+class TagPrompt(Prompt[str]):
     """`t`: `+add -remove !toggle`, completing from existing tags with tab or right."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("tag")
@@ -164,7 +168,7 @@ class TagPrompt(Prompt):
         self.dismiss(value or None)
 
 
-class SearchPrompt(Prompt):
+class SearchPrompt(Prompt[str]):
     """`/`: words to find (full text, newest first from the cursor); `n` and `N` go on."""
 
     def __init__(self, last: str = "") -> None:
@@ -191,7 +195,7 @@ class FilterRequest:
     save_as: str | None = None
 
 
-class FilterPrompt(Prompt):
+class FilterPrompt(Prompt[FilterRequest]):
     """`\\`: a filter expression; saved filters listed to recall; a name field to save.
 
     Tab in the expression completes the word being typed (a key, a value of
@@ -289,7 +293,7 @@ class FilterPrompt(Prompt):
         self.dismiss(FilterRequest(expr))
 
 
-class TriageChooser(Prompt):
+class TriageChooser(Prompt[str]):
     """`s` then `k` keep, `f` flag, `d` discard (or `n` back to new)."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("triage")
@@ -314,7 +318,7 @@ class VerdictRequest:
     reason: str | None
 
 
-class VerdictChooser(Prompt):
+class VerdictChooser(Prompt[VerdictRequest]):
     """`r`: pick a verdict from the list; an optional reason goes with it."""
 
     def __init__(self, count: int, current: str | None = None) -> None:
