@@ -11,7 +11,7 @@ $(BIN)/desk: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.test-deps: $(BIN)/desk
+$(VENV)/.test-deps: $(BIN)/desk pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
@@ -20,8 +20,10 @@ demo: $(BIN)/desk
 
 test: $(VENV)/.test-deps
 	$(BIN)/ruff check desk db widgets tests bench
+	$(BIN)/ruff format --check desk db widgets tests bench
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests: that is a failure" >&2; exit $$rc; }
 
 bench/out/twarc-venv/bin/twarc2:
 	$(PYTHON) -m venv bench/out/twarc-venv

@@ -24,4 +24,3 @@ def iso_second(moment: datetime | None = None) -> str:
     """`2026-11-27T07:10:00Z`: posted times and the list's sort key."""
     moment = (moment or now()).astimezone(UTC)
     return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%SZ")
-

@@ -24,7 +24,15 @@ def test_demo_has_a_few_hundred_items_across_platforms(demo: Path) -> None:
         counts = store.counts()
         assert 300 <= counts.total <= 400
         platforms = {r.platform for r in store.page(ItemQuery(show_discarded=True), limit=1000)}
-        assert {"twitter", "mastodon", "bluesky", "telegram", "rss", "web", "factcheck"} <= platforms
+        assert {
+            "twitter",
+            "mastodon",
+            "bluesky",
+            "telegram",
+            "rss",
+            "web",
+            "factcheck",
+        } <= platforms
         assert {k for k, v in counts.triage.items() if v} == {"new", "kept", "flagged", "discarded"}
         assert store.verify() is None
 
@@ -54,7 +62,11 @@ def test_viral_video_is_fact_checked_and_linked(demo: Path) -> None:
         review = [x for x in links if x.relation == "reviews"]
         assert len(review) == 1
         assert store.item(review[0].src_id).platform == "factcheck"
-        assert [s.status for s in store.checklist(viral, DEFAULT_CHECKLIST)][:3] == ["failed", "unclear", "failed"]
+        assert [s.status for s in store.checklist(viral, DEFAULT_CHECKLIST)][:3] == [
+            "failed",
+            "unclear",
+            "failed",
+        ]
 
 
 def test_article_embeds_its_quoted_posts(demo: Path) -> None:

@@ -269,8 +269,12 @@ def test_migration_keys_old_items_and_moves_the_index(tmp_path: Path) -> None:
         # New items after the upgrade take the next id and their own key.
         with store.transaction() as w:
             new_id, _ = w.insert_item(
-                NewItem(platform="twitter", platform_id="t9", text="spillway again",
-                        posted_at="2026-11-04T00:00:00Z")
+                NewItem(
+                    platform="twitter",
+                    platform_id="t9",
+                    text="spillway again",
+                    posted_at="2026-11-04T00:00:00Z",
+                )
             )
         assert new_id == 5
         assert [r.id for r in store.page(ItemQuery(text='"spillway"'))] == [5, 4, 1, 2]

@@ -35,8 +35,12 @@ def _insert(store: Store, n: int, **fields) -> list[int]:  # type: ignore[no-unt
             actor="t",
             kind="ingest",
             target=None,
-            payload={"n": n, "raw": [[i, hashlib.sha256(f"raw{k}".encode()).hexdigest()]
-                                     for k, i in enumerate(ids)]},
+            payload={
+                "n": n,
+                "raw": [
+                    [i, hashlib.sha256(f"raw{k}".encode()).hexdigest()] for k, i in enumerate(ids)
+                ],
+            },
         )
     return ids
 
@@ -267,8 +271,11 @@ def test_both_query_plans_give_the_same_page(store: Store, threshold: int, monke
         for i in ids[::3]:
             w.add_tag(i, "fire")
     monkeypatch.setattr(store_module, "PLAN_THRESHOLD", threshold)
-    for query in (ItemQuery(text='"dam"'), ItemQuery(tags=("fire",)),
-                  ItemQuery(text='"post"', tags=("fire",))):
+    for query in (
+        ItemQuery(text='"dam"'),
+        ItemQuery(tags=("fire",)),
+        ItemQuery(text='"post"', tags=("fire",)),
+    ):
         first = store.page(query, limit=25)
         rest = store.page(query, after=PageKey(first[-1].sort_at, first[-1].id), limit=500)
         got = [r.id for r in first + rest]

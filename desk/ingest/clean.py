@@ -57,5 +57,3 @@ def html_to_text(html: str | bytes | None) -> str:
             if tag == "li":
                 element.text = "- " + strip_escapes(element.text or "")
     return clean_text(root.text_content())
-
-
