@@ -82,6 +82,10 @@ def help_text(keymap: Mapping[str, str], width: int = 100) -> Text:
                     out.append(" " * (2 + keys_w + GAP) + f"{binding_id}\n", "dim")
     out.append("\nList columns\n", "bold underline")
     out.append("  > cursor   * marked   time (UTC)   platform   author   triage   verdict\n")
+    out.append(
+        "  time: the year shows when it is not this year; ? after it means the\n"
+        "        desk knows only when the item arrived, not when it was posted\n"
+    )
     for name, legend in (("triage:  ", TRIAGE_LEGEND), ("verdict: ", VERDICT_LEGEND)):
         lines = textwrap.wrap(legend, max(20, width - 2 - len(name)), break_on_hyphens=False)
         for number, line in enumerate(lines):
