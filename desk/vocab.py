@@ -176,14 +176,13 @@ MAX_SLUG_CHARS = 64
 def normalise_slug(raw: str) -> str:
     """A story's slug: lower-case words joined by hyphens, up to 64 characters.
 
-    `Orvena Dam` becomes `orvena-dam`; anything else (accents, dots,
-    slashes, escapes) is refused rather than rewritten, because a slug
-    ends up in page addresses and file names where a silent change would
-    make a second story.
+    `Orvena Dam` becomes `orvena-dam`, and escape sequences and controls are
+    cleaned away as in every name (`ingest --story` has always taken a
+    slug that way); anything else (accents, dots, slashes, underscores) is
+    refused rather than rewritten, because a slug ends up in page addresses
+    and file names where a silent change would make a second story.
     """
     slug = "-".join(clean_line(raw).lower().split())
-    if clean_line(raw) != " ".join(raw.split()):  # escapes or controls: refused, not cleaned
-        slug = ""
     if not _SLUG_RE.match(slug) or len(slug) > MAX_SLUG_CHARS or slug != slug.strip("-"):
         raise BadInputError(
             f"bad story slug {clean_line(raw)[:MAX_SLUG_CHARS]!r}: use lower-case letters,"
