@@ -1,6 +1,7 @@
 """The desk store: every read the upper layers make, and the door to writes.
 
-Reads return frozen dataclasses from `db.models`. Writes happen only inside
+Reads return frozen dataclasses from `db.models`, made from rows by the
+converters of `db.rows`. Writes happen only inside
 `Store.transaction()`, which starts with `BEGIN IMMEDIATE` (the one kind of
 transaction that never fails with "database is locked" when several
 processes write at once) and hands out a `Writer` whose every change ends
@@ -34,7 +35,6 @@ from db.models import (
     ItemQuery,
     ItemRow,
     Link,
-    Media,
     Note,
     PageKey,
     RecapEntry,
@@ -43,97 +43,30 @@ from db.models import (
     VerifyProblem,
 )
 from db.order import first_key_at, sort_key
+from db.rows import (
+    ENTRY_COLUMNS,
+    EVENT_COLUMNS,
+    ITEM_COLUMNS,
+    NOTE_COLUMNS,
+    ROW_COLUMNS,
+    STORY_COLUMNS,
+    event_from_row,
+    first_line,
+    item_from_row,
+    note_from_row,
+    place_pinned,
+    recap_entry_from_row,
+)
 from db.writer import NewItem, Writer
 
-_ITEM_COLUMNS = (
-    "id, uuid, kind, platform, platform_id, url, author_name, author_handle, author_url, "
-    "text, title, lang, posted_at, posted_precision, posted_tz_known, captured_at, "
-    "ingested_at, source_file, source_format, source_record, raw_sha256, media, extra, "
-    "triage, verdict, verdict_reason, story_id, version"
-)
-_ROW_COLUMNS = (
-    "items.id, items.platform, items.author_handle, items.author_name, items.posted_at, "
-    "items.posted_precision, items.ingested_at, items.sort_at, items.triage, items.verdict, "
-    "coalesce(nullif(trim(items.title), ''), substr(items.text, 1, 240))"
-)
-"""A list row's line is the item's title when it has one (a feed entry, an article, a
-fact-check: their text is the description or body), else the text's first line."""
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
-
-
-def _item_from_row(row: Sequence[Any], tags: tuple[str, ...]) -> Item:
-    media = tuple(
-        Media(url=m.get("url", ""), type=m.get("type", "unknown"), alt=m.get("alt"))
-        for m in json.loads(row[21] or "[]")
-    )
-    return Item(
-        id=row[0],
-        uuid=row[1],
-        kind=row[2],
-        platform=row[3],
-        platform_id=row[4],
-        url=row[5],
-        author_name=row[6],
-        author_handle=row[7],
-        author_url=row[8],
-        text=row[9],
-        title=row[10],
-        lang=row[11],
-        posted_at=row[12],
-        posted_precision=row[13],
-        posted_tz_known=bool(row[14]),
-        captured_at=row[15],
-        ingested_at=row[16],
-        source_file=row[17],
-        source_format=row[18],
-        source_record=row[19],
-        raw_sha256=row[20],
-        media=media,
-        extra=json.loads(row[22] or "{}"),
-        triage=row[23],
-        verdict=row[24],
-        verdict_reason=row[25],
-        story_id=row[26],
-        version=row[27],
-        tags=tags,
-    )
-
-
-def _event_from_row(row: Sequence[Any]) -> Event:
-    return Event(
-        seq=row[0],
-        id=row[1],
-        at=row[2],
-        actor=row[3],
-        kind=row[4],
-        target=row[5],
-        payload=json.loads(row[6]),
-        base_version=row[7],
-        prev_hash=row[8],
-        hash=row[9],
-    )
-
+# `place_pinned` lived here; the recap tests and the verbs' docs still name it
+# `db.store.place_pinned`, so it stays importable from this module.
+__all__ = ["PLAN_THRESHOLD", "SECTION_ORDER", "Store", "place_pinned"]
 
 PLAN_THRESHOLD = 2000
 """Matches above which a filter walks the sort index instead of its match list."""
 
-_NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted"
 
-
-_ENTRY_COLUMNS = (
-    "id, uuid, story_id, section, position, date_text, date_start, date_end, headline, body, "
-    "confidence, date_precision, date_edtf, readable, pinned, deleted_at, version, created_at, "
-    "updated_at, updated_by"
-)
-_STORY_COLUMNS = (
-    "id, uuid, slug, title, created_at, coalesce(reference_date, substr(created_at, 1, 10))"
-)
 SECTION_ORDER = (
     "background",
     "timeline",
@@ -153,66 +86,6 @@ _SECTION_RANK = (
     )
     + f" ELSE {len(SECTION_ORDER)} END"
 )
-
-
-def _recap_entry_from_row(r: Sequence[Any], sources: tuple[RecapSource, ...] = ()) -> RecapEntry:
-    return RecapEntry(
-        id=r[0],
-        uuid=r[1],
-        story_id=r[2],
-        section=r[3],
-        position=r[4],
-        date_text=r[5],
-        date_start=r[6],
-        date_end=r[7],
-        headline=r[8],
-        body=r[9],
-        confidence=r[10],
-        source_item_ids=tuple(s.item_id for s in sources),
-        date_precision=r[11],
-        date_edtf=r[12],
-        readable=bool(r[13]),
-        pinned=bool(r[14]),
-        deleted_at=r[15],
-        version=r[16],
-        created_at=r[17],
-        updated_at=r[18],
-        updated_by=r[19],
-        sources=sources,
-    )
-
-
-def place_pinned(unpinned: Sequence[RecapEntry], pinned: Sequence[RecapEntry]) -> list[RecapEntry]:
-    """One section's order: the unpinned entries as given, each pinned one at its slot.
-
-    The rule: pinned entries are taken by (position, id) and each is put at
-    index `position` of the list built so far, or at its end when the list
-    is shorter. So a pinned entry holds its 0-based slot in the section
-    while entries are added, edited or deleted around it (the unpinned ones
-    flow through the other slots in date order); two pinned at one slot
-    keep their (position, id) order; one whose slot is past the end (the
-    entries above it were deleted) comes last.
-    """
-    out = list(unpinned)
-    for entry in sorted(pinned, key=lambda e: (e.position, e.id)):
-        out.insert(min(max(entry.position, 0), len(out)), entry)
-    return out
-
-
-def _note_from_row(r: Sequence[Any]) -> Note:
-    return Note(
-        id=r[0],
-        uuid=r[1],
-        item_id=r[2],
-        entry_id=r[3],
-        author=r[4],
-        created_at=r[5],
-        text=r[6],
-        retracted=bool(r[7]),
-    )
-
-
-_EVENT_COLUMNS = "seq, id, at, actor, kind, target, payload, base_version, prev_hash, hash"
 
 
 class Store:
@@ -278,17 +151,17 @@ class Store:
     # -- items --------------------------------------------------------------
 
     def item(self, item_id: int) -> Item:
-        row = self._one(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", [item_id])
+        row = self._one(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", [item_id])
         if row is None:
             raise NotFoundError(f"no item {item_id}")
-        return _item_from_row(row, self.tags_of(item_id))
+        return item_from_row(row, self.tags_of(item_id))
 
     def item_exists(self, item_id: int) -> bool:
         return self._one("SELECT 1 FROM items WHERE id = ?", [item_id]) is not None
 
     def item_by_uuid(self, uuid: str) -> Item | None:
-        row = self._one(f"SELECT {_ITEM_COLUMNS} FROM items WHERE uuid = ?", [uuid])
-        return _item_from_row(row, self.tags_of(row[0])) if row else None
+        row = self._one(f"SELECT {ITEM_COLUMNS} FROM items WHERE uuid = ?", [uuid])
+        return item_from_row(row, self.tags_of(row[0])) if row else None
 
     def find_item(
         self, platform: str | None, platform_id: str | None, url: str | None
@@ -434,7 +307,7 @@ class Store:
             if given is not None:
                 where.append(f"{key} {op} ?")
                 params.append(value)
-        sql = f"SELECT {_ROW_COLUMNS} FROM {from_sql}"
+        sql = f"SELECT {ROW_COLUMNS} FROM {from_sql}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {key} {direction} LIMIT ?"
@@ -456,7 +329,7 @@ class Store:
                 triage=r[8],
                 verdict=r[9],
                 tags=tags.get(r[0], ()),
-                first_line=_first_line(r[10] or ""),
+                first_line=first_line(r[10] or ""),
             )
             for r in rows
         ]
@@ -634,22 +507,22 @@ class Store:
         return Link(*row)
 
     def notes_of(self, item_id: int, *, include_retracted: bool = False) -> list[Note]:
-        sql = f"SELECT {_NOTE_COLUMNS} FROM notes WHERE item_id = ?"
+        sql = f"SELECT {NOTE_COLUMNS} FROM notes WHERE item_id = ?"
         if not include_retracted:
             sql += " AND retracted = 0"
-        return [_note_from_row(r) for r in self._all(sql + " ORDER BY id", [item_id])]
+        return [note_from_row(r) for r in self._all(sql + " ORDER BY id", [item_id])]
 
     # -- stories, recap, checklist -----------------------------------------
 
     def stories(self) -> list[Story]:
-        return [Story(*r) for r in self._all(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY id")]
+        return [Story(*r) for r in self._all(f"SELECT {STORY_COLUMNS} FROM stories ORDER BY id")]
 
     def story_by_slug(self, slug: str) -> Story | None:
-        r = self._one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE slug = ?", [slug])
+        r = self._one(f"SELECT {STORY_COLUMNS} FROM stories WHERE slug = ?", [slug])
         return Story(*r) if r else None
 
     def story(self, story_id: int) -> Story:
-        r = self._one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", [story_id])
+        r = self._one(f"SELECT {STORY_COLUMNS} FROM stories WHERE id = ?", [story_id])
         if r is None:
             raise NotFoundError(f"no story {story_id}")
         return Story(*r)
@@ -676,7 +549,7 @@ class Store:
         where = " AND ".join(conds)
         where_e = " AND ".join("e." + c for c in conds)
         rows = self._all(
-            f"SELECT {_ENTRY_COLUMNS} FROM recap_entries WHERE {where} "
+            f"SELECT {ENTRY_COLUMNS} FROM recap_entries WHERE {where} "
             f"ORDER BY {_SECTION_RANK}, section, sort_start IS NULL, sort_start, sort_width, "
             "date_text, id",
             params,
@@ -698,7 +571,7 @@ class Store:
             unpinned: list[RecapEntry] = []
             pinned: list[RecapEntry] = []
             while index < len(rows) and rows[index][3] == name:
-                entry = _recap_entry_from_row(rows[index], tuple(sources.get(rows[index][0], ())))
+                entry = recap_entry_from_row(rows[index], tuple(sources.get(rows[index][0], ())))
                 (pinned if entry.pinned else unpinned).append(entry)
                 index += 1
             out.extend(place_pinned(unpinned, pinned))
@@ -706,7 +579,7 @@ class Store:
 
     def recap_entry(self, entry_id: int) -> RecapEntry:
         """One entry, deleted or not (`deleted_at` says), with its sources."""
-        r = self._one(f"SELECT {_ENTRY_COLUMNS} FROM recap_entries WHERE id = ?", [entry_id])
+        r = self._one(f"SELECT {ENTRY_COLUMNS} FROM recap_entries WHERE id = ?", [entry_id])
         if r is None:
             raise NotFoundError(f"no recap entry {entry_id}")
         sources = tuple(
@@ -718,7 +591,7 @@ class Store:
                 [entry_id],
             )
         )
-        return _recap_entry_from_row(r, sources)
+        return recap_entry_from_row(r, sources)
 
     def checklist(self, item_id: int, template: Sequence[tuple[str, str]] = ()) -> list[CheckStep]:
         """An item's logged steps, with the `(step, question)`s of `template` not yet
@@ -772,7 +645,7 @@ class Store:
     def events(
         self, *, since_seq: int = 0, limit: int | None = None, actor: str | None = None
     ) -> list[Event]:
-        sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ?"
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE seq > ?"
         params: list[Any] = [since_seq]
         if actor is not None:
             sql += " AND actor = ?"
@@ -781,18 +654,18 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [_event_from_row(r) for r in self._all(sql, params)]
+        return [event_from_row(r) for r in self._all(sql, params)]
 
     def event(self, event_id: str) -> Event | None:
-        r = self._one(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", [event_id])
-        return _event_from_row(r) if r else None
+        r = self._one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", [event_id])
+        return event_from_row(r) if r else None
 
     def latest_events_of(self, actor: str, limit: int = 200) -> list[Event]:
         """An actor's events, newest first: what undo walks back through."""
         return [
-            _event_from_row(r)
+            event_from_row(r)
             for r in self._all(
-                f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? ORDER BY seq DESC LIMIT ?",
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE actor = ? ORDER BY seq DESC LIMIT ?",
                 [actor, limit],
             )
         ]
@@ -831,7 +704,7 @@ class Store:
         # Which raw bytes each item arrived with, as its arrival event recorded
         # them: swapping an item's raw_sha256 for other (valid) bytes shows.
         arrived: dict[int, tuple[str | None, int]] = {}
-        cursor = self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq")
+        cursor = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
         for row in cursor:
             seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest = row
             if seq != expected_seq:
