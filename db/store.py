@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db import queries
 from db.connection import open_database
 from db.errors import NotFoundError
 from db.events import GENESIS_HASH, event_hash
@@ -168,13 +169,19 @@ class Store:
     ) -> int | None:
         """The item a reference points at: by platform and id, then by URL."""
         with self.lock:
-            return Writer(self.conn).existing_item(platform, platform_id, url)
+            return queries.existing_item(self.conn, platform, platform_id, url)
 
     def duplicate_of(self, item: NewItem) -> int | None:
         """The item an insert of `item` would be merged into (same rules as the insert)."""
         raw_sha = hashlib.sha256(item.raw).hexdigest() if item.raw is not None else None
         with self.lock:
-            return Writer(self.conn).same_item(item, raw_sha)
+            return queries.same_item(
+                self.conn,
+                platform=item.platform,
+                platform_id=item.platform_id,
+                url=item.url,
+                raw_sha=raw_sha,
+            )
 
     def tags_of(self, item_id: int) -> tuple[str, ...]:
         return tuple(

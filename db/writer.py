@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from db import queries
 from db.clock import iso_micro
 from db.errors import ConflictError, NotFoundError
 from db.events import GENESIS_HASH, canonical_json, event_hash
@@ -163,53 +164,18 @@ class Writer:
     def existing_item(
         self, platform: str | None, platform_id: str | None, url: str | None
     ) -> int | None:
-        """The item a reference points at: by platform and id, else by URL on any platform."""
-        if platform and platform_id:
-            row = self._x(
-                "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
-                [platform, platform_id],
-            ).fetchone()
-            if row:
-                return int(row[0])
-        if url:
-            row = self._x(
-                "SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url]
-            ).fetchone()
-            if row:
-                return int(row[0])
-        return None
+        """The item a reference points at (`db.queries.existing_item`)."""
+        return queries.existing_item(self.conn, platform, platform_id, url)
 
     def same_item(self, item: NewItem, raw_sha: str | None) -> int | None:
-        """The item this one duplicates, if any.
-
-        By platform and id; else by URL on the same platform (a fact-check
-        and the page it sits on share a URL but are two items); else, for
-        items with neither (a quoted post in a paste), by identical raw bytes
-        on the same platform.
-        """
-        if item.platform_id:
-            row = self._x(
-                "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
-                [item.platform, item.platform_id],
-            ).fetchone()
-            if row:
-                return int(row[0])
-        if item.url:
-            row = self._x(
-                "SELECT id FROM items WHERE url = ? AND platform = ? ORDER BY id LIMIT 1",
-                [item.url, item.platform],
-            ).fetchone()
-            if row:
-                return int(row[0])
-        if not item.platform_id and not item.url and raw_sha:
-            row = self._x(
-                "SELECT id FROM items WHERE raw_sha256 = ? AND platform = ? "
-                "AND platform_id IS NULL AND url IS NULL ORDER BY id LIMIT 1",
-                [raw_sha, item.platform],
-            ).fetchone()
-            if row:
-                return int(row[0])
-        return None
+        """The item this one duplicates, if any (`db.queries.same_item`)."""
+        return queries.same_item(
+            self.conn,
+            platform=item.platform,
+            platform_id=item.platform_id,
+            url=item.url,
+            raw_sha=raw_sha,
+        )
 
     def insert_item(self, item: NewItem, *, ingested_at: str | None = None) -> tuple[int, bool]:
         """Insert an item unless it is already here; `(id, created)`.

@@ -1,0 +1,82 @@
+"""Reads that `Store` and `Writer` both make, as functions of a connection.
+
+The same question is asked on both sides of a transaction: an ingest asks
+inside its write which item a reference or a new post is (to link it, or to
+merge a duplicate), and a dry run or a lookup asks the same outside any
+write. One function per question keeps one answer: the two sides cannot
+drift apart, and the store no longer builds a `Writer` to read.
+
+These functions take no lock and open no transaction: the caller holds the
+`Store`'s lock, or is the `Writer` of the open transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def _item_by_platform_id(conn: sqlite3.Connection, platform: str, platform_id: str) -> int | None:
+    row = conn.execute(
+        "SELECT id FROM items WHERE platform = ? AND platform_id = ?",
+        [platform, platform_id],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def existing_item(
+    conn: sqlite3.Connection, platform: str | None, platform_id: str | None, url: str | None
+) -> int | None:
+    """The item a reference points at: by platform and id, else by URL on any platform.
+
+    What a link (a reply's parent, a quoted or embedded post) resolves its
+    target with. Looser than `same_item`, which decides that two posts are
+    one: there a URL counts only on the same platform.
+    """
+    if platform and platform_id:
+        found = _item_by_platform_id(conn, platform, platform_id)
+        if found is not None:
+            return found
+    if url:
+        row = conn.execute(
+            "SELECT id FROM items WHERE url = ? ORDER BY id LIMIT 1", [url]
+        ).fetchone()
+        if row:
+            return int(row[0])
+    return None
+
+
+def same_item(
+    conn: sqlite3.Connection,
+    *,
+    platform: str,
+    platform_id: str | None,
+    url: str | None,
+    raw_sha: str | None,
+) -> int | None:
+    """The item a new one duplicates, if any: the rule by which one post is one item.
+
+    By platform and id; else by URL on the same platform (a fact-check
+    and the page it sits on share a URL but are two items); else, for
+    items with neither (a quoted post in a paste), by identical raw bytes
+    on the same platform.
+    """
+    if platform_id:
+        found = _item_by_platform_id(conn, platform, platform_id)
+        if found is not None:
+            return found
+    if url:
+        row = conn.execute(
+            "SELECT id FROM items WHERE url = ? AND platform = ? ORDER BY id LIMIT 1",
+            [url, platform],
+        ).fetchone()
+        if row:
+            return int(row[0])
+    if not platform_id and not url and raw_sha:
+        row = conn.execute(
+            "SELECT id FROM items WHERE raw_sha256 = ? AND platform = ? "
+            "AND platform_id IS NULL AND url IS NULL ORDER BY id LIMIT 1",
+            [raw_sha, platform],
+        ).fetchone()
+        if row:
+            return int(row[0])
+    return None
