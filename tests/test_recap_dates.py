@@ -1,7 +1,7 @@
 """Fuzzy recap dates: what each phrase means, written from the phrase, checked against the reader.
 
 Every row says what a reader of the phrase understands on the reference date
-(the conventions are in `desk/recap_dates.py`: northern meteorological
+(the conventions are in `desk/recap_dates/__init__.py`: northern meteorological
 seasons, early/mid/late as thirds, weeks Monday to Sunday, a month or day
 without a year is the latest one begun by the reference). Every EDTF string
 is checked with the `edtf` package's own parser, and where the interval is
