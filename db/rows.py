@@ -3,7 +3,8 @@
 A converter reads its row by position, so each one sits beside the column
 list whose order it depends on: a column added to one and not the other
 shows in one screenful, not as a wrong field three modules away. Nothing
-here runs SQL: `db.store` selects these columns and hands the rows over.
+here runs SQL: `db.store` and `db.writer` select these columns and hand the
+rows over, so both sides build the same record from the same row.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from db.models import Event, Item, Media, Note, RecapEntry, RecapSource
+from db.models import CheckStep, Event, Item, ItemRow, Link, Media, Note, RecapEntry, RecapSource
 
 ITEM_COLUMNS = (
     "id, uuid, kind, platform, platform_id, url, author_name, author_handle, author_url, "
@@ -35,6 +36,24 @@ def first_line(text: str) -> str:
         if line.strip():
             return line.strip()
     return ""
+
+
+def item_row_from_row(r: Sequence[Any], tags: tuple[str, ...]) -> ItemRow:
+    """A list row from `ROW_COLUMNS`."""
+    return ItemRow(
+        id=r[0],
+        platform=r[1],
+        author_handle=r[2],
+        author_name=r[3],
+        posted_at=r[4],
+        posted_precision=r[5],
+        ingested_at=r[6],
+        sort_at=r[7],
+        triage=r[8],
+        verdict=r[9],
+        tags=tags,
+        first_line=first_line(r[10] or ""),
+    )
 
 
 def item_from_row(row: Sequence[Any], tags: tuple[str, ...]) -> Item:
@@ -72,6 +91,21 @@ def item_from_row(row: Sequence[Any], tags: tuple[str, ...]) -> Item:
         story_id=row[26],
         version=row[27],
         tags=tags,
+    )
+
+
+LINK_COLUMNS = "uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, created_by"
+
+
+def link_from_row(r: Sequence[Any]) -> Link:
+    return Link(
+        uuid=r[0],
+        src_id=r[1],
+        relation=r[2],
+        dst_item_id=r[3],
+        dst_entry_id=r[4],
+        created_at=r[5],
+        created_by=r[6],
     )
 
 
@@ -114,9 +148,11 @@ ENTRY_COLUMNS = (
     "confidence, date_precision, date_edtf, readable, pinned, deleted_at, version, created_at, "
     "updated_at, updated_by"
 )
-STORY_COLUMNS = (
-    "id, uuid, slug, title, created_at, coalesce(reference_date, substr(created_at, 1, 10))"
-)
+REFERENCE_DATE = "coalesce(reference_date, substr(created_at, 1, 10))"
+"""The day a story's fuzzy dates are read against: as set, else the day it was made."""
+STORY_COLUMNS = f"id, uuid, slug, title, created_at, {REFERENCE_DATE}"
+SOURCE_COLUMNS = "i.id, i.verdict, i.triage, i.platform, i.author_name, i.author_handle, i.url"
+"""A recap source (`RecapSource`, in field order) from `items i`."""
 
 
 def recap_entry_from_row(r: Sequence[Any], sources: tuple[RecapSource, ...] = ()) -> RecapEntry:
@@ -161,3 +197,22 @@ def place_pinned(unpinned: Sequence[RecapEntry], pinned: Sequence[RecapEntry]) -
     for entry in sorted(pinned, key=lambda e: (e.position, e.id)):
         out.insert(min(max(entry.position, 0), len(out)), entry)
     return out
+
+
+CHECK_COLUMNS = (
+    "item_id, pillar, position, question, status, note, evidence, updated_at, updated_by"
+)
+
+
+def check_step_from_row(r: Sequence[Any]) -> CheckStep:
+    return CheckStep(
+        item_id=r[0],
+        pillar=r[1],
+        position=r[2],
+        question=r[3],
+        status=r[4],
+        note=r[5],
+        evidence=tuple(json.loads(r[6] or "[]")),
+        updated_at=r[7],
+        updated_by=r[8],
+    )

@@ -45,15 +45,20 @@ from db.models import (
 )
 from db.order import first_key_at, sort_key
 from db.rows import (
+    CHECK_COLUMNS,
     ENTRY_COLUMNS,
     EVENT_COLUMNS,
     ITEM_COLUMNS,
+    LINK_COLUMNS,
     NOTE_COLUMNS,
     ROW_COLUMNS,
+    SOURCE_COLUMNS,
     STORY_COLUMNS,
+    check_step_from_row,
     event_from_row,
-    first_line,
     item_from_row,
+    item_row_from_row,
+    link_from_row,
     note_from_row,
     place_pinned,
     recap_entry_from_row,
@@ -323,23 +328,7 @@ class Store:
         if before is not None:
             rows.reverse()
         tags = self._tags_for([r[0] for r in rows])
-        return [
-            ItemRow(
-                id=r[0],
-                platform=r[1],
-                author_handle=r[2],
-                author_name=r[3],
-                posted_at=r[4],
-                posted_precision=r[5],
-                ingested_at=r[6],
-                sort_at=r[7],
-                triage=r[8],
-                verdict=r[9],
-                tags=tags.get(r[0], ()),
-                first_line=first_line(r[10] or ""),
-            )
-            for r in rows
-        ]
+        return [item_row_from_row(r, tags.get(r[0], ())) for r in rows]
 
     def _tags_for(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         if not ids:
@@ -417,18 +406,9 @@ class Store:
     def links_of(self, item_id: int) -> list[Link]:
         """Links from and to an item."""
         return [
-            Link(
-                uuid=r[0],
-                src_id=r[1],
-                relation=r[2],
-                dst_item_id=r[3],
-                dst_entry_id=r[4],
-                created_at=r[5],
-                created_by=r[6],
-            )
+            link_from_row(r)
             for r in self._all(
-                "SELECT uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, "
-                "created_by FROM links WHERE src_id = ? OR dst_item_id = ? "
+                f"SELECT {LINK_COLUMNS} FROM links WHERE src_id = ? OR dst_item_id = ? "
                 "ORDER BY created_at",
                 [item_id, item_id],
             )
@@ -476,33 +456,18 @@ class Store:
         """
         keys = " UNION ALL ".join(sql + " AND rowid > ?" for sql in self._LINK_KEYS)
         rows = self._all(
-            "SELECT rowid, uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, "
-            f"created_by FROM links WHERE rowid IN (SELECT k FROM ({keys}) ORDER BY k "
-            "LIMIT ?) ORDER BY rowid",
+            f"SELECT rowid, {LINK_COLUMNS} FROM links WHERE rowid IN (SELECT k FROM ({keys}) "
+            "ORDER BY k LIMIT ?) ORDER BY rowid",
             [item_id, after, item_id, after, item_id, item_id, after, limit],
         )
-        return [
-            (
-                int(r[0]),
-                Link(
-                    uuid=r[1],
-                    src_id=r[2],
-                    relation=r[3],
-                    dst_item_id=r[4],
-                    dst_entry_id=r[5],
-                    created_at=r[6],
-                    created_by=r[7],
-                ),
-            )
-            for r in rows
-        ]
+        return [(int(r[0]), link_from_row(r[1:])) for r in rows]
 
     def find_link(
         self, src_id: int, relation: str | None, dst_item_id: int | None, dst_entry_id: int | None
     ) -> Link | None:
         sql = (
-            "SELECT uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, created_by "
-            "FROM links WHERE src_id = ? AND dst_item_id IS ? AND dst_entry_id IS ?"
+            f"SELECT {LINK_COLUMNS} FROM links "
+            "WHERE src_id = ? AND dst_item_id IS ? AND dst_entry_id IS ?"
         )
         params: list[Any] = [src_id, dst_item_id, dst_entry_id]
         if relation:
@@ -511,7 +476,7 @@ class Store:
         row = self._one(sql + " LIMIT 1", params)
         if row is None:
             return None
-        return Link(*row)
+        return link_from_row(row)
 
     def notes_of(self, item_id: int, *, include_retracted: bool = False) -> list[Note]:
         sql = f"SELECT {NOTE_COLUMNS} FROM notes WHERE item_id = ?"
@@ -563,8 +528,7 @@ class Store:
         )
         sources: dict[int, list[RecapSource]] = {}
         for r in self._all(
-            "SELECT l.dst_entry_id, i.id, i.verdict, i.triage, i.platform, i.author_name, "
-            "i.author_handle, i.url FROM recap_entries e "
+            f"SELECT l.dst_entry_id, {SOURCE_COLUMNS} FROM recap_entries e "
             "JOIN links l ON l.dst_entry_id = e.id AND l.relation = 'source-for' "
             f"JOIN items i ON i.id = l.src_id WHERE {where_e} "
             "ORDER BY l.dst_entry_id, l.rowid",
@@ -592,8 +556,7 @@ class Store:
         sources = tuple(
             RecapSource(*s)
             for s in self._all(
-                "SELECT i.id, i.verdict, i.triage, i.platform, i.author_name, i.author_handle, "
-                "i.url FROM links l JOIN items i ON i.id = l.src_id "
+                f"SELECT {SOURCE_COLUMNS} FROM links l JOIN items i ON i.id = l.src_id "
                 "WHERE l.dst_entry_id = ? AND l.relation = 'source-for' ORDER BY l.rowid",
                 [entry_id],
             )
@@ -604,24 +567,10 @@ class Store:
         """An item's logged steps, with the `(step, question)`s of `template` not yet
         logged filled in as open, in the template's order, then any others."""
         rows = self._all(
-            "SELECT item_id, pillar, position, question, status, note, evidence, "
-            "updated_at, updated_by FROM check_steps WHERE item_id = ? ORDER BY position",
+            f"SELECT {CHECK_COLUMNS} FROM check_steps WHERE item_id = ? ORDER BY position",
             [item_id],
         )
-        by_pillar = {
-            r[1]: CheckStep(
-                item_id=r[0],
-                pillar=r[1],
-                position=r[2],
-                question=r[3],
-                status=r[4],
-                note=r[5],
-                evidence=tuple(json.loads(r[6] or "[]")),
-                updated_at=r[7],
-                updated_by=r[8],
-            )
-            for r in rows
-        }
+        by_pillar = {step.pillar: step for step in map(check_step_from_row, rows)}
         out: list[CheckStep] = []
         for position, (pillar, question) in enumerate(template):
             logged = by_pillar.pop(pillar, None)

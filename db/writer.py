@@ -25,6 +25,7 @@ from db.errors import ConflictError, NotFoundError
 from db.events import GENESIS_HASH, canonical_json, event_hash
 from db.models import Event, Link, Media, Note
 from db.order import sort_key
+from db.rows import LINK_COLUMNS, REFERENCE_DATE, link_from_row
 
 
 def new_uuid() -> str:
@@ -343,12 +344,12 @@ class Writer:
     def links_between(self, a: int, b: int) -> list[Link]:
         """The links from item a to item b and from b to a, oldest first."""
         rows = self._x(
-            "SELECT uuid, src_id, relation, dst_item_id, dst_entry_id, created_at, created_by "
-            "FROM links WHERE (src_id = ? AND dst_item_id = ?) OR (src_id = ? AND dst_item_id = ?) "
+            f"SELECT {LINK_COLUMNS} FROM links "
+            "WHERE (src_id = ? AND dst_item_id = ?) OR (src_id = ? AND dst_item_id = ?) "
             "ORDER BY created_at, uuid",
             [a, b, b, a],
         ).fetchall()
-        return [Link(*row) for row in rows]
+        return [link_from_row(row) for row in rows]
 
     def remove_link(self, uuid: str) -> bool:
         return self._x("DELETE FROM links WHERE uuid = ?", [uuid]).rowcount > 0
@@ -462,8 +463,7 @@ class Writer:
     def story_fields(self, story_id: int) -> tuple[str, str, str]:
         """`(slug, title, reference_date)` of a story, read inside the transaction."""
         row = self._x(
-            "SELECT slug, title, coalesce(reference_date, substr(created_at, 1, 10)) "
-            "FROM stories WHERE id = ?",
+            f"SELECT slug, title, {REFERENCE_DATE} FROM stories WHERE id = ?",
             [story_id],
         ).fetchone()
         if row is None:
