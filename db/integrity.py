@@ -1,0 +1,109 @@
+"""The integrity check behind `desk verify`: the event chain and every stored hash.
+
+Kept apart from the store's reads because it is not one: it walks the whole
+log and every blob, recomputes each hash and cross-checks the items against
+the events that brought them in, to say where a desk was tampered with or
+damaged. `Store.verify` holds the lock and the one read snapshot this needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+from db.events import GENESIS_HASH, event_hash
+from db.models import VerifyProblem
+from db.rows import EVENT_COLUMNS
+
+
+def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
+    """The first problem of the desk, or None, read in the caller's one snapshot."""
+    prev = GENESIS_HASH
+    # The log starts at 1 and never has holes, so a deleted first event
+    # is named as missing too, not as a bad link on the second.
+    expected_seq = 1
+    # Which raw bytes each item arrived with, as its arrival event recorded
+    # them: swapping an item's raw_sha256 for other (valid) bytes shows.
+    arrived: dict[int, tuple[str | None, int]] = {}
+    cursor = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
+    for row in cursor:
+        seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest = row
+        if seq != expected_seq:
+            return VerifyProblem("event log", f"event seq {expected_seq}", "missing (deleted?)")
+        if prev_hash != prev:
+            return VerifyProblem(
+                "event log",
+                f"event seq {seq} ({eid})",
+                "prev_hash does not match the event before it",
+            )
+        recomputed = event_hash(
+            id=eid,
+            seq=seq,
+            at=at,
+            actor=actor,
+            kind=kind,
+            target=target,
+            payload_json=payload,
+            base_version=base_version,
+            prev_hash=prev_hash,
+        )
+        if recomputed != digest:
+            return VerifyProblem(
+                "event log", f"event seq {seq} ({eid})", "contents do not match its hash"
+            )
+        prev = digest
+        expected_seq = seq + 1
+        if kind in ("item.add", "ingest") and '"raw' in payload:
+            body = json.loads(payload)
+            if kind == "item.add" and "raw_sha256" in body:
+                arrived[int(body["item"])] = (body["raw_sha256"], seq)
+            for item_id, sha in body.get("raw", ()):
+                arrived[int(item_id)] = (sha, seq)
+    cursor = conn.execute("SELECT sha256, size, data FROM blobs ORDER BY rowid")
+    for sha, size, data in cursor:
+        data = bytes(data)
+        if hashlib.sha256(data).hexdigest() != sha or len(data) != size:
+            users = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT id FROM items WHERE raw_sha256 = ? ORDER BY id LIMIT 5", [sha]
+                )
+            ]
+            owner = f" (raw bytes of item {', '.join(users)})" if users else ""
+            return VerifyProblem(
+                "raw bytes", f"blob {sha}{owner}", "bytes do not match their sha256"
+            )
+    row = conn.execute(
+        "SELECT i.id FROM items i LEFT JOIN blobs b ON b.sha256 = i.raw_sha256 "
+        "WHERE i.raw_sha256 IS NOT NULL AND b.sha256 IS NULL LIMIT 1"
+    ).fetchone()
+    if row:
+        return VerifyProblem("raw bytes", f"item {row[0]}", "its raw bytes are missing")
+    for item_id, sha in conn.execute("SELECT id, raw_sha256 FROM items ORDER BY id"):
+        recorded = arrived.get(item_id)
+        if recorded is None:
+            return VerifyProblem(
+                "items",
+                f"item {item_id}",
+                "no event records its arrival (inserted behind the log?)",
+            )
+        if recorded[0] != sha:
+            return VerifyProblem(
+                "raw bytes",
+                f"item {item_id}",
+                f"raw sha256 differs from the one recorded at arrival (event seq {recorded[1]})",
+            )
+    head = conn.execute("SELECT seq, hash FROM chain_head").fetchone()
+    if head is None:
+        if expected_seq > 1:
+            return VerifyProblem(
+                "event log", "chain head", "missing while the log has events (deleted?)"
+            )
+    elif head[1] != prev or head[0] != expected_seq - 1:
+        return VerifyProblem(
+            "event log",
+            f"event seq {head[0]}",
+            "the log ends before its recorded head (events deleted?)",
+        )
+    return None
