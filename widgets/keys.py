@@ -129,6 +129,7 @@ KEYS: tuple[KeyAction, ...] = (
     KeyAction("desk.show_discarded", "desk", "S", "toggle_discarded", "show/hide discarded"),
     KeyAction("desk.checklist", "desk", "c", "checklist", "checklist"),
     KeyAction("desk.copy_url", "desk", "y", "copy_url", "copy URL"),
+    KeyAction("desk.copy_citation", "desk", "Y", "copy_citation", "copy a citation"),
     KeyAction("desk.show_url", "desk", "o", "show_url", "show URL"),
     KeyAction("desk.add", "desk", "i", "add_item", "add an item"),
     KeyAction("desk.pane_list", "desk", "1", "focus_pane('list')", "list pane"),

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import quote, urlsplit
 
 from desk.export.collect import ChainHead, PubItem, PubSource
+from desk.text import safe_line
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -103,7 +105,31 @@ def feed_time(posted_at: str | None, fallback: str) -> str:
     return f"{year}-{month}-{day}T00:00:00Z"
 
 
-def display_name(item: PubItem | PubSource) -> str:
+class Credited(Protocol):
+    """What a byline is made of: a published item, a source, or the store's own item."""
+
+    @property
+    def author_name(self) -> str | None: ...
+    @property
+    def author_handle(self) -> str | None: ...
+    @property
+    def platform(self) -> str: ...
+
+
+class Citable(Credited, Protocol):
+    """What a citation is made of besides the byline: the days and the link."""
+
+    @property
+    def posted_at(self) -> str | None: ...
+    @property
+    def posted_precision(self) -> str | None: ...
+    @property
+    def ingested_at(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+def display_name(item: Credited) -> str:
     """Who wrote it, as a page credits them: the name, else the handle, else the platform."""
     if item.author_name:
         return item.author_name
@@ -112,13 +138,13 @@ def display_name(item: PubItem | PubSource) -> str:
     return _NO_AUTHOR.get(item.platform, item.platform.capitalize())
 
 
-def byline_parts(item: PubItem) -> tuple[str, str | None, str | None]:
+def byline_parts(item: PubItem | Citable) -> tuple[str, str | None, str | None]:
     """`(name, @handle or None, date or None)`: `— Display Name (@handle) Month D, YYYY`."""
     handle = f"@{item.author_handle}" if item.author_handle and item.author_name else None
     return display_name(item), handle, posted_date(item.posted_at, item.posted_precision)
 
 
-def byline(item: PubItem) -> str:
+def byline(item: PubItem | Citable) -> str:
     """`— Display Name (@handle) September 19, 2023`, the way news pages credit a post."""
     name, handle, date = byline_parts(item)
     text = f"\u2014 {name}"
@@ -127,6 +153,27 @@ def byline(item: PubItem) -> str:
     if date:
         text += f" {date}"
     return text
+
+
+def citation(item: Citable) -> str:
+    """`Display Name (@handle), September 19, 2023, URL`: one post, cited on one line.
+
+    The same credit as the page's byline (`byline_parts`), the day at the post's
+    precision (`September 2023` for a month-precision post), the day it reached
+    the desk when it has no posted time. Each part is cleaned of escape
+    sequences, controls and bidi overrides, and a missing part is left out
+    with its comma. A URL that is not http(s) is left out too.
+    """
+    name, handle, date = byline_parts(item)
+    if date is None:
+        date = posted_date(item.ingested_at, "day")
+    credit = safe_line(name)
+    handle = safe_line(handle)
+    if handle and handle != "@":
+        credit = f"{credit} ({handle})" if credit else handle
+    url = safe_url(safe_line(item.url))
+    parts = (credit, safe_line(date), url)
+    return ", ".join(part for part in parts if part)
 
 
 def one_line(text: str, limit: int) -> str:

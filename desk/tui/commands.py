@@ -4,7 +4,8 @@ The commands are the key table's rows marked `palette=True` (so the palette,
 the help and the keys cannot disagree), each run on the owner of its context
 (the list, the desk screen or the app), with the key as the user's
 `[keymap]` made it; plus what has no key: keep/flag/discard directly,
-recalling a saved filter, switching story, clearing the filter. Saved
+recalling a saved filter, switching, making (`Story: new…`) and renaming
+(`Story: rename…`) a story, clearing the filter. Saved
 filters and stories come from what the screen already loaded, so opening
 the palette reads nothing from the store.
 """
@@ -81,6 +82,13 @@ class DeskCommands(Provider):
                 f"Filter: {safe_line(name)}",
                 safe_line(expr),
                 partial(main.apply_filter, expr),
+            )
+        yield ("Story: new\u2026", "a slug and a title", main.new_story)
+        if main.story is not None:
+            yield (
+                "Story: rename\u2026",
+                f"retitle {safe_line(main.story.slug)}",
+                main.rename_story,
             )
         yield ("Story: all stories", "list and count every item", partial(main.set_story, None))
         for story in main.stories:

@@ -21,10 +21,12 @@ from textual.message import Message
 
 from db import Store
 from db.models import ItemQuery, ItemRow, PageKey, RecapEntry, Story
+from desk.export.common import citation
 from desk.filter_expr import fts_query
 from desk.tui import reads
 from desk.tui.jobs import Job
 from desk.tui.messages import (
+    CitationRead,
     DetailLoaded,
     Direction,
     LinkTargetsRead,
@@ -246,3 +248,8 @@ def link_targets(
 def url(store: Store, item_id: int, *, copy: bool) -> Job:
     """`y` / `o`: the item's URL."""
     yield UrlRead(item_id, store.item(item_id).url, copy)
+
+
+def cite(store: Store, item_id: int) -> Job:
+    """`Y`: the item's citation, credited as the exported page credits it."""
+    yield CitationRead(item_id, citation(store.item(item_id)))

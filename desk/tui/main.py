@@ -54,6 +54,7 @@ from desk.tui.feed import DeskList
 from desk.tui.help import HelpScreen
 from desk.tui.jobs import Job, run_job, worker_error
 from desk.tui.messages import (
+    CitationRead,
     DeskChanged,
     DetailLoaded,
     FirstPageShown,
@@ -61,6 +62,7 @@ from desk.tui.messages import (
     Notice,
     SideLoaded,
     StoryChosen,
+    StoryWritten,
     TagsRead,
     UrlRead,
     Written,
@@ -86,6 +88,7 @@ from widgets.prompts import (
 )
 from widgets.recap import RecapPane
 from widgets.stats import StatsBar
+from widgets.story_prompt import StoryPrompt, StoryRequest
 
 POLL_SECONDS = 0.25
 DETAIL_DELAY = 0.12
@@ -432,6 +435,35 @@ class MainScreen(Screen[None]):
         self.story = story
         self.apply_filter(f"story:{story.slug}")
 
+    def new_story(self) -> None:
+        """The palette's "Story: new…": a slug and a title, made in a write worker."""
+        self.app.push_screen(StoryPrompt(), self._story_entered)
+
+    def rename_story(self) -> None:
+        """The palette's "Story: rename…": the current story's title."""
+        if self.story is None:
+            self.notify("No story to rename: make one with Story: new….", severity="warning")
+            return
+        request = StoryRequest(title=self.story.title, rename=self.story.slug)
+        self.app.push_screen(StoryPrompt(request), self._story_entered)
+
+    def _story_entered(self, request: StoryRequest | None) -> None:
+        if request is not None:
+            self._run(writes.story(self.store, self.actor, request), group="write", exclusive=False)
+
+    def on_story_prompt_failed(self, message: StoryPrompt.Failed) -> None:
+        """The verb refused: the prompt again, with what was typed and the error."""
+        self.app.push_screen(StoryPrompt(message.request, message.error), self._story_entered)
+
+    def on_story_written(self, message: StoryWritten) -> None:
+        story = message.story
+        self.stories = [s for s in self.stories if s.id != story.id] + [story]
+        if message.created:
+            self.set_story(story)
+        elif self.story is not None and self.story.id == story.id:
+            self.story = story
+            self._header(story=story.title)
+
     # -- actions on items -----------------------------------------------------------
 
     def _targets(self) -> list[int]:
@@ -571,6 +603,20 @@ class MainScreen(Screen[None]):
         item_id = self._cursor_item()
         if item_id is not None:
             self._run(loads.url(self.store, item_id, copy=True), group="url")
+
+    def action_copy_citation(self) -> None:
+        """`Y`: copy `Display Name (@handle), Month D, YYYY, URL` with OSC 52, as `y` does."""
+        item_id = self._cursor_item()
+        if item_id is not None:
+            self._run(loads.cite(self.store, item_id), group="url")
+
+    def on_citation_read(self, message: CitationRead) -> None:
+        text = safe_line(message.text)
+        if not text:
+            self.notify(f"#{message.item_id} has nothing to cite.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(text, title="Citation copied", markup=False, timeout=10)
 
     def action_show_url(self) -> None:
         """`o`: show the URL (to select, or to open by hand)."""

@@ -128,6 +128,14 @@ class UrlRead(Message):
 
 
 @dataclass
+class CitationRead(Message):
+    """`Y`: an item's citation (`Display Name (@handle), Month D, YYYY, URL`), to copy."""
+
+    item_id: int
+    text: str
+
+
+@dataclass
 class TagsRead(Message):
     """The desk's tags with their counts, for the tag prompt on `ids`."""
 
@@ -142,6 +150,14 @@ class LinkTargetsRead(Message):
     source: int
     label: str
     candidates: Sequence[Candidate]
+
+
+@dataclass
+class StoryWritten(Message):
+    """A story made or retitled from the palette: work on it (`created`) or show its title."""
+
+    story: Story
+    created: bool
 
 
 @dataclass

@@ -17,12 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from db import Store
 from desk import verbs
-from desk.errors import USER_ERRORS
+from desk.errors import USER_ERRORS, BadInputError
+from desk.text import safe_line
 from desk.tui import summaries
 from desk.tui.jobs import Job
-from desk.tui.messages import Notice, Written
+from desk.tui.messages import Notice, StoryWritten, Written
+from desk.vocab import normalise_slug
 from widgets.add_item import AddRequest
 from widgets.link_picker import LinkRequest
+from widgets.story_prompt import StoryPrompt, StoryRequest
 
 if TYPE_CHECKING:
     from desk.ingest.pipeline import IngestReport
@@ -102,6 +105,30 @@ def add(store: Store, actor: str, request: AddRequest, story_id: int | None) -> 
     except USER_ERRORS as exc:
         yield Notice(str(exc), "error", "Error")
     yield Written(select=max(added) if added else None)
+
+
+def story(store: Store, actor: str, request: StoryRequest) -> Job:
+    """The palette's "Story: new…" (`verbs.create_story`) or "Story: rename…"
+    (`verbs.edit_story`). A refusal is said, and the prompt comes back with what
+    was typed (`StoryPrompt.Failed`)."""
+    try:
+        if request.rename is not None:
+            made = verbs.edit_story(store, actor, request.rename, title=request.title)
+            done = f"Renamed the story {made.slug}: {made.title}"
+        else:
+            slug = normalise_slug(request.slug)  # the verb's own check, before the lookup
+            if store.story_by_slug(slug) is not None:
+                raise BadInputError(f"story {slug!r} exists already (Story: rename… retitles it)")
+            story_id = verbs.create_story(store, actor, request.slug, request.title)
+            made = next(s for s in store.stories() if s.id == story_id)
+            done = f"New story {made.slug}: {made.title}"
+    except USER_ERRORS as exc:
+        yield Notice(str(exc), "error", "Error")
+        yield StoryPrompt.Failed(request, str(exc))
+        return
+    yield Notice(safe_line(done))
+    yield StoryWritten(made, created=request.rename is None)
+    yield Written()
 
 
 def _report(report: IngestReport) -> Notice:
