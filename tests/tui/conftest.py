@@ -181,3 +181,19 @@ def screen_text(app: DeskApp) -> str:
     """Every character of the top screen, as a person would read it (one line per row)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def rss_desk(path: Path, count: int) -> DeskApp:
+    """A desk of `count` feed entries a minute apart (`entry 1` oldest), and an app on it
+    for alice: for tests that need more rows than a screen or a page holds."""
+    with Store(path, create=True) as desk, desk.transaction() as w:
+        for n in range(1, count + 1):
+            w.insert_item(
+                NewItem(
+                    platform="rss",
+                    text=f"entry {n}",
+                    posted_at=iso_second(NOW - timedelta(minutes=count - n)),
+                ),
+                ingested_at=iso_micro(NOW),
+            )
+    return make_app(path, Settings(actor="alice"), clock=lambda: NOW, env=ENV)

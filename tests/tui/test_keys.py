@@ -693,26 +693,9 @@ async def test_live_refresh_keeps_the_cursor_row(app: DeskApp, store: Store) -> 
 
 
 async def test_paging_beyond_the_first_page(tmp_path: Path) -> None:
-    from datetime import timedelta
+    from tests.tui.conftest import rss_desk
 
-    from db.clock import iso_micro, iso_second
-    from db.writer import NewItem
-    from desk.settings import Settings
-    from desk.tui.app import make_app
-    from tests.tui.conftest import ENV, NOW
-
-    path = tmp_path / "big.desk"
-    with Store(path, create=True) as big, big.transaction() as w:
-        for n in range(1, 1001):
-            w.insert_item(
-                NewItem(
-                    platform="rss",
-                    text=f"entry {n}",
-                    posted_at=iso_second(NOW - timedelta(minutes=1000 - n)),
-                ),
-                ingested_at=iso_micro(NOW),
-            )
-    app = make_app(path, Settings(actor="alice"), clock=lambda: NOW, env=ENV)
+    app = rss_desk(tmp_path / "big.desk", 1000)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         items = app.main.query_one(ItemList)
@@ -885,26 +868,9 @@ async def test_header_at_80_columns_keeps_filter_count_and_marks(app: DeskApp) -
 
 
 async def test_count_of_a_long_filtered_list_is_a_lower_bound(tmp_path: Path) -> None:
-    from datetime import timedelta
+    from tests.tui.conftest import rss_desk
 
-    from db.clock import iso_micro, iso_second
-    from db.writer import NewItem
-    from desk.settings import Settings
-    from desk.tui.app import make_app
-    from tests.tui.conftest import ENV, NOW
-
-    path = tmp_path / "big.desk"
-    with Store(path, create=True) as big, big.transaction() as w:
-        for n in range(1, 301):
-            w.insert_item(
-                NewItem(
-                    platform="rss",
-                    text=f"entry {n}",
-                    posted_at=iso_second(NOW - timedelta(minutes=300 - n)),
-                ),
-                ingested_at=iso_micro(NOW),
-            )
-    app = make_app(path, Settings(actor="alice"), clock=lambda: NOW, env=ENV)
+    app = rss_desk(tmp_path / "big.desk", 300)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert "300 listed" in header_text(app)
