@@ -5,13 +5,42 @@ What it writes (CommonMark, readable as plain text too):
 - YAML front matter (`---` … `---`) with the title, the story's slug, the
   export time, how many kept posts the story has and how many are quoted,
   and the desk's chain head as `desk_head_seq`, `desk_head_hash`,
-  `desk_head_at`. Values are JSON scalars, which YAML reads as they are.
+  `desk_head_at`, and last `generator: "desk-md 1"`, which says the page is
+  desk's own and which version of it, so `desk ingest` knows it (see
+  `desk/ingest/formats/markdown_page.py`). Values are JSON scalars, which
+  YAML reads as they are.
 - `# Title`, then `## Quick recap` with one `### Section` per recap section
   and one list item per entry: its date as written, its headline, its body,
   its confidence and each source with its live verdict.
 - `## Posts`: each kept post as a block quote, oldest first, ending with its
   byline `— Display Name (@handle) Month D, YYYY`, the date linking to the
-  post, as news pages quote posts; a line after it gives the desk's verdict.
+  post, as news pages quote posts; a line after it gives the desk's verdict,
+  and then the post's `desk:post` line (below).
+
+Why each post ends with a line such as
+
+    [desk:post:1]: # "platform=twitter id=1704123456789012345"
+
+The page is a round trip: ingested into a fresh desk it gives back the same
+posts, into the same desk it adds nothing (issue 9). The byline gives back
+the author, the handle, the day and the link, but not what a desk finds a
+post by: its platform and platform id (and, for a link a reader could not
+copy back exactly, the URL). That line is a CommonMark link reference
+definition no link uses, so every Markdown renderer shows nothing for it,
+and a person reading the plain text sees what it is. Its title holds
+`key=value` words, each value percent-encoded but for the characters no
+Markdown rule reads in a title (`/`, `:`, `@` …), so no escape, quote or
+entity rule can change it: `platform`, `id` (when the post has
+one), `kind` (when not `post`), `url` (when the link does not give it back
+exactly, or there is none), `author=none` (the byline names no author, only
+a handle or the kind of source) and `date=day|month|year` (the date is
+printed without a link, at that precision, at the end of the byline).
+
+A post's text is quoted exactly: the page gives back the text the desk
+holds, as `desk.text.clean_text` leaves it. So besides the escapes below,
+white space at the start or end of a line, which Markdown would drop, is
+written as a character reference (`&#x20;`), which CommonMark reads back
+as that character.
 
 Why every piece of untrusted text is escaped: a post is quoted, never
 interpreted. Every ASCII punctuation character Markdown gives a meaning to
@@ -27,6 +56,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from desk.export.collect import PubEntry, PubItem, Publication, PubSource
 from desk.export.common import (
@@ -36,6 +66,13 @@ from desk.export.common import (
     head_fields,
     safe_url,
 )
+from desk.text import clean_text
+
+GENERATOR = "desk-md 1"
+"""The front matter's `generator`: desk's own page, version 1 of its post lines."""
+
+POST_LABEL = "desk:post:"
+"""The label of each post's reference definition, followed by the post's number."""
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()!|~&^])")
 _LINE_START = re.compile(r"^([-+=#])")
@@ -57,15 +94,41 @@ def link(label: str, url: str | None) -> str:
     return f"[{escape(label)}](<{target}>)"
 
 
+def _references(space: str) -> str:
+    return "".join(f"&#x{ord(ch):x};" for ch in space)
+
+
+def exact_line(line: str) -> str:
+    """One line of a post, as literal Markdown that reads back to exactly this line.
+
+    `escape`, but white space at either end (which a Markdown reader drops)
+    and tabs become character references instead of being dropped or
+    changed into spaces.
+    """
+    core = line.strip()
+    lead = line[: len(line) - len(line.lstrip())]
+    trail = line[len(line.rstrip()) :] if core else ""
+    body = _SPECIAL.sub(r"\\\1", core).replace("\t", "&#x9;")
+    body = _LIST_NUMBER.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", body))
+    return _references(lead) + body + _references(trail)
+
+
 def _quote_lines(text: str) -> Iterator[str]:
-    """A post's text as block-quote lines, its line breaks kept as hard breaks."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    for n, paragraph in enumerate(paragraphs):
+    """A post's text as block-quote lines, its line breaks kept as hard breaks.
+
+    The text is cleaned as the desk cleans it (`clean_text`: no trailing
+    spaces, no run of blank lines), so a blank line is a paragraph break
+    and every other line is kept, exactly.
+    """
+    clean = clean_text(text)
+    if not clean:
+        return
+    for n, paragraph in enumerate(clean.split("\n\n")):
         if n:
             yield ">"
-        lines = [escape(line) for line in paragraph.split("\n") if line.strip()]
+        lines = paragraph.split("\n")
         for m, line in enumerate(lines):
-            yield "> " + line + ("\\" if m < len(lines) - 1 else "")
+            yield "> " + exact_line(line) + ("\\" if m < len(lines) - 1 else "")
 
 
 def _byline(item: PubItem) -> str:
@@ -80,8 +143,43 @@ def _byline(item: PubItem) -> str:
     return text
 
 
-def post_block(item: PubItem) -> list[str]:
-    """One quoted post: the text, a blank quote line, the byline; then its verdict."""
+def _link_gives_back(url: str) -> bool:
+    """Whether the byline's `<url>` link reads back as exactly `url`.
+
+    It does when the URL is written as it is (an http(s) URL that needs no
+    percent-encoding) and holds no `&`, which a Markdown reader would take
+    for the start of a character reference.
+    """
+    return safe_url(url) == url and "&" not in url
+
+
+_TITLE_SAFE = "/:@!$'()*+,;=?#[]~"
+"""Kept as they are in a post line's values: no Markdown rule reads them in a title."""
+
+_DATE_PRECISION = {3: "day", 2: "month", 1: "year"}
+"""How many words a byline date has (`September 19, 2023`, `September 2023`, `2023`)."""
+
+
+def post_line(item: PubItem, number: int) -> str:
+    """The post's `desk:post` reference definition (see the module docstring)."""
+    words = {"platform": item.platform}
+    if item.platform_id:
+        words["id"] = item.platform_id
+    if item.kind != "post":
+        words["kind"] = item.kind
+    if item.url and not _link_gives_back(item.url):
+        words["url"] = item.url
+    if not item.author_name:
+        words["author"] = "none"
+    date = byline_parts(item)[2]
+    if date and not safe_url(item.url):
+        words["date"] = _DATE_PRECISION[len(date.split())]
+    title = " ".join(f"{key}={quote(value, safe=_TITLE_SAFE)}" for key, value in words.items())
+    return f'[{POST_LABEL}{number}]: # "{title}"'
+
+
+def post_block(item: PubItem, number: int = 1) -> list[str]:
+    """One quoted post: the text, a blank quote line, the byline; its verdict; its post line."""
     lines = list(_quote_lines(item.text or item.title or ""))
     if lines:
         lines.append(">")
@@ -89,7 +187,7 @@ def post_block(item: PubItem) -> list[str]:
     verdict = f"*{VERDICT_LABELS.get(item.verdict, escape(item.verdict.capitalize()))}*"
     if item.verdict_reason:
         verdict += ": " + escape(" ".join(item.verdict_reason.split()))
-    return [*lines, "", verdict]
+    return [*lines, "", verdict, "", post_line(item, number)]
 
 
 def _source(source: PubSource) -> str:
@@ -130,6 +228,7 @@ def front_matter(pub: Publication) -> list[str]:
     fields["desk_head_seq"] = pub.head.seq
     fields["desk_head_hash"] = head["desk_head_hash"]
     fields["desk_head_at"] = head["desk_head_at"]
+    fields["generator"] = GENERATOR
     return ["---", *(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items()), "---"]
 
 
@@ -146,6 +245,6 @@ def render(pub: Publication) -> str:
         lines += ["## Posts", ""]
         if pub.kept_total > len(pub.items):
             lines += [f"*The newest {len(pub.items)} of {pub.kept_total} kept posts.*", ""]
-        for item in pub.items:
-            lines += [*post_block(item), ""]
+        for number, item in enumerate(pub.items, start=1):
+            lines += [*post_block(item, number), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
