@@ -107,3 +107,45 @@ def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
             "the log ends before its recorded head (events deleted?)",
         )
     return None
+
+
+HEAD_ABBREV = 12
+"""Hex digits of a hash shown in a message (the whole hash is in the input and the log)."""
+
+
+def _short(digest: str) -> str:
+    return digest[:HEAD_ABBREV] + "\u2026" if len(digest) > HEAD_ABBREV else digest
+
+
+def check_head(conn: sqlite3.Connection, seq: int, digest: str) -> VerifyProblem | None:
+    """Whether the desk's chain still holds event `seq` with hash `digest`.
+
+    A head recorded outside the desk (an export, a bundle, a note) is what
+    catches the rewrites the chain alone cannot: events deleted from the end
+    with `chain_head` set back, or the whole chain rewritten with every hash
+    recomputed. Read in the caller's snapshot, alongside `verify_snapshot`,
+    which says whether the chain from the start up to the desk's head holds.
+    """
+    row = conn.execute("SELECT hash FROM events WHERE seq = ?", [seq]).fetchone()
+    if row is None:
+        last = conn.execute("SELECT max(seq), count(*) FROM events").fetchone()
+        last_seq = int(last[0] or 0) if last else 0
+        total = int(last[1] or 0) if last else 0
+        if seq > last_seq:
+            return VerifyProblem(
+                "chain head",
+                f"event seq {seq}",
+                f"the desk has only {total} events: event {seq} is missing (deleted?)",
+            )
+        return VerifyProblem(
+            "chain head", f"event seq {seq}", f"the desk has no event {seq} (deleted?)"
+        )
+    found = str(row[0])
+    if found != digest:
+        return VerifyProblem(
+            "chain head",
+            f"event seq {seq}",
+            f"the desk's chain does not contain event {seq} with hash {_short(digest)} "
+            f"(it has {_short(found)} there): the log was rewritten",
+        )
+    return None

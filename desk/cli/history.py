@@ -6,7 +6,10 @@ import sys
 
 import click
 
+from db.integrity import check_head
+from db.slices import event_count, snapshot
 from desk import verbs
+from desk.bundle import parse_head
 from desk.cli.common import (
     actor_name,
     count,
@@ -51,19 +54,41 @@ def undo() -> None:
 
 
 @click.command()
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    metavar="SEQ:HASH",
+    help="Also check that the chain still holds this event with this hash, as an export "
+    "or a bundle names the head (repeatable).",
+)
 @desk_options
-def verify() -> None:
-    """Check the event hash chain and every stored raw hash."""
-    with open_store() as store:
+def verify(heads: tuple[str, ...]) -> None:
+    """Check the event hash chain and every stored raw hash.
+
+    With --head SEQ:HASH (a head recorded outside the desk: an export, a
+    bundle's bag-info, a note), also check that the chain still holds it:
+    this catches events deleted from the end with the head set back, and a
+    chain rewritten with every hash recomputed, which the chain alone cannot.
+    """
+    wanted = [parse_head(text) for text in heads]
+    with open_store() as store, snapshot(store.conn, store.lock):
         problem = store.verify()
-        if problem is not None:
-            click.echo(
-                "desk: verify failed: "
-                + safe_line(f"{problem.what}: {problem.where}: {problem.detail}"),
-                err=True,
-            )
-            sys.exit(1)
-        click.echo(f"ok: {store.last_seq()} events, chain and raw hashes intact")
+        head_problems = [p for p in (check_head(store.conn, s, h) for s, h in wanted) if p]
+        events = event_count(store.conn)
+    if problem is not None:
+        click.echo(
+            "desk: verify failed: "
+            + safe_line(f"{problem.what}: {problem.where}: {problem.detail}"),
+            err=True,
+        )
+    for head in head_problems:
+        click.echo(f"desk: verify failed: {safe_line(head.detail)}", err=True)
+    if problem is not None or head_problems:
+        sys.exit(1)
+    click.echo(f"ok: {events} events, chain and raw hashes intact")
+    for seq, digest in wanted:
+        click.echo(f"ok: the chain holds event {seq} with hash {digest}")
 
 
 COMMANDS = (log_cmd, undo, verify)
