@@ -1,0 +1,721 @@
+"""Checklist templates: the steps an item is verified by, and what its logged states add up to.
+
+A template is an ordered list of steps, each with a short title, a line or
+two of guidance and whether `verified` needs it. Two templates are built in:
+`five-pillars` (the default: provenance, source, date, location,
+motivation, as verification desks have worked since the Verification
+Handbook and First Draft) and `berkeley-protocol` (the six phases of the
+Berkeley Protocol on Digital Open Source Investigations, for desks whose
+work may end up as evidence). A desk adds its own from a TOML file (see
+`parse_template` for the format).
+
+A step's state is `open` (never checked), `passed`, `failed`, `unclear` or
+`n/a`. `open` and `unclear` are never the same thing: `tally` counts them
+apart, so a pane says `3 passed · 1 unclear · 1 open`, never "5/5 done",
+and `missing_for_verified` names every required step that is neither
+`passed` nor `n/a`, so a `verified` verdict can be refused with the list.
+
+Pure: the standard library, `desk.text` and `desk.errors` only. The store,
+the verbs, the CLI and the panes all build on this module, so it must not
+import any of them; and a template file is untrusted input (a colleague's,
+or downloaded), so everything in it is checked or cleaned here, once,
+before it can reach the store or a terminal.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from desk.errors import BadInputError
+from desk.text import clean_line, clean_text, truncate
+
+StepState = Literal["open", "passed", "failed", "unclear", "n/a"]
+STEP_STATES: tuple[StepState, ...] = get_args(StepState)
+"""Every state a step can be in; `open` means "not checked yet", nothing else."""
+
+SUMMARY_ORDER: tuple[StepState, ...] = ("passed", "failed", "unclear", "n/a", "open")
+"""How `Tally.summary` orders its counts: what was checked (passed first, in
+`STEP_STATES` order), then what is still open, the part that says what is left."""
+
+STATE_OF_LETTER: dict[str, StepState] = {
+    "p": "passed",
+    "f": "failed",
+    "u": "unclear",
+    "n": "n/a",
+    "o": "open",
+}
+"""The checklist pane's keys (`o` reopens a step), also accepted by `normalise_state`."""
+LETTER_OF_STATE: dict[StepState, str] = {state: key for key, state in STATE_OF_LETTER.items()}
+
+DONE_FOR_VERIFIED: frozenset[StepState] = frozenset({"passed", "n/a"})
+"""The states a required step must be in before an item may be `verified`."""
+
+MAX_FILE_BYTES = 256 * 1024
+"""A template is a few dozen lines; anything near this is not a template (or is an attack)."""
+MAX_STEPS = 50
+MAX_ID_CHARS = 32
+MAX_NAME_CHARS = 48
+MAX_TITLE_CHARS = 120
+MAX_GUIDANCE_CHARS = 1000
+
+# Ids start with a letter so that `desk check ID STEP` never confuses a step with an item id;
+# they are refused rather than rewritten, since a silently changed id is a different step.
+_SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_SLUG_RULE = "lower-case letters, digits and single hyphens, starting with a letter"
+_NA_SPELLINGS = frozenset({"na", "notapplicable"})
+_NA_SQUASH = re.compile(r"[\s._/\\-]+")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+_STEP_HEADER = re.compile(r"^\s*\[\[\s*step\s*\]\]")
+_TABLE_HEADER = re.compile(r"^\s*\[")
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+_TEMPLATE_KEYS = ("name", "title", "step")
+_STEP_KEYS = ("id", "title", "guidance", "required")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a template.
+
+    `id` is what the store and `desk check ID STEP` use, so it is a short
+    slug and never changes; `title` and `guidance` are for the person
+    checking; `required` says whether `verified` waits for this step.
+    """
+
+    id: str
+    title: str
+    guidance: str
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A named, ordered list of steps; `source` says where it came from (`built-in`, a file)."""
+
+    name: str
+    title: str
+    steps: tuple[Step, ...]
+    source: str
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(step.id for step in self.steps)
+
+    def step(self, step_id: str) -> Step | None:
+        """The step with this id, or None (a logged step may come from another template)."""
+        return next((step for step in self.steps if step.id == step_id), None)
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """`(id, title)` pairs, the shape `Store.checklist` takes today (as `DEFAULT_CHECKLIST`)."""
+        return tuple((step.id, step.title) for step in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of an item's checklist: a step, its state, and whether it is an extra.
+
+    An extra step was logged under another template than the item's
+    current one: it is kept and shown (after the template's steps), since
+    work done is never dropped, but it is not counted by `tally` and
+    `verified` does not wait for it.
+    """
+
+    step: Step
+    state: StepState
+    extra: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How many of a template's steps are in each state; `extra` counts logged steps outside it."""
+
+    passed: int = 0
+    failed: int = 0
+    unclear: int = 0
+    na: int = 0
+    open: int = 0
+    extra: int = 0
+
+    def count(self, state: StepState) -> int:
+        return self.na if state == "n/a" else int(getattr(self, state))
+
+    @property
+    def total(self) -> int:
+        """The template's steps (extras left out)."""
+        return self.passed + self.failed + self.unclear + self.na + self.open
+
+    def summary(self) -> str:
+        """`3 passed · 1 unclear · 1 open`: states with none left out, never "5/5 done"."""
+        parts = [f"{self.count(s)} {s}" for s in SUMMARY_ORDER if self.count(s)]
+        return " · ".join(parts) if parts else "no steps"
+
+
+# The five pillars. Each guidance is a question, then how a desk usually answers it.
+FIVE_PILLARS = Template(
+    name="five-pillars",
+    title="Five pillars",
+    source="built-in",
+    steps=(
+        Step(
+            "provenance",
+            "Provenance",
+            "Is this the original, or a copy, crop or re-upload?\n"
+            "Find the first upload: reverse-search the image or key frames, compare resolution,"
+            " crops and watermarks, and look for earlier posts of the same file.",
+        ),
+        Step(
+            "source",
+            "Source",
+            "Who made it, and were they there first-hand?\n"
+            "The uploader is not always the maker: check the account's history, location and"
+            " past posts, and reach the person who captured it where you can.",
+        ),
+        Step(
+            "date",
+            "Date",
+            "When was it made, and does that match the claim?\n"
+            "The posting time is only an upper bound: check weather, shadows, events in frame"
+            " and the earliest copy online; metadata helps but is easily stripped or faked.",
+        ),
+        Step(
+            "location",
+            "Location",
+            "Where was it made, and does that match the claim?\n"
+            "Geolocate from landmarks, signs, terrain and skyline against satellite and"
+            " street-level imagery; a claimed place is a guess until the picture matches the map.",
+        ),
+        Step(
+            "motivation",
+            "Motivation",
+            "Why was it made and shared?\n"
+            "Witness, activist, party to the events, or someone chasing attention: motive does"
+            " not settle what is true, but it says what to check twice.",
+        ),
+    ),
+)
+"""The default template: all five pillars required, as the issue and every verification desk ask."""
+
+# The Berkeley Protocol's investigation cycle (OHCHR and UC Berkeley's Human Rights Center, 2022).
+# Required are the phases that decide whether one item can stand as verified evidence:
+# preliminary assessment (is it relevant, and safe and lawful to collect?), collection and
+# preservation (an item that cannot be produced again, unchanged, with its chain of custody,
+# is worth nothing as evidence once the post is taken down), and verification itself.
+# Not required: online inquiry records how the material was found, and for an item that
+# reached the desk by a feed or a colleague there is no search of ours to record; investigative
+# analysis draws conclusions across many items, the story's work rather than a gate on one item.
+BERKELEY_PROTOCOL = Template(
+    name="berkeley-protocol",
+    title="Berkeley Protocol phases",
+    source="built-in",
+    steps=(
+        Step(
+            "online-inquiry",
+            "Online inquiry",
+            "How was this found? Note the searches, platforms, accounts monitored, tools and"
+            " dates, so another investigator could repeat the search and find it again.",
+            required=False,
+        ),
+        Step(
+            "preliminary-assessment",
+            "Preliminary assessment",
+            "Is it relevant to what we are investigating, and does it look reliable enough to"
+            " keep? Weigh the risks of collecting it to the people shown and to ourselves.",
+        ),
+        Step(
+            "collection",
+            "Collection",
+            "Capture the whole item, not a screenshot alone: the original file, the page and its"
+            " context (URL, account, comments), who captured it and when, and its hash.",
+        ),
+        Step(
+            "preservation",
+            "Preservation",
+            "Keep the capture unchanged and retrievable: stored by its hash, backed up, with"
+            " every hand it passed through logged; work on copies, never on the only one.",
+        ),
+        Step(
+            "verification",
+            "Verification",
+            "Establish authenticity and reliability: the source (who, and were they there),"
+            " the file (metadata, re-uploads) and the content (geolocation, chronolocation).",
+        ),
+        Step(
+            "investigative-analysis",
+            "Investigative analysis",
+            "What does it show, and what does it not? Set it against the other evidence and"
+            " the questions of the investigation, and weigh the other explanations.",
+            required=False,
+        ),
+    ),
+)
+
+BUILTINS: Mapping[str, Template] = {t.name: t for t in (FIVE_PILLARS, BERKELEY_PROTOCOL)}
+"""The built-in templates by name; a desk's own may not take these names."""
+DEFAULT_TEMPLATE = FIVE_PILLARS
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """Untrusted text quoted back in an error: cut, in quotes, anything invisible spelled out.
+
+    `repr` writes escapes, controls, bidi overrides and lone surrogates as
+    `\\x1b`, `\\u202e`...: safe on a terminal, and honest where cleaning
+    would not be (a refused id `a\\x1bb` must not be quoted back as `ab`).
+    """
+    return repr(truncate(text, limit))
+
+
+def normalise_state(text: str) -> StepState:
+    """A state as typed (`Passed`, `p`, `N/A`, `na`, `n-a`, `not applicable`) -> the state.
+
+    The pane's letters are accepted too (`p f u n`, and `o` for open).
+    Anything else is refused, never guessed: a wrong state decides whether
+    something is published.
+    """
+    value = text.strip().lower()
+    if value in STATE_OF_LETTER:
+        return STATE_OF_LETTER[value]
+    if _NA_SQUASH.sub("", value) in _NA_SPELLINGS:
+        return "n/a"
+    for state in STEP_STATES:
+        if value == state:
+            return state
+    raise BadInputError(
+        f"bad step state {_shown(text)}: use one of {', '.join(STEP_STATES)}"
+        f" (or the letters {' '.join(LETTER_OF_STATE[s] for s in SUMMARY_ORDER)})"
+    )
+
+
+# --- reading a template file ---------------------------------------------------------------
+
+
+def load_template(path: str | PathLike[str]) -> Template:
+    """Read a desk's own template from a TOML file; see `parse_template` for the format.
+
+    Refused with one line naming the file (and the line where it is known)
+    if the file cannot be read, is over `MAX_FILE_BYTES`, is not UTF-8, is
+    not TOML, or is not a template.
+    """
+    where = clean_line(str(path)) or "(no name)"
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise BadInputError(f"{where}: cannot read it ({exc.strerror or exc})") from None
+    return parse_template(data, source=where)
+
+
+def parse_template(data: bytes | str, source: str = "(template)") -> Template:
+    """A template from the text of a TOML file; `source` names it in errors and in `Template`.
+
+    The format::
+
+        # A desk's own checklist template.
+        name = "quote-check"        # a slug (lower-case letters, digits, hyphens), unique:
+                                    # not a built-in's name (five-pillars, berkeley-protocol)
+        title = "Attributed quote"  # one line, shown in `desk template ls`
+
+        [[step]]                    # one table per step, in the order they are worked
+        id = "context"              # a slug, unique in the file: what `desk check ID STEP` takes
+        title = "Original context"  # one line
+        guidance = '''
+        Find the full speech or interview, not the clip.
+        '''                         # optional: a line or two on how to check it
+        required = true             # optional, default true: `verified` waits for it
+
+    Keys are checked, not skimmed: an unknown key (`requird = false`) is
+    refused and named, since a typo that silently made a step optional
+    would weaken the `verified` gate. `required` defaults to true for the
+    same reason. Titles and guidance are cleaned (`desk.text.clean_line`,
+    `clean_text`: escape sequences, controls and bidi overrides go; Rich
+    markup stays as the plain text it is, and the display never parses
+    it); ids and names are refused unless they are slugs, because they are
+    stored and typed back and a cleaned id would be a different step.
+    """
+    where = clean_line(source) or "(template)"
+    text = _decode(data, where)
+    doc = _parse_toml(text, where)
+    lines = text.split("\n")  # as tomllib counts lines (not splitlines: \u2028 is no break)
+    if not doc:
+        raise BadInputError(
+            f"{where}: no template in it: give a name, a title and at least one [[step]]"
+        )
+    _check_keys(
+        doc,
+        _TEMPLATE_KEYS,
+        where,
+        "the template",
+        lambda key: _top_line(lines, key) or _header_line(lines, key),
+    )
+    name = _slug(doc, "name", where, "the template", MAX_NAME_CHARS, _top_line(lines, "name"))
+    if name in BUILTINS:
+        raise BadInputError(
+            f"{where}: {_at(_top_line(lines, 'name'))}the name {name!r} is a built-in template's:"
+            " choose another"
+        )
+    title = _line_field(doc, "title", where, "the template", _top_line(lines, "title"))
+    raw_steps = doc.get("step")
+    if raw_steps is None:
+        raise BadInputError(f"{where}: no steps: add at least one [[step]] table")
+    if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
+        raise BadInputError(
+            f"{where}: {_at(_top_line(lines, 'step'))}'step' must be [[step]] tables, not"
+            f" {_kind(raw_steps)}"
+        )
+    if not raw_steps:
+        raise BadInputError(f"{where}: no steps: add at least one [[step]] table")
+    if len(raw_steps) > MAX_STEPS:
+        raise BadInputError(
+            f"{where}: {len(raw_steps)} steps; a template holds at most {MAX_STEPS}"
+        )
+    spans = _step_spans(lines, len(raw_steps))
+    steps: list[Step] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(raw_steps, start=1):
+        step = _step(raw, number, where, lines, spans[number - 1] if spans else None)
+        if step.id in seen:
+            line = _key_line(lines, "id", *spans[number - 1]) if spans else None
+            raise BadInputError(
+                f"{where}: {_at(line)}step {number}: the id {step.id!r} is already"
+                f" step {seen[step.id]}'s: each step needs its own id"
+            )
+        seen[step.id] = number
+        steps.append(step)
+    return Template(name=name, title=title, steps=tuple(steps), source=where)
+
+
+def _decode(data: bytes | str, where: str) -> str:
+    if isinstance(data, str):
+        if len(data.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+            raise _too_big(where)
+        return data.removeprefix("\ufeff")
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(where)
+    if not data.strip():
+        raise BadInputError(
+            f"{where}: empty: a template needs a name, a title and at least one [[step]]"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadInputError(f"{where}: UTF-16 text, not UTF-8: save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BadInputError(
+            f"{where}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8"
+        ) from None
+
+
+def _too_big(where: str) -> BadInputError:
+    return BadInputError(
+        f"{where}: over {MAX_FILE_BYTES // 1024} KB: a template is a few dozen lines,"
+        " is this the right file?"
+    )
+
+
+def _parse_toml(text: str, where: str) -> dict[str, Any]:
+    if not text.strip():
+        raise BadInputError(
+            f"{where}: empty: a template needs a name, a title and at least one [[step]]"
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInputError(f"{where}: {_toml_message(str(exc), text)}") from None
+    except RecursionError:
+        raise BadInputError(f"{where}: not a template: values nested too deeply") from None
+    except ValueError as exc:
+        # tomllib lets int()'s own refusal through: an integer of over 4300 digits.
+        found = _LONG_NUMBER.search(text)
+        if found is None:
+            raise BadInputError(f"{where}: not TOML: {_shown(str(exc), 120)}") from None
+        line = text.count("\n", 0, found.start()) + 1
+        raise BadInputError(f"{where}: line {line}: a number too long to read") from None
+
+
+def _toml_message(message: str, text: str) -> str:
+    """tomllib's `Invalid value (at line 3, column 7)` -> `line 3, column 7: not TOML: invalid
+    value`: the place first, as every error of desk's that names a line."""
+    found = _TOML_POSITION.search(message)
+    if found:
+        what = message[: found.start()]
+        where = f"line {found.group(1)}, column {found.group(2)}: "
+    else:
+        ended = _TOML_AT_END.search(message)
+        what = message[: ended.start()] if ended else message
+        last = text.rstrip("\n").count("\n") + 1
+        cut = what.lower().startswith(("unterminated", "invalid value", "expected"))
+        where = f"line {last}, at the end{' (cut off?)' if cut else ''}: " if ended else ""
+    what = truncate(clean_line(what), 120)
+    return f"{where}not TOML: {what[:1].lower()}{what[1:]}"
+
+
+def _at(line: int | None) -> str:
+    return f"line {line}: " if line else ""
+
+
+def _kind(value: object) -> str:
+    """What a TOML value is, in the words of the format (never the value: it may be huge)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
+# Where things are in the file. tomllib gives no positions for what it parsed, so lines are
+# found by scanning: `[[step]]` headers and `key =` lines. When the headers do not match the
+# steps one for one (inline tables, a header inside a multi-line string), no line is claimed.
+
+
+def _first_table(lines: Sequence[str]) -> int:
+    return next((i for i, line in enumerate(lines) if _TABLE_HEADER.match(line)), len(lines))
+
+
+def _step_spans(lines: Sequence[str], count: int) -> list[tuple[int, int]] | None:
+    starts = [i for i, line in enumerate(lines) if _STEP_HEADER.match(line)]
+    if len(starts) != count:
+        return None
+    ends = [
+        next((j for j in range(s + 1, len(lines)) if _TABLE_HEADER.match(lines[j])), len(lines))
+        for s in starts
+    ]
+    return list(zip(starts, ends, strict=True))
+
+
+def _key_line(lines: Sequence[str], key: str, start: int, end: int) -> int | None:
+    """The line of `key = ...` between `start` and `end` (0-based), 1-based; None if not found."""
+    pattern = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    return next((i + 1 for i in range(start, end) if pattern.match(lines[i])), None)
+
+
+def _header_line(lines: Sequence[str], dotted: str, start: int = 0) -> int | None:
+    """The line of a `[dotted]` or `[[dotted]]` header from `start` on, 1-based."""
+    parts = r"\s*\.\s*".join(re.escape(p) for p in dotted.split("."))
+    pattern = re.compile(rf"^\s*\[\[?\s*{parts}\s*\]")
+    return next((i + 1 for i in range(start, len(lines)) if pattern.match(lines[i])), None)
+
+
+def _top_line(lines: Sequence[str], key: str) -> int | None:
+    found = _key_line(lines, key, 0, _first_table(lines))
+    if found is None and key == "step":
+        found = next((i + 1 for i, line in enumerate(lines) if _STEP_HEADER.match(line)), None)
+    return found
+
+
+# Checking what was parsed.
+
+
+def _check_keys(
+    table: Mapping[str, object],
+    allowed: Sequence[str],
+    where: str,
+    what: str,
+    locate: Callable[[str], int | None],
+) -> None:
+    """Refuse the first key not in `allowed`, naming it (and the allowed key it is closest to)."""
+    for key in table:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        if what == "the template" and key == "steps":
+            hint = "steps are [[step]] tables; "
+        raise BadInputError(
+            f"{where}: {_at(locate(key))}{what}: unknown key {_shown(key)}"
+            f" ({hint}the keys are {', '.join(allowed)})"
+        )
+
+
+def _text(table: Mapping[str, object], key: str, where: str, what: str, line: int | None) -> str:
+    value = table.get(key)
+    if value is None:
+        raise BadInputError(f"{where}: {_at(line)}{what}: no {key!r}")
+    if not isinstance(value, str):
+        raise BadInputError(f"{where}: {_at(line)}{what}: {key!r} must be text, not {_kind(value)}")
+    return value
+
+
+def _slug(
+    table: Mapping[str, object], key: str, where: str, what: str, limit: int, line: int | None
+) -> str:
+    value = _text(table, key, where, what, line)
+    if len(value) > limit or not _SLUG_RE.match(value):
+        raise BadInputError(
+            f"{where}: {_at(line)}{what}: bad {key} {_shown(value)}: use {_SLUG_RULE}"
+            f" (up to {limit} characters)"
+        )
+    return value
+
+
+def _line_field(
+    table: Mapping[str, object], key: str, where: str, what: str, line: int | None
+) -> str:
+    value = clean_line(_text(table, key, where, what, line))
+    if not value:
+        raise BadInputError(f"{where}: {_at(line)}{what}: the {key} is empty")
+    if len(value) > MAX_TITLE_CHARS:
+        raise BadInputError(
+            f"{where}: {_at(line)}{what}: the {key} is {len(value)} characters;"
+            f" keep it to {MAX_TITLE_CHARS}"
+        )
+    return value
+
+
+def _step(
+    raw: Mapping[str, object],
+    number: int,
+    where: str,
+    lines: Sequence[str],
+    span: tuple[int, int] | None,
+) -> Step:
+    def line(key: str) -> int | None:
+        return _key_line(lines, key, *span) if span else None
+
+    def key_or_table(key: str) -> int | None:
+        return (line(key) or _header_line(lines, f"step.{key}", span[0])) if span else None
+
+    what = f"step {number}"
+    named = raw.get("id")
+    if isinstance(named, str) and len(named) <= MAX_ID_CHARS and _SLUG_RE.match(named):
+        what = f"step {number} ({named})"
+    _check_keys(raw, _STEP_KEYS, where, what, key_or_table)
+    step_id = _slug(
+        raw, "id", where, what, MAX_ID_CHARS, line("id") or (span[0] + 1 if span else None)
+    )
+    what = f"step {number} ({step_id})"
+    title = _line_field(raw, "title", where, what, line("title") or (span[0] + 1 if span else None))
+    guidance = ""
+    if "guidance" in raw:
+        guidance = clean_text(_text(raw, "guidance", where, what, line("guidance")))
+        if len(guidance) > MAX_GUIDANCE_CHARS:
+            raise BadInputError(
+                f"{where}: {_at(line('guidance'))}{what}: the guidance is {len(guidance)}"
+                f" characters; keep it to a line or two (up to {MAX_GUIDANCE_CHARS})"
+            )
+    required = raw.get("required", True)
+    if not isinstance(required, bool):
+        raise BadInputError(
+            f"{where}: {_at(line('required'))}{what}: 'required' must be true or false,"
+            f" not {_kind(required)}"
+        )
+    return Step(id=step_id, title=title, guidance=guidance, required=required)
+
+
+def dump_template(template: Template) -> str:
+    """The TOML text `parse_template` reads back as the same template (for show, and storing)."""
+
+    def quoted(text: str) -> str:
+        # A JSON string is a TOML basic string, but for DEL, which TOML wants escaped (and
+        # ensure_ascii would write astral characters as surrogate pairs, which TOML refuses).
+        return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+    out = [f"name = {quoted(template.name)}", f"title = {quoted(template.title)}"]
+    for step in template.steps:
+        out += ["", "[[step]]", f"id = {quoted(step.id)}", f"title = {quoted(step.title)}"]
+        if step.guidance:
+            out.append(f"guidance = {quoted(step.guidance)}")
+        out.append(f"required = {'true' if step.required else 'false'}")
+    return "\n".join(out) + "\n"
+
+
+def example_path() -> Path:
+    """The example template shipped with desk (`desk/data/checklists/example.toml`)."""
+    return Path(__file__).resolve().parent / "data" / "checklists" / "example.toml"
+
+
+# --- what logged states add up to ----------------------------------------------------------
+
+
+def _state_of(states: Mapping[str, str], step_id: str) -> StepState:
+    """A logged state, checked: an unknown one (a hand-edited desk) is an error, never `passed`."""
+    value = states.get(step_id, "open")
+    for state in STEP_STATES:
+        if value == state:
+            return state
+    raise BadInputError(
+        f"step {_shown(step_id)} has an unknown state {_shown(value)}:"
+        f" use one of {', '.join(STEP_STATES)}"
+    )
+
+
+def tally(states: Mapping[str, str], template: Template) -> Tally:
+    """Count the template's steps by state; a step with nothing logged is `open`.
+
+    `states` maps step ids to what was logged. Logged steps the template
+    does not have (from another template) are counted in `extra` only.
+    """
+    counts = dict.fromkeys(STEP_STATES, 0)
+    for step in template.steps:
+        counts[_state_of(states, step.id)] += 1
+    ids = set(template.ids)
+    return Tally(
+        passed=counts["passed"],
+        failed=counts["failed"],
+        unclear=counts["unclear"],
+        na=counts["n/a"],
+        open=counts["open"],
+        extra=sum(1 for step_id in states if step_id not in ids),
+    )
+
+
+def missing_for_verified(states: Mapping[str, str], template: Template) -> list[str]:
+    """What stands between the item and `verified`: `["date (unclear)", "location (open)"]`.
+
+    Every required step of the template that is neither `passed` nor
+    `n/a`, in the template's order, with its state; empty when the verdict
+    may be set. Extra steps (logged under another template) do not count:
+    the item's current template decides what `verified` needs.
+    """
+    out: list[str] = []
+    for step in template.steps:
+        state = _state_of(states, step.id)
+        if step.required and state not in DONE_FOR_VERIFIED:
+            out.append(f"{step.id} ({state})")
+    return out
+
+
+def checklist(states: Mapping[str, str], template: Template) -> tuple[Row, ...]:
+    """An item's checklist under `template`: its steps, then any other logged steps as extras."""
+    return switch(states, template, template)
+
+
+def switch(states: Mapping[str, str], old: Template, new: Template) -> tuple[Row, ...]:
+    """An item's checklist after switching from `old` to `new`, with no logged step lost.
+
+    The new template's steps come first, in its order, with what was logged
+    for them (by id: a step both templates have keeps its state). Then, as
+    extras, every logged step the new template lacks: the old template's
+    in its order, with its title and guidance, and then any logged under
+    an earlier template still, in the order `states` gives, titled by id.
+    Steps of the old template that were never logged are simply dropped:
+    there is nothing of them to keep.
+    """
+    rows = [Row(step, _state_of(states, step.id)) for step in new.steps]
+    placed = set(new.ids)
+    for step in old.steps:
+        if step.id in states and step.id not in placed:
+            rows.append(Row(step, _state_of(states, step.id), extra=True))
+            placed.add(step.id)
+    for step_id in states:
+        if step_id not in placed:
+            orphan = Step(id=step_id, title=clean_line(step_id), guidance="", required=False)
+            rows.append(Row(orphan, _state_of(states, step_id), extra=True))
+            placed.add(step_id)
+    return tuple(rows)
