@@ -22,6 +22,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "desk.ingest.formats.csv_posts",
     "desk.ingest.formats.feeds",
     "desk.ingest.formats.html_page",
+    "desk.ingest.formats.markdown_page",
     "desk.ingest.formats.paste",
 )
 
