@@ -238,6 +238,15 @@ def test_the_recap_is_not_ingested(page: Path) -> None:
     assert "Inspectors flagged cracks" not in texts and "Repairs planned" not in texts
 
 
+def test_post_lines_do_not_show_on_the_rendered_page(page: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(page.read_text(encoding="utf-8").split("---\n", 2)[2])
+    assert html.count("<blockquote>") == 9
+    # Only the post whose text tries to be a post line shows one, as its text in its quote.
+    assert html.count("desk:post") == html.count("platform=") == 1 and "id=1704" not in html
+
+
 def test_the_page_is_recognised_by_content() -> None:
     golden = (Path(__file__).parent / "golden" / "orvena.md").read_bytes()
     assert registry.detect(Sample(golden, "no-extension")).NAME == "desk-md"
