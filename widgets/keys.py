@@ -53,6 +53,7 @@ CONTEXTS: dict[str, str] = {
     "note": "Note editor (a, e)",
     "add": "Add an item (i)",
     "link": "Link picker (l)",
+    "export": "Export preview (Story: export…)",
     "help": "This help",
 }
 """Contexts in help order, with their titles."""
@@ -68,6 +69,7 @@ ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
     frozenset({"app", "prompt", "note"}),
     frozenset({"app", "prompt", "add"}),
     frozenset({"app", "prompt", "link"}),
+    frozenset({"app", "export"}),
     frozenset({"app", "help"}),
 )
 """Contexts whose keys are live at the same moment: one key must not mean two things in one."""
@@ -175,6 +177,14 @@ KEYS: tuple[KeyAction, ...] = (
         )
         for relation, key in RELATION_KEYS.items()
     ),
+    # The export preview (the palette's Story: export…).
+    KeyAction(
+        "export.write", "export", "ctrl+s", "write", "write the file", priority=True, palette=False
+    ),
+    KeyAction(
+        "export.next_format", "export", "ctrl+f", "next_format", "next format", palette=False
+    ),
+    KeyAction("export.cancel", "export", "escape", "cancel", "close, write nothing", palette=False),
     # Help.
     KeyAction("help.close", "help", "escape,q,question_mark", "close", "back", palette=False),
     KeyAction("help.down", "help", "j,down", "scroll('down')", "down", palette=False),

@@ -22,6 +22,7 @@ from textual.dom import DOMNode
 from textual.markup import escape
 
 from desk.text import safe_line
+from desk.tui.exports import open_export
 from widgets.keys import KEYS, key_label, keys_of
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class DeskCommands(Provider):
                 f"retitle {safe_line(main.story.slug)}",
                 main.rename_story,
             )
+        yield ("Story: export\u2026", "preview and write the page", partial(open_export, main))
         yield ("Story: all stories", "list and count every item", partial(main.set_story, None))
         for story in main.stories:
             yield (
