@@ -142,7 +142,9 @@ class RecapEntry:
     None when the date is unreadable or absent, `readable` then False).
     `position` counts only when `pinned` (see `Store.recap` for the order).
     `version` grows with every change of the entry's content, for edits made
-    from a stale copy; `updated_by` names who made the last one.
+    from a stale copy; `updated_by` names who made the last one. `sources`
+    and `notes` (live, oldest first) are read with the entry, in one query
+    each for a whole recap.
     """
 
     id: int
@@ -167,6 +169,7 @@ class RecapEntry:
     updated_at: str | None = None
     updated_by: str | None = None
     sources: tuple[RecapSource, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,3 +80,20 @@ def same_item(
         if row:
             return int(row[0])
     return None
+
+
+def recap_sections(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The desk's recap template: its section names, in order (migration 0004)."""
+    return tuple(
+        str(r[0]) for r in conn.execute("SELECT name FROM recap_sections ORDER BY position, name")
+    )
+
+
+def section_entry_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Live (not deleted) recap entries per section, over every story of the desk."""
+    return {
+        str(r[0]): int(r[1])
+        for r in conn.execute(
+            "SELECT section, count(*) FROM recap_entries WHERE deleted_at IS NULL GROUP BY section"
+        )
+    }

@@ -128,6 +128,8 @@ def event_from_row(row: Sequence[Any]) -> Event:
 
 
 NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted"
+NOTE_COLUMNS_N = ", ".join("n." + c.strip() for c in NOTE_COLUMNS.split(","))
+"""`NOTE_COLUMNS` from `notes n`, for reads that join the notes to their entries."""
 
 
 def note_from_row(r: Sequence[Any]) -> Note:
@@ -155,7 +157,9 @@ SOURCE_COLUMNS = "i.id, i.verdict, i.triage, i.platform, i.author_name, i.author
 """A recap source (`RecapSource`, in field order) from `items i`."""
 
 
-def recap_entry_from_row(r: Sequence[Any], sources: tuple[RecapSource, ...] = ()) -> RecapEntry:
+def recap_entry_from_row(
+    r: Sequence[Any], sources: tuple[RecapSource, ...] = (), notes: tuple[Note, ...] = ()
+) -> RecapEntry:
     return RecapEntry(
         id=r[0],
         uuid=r[1],
@@ -179,6 +183,7 @@ def recap_entry_from_row(r: Sequence[Any], sources: tuple[RecapSource, ...] = ()
         updated_at=r[18],
         updated_by=r[19],
         sources=sources,
+        notes=notes,
     )
 
 

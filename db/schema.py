@@ -413,3 +413,38 @@ CREATE INDEX recap_story ON recap_entries(story_id, section, sort_start, sort_wi
             "WHERE id = ?",
             list(values),
         )
+
+
+@migration("0004_recap_sections")
+def m0004_recap_sections(db: Database) -> None:
+    """The desk's recap template: its sections in order, editable (`desk recap sections`).
+
+    Until now every desk had the same six sections, fixed in the code; this
+    table holds them per desk, seeded with those six (written out here, not
+    read from the vocabulary: a migration is frozen once released). A
+    section that some entry is filed under and that is not one of the six
+    (a desk edited by hand) is appended, by name, so the template names
+    every section in use and the recap shows what it showed before, in the
+    same order. `name` is the section's word as entries store it (lower
+    case, see `desk.vocab.normalise_section_name`); `position` its place.
+    """
+    _script(
+        db,
+        """
+CREATE TABLE recap_sections (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+INSERT INTO recap_sections(name, position) VALUES
+    ('background', 0),
+    ('timeline', 1),
+    ('latest', 2),
+    ('what we know', 3),
+    ('what we don''t know', 4),
+    ('reactions', 5);
+INSERT INTO recap_sections(name, position)
+    SELECT section, 5 + row_number() OVER (ORDER BY section)
+    FROM (SELECT DISTINCT section FROM recap_entries
+          WHERE section NOT IN (SELECT name FROM recap_sections))
+""",
+    )

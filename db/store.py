@@ -51,6 +51,7 @@ from db.rows import (
     ITEM_COLUMNS,
     LINK_COLUMNS,
     NOTE_COLUMNS,
+    NOTE_COLUMNS_N,
     ROW_COLUMNS,
     SOURCE_COLUMNS,
     STORY_COLUMNS,
@@ -81,17 +82,15 @@ SECTION_ORDER = (
     "what we don't know",
     "reactions",
 )
-"""The recap template's sections, in order (the vocabulary's `RECAP_SECTIONS`, which
-`db` cannot import; `tests/test_recap.py` holds the two equal)."""
+"""The default recap template, in order: what migration 0004 seeds every desk with (the
+vocabulary's `RECAP_SECTIONS`, which `db` cannot import; `tests/test_recap.py` holds the
+two equal). A desk's own template is `Store.recap_sections()`."""
 
 _SECTION_RANK = (
-    "CASE section "
-    + " ".join(
-        f"WHEN '{name.replace(chr(39), chr(39) * 2)}' THEN {i}"
-        for i, name in enumerate(SECTION_ORDER)
-    )
-    + f" ELSE {len(SECTION_ORDER)} END"
+    "coalesce((SELECT s.position FROM recap_sections s WHERE s.name = recap_entries.section), "
+    "1 << 40)"
 )
+"""An entry's section's place in the desk's template; a section not in it sorts after all."""
 
 
 class Store:
@@ -499,11 +498,27 @@ class Store:
             raise NotFoundError(f"no story {story_id}")
         return Story(*r)
 
+    def recap_sections(self) -> tuple[str, ...]:
+        """The desk's recap template: every section a recap shows, in order, empty ones too.
+
+        What a pane lists (so an empty recap can offer "add to Background")
+        and what the verbs check a section against. A recap may still hold
+        entries filed under a section not in it (a desk edited by hand):
+        `recap` puts those after the template's, by name.
+        """
+        with self.lock:
+            return queries.recap_sections(self.conn)
+
+    def recap_section_counts(self) -> dict[str, int]:
+        """Live recap entries per section, over every story (what removing one would orphan)."""
+        with self.lock:
+            return queries.section_entry_counts(self.conn)
+
     def recap(self, story_id: int, *, section: str | None = None) -> list[RecapEntry]:
         """A story's live (not deleted) recap entries, in the order a page shows them.
 
-        Sections in the template's order (`SECTION_ORDER`; others after, by
-        name). Within a section, by the entry's date interval as the verbs
+        Sections in the desk's template order (`recap_sections`; others after,
+        by name). Within a section, by the entry's date interval as the verbs
         keyed it (`desk.recap_dates.sort_key`): by start (an interval open at
         the start first), ties by width (narrower first, an open end widest),
         then by the date as written and by id; entries with no date or an
@@ -511,7 +526,8 @@ class Store:
         hand are pinned: `place_pinned` puts each back at its slot.
 
         Each entry carries its sources (items linked `source-for`) with their
-        live verdict and triage, read in one query for the whole recap.
+        live verdict and triage, and its live notes, oldest first: one query
+        each for the whole recap.
         """
         conds = ["story_id = ?", "deleted_at IS NULL"]
         params: list[Any] = [story_id]
@@ -535,6 +551,14 @@ class Store:
             params,
         ):
             sources.setdefault(r[0], []).append(RecapSource(*r[1:]))
+        notes: dict[int, list[Note]] = {}
+        for r in self._all(
+            f"SELECT {NOTE_COLUMNS_N} FROM recap_entries e "
+            f"JOIN notes n ON n.entry_id = e.id AND n.retracted = 0 WHERE {where_e} "
+            "ORDER BY n.entry_id, n.id",
+            params,
+        ):
+            notes.setdefault(r[3], []).append(note_from_row(r))
         out: list[RecapEntry] = []
         index = 0
         while index < len(rows):
@@ -542,14 +566,19 @@ class Store:
             unpinned: list[RecapEntry] = []
             pinned: list[RecapEntry] = []
             while index < len(rows) and rows[index][3] == name:
-                entry = recap_entry_from_row(rows[index], tuple(sources.get(rows[index][0], ())))
+                entry_id = rows[index][0]
+                entry = recap_entry_from_row(
+                    rows[index],
+                    tuple(sources.get(entry_id, ())),
+                    tuple(notes.get(entry_id, ())),
+                )
                 (pinned if entry.pinned else unpinned).append(entry)
                 index += 1
             out.extend(place_pinned(unpinned, pinned))
         return out
 
     def recap_entry(self, entry_id: int) -> RecapEntry:
-        """One entry, deleted or not (`deleted_at` says), with its sources."""
+        """One entry, deleted or not (`deleted_at` says), with its sources and live notes."""
         r = self._one(f"SELECT {ENTRY_COLUMNS} FROM recap_entries WHERE id = ?", [entry_id])
         if r is None:
             raise NotFoundError(f"no recap entry {entry_id}")
@@ -561,7 +590,14 @@ class Store:
                 [entry_id],
             )
         )
-        return recap_entry_from_row(r, sources)
+        return recap_entry_from_row(r, sources, tuple(self.entry_notes(entry_id)))
+
+    def entry_notes(self, entry_id: int, *, include_retracted: bool = False) -> list[Note]:
+        """The notes on a recap entry, oldest first (retracted ones only when asked)."""
+        sql = f"SELECT {NOTE_COLUMNS} FROM notes WHERE entry_id = ?"
+        if not include_retracted:
+            sql += " AND retracted = 0"
+        return [note_from_row(r) for r in self._all(sql + " ORDER BY id", [entry_id])]
 
     def checklist(self, item_id: int, template: Sequence[tuple[str, str]] = ()) -> list[CheckStep]:
         """An item's logged steps, with the `(step, question)`s of `template` not yet

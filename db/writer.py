@@ -535,7 +535,7 @@ class Writer:
 
     _ENTRY_FIELDS = (
         "story_id, section, position, pinned, date_text, headline, body, confidence, "
-        "version, deleted_at, updated_by, updated_at"
+        "version, deleted_at, updated_by, updated_at, uuid, created_at"
     )
 
     def entry_state(self, entry_id: int) -> dict[str, Any]:
@@ -641,6 +641,36 @@ class Writer:
         if row is None:
             raise NotFoundError(f"no recap entry {entry_id}")
         return (row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
+
+    def recap_sections(self) -> tuple[str, ...]:
+        """The desk's recap template, read inside the transaction."""
+        return queries.recap_sections(self.conn)
+
+    def section_entry_counts(self) -> dict[str, int]:
+        """Live recap entries per section, over every story."""
+        return queries.section_entry_counts(self.conn)
+
+    def set_recap_sections(self, names: Sequence[str]) -> None:
+        """Make `names` the recap template, in that order (the verbs checked them)."""
+        self._x("DELETE FROM recap_sections")
+        for position, name in enumerate(names):
+            self._x("INSERT INTO recap_sections(name, position) VALUES (?, ?)", [name, position])
+
+    def rename_recap_section(self, old: str, new: str) -> list[int]:
+        """Rename a section in the template (same place) and file its entries under the new name.
+
+        Every entry filed under `old` moves, deleted ones too (so undoing a
+        delete brings the entry back under the name its section has now);
+        no entry's version changes, as with any placement. The entries moved.
+        """
+        self._x("UPDATE recap_sections SET name = ? WHERE name = ?", [new, old])
+        moved = [
+            int(r[0])
+            for r in self._x(
+                "UPDATE recap_entries SET section = ? WHERE section = ? RETURNING id", [new, old]
+            ).fetchall()
+        ]
+        return sorted(moved)
 
     def set_check_step(
         self,

@@ -12,7 +12,7 @@ Imports only `desk.text` (the normalisers clean what a user typed).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal, TypeVar, get_args
 
 from desk.errors import BadInputError
@@ -158,10 +158,61 @@ def normalise_step_state(raw: str) -> StepState:
     return _one_of(raw, "n/a" if value in ("na", "n-a") else value, STEP_STATES, "status")
 
 
-def normalise_section(raw: str) -> RecapSection:
-    """`Timeline`, `what-we-know` and `what we know` are one section."""
-    value = " ".join(clean_line(raw).lower().replace("-", " ").replace("_", " ").split())
-    return _one_of(raw, value, RECAP_SECTIONS, "section")
+MAX_SECTION_CHARS = 40
+"""A section's name heads a part of a page: a few words."""
+MAX_SECTIONS = 24
+"""Sections a recap template holds at most (the default has six)."""
+_SECTION_NAME_RE = re.compile(r"^[\w '\u2019&,.:?!()/+\u2013\u2014]+$")
+_SECTION_NAME_CHARS = "letters, digits, spaces and ' & , . : ? ! ( ) / + \u2013 \u2014"
+
+
+def section_key(raw: str) -> str:
+    """How a section is spelled in the desk: `What-We_Know ` is `what we know`.
+
+    Escape sequences and controls are cleaned away (as in every name), case
+    is folded, hyphens and underscores are spaces, runs of space are one.
+    """
+    return " ".join(clean_line(raw).lower().replace("-", " ").replace("_", " ").split())
+
+
+def normalise_section(raw: str, sections: Sequence[str] = RECAP_SECTIONS) -> str:
+    """One of the desk's sections (`Store.recap_sections()`; by default the six of the
+    default template): `Timeline`, `what-we-know` and `what we know` are one section."""
+    value = section_key(raw)
+    if value not in sections:
+        shown = clean_line(raw)
+        shown = shown if len(shown) <= MAX_SECTION_CHARS else shown[:MAX_SECTION_CHARS] + "..."
+        raise BadInputError(f"bad section {shown!r}: use one of {', '.join(sections)}")
+    return value
+
+
+def normalise_section_name(raw: str) -> str:
+    """A new section's name, as `section_key` spells it; refused unless it is a few plain words.
+
+    Letters (of any script), digits, spaces and a little punctuation, up to
+    `MAX_SECTION_CHARS`: a section's name heads a part of a published page
+    (Markdown, HTML), so brackets, `<`, `*`, `#` and backticks are refused
+    rather than rewritten, as are zero-width and bidi characters.
+    """
+    name = section_key(raw)
+    if not name:
+        raise BadInputError("a section needs a name")
+    if len(name) > MAX_SECTION_CHARS:
+        raise BadInputError(
+            f"the section name {name[:MAX_SECTION_CHARS] + '...'!r} is {len(name)} characters;"
+            f" the limit is {MAX_SECTION_CHARS}"
+        )
+    if not _SECTION_NAME_RE.match(name) or not any(c.isalnum() for c in name):
+        raise BadInputError(
+            f"bad section name {name!r}: use {_SECTION_NAME_CHARS}"
+            f" (up to {MAX_SECTION_CHARS} characters)"
+        )
+    return name
+
+
+def section_title(name: str) -> str:
+    """How a section is headed on a page: `what we know` -> `What we know`."""
+    return name[:1].upper() + name[1:]
 
 
 def normalise_confidence(raw: str) -> Confidence:

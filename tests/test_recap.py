@@ -9,6 +9,7 @@ desk written at 0002 in place.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -421,7 +422,7 @@ def test_every_recap_verb_writes_one_event_of_its_kind(store: Store) -> None:
 # -- sources -------------------------------------------------------------------------------
 
 
-def test_sources_carry_live_verdict_and_triage_read_in_one_query(store: Store) -> None:
+def test_sources_and_notes_are_read_in_one_query_each(store: Store) -> None:
     story = _story(store)
     entries = [
         _add(store, story, f"{m} 2023", m) for m in ("January", "February", "March", "April")
@@ -435,7 +436,8 @@ def test_sources_carry_live_verdict_and_triage_read_in_one_query(store: Store) -
     store.conn.set_trace_callback(statements.append)
     recap = store.recap(story)
     store.conn.set_trace_callback(None)
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+    # the entries, their sources, their notes: one query each, whatever the recap's size
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
     first = recap[0]
     assert [(s.item_id, s.verdict, s.triage) for s in first.sources] == [
         (items[0], "verified", "new"),
@@ -572,7 +574,7 @@ def test_the_migration_upgrades_a_0002_desk_in_place(tmp_path: Path) -> None:
         assert store.recap_entry(entry).date_edtf == "2023-04"
     with Store(path) as again:  # nothing applied twice
         names = [r[0] for r in again.conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert names == ["0001_core", "0002_sort_key", "0003_recap"]
+        assert names == ["0001_core", "0002_sort_key", "0003_recap", "0004_recap_sections"]
 
 
 def test_the_migration_refuses_to_guess_without_the_date_reader(
@@ -610,3 +612,79 @@ def test_every_recap_verb_refuses_a_bad_actor(store: Store, verb: str) -> None:
         with pytest.raises(BadInputError, match="name"):
             calls[verb](who)
     assert _events(store) == before
+
+
+# -- the events carry what a replay needs ---------------------------------------------------
+
+
+def _reading(entry: RecapEntry) -> dict[str, object]:
+    return {
+        "date_start": entry.date_start,
+        "date_end": entry.date_end,
+        "precision": entry.date_precision,
+        "edtf": entry.date_edtf,
+        "readable": entry.readable,
+    }
+
+
+@pytest.mark.parametrize("date", ["since December", "fall 2020", "soon", None])
+def test_recap_add_carries_the_whole_row_and_the_dates_reading(
+    store: Store, date: str | None
+) -> None:
+    story = _story(store, "2023-10-01")
+    entry = _add(store, story, date, "Sirens", body="In **Marrow Ford**.", confidence="confirmed")
+    event = store.events()[-1]
+    row = store.recap_entry(entry)
+    p = event.payload
+    assert (p["story"], p["section"], p["headline"]) == (story, "timeline", "Sirens")
+    assert (p["uuid"], p["created_at"]) == (row.uuid, row.created_at)
+    assert (p["date_text"], p["body"], p["confidence"]) == (date, row.body, "confirmed")
+    assert {k: p[k] for k in _reading(row)} == _reading(row)
+    # the order key follows from the recorded interval alone (no reader needed on replay)
+    stored = store.conn.execute(
+        "SELECT sort_start, sort_width FROM recap_entries WHERE id = ?", [entry]
+    ).fetchone()
+    if p["readable"]:
+        start = dt.date.fromisoformat(p["date_start"]).toordinal() if p["date_start"] else 0
+        width = (
+            dt.date.fromisoformat(p["date_end"]).toordinal() - start
+            if p["date_start"] and p["date_end"]
+            else dt.date.max.toordinal()
+        )
+        assert tuple(stored) == (start, width)
+    else:
+        assert tuple(stored) == (None, None)
+
+
+def test_recap_edit_carries_the_new_dates_reading_and_its_undo_the_old(store: Store) -> None:
+    story = _story(store, "2023-10-01")
+    entry = _add(store, story, "fall 2020", "a")
+    verbs.edit_recap_entry(store, "ann", entry, 1, headline="b")
+    assert "reading" not in store.events()[-1].payload  # no date change, no reading
+    verbs.edit_recap_entry(store, "ann", entry, 2, date_text="since December")
+    edit = store.events()[-1].payload
+    assert edit["to"] == {"date_text": "since December"}
+    assert edit["reading"] == _reading(store.recap_entry(entry))
+    undo = verbs.undo(store, "ann").event.payload["inverse"]
+    assert undo["restored"] == {"date_text": "fall 2020"}
+    assert undo["reading"] == _reading(store.recap_entry(entry))
+    assert undo["reading"]["edtf"] == "2020-23"
+
+
+def test_an_old_recap_add_event_still_reads_and_undoes(store: Store) -> None:
+    from desk.verbs.payloads import required_keys
+
+    required, optional = required_keys("recap.add")
+    assert required == {"story", "section", "headline"}  # what the first editor wrote
+    assert {"uuid", "date_text", "date_start", "edtf", "readable"} <= optional
+    story = _story(store)
+    with store.transaction() as w:  # an entry and its event as the old code wrote them
+        entry = w.add_recap_entry(story_id=story, section="timeline", headline="old", actor="ann")
+        w.append_event(
+            actor="ann",
+            kind="recap.add",
+            target=f"entry:{entry}",
+            payload={"story": story, "section": "timeline", "headline": "old"},
+        )
+    assert verbs.undo(store, "ann").undone.kind == "recap.add"
+    assert store.recap(story) == []

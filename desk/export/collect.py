@@ -43,7 +43,7 @@ from db.errors import NotFoundError
 from db.models import Item, ItemQuery, Link, PageKey, RecapEntry, Story
 from desk.errors import BadInputError
 from desk.text import safe, safe_line
-from desk.vocab import RECAP_SECTIONS
+from desk.vocab import section_title
 
 MAX_PAGE_ITEMS = 2000
 """Kept items a page format quotes at most (the newest ones)."""
@@ -61,7 +61,8 @@ SECTION_TITLES: dict[str, str] = {
     "what we don't know": "What we don't know",
     "reactions": "Reactions",
 }
-"""How each recap section is headed on a page."""
+"""How each section of the default template is headed on a page (any other section: its name
+with a capital, `desk.vocab.section_title`)."""
 
 Clock = Callable[[], datetime]
 
@@ -369,14 +370,16 @@ def pub_entry(store: Store, entry: RecapEntry) -> PubEntry:
 
 
 def sections_of(store: Store, story_id: int) -> tuple[PubSection, ...]:
-    """The recap by section, in the template's order; sections with no entry left out."""
+    """The recap by section, in the desk's template order (`Store.recap_sections`), then any
+    other section entries are filed under, by name; sections with no entry left out."""
     entries = [pub_entry(store, e) for e in store.recap(story_id)]
-    order = list(RECAP_SECTIONS) + sorted({e.section for e in entries} - set(RECAP_SECTIONS))
+    template = [safe_line(name) for name in store.recap_sections()]
+    order = template + sorted({e.section for e in entries} - set(template))
     out: list[PubSection] = []
     for name in order:
         mine = tuple(e for e in entries if e.section == name)
         if mine:
-            out.append(PubSection(name, SECTION_TITLES.get(name, name.capitalize()), mine))
+            out.append(PubSection(name, SECTION_TITLES.get(name, section_title(name)), mine))
     return tuple(out)
 
 

@@ -10,7 +10,7 @@ Verbs that act on several items (marked items in the TUI) are still one
 transaction and one event, so `undo` reverses the whole action.
 
 One module per concern (`items`, `links`, `notes`, `checks`, `recap`,
-`stories`, `filters`), each holding its verbs, the undo of each (registered
+`sections`, `stories`, `filters`), each holding its verbs, the undo of each (registered
 in `undo.INVERSES` by event kind) and, for what is not undoable, the reason;
 `payloads` holds the type of every event kind's payload. This package
 re-exports the public names, so `from desk import verbs; verbs.tag(...)`
@@ -33,6 +33,7 @@ from desk.verbs.recap import (
     move_recap_entry,
     unpin_recap_entry,
 )
+from desk.verbs.sections import SectionRename, rename_recap_section, set_recap_sections
 from desk.verbs.stories import create_story, edit_story
 from desk.verbs.undo import INVERSES, NOT_UNDOABLE, UndoResult, undo
 
@@ -43,6 +44,7 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "NOT_UNDOABLE",
     "LinkResult",
+    "SectionRename",
     "UndoResult",
     "add_item",
     "add_recap_entry",
@@ -54,7 +56,9 @@ __all__ = [
     "link",
     "log_check",
     "move_recap_entry",
+    "rename_recap_section",
     "save_filter",
+    "set_recap_sections",
     "set_triage",
     "set_verdict",
     "store_raw_sha",

@@ -19,7 +19,7 @@ MAX_NOTE_CHARS = 100_000
 def annotate(
     store: Store, actor: str, item_id: int | None, text: str, *, entry_id: int | None = None
 ) -> Note:
-    """A note on an item (or a recap entry): who, when, text."""
+    """A note on an item (or, with `item_id` None, on a recap entry): who, when, text."""
     actor = normalise_actor(actor)
     clean = clean_text(text)
     if not clean:

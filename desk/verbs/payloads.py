@@ -47,6 +47,8 @@ EventKind = Literal[
     "recap.delete",
     "recap.move",
     "recap.unpin",
+    "recap.sections",
+    "recap.section.rename",
     "filter.save",
     "ingest",
     "undo",
@@ -190,17 +192,56 @@ StoryEditPayload = TypedDict(
 """`story.edit`: title and reference date before and after."""
 
 
-class RecapAddPayload(TypedDict):
-    """`recap.add` (its bytes are pinned as the first recap editor wrote them)."""
+class DateReadingFields(TypedDict):
+    """What an entry's date was read as when the event was written.
 
-    story: int
-    section: str
-    headline: str
+    Recorded, not re-derived on replay: a replay on another machine (another
+    `dateparser`, a later grammar) must give the same interval. `readable`
+    False: kept as text, no interval (every other field None). The order key
+    (`sort_start`/`sort_width`) follows from `date_start`/`date_end`.
+    """
+
+    date_start: str | None
+    date_end: str | None
+    precision: str | None
+    edtf: str | None
+    readable: bool
+
+
+RecapAddPayload = TypedDict(  # noqa: UP013 (NotRequired: see StoryAddPayload)
+    "RecapAddPayload",
+    {
+        "story": int,
+        "section": str,
+        "headline": str,
+        # Since issue 9's third part: the rest of the new row, so a replay makes the same
+        # entry (its uuid, its creation time) without the reader. Absent from older logs.
+        "uuid": NotRequired[str],
+        "created_at": NotRequired[str],
+        "date_text": NotRequired[str | None],
+        "body": NotRequired[str],
+        "confidence": NotRequired[str],
+        # The date's reading (None when the entry has no date), as `DateReadingFields`.
+        "date_start": NotRequired[str | None],
+        "date_end": NotRequired[str | None],
+        "precision": NotRequired[str | None],
+        "edtf": NotRequired[str | None],
+        "readable": NotRequired[bool],
+    },
+)
+"""`recap.add`: the story, section and headline (the first recap editor's three keys), then
+the entry's uuid, creation time, date as written with its reading, body and confidence."""
 
 
 RecapEditPayload = TypedDict(
     "RecapEditPayload",
-    {"entry": int, "from": dict[str, str | None], "to": dict[str, str | None]},
+    {
+        "entry": int,
+        "from": dict[str, str | None],
+        "to": dict[str, str | None],
+        # With a new `date_text` only: what it was read as (absent from older logs).
+        "reading": NotRequired[DateReadingFields],
+    },
 )
 """`recap.edit`: the content fields that changed (date_text, headline, body, confidence)."""
 
@@ -231,6 +272,18 @@ class RecapMovePayload(TypedDict):
 
     entry: int
     moves: list[EntryMove]
+
+
+RecapSectionsPayload = TypedDict("RecapSectionsPayload", {"from": list[str], "to": list[str]})
+"""`recap.sections`: the desk's recap template before and after (names, in order)."""
+
+
+RecapRenamePayload = TypedDict(
+    "RecapRenamePayload",
+    {"from": str, "to": str, "entries": list[int]},
+)
+"""`recap.section.rename`: a section renamed in place, and every entry filed under the old
+name (deleted ones too), now under the new one."""
 
 
 class FilterSavePayload(TypedDict):
@@ -314,17 +367,35 @@ class StoryEditUndone(TypedDict):
     reread: list[int]
 
 
-class RecapEditUndone(TypedDict):
-    """The inverse of `recap.edit`: the fields put back."""
-
-    entry: int
-    restored: dict[str, str | None]
+RecapEditUndone = TypedDict(  # noqa: UP013 (NotRequired: see StoryAddPayload)
+    "RecapEditUndone",
+    {
+        "entry": int,
+        "restored": dict[str, str | None],
+        # With a `date_text` put back: what it was read as now (absent from older logs).
+        "reading": NotRequired[DateReadingFields],
+    },
+)
+"""The inverse of `recap.edit`: the fields put back."""
 
 
 class RecapMoveUndone(TypedDict):
     """The inverse of `recap.move` / `recap.unpin`: the placements put back."""
 
     moves: list[EntryMove]
+
+
+class RecapSectionsUndone(TypedDict):
+    """The inverse of `recap.sections`: the template put back."""
+
+    sections: list[str]
+
+
+RecapRenameUndone = TypedDict(
+    "RecapRenameUndone",
+    {"from": str, "to": str, "entries": list[int]},
+)
+"""The inverse of `recap.section.rename`: the section renamed back, with the entries moved."""
 
 
 InversePayload = (
@@ -338,6 +409,8 @@ InversePayload = (
     | StoryEditUndone
     | RecapEditUndone
     | RecapMoveUndone
+    | RecapSectionsUndone
+    | RecapRenameUndone
 )
 
 
@@ -367,6 +440,8 @@ EVENT_PAYLOADS: dict[str, Any] = {
     "recap.delete": RecapDeletePayload,
     "recap.move": RecapMovePayload,
     "recap.unpin": RecapMovePayload,
+    "recap.sections": RecapSectionsPayload,
+    "recap.section.rename": RecapRenamePayload,
     "filter.save": FilterSavePayload,
     "ingest": IngestPayload,
     "undo": UndoPayload,
@@ -389,6 +464,8 @@ INVERSE_PAYLOADS: dict[str, Any] = {
     "recap.delete": EntryUndone,
     "recap.move": RecapMoveUndone,
     "recap.unpin": RecapMoveUndone,
+    "recap.sections": RecapSectionsUndone,
+    "recap.section.rename": RecapRenameUndone,
 }
 """Undone event kind -> the type of the `inverse` in its `undo` event."""
 

@@ -27,6 +27,7 @@ from desk.errors import BadInputError, UnknownItemError
 from desk.recap_dates import MAX_PHRASE, read_date, sort_key
 from desk.text import clean_line, clean_text
 from desk.verbs.payloads import (
+    DateReadingFields,
     EntryMove,
     EntryUndone,
     Placement,
@@ -74,6 +75,21 @@ def read_entry_date(date_text: str | None, reference: str) -> DateReading | None
         start,
         width,
     )
+
+
+_NO_DATE: DateReading = (None, None, None, None, False, None, None)
+
+
+def reading_fields(reading: DateReading | None) -> DateReadingFields:
+    """A date's reading as the events record it (no date: every field None, not readable)."""
+    start, end, precision, edtf, readable, _, _ = reading or _NO_DATE
+    return {
+        "date_start": start,
+        "date_end": end,
+        "precision": precision,
+        "edtf": edtf,
+        "readable": bool(readable),
+    }
 
 
 def _migration_reader(date_text: str, reference: str) -> DateReading:
@@ -147,11 +163,13 @@ def add_recap_entry(
 ) -> int:
     """A new entry in its section, placed by its date; its id.
 
-    `story` is the story's id or slug. The date is read against the story's
-    reference date (unreadable: kept as text, flagged, sorted last).
+    `story` is the story's id or slug; `section` one of the desk's
+    (`Store.recap_sections()`). The date is read against the story's
+    reference date (unreadable: kept as text, flagged, sorted last). The
+    event carries the whole new row and the date's reading, so a replay
+    makes the same entry without reading the date again.
     """
     actor = normalise_actor(actor)
-    section_clean = normalise_section(section)
     headline_clean = _headline(headline)
     body_clean = _body(body)
     date_clean = _date_text(date_text)
@@ -162,20 +180,29 @@ def add_recap_entry(
             _, _, reference = w.story_fields(story_id)
         except NotFoundError:
             raise BadInputError(f"no story {story_id}") from None
+        section_clean = normalise_section(section, w.recap_sections())
+        reading = read_entry_date(date_clean, reference)
         entry_id = w.add_recap_entry(
             story_id=story_id,
             section=section_clean,
             headline=headline_clean,
             body=body_clean,
             date_text=date_clean,
-            reading=read_entry_date(date_clean, reference),
+            reading=reading,
             confidence=confidence_clean,
             actor=actor,
         )
+        made = w.entry_state(entry_id)
         payload: RecapAddPayload = {
             "story": story_id,
             "section": section_clean,
             "headline": headline_clean,
+            "uuid": str(made["uuid"]),
+            "created_at": str(made["created_at"]),
+            "date_text": date_clean,
+            "body": body_clean,
+            "confidence": confidence_clean,
+            **reading_fields(reading),
         }
         w.append_event(actor=actor, kind="recap.add", target=f"entry:{entry_id}", payload=payload)
     return entry_id
@@ -238,6 +265,8 @@ def edit_recap_entry(
             reading = read_entry_date(after["date_text"], reference) or _NO_DATE
         w.update_recap_entry(entry_id, after, actor=actor, reading=reading)
         payload: RecapEditPayload = {"entry": entry_id, "from": before, "to": after}
+        if reading is not None:
+            payload["reading"] = reading_fields(reading)
         w.append_event(
             actor=actor,
             kind="recap.edit",
@@ -246,9 +275,6 @@ def edit_recap_entry(
             base_version=base_version,
         )
     return store.recap_entry(entry_id)
-
-
-_NO_DATE: DateReading = (None, None, None, None, False, None, None)
 
 
 @inverse_of("recap.edit")
@@ -264,6 +290,8 @@ def _undo_edit(w: Writer, original: Event) -> Undone:
         reading = read_entry_date(p["from"]["date_text"], reference) or _NO_DATE
     w.update_recap_entry(entry_id, p["from"], actor=original.actor, reading=reading)
     inverse: RecapEditUndone = {"entry": entry_id, "restored": p["from"]}
+    if reading is not None:
+        inverse["reading"] = reading_fields(reading)
     return Undone(inverse)
 
 
@@ -340,8 +368,9 @@ def move_recap_entry(
         raise BadInputError("move an entry up, down, or to a section (one of them)")
     if direction is not None and direction not in ("up", "down"):
         raise BadInputError(f"bad direction {clean_line(direction)!r}: use up or down")
-    target = normalise_section(to_section) if to_section is not None else None
     with store.transaction() as w:
+        sections = w.recap_sections()
+        target = normalise_section(to_section, sections) if to_section is not None else None
         state = _live_state(w, entry_id)
         before = _placement(state)
         moves: list[EntryMove] = []
