@@ -165,6 +165,12 @@ class ItemDetail(VerticalScroll, can_focus=True):
         after: int
         page: LinkPage
 
+    @dataclass
+    class ToRecap(Message):
+        """`enter`: back to the recap entry the open item sources (the screen finds it)."""
+
+        item_id: int | None
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.view: ItemView | None = None
@@ -202,6 +208,9 @@ class ItemDetail(VerticalScroll, can_focus=True):
         if view is None or view.links_after is None or view.more is None:
             return
         self._read_links(view, view.links_after, LINK_PAGE)
+
+    def action_to_recap(self) -> None:
+        self.post_message(self.ToRecap(self.view.item.id if self.view else None))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`m more links` shows in the footer only while there are more to read."""

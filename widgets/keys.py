@@ -51,6 +51,7 @@ CONTEXTS: dict[str, str] = {
     "tag": "Tag prompt (t)",
     "filter": "Filter prompt (\\)",
     "note": "Note editor (a, e)",
+    "entry": "Recap entry editor (a, e in the recap)",
     "add": "Add an item (i)",
     "link": "Link picker (l)",
     "export": "Export preview (Story: export…)",
@@ -67,6 +68,7 @@ ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
     frozenset({"app", "prompt", "tag"}),
     frozenset({"app", "prompt", "filter"}),
     frozenset({"app", "prompt", "note"}),
+    frozenset({"app", "prompt", "entry"}),
     frozenset({"app", "prompt", "add"}),
     frozenset({"app", "prompt", "link"}),
     frozenset({"app", "export"}),
@@ -156,7 +158,25 @@ KEYS: tuple[KeyAction, ...] = (
     # The item, recap and checklist panes.
     *_scroll("item"),
     KeyAction("item.more_links", "item", "m", "more_links", "more links", show=True),
-    *_scroll("recap"),
+    KeyAction("item.to_recap", "item", "enter", "to_recap", "to the recap entry it sources"),
+    # The recap pane: a cursor over its sections, entries and their sources.
+    KeyAction("recap.down", "recap", "j,down", "cursor_down", "next line", palette=False),
+    KeyAction("recap.up", "recap", "k,up", "cursor_up", "previous line", palette=False),
+    KeyAction("recap.top", "recap", "g,home", "first", "top", palette=False),
+    KeyAction("recap.bottom", "recap", "G,end", "last", "bottom", palette=False),
+    KeyAction("recap.add", "recap", "a", "add_entry", "add an entry", show=True),
+    KeyAction("recap.edit", "recap", "e", "edit_entry", "edit the entry", show=True),
+    KeyAction("recap.edit_external", "recap", "E", "edit_entry_external", "entry in $EDITOR"),
+    KeyAction("recap.delete", "recap", "d", "delete_entry", "delete the entry (u undoes)"),
+    KeyAction("recap.move_up", "recap", "K", "move_entry('up')", "move up (pins it)", show=True),
+    KeyAction("recap.move_down", "recap", "J", "move_entry('down')", "move down (pins it)"),
+    KeyAction("recap.unpin", "recap", "p", "unpin_entry", "unpin: back to date order"),
+    KeyAction("recap.section", "recap", "m", "move_section", "move to another section"),
+    KeyAction(
+        "recap.attach", "recap", "l", "attach_sources", "attach marked items as sources", show=True
+    ),
+    KeyAction("recap.note", "recap", "A", "note_entry", "note on the entry"),
+    KeyAction("recap.jump", "recap", "enter", "jump", "go to the source's item", show=True),
     *_scroll("checklist"),
     # Prompts and dialogs.
     KeyAction("prompt.cancel", "prompt", "escape", "cancel", "cancel", palette=False),
@@ -166,6 +186,9 @@ KEYS: tuple[KeyAction, ...] = (
     ),
     KeyAction("note.save", "note", "ctrl+s", "save", "save the note", priority=True, palette=False),
     KeyAction("add.save", "add", "ctrl+s", "save", "add", priority=True, palette=False),
+    KeyAction(
+        "entry.save", "entry", "ctrl+s", "save", "save the entry", priority=True, palette=False
+    ),
     KeyAction("link.back", "link", "escape", "back", "back / cancel", palette=False),
     KeyAction(
         "link.results_down", "link", "down", "results(1)", "down in the results", palette=False
@@ -197,7 +220,10 @@ BY_ID: dict[str, KeyAction] = {k.id: k for k in KEYS}
 _FOOTER_RANK: dict[str, int] = {}
 for _rank, _row in enumerate(KEYS):
     if _row.show:
-        _FOOTER_RANK.setdefault(_row.action, _rank)
+        # The focused pane's own keys first (the recap's `a add an entry` before the
+        # desk's `t tag`), then the desk's: an 80-column footer keeps the head.
+        _shared = _row.context in ("desk", "app")
+        _FOOTER_RANK.setdefault(_row.action, _rank + (len(KEYS) if _shared else 0))
 
 
 def actions(context: str) -> tuple[KeyAction, ...]:
@@ -245,12 +271,13 @@ def key_label(keys: str) -> str:
 
 
 def footer_rank(action: str) -> int:
-    """Where a footer key goes: its row's place in the table, whatever key it has now.
+    """Where a footer key goes: the focused pane's keys first, then the desk's, each in
+    table order, whatever key they have now.
 
     Textual re-inserts a binding remapped by `[keymap]` at the end of the screen's
     bindings, so without this a remapped key moved to the tail of the footer, the part
     an 80-column terminal cuts off."""
-    return _FOOTER_RANK.get(action, len(KEYS))
+    return _FOOTER_RANK.get(action, 2 * len(KEYS))
 
 
 def keymap_problems(keymap: Mapping[str, str]) -> list[str]:

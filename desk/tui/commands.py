@@ -56,7 +56,13 @@ class DeskCommands(Provider):
         if main is None:
             return
         keymap: dict[str, str] = getattr(self.app, "keymap", {})
-        owners: dict[str, DOMNode] = {"list": main.items, "desk": main, "app": self.app}
+        owners: dict[str, DOMNode] = {
+            "list": main.items,
+            "desk": main,
+            "app": self.app,
+            "recap": main.query_one("#recap"),  # on the cursor's line, as its keys are
+            "item": main.query_one("#detail"),
+        }
 
         def run(action: str, target: DOMNode) -> None:
             self.app.call_later(self.app.run_action, action, target)

@@ -67,13 +67,14 @@ def strip_header(written: str, header: str) -> str:
     return "\n".join(lines[start:]).strip("\n")
 
 
-def edit_note(app: App[object], command: list[str], header: str) -> EditorResult:
-    """Hand the terminal to the editor on a temp file; read back what was written."""
+def edit_note(app: App[object], command: list[str], header: str, text: str = "") -> EditorResult:
+    """Hand the terminal to the editor on a temp file (`header`, then `text` to change);
+    read back what was written, the header dropped."""
     handle, name = tempfile.mkstemp(prefix="desk-note-", suffix=".txt")
     path = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(header)
+            out.write(header + text)
         try:
             with app.suspend():
                 code = subprocess.call([*command, str(path)])

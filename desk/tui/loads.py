@@ -211,9 +211,17 @@ def side(store: Store, now: datetime, story_id: int | None, story: Story | None)
     stories = store.stories()
     if story_id is not None:
         story = next((s for s in stories if s.id == story_id), story)
+    elif story is None and stories:
+        story = newest(stories)  # the first ingest made one: the header names it from now on
     entries = store.recap(story.id) if story else []
     saved = store.saved_filters()
-    yield SideLoaded(story_id, counts, hours, stories, story, entries, saved)
+    sections = store.recap_sections()
+    yield SideLoaded(story_id, counts, hours, stories, story, entries, saved, sections)
+
+
+def newest(stories: Sequence[Story]) -> Story:
+    """The story a desk opens on when none is asked for: the one made last (ids grow)."""
+    return max(stories, key=lambda s: s.id)
 
 
 def start(store: Store, story_slug: str | None, now: datetime) -> Job:
@@ -224,9 +232,9 @@ def start(store: Store, story_slug: str | None, now: datetime) -> Job:
     if story_slug:
         story = next((s for s in stories if s.slug == story_slug), None)
         if story is None:
-            yield Notice(f"no story {story_slug!r} on this desk; showing the biggest", "error")
+            yield Notice(f"no story {story_slug!r} on this desk; showing the newest", "error")
     if story is None and stories:
-        story = max(stories, key=lambda s: (store.counts(s.id).total, s.id))
+        story = newest(stories)
     yield StoryChosen(story)
     yield from side(store, now, None, story)
 

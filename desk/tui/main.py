@@ -57,6 +57,7 @@ from desk.tui.messages import (
     CitationRead,
     DeskChanged,
     DetailLoaded,
+    EntrySaved,
     FirstPageShown,
     LinkTargetsRead,
     Notice,
@@ -67,7 +68,9 @@ from desk.tui.messages import (
     UrlRead,
     Written,
 )
+from desk.tui.recap_keys import RecapKeys
 from desk.tui.watch import DeskWatcher
+from desk.vocab import RECAP_SECTIONS
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
 from widgets.footer import DeskFooter
@@ -87,6 +90,7 @@ from widgets.prompts import (
     VerdictRequest,
 )
 from widgets.recap import RecapPane
+from widgets.recap_editor import RecapEntryEditor
 from widgets.stats import StatsBar
 from widgets.story_prompt import StoryPrompt, StoryRequest
 
@@ -148,6 +152,8 @@ class MainScreen(Screen[None]):
         self.story: Story | None = None
         self.stories: list[Story] = []
         self.entries: list[RecapEntry] = []
+        self.sections: tuple[str, ...] = RECAP_SECTIONS
+        self.recap_keys = RecapKeys(self)
         self.saved_filters: list[tuple[str, str]] = []
         self.open_view: ItemView | None = None
         self._detail_timer: Timer | None = None
@@ -239,13 +245,13 @@ class MainScreen(Screen[None]):
         """A job of `loads` or `writes` in a thread worker; its messages come here."""
         run_job(self, job, group=group, exclusive=exclusive)
 
-    def _write(
-        self, done: str | Callable[[Any], str], verb: Callable[..., Any], *args: Any
-    ) -> None:
+    def write(self, done: str | Callable[[Any], str], verb: Callable[..., Any], *args: Any) -> None:
         """One verb in a worker; writes never cancel each other."""
-        self._run(
-            writes.verb(self.store, self.actor, done, verb, *args), group="write", exclusive=False
-        )
+        self.run_write(writes.verb(self.store, self.actor, done, verb, *args))
+
+    def run_write(self, job: Job) -> None:
+        """A job of `writes` in a worker of the write group (never cancelled by another)."""
+        self._run(job, group="write", exclusive=False)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -336,12 +342,38 @@ class MainScreen(Screen[None]):
     def on_side_loaded(self, message: SideLoaded) -> None:
         self.stories, self.story = list(message.stories), message.story
         self.entries, self.saved_filters = list(message.entries), list(message.saved)
+        self.sections = tuple(message.sections) or self.sections
         self.items.counts = (message.story_id, message.counts)
         self.query_one(StatsBar).show(message.counts, message.hours)
         open_id = self.open_view.item.id if self.open_view else None
-        self.query_one(RecapPane).show(message.story, message.entries, open_id)
+        self.query_one(RecapPane).show(message.story, message.entries, open_id, self.sections)
         self._header(story=message.story.title if message.story else None)
         self.items.show_listed()
+
+    def open_item(self, item_id: int) -> None:
+        """Open an item in the item pane (from the recap's `enter`), the list's cursor on
+        it when the list holds it."""
+        index = self.items.index_of(item_id)
+        if index is not None:
+            self.items.move_to(index)
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._load_detail(item_id)
+        self.action_focus_pane("detail")
+
+    # -- the recap ------------------------------------------------------------------
+
+    def on_recap_pane_requested(self, message: RecapPane.Requested) -> None:
+        self.recap_keys.handle(message)
+
+    def on_recap_entry_editor_failed(self, message: RecapEntryEditor.Failed) -> None:
+        self.recap_keys.failed(message)
+
+    def on_entry_saved(self, message: EntrySaved) -> None:
+        self.recap_keys.saved(message.entry_id)
+
+    def on_item_detail_to_recap(self, message: ItemDetail.ToRecap) -> None:
+        self.recap_keys.back(message.item_id)
 
     # -- live refresh ---------------------------------------------------------------
 
@@ -417,7 +449,7 @@ class MainScreen(Screen[None]):
         if story_changed:
             self._load_side()  # counts, sparkline and recap follow the story
         if save_as:
-            self._write(f"Saved filter {save_as}", verbs.save_filter, save_as, expr)
+            self.write(f"Saved filter {save_as}", verbs.save_filter, save_as, expr)
 
     def action_toggle_discarded(self) -> None:
         """`S`: show or hide discarded items (they are hidden, never deleted)."""
@@ -490,7 +522,7 @@ class MainScreen(Screen[None]):
 
     def _tag_entered(self, ids: list[int], ops: str | None) -> None:
         if ops:
-            self._write(partial(summaries.tagged, ops, len(ids)), verbs.tag, ids, [ops])
+            self.write(partial(summaries.tagged, ops, len(ids)), verbs.tag, ids, [ops])
 
     def action_triage(self) -> None:
         """`s` then `k` keep, `f` flag, `d` discard."""
@@ -507,7 +539,7 @@ class MainScreen(Screen[None]):
             return
         ids = ids if ids is not None else self._targets()
         if ids:
-            self._write(summaries.triaged(len(ids), state), verbs.set_triage, ids, state)
+            self.write(summaries.triaged(len(ids), state), verbs.set_triage, ids, state)
 
     def action_verdict(self) -> None:
         """`r`: rate: unverified, in progress, verified, false, misleading, unverifiable."""
@@ -521,7 +553,7 @@ class MainScreen(Screen[None]):
     def _verdict_entered(self, ids: list[int], request: VerdictRequest | None) -> None:
         if request:
             done = summaries.rated(len(ids), request.verdict)
-            self._write(done, verbs.set_verdict, ids, request.verdict, request.reason)
+            self.write(done, verbs.set_verdict, ids, request.verdict, request.reason)
 
     def action_annotate(self, reason: str | None = None) -> None:
         """`a`: write a note on the item under the cursor, in the app."""
@@ -534,7 +566,7 @@ class MainScreen(Screen[None]):
 
     def _note_entered(self, item_id: int, text: str | None) -> None:
         if text:
-            self._write(f"Note added to #{item_id}.", verbs.annotate, item_id, text)
+            self.write(f"Note added to #{item_id}.", verbs.annotate, item_id, text)
 
     def action_edit_note(self) -> None:
         """`e`: write the note in `$EDITOR`; the in-app editor where that cannot work."""
@@ -596,7 +628,7 @@ class MainScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """`u`: undo my last action (through the event log; colleagues' work is left alone)."""
-        self._write(summaries.undone, verbs.undo)
+        self.write(summaries.undone, verbs.undo)
 
     def action_copy_url(self) -> None:
         """`y`: copy the URL with OSC 52 (reaches the clipboard over SSH) and show it."""

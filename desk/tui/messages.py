@@ -103,6 +103,8 @@ class SideLoaded(Message):
     story: Story | None
     entries: Sequence[RecapEntry]
     saved: Sequence[tuple[str, str]]
+    sections: Sequence[str] = ()
+    """The desk's recap template, in order (`Store.recap_sections`)."""
 
 
 @dataclass
@@ -183,3 +185,10 @@ class DeskChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, DeskChanged)
+
+
+@dataclass
+class EntrySaved(Message):
+    """A recap entry added or changed from the editor: the recap's cursor goes to it."""
+
+    entry_id: int

@@ -21,10 +21,11 @@ from desk.errors import USER_ERRORS, BadInputError
 from desk.text import safe_line
 from desk.tui import summaries
 from desk.tui.jobs import Job
-from desk.tui.messages import Notice, StoryWritten, Written
+from desk.tui.messages import EntrySaved, Notice, StoryWritten, Written
 from desk.vocab import normalise_slug
 from widgets.add_item import AddRequest
 from widgets.link_picker import LinkRequest
+from widgets.recap_editor import EntryRequest, RecapEntryEditor
 from widgets.story_prompt import StoryPrompt, StoryRequest
 
 if TYPE_CHECKING:
@@ -135,3 +136,69 @@ def _report(report: IngestReport) -> Notice:
     if report.error:
         return Notice(report.error, "error", "Error")
     return Notice(summaries.ingested(report))
+
+
+def recap_entry(
+    store: Store, actor: str, request: EntryRequest, story_id: int, section_was: str | None
+) -> Job:
+    """The recap editor's `ctrl+s`: add the entry, or change it from the version the
+    editor started from (and move it when the `$EDITOR` form named another section).
+    A refusal is said, and the editor comes back with what was typed
+    (`RecapEntryEditor.Failed`): a colleague's edit since is a conflict, never lost."""
+    date_text = request.date_text or None
+    try:
+        if request.entry_id is None:
+            entry_id = verbs.add_recap_entry(
+                store,
+                actor,
+                story_id,
+                section=request.section,
+                headline=request.headline,
+                body=request.body,
+                date_text=date_text,
+                confidence=request.confidence,
+            )
+            done = f"Added recap entry {entry_id} to {request.section}."
+        else:
+            entry_id = request.entry_id
+            base = request.base_version if request.base_version is not None else 0
+            verbs.edit_recap_entry(
+                store,
+                actor,
+                entry_id,
+                base,
+                date_text=date_text,
+                headline=request.headline,
+                body=request.body,
+                confidence=request.confidence,
+            )
+            done = f"Saved recap entry {entry_id}."
+            if section_was is not None and request.section != section_was:
+                verbs.move_recap_entry(store, actor, entry_id, to_section=request.section)
+                done = f"Saved recap entry {entry_id} and moved it to {request.section}."
+    except USER_ERRORS as exc:
+        yield Notice(str(exc), "error", "Error")
+        yield RecapEntryEditor.Failed(request, str(exc))
+        return
+    yield Notice(safe_line(done))
+    yield EntrySaved(entry_id)
+    yield Written()
+
+
+def attach_sources(store: Store, actor: str, item_ids: list[int], entry_id: int) -> Job:
+    """The recap's `l`: each item becomes a source (`source-for`) of the entry."""
+    made = 0
+    for item_id in item_ids:
+        try:
+            made += (
+                verbs.link(store, actor, item_id, dst_entry=entry_id, relation="source-for").link
+                is not None
+            )
+        except USER_ERRORS as exc:
+            yield Notice(str(exc), "error", "Error")
+    if made:
+        what = f"{made} source{'s' if made != 1 else ''}"
+        yield Notice(f"Attached {what} to recap entry {entry_id}.")
+    elif item_ids:
+        yield Notice("Already sources of that entry; nothing changed.")
+    yield Written()

@@ -1,4 +1,4 @@
-"""SVG snapshots of the desk: main screen at 80x24 and 160x48, an open item, help.
+"""SVG snapshots of the desk: main screen at 80x24 and 160x48, an open item, help, the recap.
 
 Deterministic by construction: the fixture desk has fixed times, the app
 gets a fixed clock, every worker is finished before the picture is taken,
@@ -54,3 +54,21 @@ def test_help_80x24(snap_compare, desk_path: Path) -> None:  # type: ignore[no-u
         await settle(pilot)
 
     assert snap_compare(_app(desk_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_recap_80x24(snap_compare, desk_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("3", "j")  # the recap alone, the cursor on its first entry
+        await settle(pilot)
+
+    assert snap_compare(_app(desk_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_recap_160x48(snap_compare, desk_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("3", "j", "j")  # the cursor on entry 1's source, #40
+        await settle(pilot)
+
+    assert snap_compare(_app(desk_path), terminal_size=(160, 48), run_before=run_before)
