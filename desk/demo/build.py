@@ -116,10 +116,11 @@ def build_demo(path: Path) -> str:
     _reset(path)
     rng = random.Random(7)
     with Store(path, create=True) as store:
+        # The side story first: a desk opens on its newest story, the one the demo is about.
+        side = verbs.create_story(store, EDITOR, "fenwick-power", "Fenwick substation outage")
         story = verbs.create_story(
             store, EDITOR, "orvena-dam", "Orvena dam breach, Marrow Ford", REFERENCE_DATE
         )
-        side = verbs.create_story(store, EDITOR, "fenwick-power", "Fenwick substation outage")
         reports = ingest_paths(store, sorted(DATA.iterdir()), actor=REPORTER, story_id=story)
         errors = [r.error for r in reports if r.error]
         if errors:
