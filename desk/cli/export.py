@@ -8,7 +8,7 @@ the story but the discarded ones, streamed).
 
 Without `-o` the export goes to stdout: every field is already text-safe
 (`desk.text` strips escapes from each one), so a page printed to a
-terminal cannot drive it. With `-o FILE` it is written to a temporary file
+terminal cannot drive it. With `-o FILE` it is written (`publish_file`) to a temporary file
 beside FILE and renamed over it at the end, so a reader never sees half a
 page and a failed export leaves the old file; the desk file itself is
 refused as a target.
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import cast
 
@@ -26,7 +25,7 @@ import click
 
 from desk.cli.common import desk_options, desk_path, open_store
 from desk.errors import BadInputError
-from desk.export.publish import FORMATS, STREAMED, Format, Options, publish
+from desk.export.publish import FORMATS, STREAMED, Format, Options, publish, publish_file
 from desk.text import safe_line
 
 
@@ -79,17 +78,7 @@ def export(
             publish(store, story, chosen, sys.stdout, options)
             sys.stdout.flush()
             return
-        target = Path(output)
-        if target.exists() and target.resolve() == desk_path().resolve():
-            raise BadInputError(f"{safe_line(output)} is the desk itself: choose another file")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                n = publish(store, story, chosen, out, options)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        n = publish_file(store, story, chosen, output, options, desk_path=desk_path()).count
     what = "items" if chosen in STREAMED else "posts quoted"
     click.echo(f"wrote {safe_line(output)} ({fmt}, {n} {what})", err=True)
 

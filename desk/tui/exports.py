@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
@@ -38,7 +37,15 @@ from textual.worker import NoActiveWorker, get_current_worker
 
 from db import Store
 from desk.errors import BadInputError
-from desk.export.publish import FORMATS, STREAMED, SUFFIXES, Format, Options, publish
+from desk.export.publish import (
+    FORMATS,
+    STREAMED,
+    SUFFIXES,
+    Format,
+    Options,
+    publish,
+    publish_file,
+)
 from desk.text import safe_line
 from widgets.export_preview import ExportPreview, Preview, Written
 
@@ -53,8 +60,6 @@ STREAM_LINES = 50
 """Lines of csv and jsonl the preview reads before it stops the stream."""
 DEFAULTS = Options()
 """What `desk export` uses when given no option (its clock: the time of the call)."""
-NEW_FILE_MODE = 0o644
-"""A new export is readable by others, as a page to publish is (mkstemp makes 0600)."""
 
 
 class _Enough(Exception):
@@ -172,41 +177,27 @@ def write_file(
     *,
     desk_path: Path | None = None,
 ) -> Written:
-    """The whole export of `slug` in `fmt` written to `path` (blocking), as `desk export -o`.
+    """The whole export of `slug` in `fmt` written to `path` (blocking), as `desk export -o`
+    (`desk.export.publish.publish_file`), stopped when the worker is cancelled.
 
     Raises `BadInputError` with one line naming the path when it cannot be
     written; nothing is left behind then, and an old file there is kept."""
-    chosen = _format(fmt)
-    shown = safe_line(path)
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise BadInputError(f"{shown} is a folder: name a file in it")
-    folder = target.parent
-    if not folder.is_dir():
-        raise BadInputError(f"cannot write {shown}: there is no folder {safe_line(str(folder))}")
-    if desk_path is not None and target.exists() and target.resolve() == desk_path.resolve():
-        raise BadInputError(f"{shown} is the desk itself: choose another file")
-    mode = target.stat().st_mode & 0o777 if target.is_file() else NEW_FILE_MODE
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise BadInputError(f"cannot write {shown}: {reason}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            publish(store, slug, chosen, cast(TextIO, _Guarded(out)), options)
-        size = os.stat(tmp).st_size
-        os.chmod(tmp, mode)
+
+    def check() -> None:
         if _cancelled():
             raise WriteCancelled("export cancelled: nothing written")
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            reason = (exc.strerror or str(exc)).lower()
-            raise BadInputError(f"cannot write {shown}: {reason}") from exc
-        raise
-    return Written(path, fmt, size)
+
+    done = publish_file(
+        store,
+        slug,
+        _format(fmt),
+        path,
+        options,
+        desk_path=desk_path,
+        wrap=lambda out: cast(TextIO, _Guarded(out)),
+        before_replace=check,
+    )
+    return Written(path, fmt, done.size)
 
 
 def open_export(main: MainScreen) -> None:

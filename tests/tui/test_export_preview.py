@@ -22,6 +22,7 @@ from textual.widgets import Input, Markdown, Static, TextArea
 from db import NewItem, Store
 from db.clock import iso_micro, iso_second
 from desk import verbs
+from desk.export import publish as publish_module
 from desk.export.publish import FORMATS, Options
 from desk.settings import Settings
 from desk.tui import exports
@@ -190,7 +191,7 @@ async def test_a_failing_write_keeps_the_screen_and_the_path(
         def refused(*args: object, **kwargs: object) -> tuple[int, str]:
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(exports.tempfile, "mkstemp", refused)
+        monkeypatch.setattr(publish_module.tempfile, "mkstemp", refused)
         target = tmp_path / "page.md"
         await write_to(pilot, target)
         assert top(app) is screen and path.value == str(target)
@@ -219,7 +220,7 @@ async def test_escape_while_writing_cancels_the_write(
 
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await open_preview(pilot)
-        monkeypatch.setattr(exports, "publish", slow)
+        monkeypatch.setattr(publish_module, "publish", slow)
         preview_of(app).query_one("#export-path", Input).value = str(target)
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
