@@ -6,7 +6,9 @@ print the recap in the order a page shows it, each entry's date with the
 interval and EDTF it was read as, its confidence and its sources with
 their live verdicts, and say plainly what would make publishing it a
 mistake: no source, only unverified / false / misleading / discarded
-sources, or a date the desk could not read.
+sources, or a date the desk could not read. Every section of the desk's
+template is listed, empty ones too (`desk recap sections` edits the
+template), and `desk recap show` prints one entry whole, with its notes.
 """
 
 from __future__ import annotations
@@ -17,17 +19,17 @@ from typing import Any
 import click
 
 from db import Store
-from db.models import RecapEntry, Story
+from db.models import Note, RecapEntry, Story
 from desk import verbs
 from desk.cli.common import actor_name, bounded_id, desk_options, json_option, open_store
 from desk.cli.render import dumps
 from desk.errors import BadInputError
-from desk.export.common import UNPUBLISHABLE_VERDICTS
+from desk.sourcing import interval, problems
 from desk.text import safe, safe_line, truncate
 from desk.verbs.stories import find_story
-from desk.vocab import CONFIDENCES, RECAP_SECTIONS, normalise_slug
+from desk.vocab import CONFIDENCES, normalise_slug, section_title
 
-SECTION_HELP = ", ".join(RECAP_SECTIONS)
+SECTION_HELP = "one of the desk's sections (desk recap sections lists them)"
 
 
 def entry_id(text: str) -> int:
@@ -49,36 +51,21 @@ def _body(value: str | None) -> str | None:
     return value
 
 
-def interval(entry: RecapEntry) -> str:
-    """`2020-09-01..2020-11-30`, `2025-12-01..` (open end), or why there is none."""
-    if not entry.date_text:
-        return "no date"
-    if not entry.readable:
-        return "unreadable date"
-    start = safe_line(entry.date_start) if entry.date_start else ""
-    end = safe_line(entry.date_end) if entry.date_end else ""
-    if start and start == end:
-        return start
-    return f"{start}..{end}"
+def note_json(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "uuid": note.uuid,
+        "author": note.author,
+        "created_at": note.created_at,
+        "text": note.text,
+    }
 
 
-def problems(entry: RecapEntry) -> list[str]:
-    """What would make publishing this entry a mistake (empty: ready)."""
-    out: list[str] = []
-    backing = [
-        s
-        for s in entry.sources
-        if s.triage != "discarded" and s.verdict not in UNPUBLISHABLE_VERDICTS
-    ]
-    if not entry.sources:
-        out.append("not ready to publish: no source")
-    elif not backing:
-        out.append(
-            "not ready to publish: every source is unverified, false, misleading or discarded"
-        )
-    if entry.date_text and not entry.readable:
-        out.append("unreadable date: kept as written, not placed in time (sorted last)")
-    return out
+def note_lines(note: Note, indent: str = "         ") -> list[str]:
+    """A note as `desk recap show` prints it: who and when, then its text, indented."""
+    head = f"{indent}{safe_line(note.created_at[:16].replace('T', ' '))} {safe_line(note.author)}:"
+    text = [line.rstrip() for line in safe(note.text).splitlines()] or [""]
+    return [f"{head} {text[0]}", *(f"{indent}  {line}" for line in text[1:])]
 
 
 def entry_json(entry: RecapEntry) -> dict[str, Any]:
@@ -101,6 +88,7 @@ def entry_json(entry: RecapEntry) -> dict[str, Any]:
         "updated_by": entry.updated_by,
         "updated_at": entry.updated_at,
         "sources": entry.sources,
+        "notes": [note_json(n) for n in entry.notes],
         "ready": not any(p.startswith("not ready") for p in problems(entry)),
         "problems": problems(entry),
     }
@@ -113,9 +101,11 @@ def entry_lines(entry: RecapEntry, width: int = 100) -> list[str]:
     if entry.readable and entry.date_edtf:
         when += f", EDTF {safe_line(entry.date_edtf)}"
     pin = f"  pinned at {entry.position + 1}" if entry.pinned else ""
+    count = len(entry.notes)
+    notes = f"  {count} note{'' if count == 1 else 's'}" if count else ""
     lines = [
         f"  e{entry.id:<5} {truncate(date, 40)}  [{when}]  {safe_line(entry.confidence)}"
-        f"  v{entry.version}{pin}",
+        f"  v{entry.version}{pin}{notes}",
         f"         {truncate(safe_line(entry.headline), width)}",
     ]
     if entry.body:
@@ -136,19 +126,26 @@ def entry_lines(entry: RecapEntry, width: int = 100) -> list[str]:
 
 
 def recap_text(store: Store, story: Story) -> list[str]:
+    """The recap by section: every section of the desk's template (empty ones say so), in its
+    order, then any other section entries are filed under."""
     entries = store.recap(story.id)
     lines = [
         f"{safe_line(story.title)} ({safe_line(story.slug)}), reference date"
         f" {safe_line(story.reference_date)}, {len(entries)} entries"
     ]
-    section = None
-    for entry in entries:
-        if entry.section != section:
-            section = entry.section
-            lines += ["", safe_line(section).upper()]
-        lines += entry_lines(entry)
+    template = store.recap_sections()
+    names = list(template) + [
+        s for s in dict.fromkeys(e.section for e in entries) if s not in template
+    ]
+    for name in names:
+        mine = [e for e in entries if e.section == name]
+        lines += ["", safe_line(name).upper()]
+        if not mine:
+            lines.append("  (empty)")
+        for entry in mine:
+            lines += entry_lines(entry)
     if not entries:
-        lines.append("the recap is empty")
+        lines += ["", "the recap is empty"]
     return lines
 
 
@@ -276,7 +273,9 @@ def recap() -> None:
 
 @recap.command(name="add")
 @click.option("--story", "story_slug", required=True, help="The story's slug.")
-@click.option("--section", default="timeline", show_default=True, help=SECTION_HELP)
+@click.option(
+    "--section", default="timeline", show_default=True, help=SECTION_HELP.capitalize() + "."
+)
 @click.option("--date", "date_text", default=None, help='The date as written: "since December".')
 @click.option("--headline", required=True)
 @click.option("--body", default=None, help="Markdown; '-' reads it from stdin.")
@@ -371,7 +370,7 @@ def recap_rm(ident: str) -> None:
 @click.argument("ident")
 @click.option("--up", "direction", flag_value="up", default=None, help="One place up.")
 @click.option("--down", "direction", flag_value="down", help="One place down.")
-@click.option("--section", default=None, help="To the end of another section: " + SECTION_HELP)
+@click.option("--section", default=None, help=f"To the end of another section, {SECTION_HELP}.")
 @desk_options
 def recap_move(ident: str, direction: str | None, section: str | None) -> None:
     """Move an entry by hand; it is pinned there (desk recap unpin returns it to date order)."""
@@ -410,6 +409,169 @@ def recap_ls(story_slug: str, as_json: bool) -> None:
             )
             return
         click.echo("\n".join(recap_text(store, found)))
+
+
+def show_lines(store: Store, entry: RecapEntry) -> list[str]:
+    """`desk recap show`: one entry in full, every field made safe."""
+    story_of = store.story(entry.story_id)
+    when = "no date"
+    if entry.date_text:
+        when = f"{safe_line(entry.date_text)} = {interval(entry)}"
+        if entry.readable:
+            when += (
+                f" (EDTF {safe_line(entry.date_edtf)}, precision {safe_line(entry.date_precision)})"
+            )
+    pin = f", pinned at {entry.position + 1}" if entry.pinned else ""
+    lines = [
+        f"entry {entry.id} in {safe_line(entry.section)} of {safe_line(story_of.slug)}"
+        f" (version {entry.version}{pin})",
+        f"  headline:   {safe_line(entry.headline)}",
+        f"  date:       {when}",
+        f"  confidence: {safe_line(entry.confidence)}",
+        f"  changed:    {safe_line((entry.updated_at or entry.created_at)[:16].replace('T', ' '))}"
+        + (f" by {safe_line(entry.updated_by)}" if entry.updated_by else ""),
+    ]
+    if entry.deleted_at:
+        lines.append(
+            f"  deleted:    {safe_line(entry.deleted_at[:16].replace('T', ' '))} (desk undo)"
+        )
+    if entry.body:
+        lines.append("  body:")
+        lines += [f"    {line.rstrip()}" for line in safe(entry.body).splitlines()]
+    lines.append(f"  sources:    {len(entry.sources) or 'none'}")
+    for s in entry.sources:
+        who = safe_line(f"@{s.author_handle.lstrip('@')}" if s.author_handle else s.author_name)
+        lines.append(
+            f"    #{s.item_id} {safe_line(s.verdict)}"
+            + (" (discarded)" if s.triage == "discarded" else "")
+            + f"  {safe_line(s.platform)}"
+            + (f" {truncate(who, 40)}" if who else "")
+            + (f"  {truncate(safe_line(s.url), 80)}" if s.url else "")
+        )
+    lines.append(f"  notes:      {len(entry.notes) or 'none'}")
+    for note in entry.notes:
+        lines += note_lines(note, "    ")
+    lines += [f"  ! {p}" for p in problems(entry)]
+    return lines
+
+
+@recap.command(name="show")
+@click.argument("ident")
+@json_option
+@desk_options
+def recap_show(ident: str, as_json: bool) -> None:
+    """Show one entry: date and its reading, confidence, sources with verdicts, notes."""
+    with open_store() as store:
+        entry = store.recap_entry(entry_id(ident))
+        if as_json:
+            data = entry_json(entry)
+            data["story"] = store.story(entry.story_id).slug
+            data["deleted_at"] = entry.deleted_at
+            click.echo(dumps(data))
+            return
+        click.echo("\n".join(show_lines(store, entry)))
+
+
+@recap.command(name="note")
+@click.argument("ident")
+@click.argument("text")
+@json_option
+@desk_options
+def recap_note(ident: str, text: str, as_json: bool) -> None:
+    """Add a note to an entry ('-' reads the text from stdin); `desk undo` retracts it."""
+    with open_store() as store:
+        number = entry_id(ident)
+        note = verbs.annotate(store, actor_name(), None, _body(text) or "", entry_id=number)
+        if as_json:
+            click.echo(dumps(note_json(note)))
+        else:
+            count = len(store.entry_notes(number))
+            click.echo(
+                f"note on entry {number} ({count} note{'' if count == 1 else 's'} now):"
+                f" {truncate(safe_line(note.text), 80)}"
+            )
+
+
+# -- the desk's sections -------------------------------------------------------------------
+
+
+def sections_json(store: Store) -> list[dict[str, Any]]:
+    counts = store.recap_section_counts()
+    return [
+        {
+            "position": i + 1,
+            "name": name,
+            "title": section_title(name),
+            "entries": counts.get(name, 0),
+        }
+        for i, name in enumerate(store.recap_sections())
+    ]
+
+
+def sections_lines(store: Store) -> list[str]:
+    lines = []
+    for row in sections_json(store):
+        n = row["entries"]
+        lines.append(
+            f"{row['position']:>3}  {safe_line(row['name']):<40}  {n:>4} live entr"
+            + ("y" if n == 1 else "ies")
+        )
+    return lines
+
+
+@recap.group(name="sections", invoke_without_command=True)
+@json_option
+@desk_options
+@click.pass_context
+def recap_sections(ctx: click.Context, as_json: bool) -> None:
+    """The desk's recap template: its sections in order (every story's recap uses them).
+
+    With no sub-command, lists them with how many live entries each holds.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store() as store:
+        if as_json:
+            click.echo(dumps(sections_json(store)))
+        else:
+            click.echo("\n".join(sections_lines(store)))
+
+
+@recap_sections.command(name="set")
+@click.argument("names", nargs=-1, required=True)
+@json_option
+@desk_options
+def recap_sections_set(names: tuple[str, ...], as_json: bool) -> None:
+    """Make NAMES the sections, in that order (a section with entries cannot be dropped)."""
+    with open_store() as store:
+        before = store.recap_sections()
+        after = verbs.set_recap_sections(store, actor_name(), list(names))
+        if as_json:
+            click.echo(dumps(sections_json(store)))
+            return
+        if after == before:
+            click.echo("the sections are unchanged", err=True)
+        click.echo("\n".join(sections_lines(store)))
+
+
+@recap_sections.command(name="rename")
+@click.argument("old")
+@click.argument("new")
+@json_option
+@desk_options
+def recap_sections_rename(old: str, new: str, as_json: bool) -> None:
+    """Rename section OLD to NEW in place; its entries, in every story, go with it."""
+    with open_store() as store:
+        done = verbs.rename_recap_section(store, actor_name(), old, new)
+        if as_json:
+            click.echo(dumps({"sections": sections_json(store), "entries": done.entries}))
+            return
+        n = len(done.entries)
+        click.echo(
+            f"section renamed; {n} entr{'y' if n == 1 else 'ies'} filed under the new name"
+            " (desk undo renames it back)"
+        )
+        click.echo("\n".join(sections_lines(store)))
 
 
 COMMANDS = (story, recap)
