@@ -12,6 +12,7 @@ from typing import Protocol
 from urllib.parse import quote, urlsplit
 
 from desk.export.collect import ChainHead, PubItem, PubSource
+from desk.sourcing import backs
 from desk.text import safe_line
 
 MONTHS = (
@@ -31,9 +32,6 @@ VERDICT_LABELS: dict[str, str] = {
 
 REVIEWED_VERDICTS = ("verified", "false", "misleading", "unverifiable")
 """Verdicts that are a finding: an item with one of these gets a ClaimReview."""
-
-UNPUBLISHABLE_VERDICTS = ("unverified", "false", "misleading")
-"""A recap entry whose every source has one of these (or is discarded) is not backed."""
 
 _NO_AUTHOR = {"manual": "Desk note", "rss": "Feed", "web": "Web page", "factcheck": "Fact-check"}
 """Who a page credits when the desk knows no author: what kind of source it was."""
@@ -203,5 +201,5 @@ def head_fields(head: ChainHead) -> dict[str, str]:
 
 
 def entry_backed(sources: tuple[PubSource, ...]) -> bool:
-    """Whether a source backs the entry (one not unverified, false, misleading or discarded)."""
-    return any(s.verdict not in UNPUBLISHABLE_VERDICTS and s.triage != "discarded" for s in sources)
+    """Whether a source backs the entry, by the desk's one rule (`desk.sourcing.backs`)."""
+    return any(backs(s.verdict, s.triage) for s in sources)
