@@ -2,7 +2,9 @@
 
 One rule, read by the recap pane, `desk recap ls` and the export: an entry is
 backed when at least one of its sources (items linked `source-for`) is
-neither discarded nor rated unverified, false or misleading. An entry with
+neither discarded nor rated unverified, in progress, false or misleading
+("in progress" is unverified with the checking begun: a checked step is not
+a finding). An entry with
 no source, or with only such sources, is "not ready to publish", so nobody
 publishes it by mistake. A date the desk could not read is kept as written
 and flagged (it sorts last), never guessed.
@@ -16,7 +18,7 @@ from __future__ import annotations
 from db.models import RecapEntry
 from desk.text import safe_line
 
-UNPUBLISHABLE_VERDICTS: tuple[str, ...] = ("unverified", "false", "misleading")
+UNPUBLISHABLE_VERDICTS: tuple[str, ...] = ("unverified", "in progress", "false", "misleading")
 """A source with one of these verdicts (or discarded) does not back an entry."""
 
 
@@ -35,7 +37,10 @@ def not_ready(entry: RecapEntry) -> str | None:
     if not entry.sources:
         return "not ready to publish: no source"
     if not entry_backed(entry):
-        return "not ready to publish: every source is unverified, false, misleading or discarded"
+        return (
+            "not ready to publish: every source is unverified, in progress, false, misleading"
+            " or discarded"
+        )
     return None
 
 

@@ -112,7 +112,7 @@ def test_sources_with_their_verdicts_and_readiness(desk: Path) -> None:
     out = ok(desk, "recap", "ls", "--story", "orvena").out
     assert f"sources: #{a} verified, #{b} misleading" in out
     assert f"sources: #{c} verified (discarded)" in out
-    assert out.count("every source is unverified, false, misleading or discarded") == 2
+    assert out.count("every source is unverified, in progress, false, misleading or discarded") == 2
 
 
 def test_recap_edit_rm_move_unpin_and_undo(desk: Path) -> None:

@@ -36,6 +36,7 @@ from textual.widgets.option_list import Option
 
 from desk.text import safe_line
 from desk.vocab import CONFIDENCES
+from widgets.fields import NextOnEnter
 from widgets.keys import bindings
 
 
@@ -172,13 +173,13 @@ class RecapEntryEditor(ModalScreen[EntryRequest | None]):
                     allow_blank=False,
                     id="entry-confidence",
                 )
-            yield Input(
+            yield NextOnEnter(
                 value=request.date_text,
                 placeholder="date as written: in the fall of 2020, since December (or empty)",
                 id="entry-date",
             )
             yield Static(Text(""), id="entry-reading")
-            yield Input(value=request.headline, placeholder="headline", id="entry-headline")
+            yield NextOnEnter(value=request.headline, placeholder="headline", id="entry-headline")
             yield TextArea(request.body, id="entry-body", soft_wrap=True, show_line_numbers=False)
             yield Static(
                 Text("ctrl+s save   tab next field   escape cancel", "dim"), classes="hint"
@@ -209,14 +210,6 @@ class RecapEntryEditor(ModalScreen[EntryRequest | None]):
         reading = self.query_one("#entry-reading", Static)
         reading.set_class(message.reading.startswith("! "), "-unread")
         reading.update(Text(message.reading.removeprefix("! ")))
-
-    @on(Input.Submitted, "#entry-date")
-    def _date_done(self) -> None:
-        self.query_one("#entry-headline").focus()
-
-    @on(Input.Submitted, "#entry-headline")
-    def _headline_done(self) -> None:
-        self.query_one("#entry-body").focus()
 
     @property
     def typed(self) -> EntryRequest:

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from desk.text import safe_line
+from widgets.fields import NextOnEnter
 from widgets.keys import bindings
 
 
@@ -66,7 +67,9 @@ class StoryPrompt(ModalScreen[StoryRequest | None]):
             yield Label(Text(title), classes="title")
             yield Static(Text(safe_line(self.error or "")), id="story-error")
             if request.rename is None:
-                yield Input(value=request.slug, placeholder="slug: harbor-fire", id="story-slug")
+                yield NextOnEnter(
+                    value=request.slug, placeholder="slug: harbor-fire", id="story-slug"
+                )
             yield Input(value=request.title, placeholder="title: Harbor fire", id="story-title")
             yield Static(Text("enter: next / save   escape cancel", "dim"), classes="hint")
 
@@ -77,12 +80,10 @@ class StoryPrompt(ModalScreen[StoryRequest | None]):
         else:
             self.query_one("#story-title", Input).focus()
 
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#story-title")
+    def submitted(self) -> None:
+        """Enter on the title saves (enter on the slug moves on: `NextOnEnter`)."""
         title = self.query_one("#story-title", Input)
-        if event.input.id == "story-slug":
-            title.focus()
-            return
         slug = "" if self.request.rename is not None else self.query_one("#story-slug", Input).value
         self.dismiss(StoryRequest(slug=slug.strip(), title=title.value, rename=self.request.rename))
 

@@ -73,7 +73,10 @@ def live(store: Store) -> list[tuple[int, str, str]]:
 # -- what the pane shows ----------------------------------------------------------
 
 
-async def test_pane_shows_sections_dates_sources_and_what_is_not_ready(app: DeskApp) -> None:
+async def test_pane_shows_sections_dates_sources_and_what_is_not_ready(
+    app: DeskApp, store: Store
+) -> None:
+    verbs.set_verdict(store, "carol", [40], "in progress")  # checking begun: not a finding
     async with app.run_test(size=WIDE) as pilot:
         await open_recap(pilot)
         text = pane(app).text
@@ -82,8 +85,8 @@ async def test_pane_shows_sections_dates_sources_and_what_is_not_ready(app: Desk
         assert "TIMELINE  empty" in text
         assert "last spring: Warehouse district had two fires last year\n" in text
         assert "reported · 2026-03-01..2026-05-31 · EDTF 2026-21 · entry 1" in text
-        assert "src #40 unverified @citydesk (rss)" in text  # the source's live verdict
-        assert "every source is unverified, false, misleading or discarded" in text
+        assert "src #40 in progress @citydesk (rss)" in text  # the source's live verdict
+        assert "every source is unverified, in progress, false, misleading or discarded" in text
         assert "! date not read: kept as written" in text  # "this morning": flagged
         assert "Not ready to publish: no source" in text  # entry 2
         assert isinstance(app.focused, RecapPane)
@@ -92,17 +95,18 @@ async def test_pane_shows_sections_dates_sources_and_what_is_not_ready(app: Desk
 async def test_verdict_change_elsewhere_updates_the_pane_at_once(
     app: DeskApp, store: Store
 ) -> None:
+    verbs.set_verdict(store, "carol", [40], "misleading")
     async with app.run_test(size=WIDE) as pilot:
         await open_recap(pilot)
-        assert "src #40 unverified" in pane(app).text
-        verbs.set_verdict(store, "carol", [40], "verified")  # another process's commit
+        assert "src #40 misleading" in pane(app).text
+        verbs.set_verdict(store, "carol", [40], "unverifiable")  # another process's commit
         for _ in range(40):
             await pilot.pause(0.05)
-            if "src #40 verified" in pane(app).text:
+            if "src #40 unverifiable" in pane(app).text:
                 break
         await settle(pilot)
         text = pane(app).text
-        assert "src #40 verified" in text
+        assert "src #40 unverifiable" in text
         assert "every source is unverified" not in text  # entry 1 is now backed
         assert "Not ready to publish: no source" in text  # entry 2 still is not
 
@@ -517,3 +521,25 @@ async def test_help_lists_every_recap_key_with_its_id(app: DeskApp) -> None:
         }
         for row in rows:
             assert row.id in text and row.description in text
+
+
+async def test_a_burst_of_keys_after_enter_goes_to_the_next_field(app: DeskApp) -> None:
+    """A terminal (tmux, a paste, a fast typist) delivers keys in one burst: they are all
+    queued to the field focused when they arrive; those behind an enter must still
+    land in the next field."""
+    from textual import events
+
+    async with app.run_test(size=WIDE) as pilot:
+        await open_recap(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        editor = top(app)
+        assert isinstance(editor, RecapEntryEditor)
+        date = editor.query_one("#entry-date", Input)
+        for key in [*"May", "space", *"2021", "enter", *"Quake", "enter", *"Body"]:
+            char = " " if key == "space" else key if len(key) == 1 else None
+            date.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert date.value == "May 2021"
+        assert editor.query_one("#entry-headline", Input).value == "Quake"
+        assert editor.query_one("#entry-body", TextArea).text == "Body"
