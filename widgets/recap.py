@@ -182,7 +182,10 @@ class RecapPane(OptionList, can_focus=True, inherit_bindings=False):
             return
         self.lines = recap_lines(self.sections, self.entries)
         title = Text(safe_line(story.title), "bold")
-        title.append(f"\nstory {safe_line(story.slug)}, {len(self.entries)} entries", "dim")
+        count = len(self.entries)
+        title.append(
+            f"\nstory {safe_line(story.slug)}, {count} entr{'y' if count == 1 else 'ies'}", "dim"
+        )
         if not self.entries:
             title.append("\nThe recap is empty: a adds an entry to the section here.", "dim")
         counts: dict[str, int] = {}
@@ -197,9 +200,11 @@ class RecapPane(OptionList, can_focus=True, inherit_bindings=False):
             else:
                 prompts.append(_source_prompt(line.source, open_item))
         self._set(prompts, [line.key for line in self.lines])
-        wanted = self._select or current
-        self._select = None
         keys = [line.key for line in self.lines]
+        if self._select in keys:  # kept until it shows: an older read may come in first
+            wanted, self._select = self._select, None
+        else:
+            wanted = current
         if wanted in keys:
             self.highlighted = keys.index(wanted) + 1
         elif index_before is not None and self.lines:
