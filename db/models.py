@@ -232,6 +232,8 @@ class ItemQuery:
     story_id: int | None = None
     show_discarded: bool = False
     ids: tuple[int, ...] = ()
+    needs_verification: bool = False
+    """Only kept items with a required step of their template not passed or n/a."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,3 +251,57 @@ class VerifyProblem:
     what: str
     where: str
     detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRecord:
+    """A desk's own checklist template as stored: its TOML text, who added it and when."""
+
+    name: str
+    toml: str
+    created_by: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepHistoryRow:
+    """One change of a checklist step: who, when, from what state to what, with what."""
+
+    id: int
+    item_id: int
+    step: str
+    at: str
+    actor: str
+    before: str
+    after: str
+    note: str | None
+    evidence_added: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    """One piece of evidence on a step: a URL, a note, or a file kept in `blobs` by sha256."""
+
+    id: int
+    uuid: str
+    item_id: int
+    step: str
+    kind: str
+    value: str
+    sha256: str | None
+    size: int | None
+    media_type: str | None
+    added_by: str
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One item of the verification queue, oldest first."""
+
+    id: int
+    sort_at: str
+    triage: str
+    verdict: str
+    template: str | None
+    line: str

@@ -13,7 +13,19 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from db.models import CheckStep, Event, Item, ItemRow, Link, Media, Note, RecapEntry, RecapSource
+from db.models import (
+    CheckStep,
+    Event,
+    EvidenceRow,
+    Item,
+    ItemRow,
+    Link,
+    Media,
+    Note,
+    RecapEntry,
+    RecapSource,
+    StepHistoryRow,
+)
 
 ITEM_COLUMNS = (
     "id, uuid, kind, platform, platform_id, url, author_name, author_handle, author_url, "
@@ -220,4 +232,42 @@ def check_step_from_row(r: Sequence[Any]) -> CheckStep:
         evidence=tuple(json.loads(r[6] or "[]")),
         updated_at=r[7],
         updated_by=r[8],
+    )
+
+
+HISTORY_COLUMNS = "id, item_id, step, at, actor, before, after, note, evidence_added"
+
+
+def history_from_row(r: Sequence[Any]) -> StepHistoryRow:
+    return StepHistoryRow(
+        id=int(r[0]),
+        item_id=int(r[1]),
+        step=str(r[2]),
+        at=str(r[3]),
+        actor=str(r[4]),
+        before=str(r[5]),
+        after=str(r[6]),
+        note=r[7],
+        evidence_added=int(r[8]),
+    )
+
+
+EVIDENCE_COLUMNS = (
+    "id, uuid, item_id, step, kind, value, sha256, size, media_type, added_by, added_at"
+)
+
+
+def evidence_from_row(r: Sequence[Any]) -> EvidenceRow:
+    return EvidenceRow(
+        id=int(r[0]),
+        uuid=str(r[1]),
+        item_id=int(r[2]),
+        step=str(r[3]),
+        kind=str(r[4]),
+        value=str(r[5]),
+        sha256=r[6],
+        size=None if r[7] is None else int(r[7]),
+        media_type=r[8],
+        added_by=str(r[9]),
+        added_at=str(r[10]),
     )

@@ -448,3 +448,95 @@ INSERT INTO recap_sections(name, position)
           WHERE section NOT IN (SELECT name FROM recap_sections))
 """,
     )
+
+
+@migration("0005_verification")
+def m0005_verification(db: Database) -> None:
+    """Checklist templates per desk, step history, evidence by hash, and the verification queue.
+
+    `checklist_templates` holds a desk's own templates as TOML text (the
+    built-ins live in the code). A story may pick a template
+    (`stories.template`) and an item may switch to another
+    (`items.template`); NULL means "the story's, else the default".
+    `check_history` keeps every change of a step (who, when, from what
+    state to what, the note, how many pieces of evidence came with it);
+    `evidence` every piece of evidence, a file's bytes in `blobs` by their
+    sha256 (stored once). `items.checks_done` is 1 when every required
+    step of the item's template is passed or n/a: the verbs keep it, and
+    the queue ("kept, required steps open") is a partial index over it,
+    counted by triggers into `item_counts` (dim 'queue') so a header reads
+    one row. Existing items are seeded against the five pillars (written
+    out here: a migration is frozen once released), the only template a
+    desk knew before this one.
+    """
+    _script(
+        db,
+        """
+CREATE TABLE checklist_templates (
+    name TEXT PRIMARY KEY,
+    toml TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE stories ADD COLUMN template TEXT;
+ALTER TABLE items ADD COLUMN template TEXT;
+ALTER TABLE items ADD COLUMN checks_done INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE check_history (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    step TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    note TEXT,
+    evidence_added INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX check_history_item ON check_history(item_id, step, id);
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    step TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('url','note','file')),
+    value TEXT NOT NULL,
+    sha256 TEXT REFERENCES blobs(sha256),
+    size INTEGER,
+    media_type TEXT,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    retracted INTEGER NOT NULL DEFAULT 0,
+    CHECK ((kind = 'file') = (sha256 IS NOT NULL))
+);
+CREATE INDEX evidence_item ON evidence(item_id, step, id);
+CREATE INDEX evidence_sha ON evidence(sha256) WHERE sha256 IS NOT NULL;
+UPDATE items SET checks_done = 1 WHERE id IN (
+    SELECT item_id FROM check_steps
+    WHERE pillar IN ('provenance','source','date','location','motivation')
+      AND status IN ('passed','n/a')
+    GROUP BY item_id HAVING count(*) = 5
+);
+CREATE INDEX items_queue ON items(sort_key) WHERE triage = 'kept' AND checks_done = 0;
+INSERT INTO item_counts(story_id, dim, value, n)
+    SELECT coalesce(story_id, -1), 'queue', '', count(*) FROM items
+    WHERE triage = 'kept' AND checks_done = 0 GROUP BY coalesce(story_id, -1);
+CREATE TRIGGER items_queue_ins AFTER INSERT ON items
+WHEN new.triage = 'kept' AND new.checks_done = 0 BEGIN
+    INSERT INTO item_counts(story_id, dim, value, n)
+    VALUES (coalesce(new.story_id, -1), 'queue', '', 1)
+    ON CONFLICT(story_id, dim, value) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER items_queue_out AFTER UPDATE OF triage, checks_done, story_id ON items
+WHEN old.triage = 'kept' AND old.checks_done = 0 BEGIN
+    INSERT INTO item_counts(story_id, dim, value, n)
+    VALUES (coalesce(old.story_id, -1), 'queue', '', -1)
+    ON CONFLICT(story_id, dim, value) DO UPDATE SET n = n - 1;
+END;
+CREATE TRIGGER items_queue_in AFTER UPDATE OF triage, checks_done, story_id ON items
+WHEN new.triage = 'kept' AND new.checks_done = 0 BEGIN
+    INSERT INTO item_counts(story_id, dim, value, n)
+    VALUES (coalesce(new.story_id, -1), 'queue', '', 1)
+    ON CONFLICT(story_id, dim, value) DO UPDATE SET n = n + 1;
+END
+""",
+    )

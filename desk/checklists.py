@@ -262,6 +262,14 @@ BUILTINS: Mapping[str, Template] = {t.name: t for t in (FIVE_PILLARS, BERKELEY_P
 """The built-in templates by name; a desk's own may not take these names."""
 DEFAULT_TEMPLATE = FIVE_PILLARS
 
+PILLARS: tuple[str, ...] = FIVE_PILLARS.ids
+"""The five pillars' step ids, in order (what `desk.vocab.PILLARS` was)."""
+DEFAULT_CHECKLIST: tuple[tuple[str, str], ...] = tuple(
+    (step.id, step.guidance.split("\n", 1)[0]) for step in FIVE_PILLARS.steps
+)
+"""The five pillars with their questions (each guidance's first line), the
+`(step, question)` pairs `Store.checklist` fills unlogged steps in with."""
+
 
 def _shown(text: str, limit: int = 40) -> str:
     """Untrusted text quoted back in an error: cut, in quotes, anything invisible spelled out.
@@ -633,6 +641,21 @@ def dump_template(template: Template) -> str:
             out.append(f"guidance = {quoted(step.guidance)}")
         out.append(f"required = {'true' if step.required else 'false'}")
     return "\n".join(out) + "\n"
+
+
+def resolve(name: str | None, stored: str | None = None) -> Template:
+    """The template called `name` (None: the default), from the built-ins or from `stored`,
+    the TOML text a desk keeps for its own; a name with neither is refused, naming it."""
+    if name is None:
+        return DEFAULT_TEMPLATE
+    if name in BUILTINS:
+        return BUILTINS[name]
+    if stored is None:
+        raise BadInputError(
+            f"no checklist template {_shown(name)}: see desk template ls"
+            f" (built in: {', '.join(BUILTINS)})"
+        )
+    return parse_template(stored, source=f"template {name}")
 
 
 def example_path() -> Path:

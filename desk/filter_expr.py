@@ -1,7 +1,7 @@
 """The filter language of `\\` and `desk ls --filter`.
 
     tag:x  -tag:x  triage:new  platform:mastodon  verdict:false
-    from:@handle  since:2h  since:2026-11-01  story:slug  free words
+    from:@handle  since:2h  since:2026-11-01  story:slug  needs:verification  free words
 
 Several values of one key are OR-ed (`triage:new triage:flagged`), different
 keys are AND-ed, free words become a full-text query (all words must match,
@@ -29,8 +29,11 @@ from desk.vocab import PLATFORM_ALIASES, PLATFORMS, TRIAGE_STATES, normalise_tag
 
 _DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-KEYS = ("tag", "-tag", "triage", "platform", "verdict", "from", "since", "story", "id")
-KEY_LIST = "tag: -tag: triage: platform: verdict: from: since: story: id:"
+KEYS = ("tag", "-tag", "triage", "platform", "verdict", "from", "since", "story", "id", "needs")
+KEY_LIST = "tag: -tag: triage: platform: verdict: from: since: story: id: needs:"
+NEEDS = ("verification",)
+"""What `needs:` takes: `needs:verification` is the verification queue (kept items with a
+required checklist step not passed or n/a), the built-in saved filter `needs-verification`."""
 """The keys as the error for an unknown key names them."""
 
 MAX_SINCE_DIGITS = 7
@@ -129,6 +132,7 @@ def parse_filter(
     since: str | None = None
     story_id = base.story_id if base else None
     show_discarded = base.show_discarded if base else False
+    needs_verification = base.needs_verification if base else False
     for token in tokens:
         key, sep, value = token.partition(":")
         key = key.lower()
@@ -176,6 +180,10 @@ def parse_filter(
                         f"bad id:{_shown(value)}: {_shown(part)} is larger than any item id"
                     )
                 ids.append(int(part))
+        elif key == "needs":
+            if value.lower() not in NEEDS:
+                raise BadInputError(f"bad needs:{_shown(value)}: use needs:verification")
+            needs_verification = True
         elif key == "story":
             if story_lookup is None:
                 raise BadInputError("story: filters need an open desk")
@@ -195,4 +203,5 @@ def parse_filter(
         story_id=story_id,
         show_discarded=show_discarded,
         ids=tuple(ids),
+        needs_verification=needs_verification,
     )

@@ -15,6 +15,12 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, TypeVar, get_args
 
+# The checklist's words live in `desk.checklists`; re-exported for the callers that read them here.
+from desk.checklists import DEFAULT_CHECKLIST as DEFAULT_CHECKLIST
+from desk.checklists import PILLARS as PILLARS
+from desk.checklists import STEP_STATES as STEP_STATES
+from desk.checklists import StepState as StepState
+from desk.checklists import normalise_state
 from desk.errors import BadInputError
 from desk.text import clean_line
 
@@ -32,8 +38,6 @@ ItemRelation = Literal[
     "reviews",
 ]
 EntryRelation = Literal["source-for"]
-StepState = Literal["open", "passed", "failed", "unclear", "n/a"]
-Pillar = Literal["provenance", "source", "date", "location", "motivation"]
 RecapSection = Literal[
     "background", "timeline", "latest", "what we know", "what we don't know", "reactions"
 ]
@@ -58,21 +62,12 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 ITEM_RELATIONS: tuple[ItemRelation, ...] = get_args(ItemRelation)
 ENTRY_RELATIONS: tuple[EntryRelation, ...] = get_args(EntryRelation)
 RELATIONS: tuple[str, ...] = ITEM_RELATIONS + ENTRY_RELATIONS
-STEP_STATES: tuple[StepState, ...] = get_args(StepState)
-PILLARS: tuple[Pillar, ...] = get_args(Pillar)
 RECAP_SECTIONS: tuple[RecapSection, ...] = get_args(RecapSection)
 CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 PRECISIONS: tuple[Precision, ...] = get_args(Precision)
 ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
 
-DEFAULT_QUESTIONS: dict[Pillar, str] = {
-    "provenance": "Is this the original, or a copy, crop or re-upload?",
-    "source": "Who made it, and were they there first-hand?",
-    "date": "When was it made, and does that match the claim?",
-    "location": "Where was it made, and does that match the claim?",
-    "motivation": "Why was it made and shared?",
-}
 
 TRIAGE_LETTER: dict[Triage, str] = {"new": "N", "kept": "K", "flagged": "F", "discarded": "D"}
 """The list's triage column, and the keys of the triage chooser (`s` then `k`/`f`/`d`/`n`)."""
@@ -149,13 +144,9 @@ def normalise_platform(raw: str) -> Platform:
     return _one_of(raw, PLATFORM_ALIASES.get(value, value), PLATFORMS, "platform")
 
 
-def normalise_pillar(raw: str) -> Pillar:
-    return _one_of(raw, raw.strip().lower(), PILLARS, "step")
-
-
 def normalise_step_state(raw: str) -> StepState:
-    value = raw.strip().lower()
-    return _one_of(raw, "n/a" if value in ("na", "n-a") else value, STEP_STATES, "status")
+    """A step's state as typed (`desk.checklists.normalise_state`, the one home)."""
+    return normalise_state(raw)
 
 
 MAX_SECTION_CHARS = 40
@@ -240,12 +231,6 @@ def normalise_slug(raw: str) -> str:
             f" digits and hyphens (up to {MAX_SLUG_CHARS} characters)"
         )
     return slug
-
-
-DEFAULT_CHECKLIST: tuple[tuple[Pillar, str], ...] = tuple(
-    (p, DEFAULT_QUESTIONS[p]) for p in PILLARS
-)
-"""The five pillars with their questions: every item's checklist until templates come."""
 
 
 MAX_NAME_CHARS = 64

@@ -100,12 +100,46 @@ def _script(store: Store) -> None:
     verbs.edit_recap_entry(store, "eve", entry, 1, date_text="since December")
     for _ in range(3):
         verbs.undo(store, "eve")
+    # Verification (issue 10): a desk's own template, a story's and an item's pick, a step
+    # logged with URL and note evidence (the item's first check: the verdict moves to in
+    # progress in the same event), a file kept by its hash, verified past the gate with an
+    # override; then an undo of each, newest first.
+    template = store.path.parent / "quote-check.toml"
+    template.write_text(
+        'name = "quote-check"\ntitle = "Attributed quote"\n\n'
+        '[[step]]\nid = "context"\ntitle = "Original context"\n\n'
+        '[[step]]\nid = "speaker"\ntitle = "Speaker"\nrequired = false\n',
+        encoding="utf-8",
+    )
+    frame = store.path.parent / "frame.png"
+    frame.write_bytes(b"\x89PNG\r\n\x1a\n a frame of the spillway")
+    verbs.add_template(store, "vic", template)
+    verbs.set_story_template(store, "vic", "orvena", "berkeley-protocol")
+    verbs.set_item_template(store, "vic", b, "quote-check")
+    verbs.log_check(
+        store,
+        "vic",
+        b,
+        "context",
+        "passed",
+        note="Full speech",
+        evidence=["https://e.org/s", "p. 4"],
+    )
+    verbs.add_evidence(store, "vic", b, "context", frame)
+    verbs.set_verdict(store, "vic", [b], "verified", override="Editor's call: quote on tape")
+    for _ in range(6):
+        verbs.undo(store, "vic")
 
 
 # (seq, kind, payload, hash) as the code before the verbs package wrote them, re-recorded
 # (`python -m tests.test_event_bytes`) when issue 9 gave recap.add its whole row and
 # recap.edit its date reading: those payloads changed, and every hash after the first
 # recap.add with them (each hash covers the one before); every other payload is unchanged.
+# Re-recorded for issue 10: check.log no longer carries the step's whole evidence list in
+# before/after (evidence accumulates in its own table) but the evidence it added, with
+# uuids, and the template; the undo of a check.log restores status and note (and retracts
+# that evidence); the verification block (template.add, story.template, item.template,
+# evidence.add, item.verdict with an override, their undos) is new at the end.
 GOLDEN: list[tuple[int, str, str, str]] = [
     (
         1,
@@ -194,218 +228,290 @@ GOLDEN: list[tuple[int, str, str, str]] = [
     (
         15,
         "check.log",
-        '{"after":{"evidence":["https://e.org/x"],"note":"EXIF","status":"passed"},"before":null,"item":1,"pillar":"date"}',
-        "414deaf4cc5944a8584f5674f37acc9f386b00f1baddd8b1368d18b7304277dd",
+        '{"after":{"note":"EXIF","status":"passed"},"before":null,"evidence":[{"kind":"url","media_type":null,"sha256":null,"size":null,"uuid":"00000000-0000-0000-0000-000000000018","value":"https://e.org/x"}],"item":1,"pillar":"date","template":"five-pillars"}',
+        "83f0aa7dd6c1714c25e759cc9b7ecbf33d871f8ce98729fec240f0068692bf23",
     ),
     (
         16,
         "check.log",
-        '{"after":{"evidence":[],"note":null,"status":"unclear"},"before":{"evidence":["https://e.org/x"],"note":"EXIF","status":"passed"},"item":1,"pillar":"date"}',
-        "8506e3f283c573090b7a9c637689581c1e689622193f7f3f449bc13547246449",
+        '{"after":{"note":"EXIF","status":"unclear"},"before":{"note":"EXIF","status":"passed"},"evidence":[],"item":1,"pillar":"date","template":"five-pillars"}',
+        "74f564d531d8cef11f49219b6c73025dcf57ac41c26e371d1560fccec40b2b0e",
     ),
     (
         17,
         "filter.save",
         '{"expr":"triage:flagged verdict:unverified"}',
-        "bd86f1c59c8be5df982cc61bb9a5c023c9524ebc70c99d4e94916c4924a6b6b5",
+        "f6d1c267d5def1ca998a1d904a27c2734c682e7fa5339e67f94e7bdb240fac48",
     ),
     (
         18,
         "item.triage",
         '{"changes":{"2":{"from":"kept","to":"flagged"}},"versions":{"2":3}}',
-        "4d815ba966d3c8d4d1417f76a8989c53665a125287f0b14fe1af18a8abe48543",
+        "16a105ed9fb5e78ca775820c6c986dae22f14400eb0f8628139f205a860b592e",
     ),
     (
         19,
         "undo",
-        '{"inverse":{"item":1,"pillar":"date","restored":{"evidence":["https://e.org/x"],"note":"EXIF","status":"passed"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000019","undoes_kind":"check.log","undoes_seq":16}',
-        "1a169c4d5776b86a64d2080ecbfe7e571832b24793177a9dfc4218e27a332b86",
+        '{"inverse":{"item":1,"pillar":"date","restored":{"note":"EXIF","status":"passed"}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000001a","undoes_kind":"check.log","undoes_seq":16}',
+        "5a8b1789b46db8531e46a8ca7123bbcfabc34442d44488d2a5b34d9e0235b620",
     ),
     (
         20,
         "undo",
-        '{"inverse":{"item":1,"pillar":"date","restored":{"evidence":[],"note":null,"status":"open"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000018","undoes_kind":"check.log","undoes_seq":15}',
-        "a2d9182a2e21d12f9f155cf50be1d8e332b4b19387e37a78d69076b54d4d2e99",
+        '{"inverse":{"item":1,"pillar":"date","restored":{"note":null,"status":"open"},"retracted":["00000000-0000-0000-0000-000000000018"]},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000019","undoes_kind":"check.log","undoes_seq":15}',
+        "355db124da7cb63e81b37f7af890c5cd1fa270387120e3679531f18348a765f0",
     ),
     (
         21,
         "undo",
         '{"inverse":{"note":"00000000-0000-0000-0000-000000000016"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000017","undoes_kind":"note.add","undoes_seq":14}',
-        "bb92213ce52a0a9da5e371653473c72fa461f91c61b1ba9661e57980abdd66ed",
+        "6545bd20d46fa5869fa6fb0b3524d701250213fcc536336d46f08935b35b1d10",
     ),
     (
         22,
         "undo",
         '{"inverse":{"note":"00000000-0000-0000-0000-000000000014"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000015","undoes_kind":"note.add","undoes_seq":13}',
-        "448a9d8c3970e493d5f8bcfc2c29f6c0a910f5684b800c421a1b79e431a1980b",
+        "d034495e0a560a06e49d401d3ff988d2e13856cfdf4018981cd467a3a2188ce0",
     ),
     (
         23,
         "undo",
         '{"inverse":{"link":{"dst_entry":null,"dst_item":2,"relation":"corroborates","src":1,"uuid":"00000000-0000-0000-0000-00000000000f"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000013","undoes_kind":"link.remove","undoes_seq":12}',
-        "0abafbf09a1fe1d2a058e33f8a8054ae26641c3babcdf0ad1e511aca8d20ca91",
+        "e6c4116ace538ffb2e15191cf6a935488da4902d5d189dbfc13752848cce5bb9",
     ),
     (
         24,
         "undo",
         '{"inverse":{"link":{"dst_entry":1,"dst_item":null,"relation":"source-for","src":1,"uuid":"00000000-0000-0000-0000-000000000011"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000012","undoes_kind":"link.add","undoes_seq":11}',
-        "04bc6d7362517654ba16a2677df9d2b47c0b85b0d8c5f99b7b31b3447eeea23a",
+        "09e13758611bcb67bd567acb721f0bc7eefede7a387f862a86a7853b06e8f505",
     ),
     (
         25,
         "undo",
         '{"inverse":{"link":{"dst_entry":null,"dst_item":2,"relation":"corroborates","src":1,"uuid":"00000000-0000-0000-0000-00000000000f"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000010","undoes_kind":"link.add","undoes_seq":10}',
-        "ce9fc83f5e55b1cc17438d23214bda9bf7999bb618cd447806c0358823c9992a",
+        "6cc6f48dc8b3896bbd91c6da65c8b7c7bc80c14ee57b075d975a0c2f90c286cd",
     ),
     (
         26,
         "undo",
         '{"inverse":{"changes":{"1":{"from":"unverified","reason_from":null,"reason_to":"cropped from a 2019 video","to":"misleading"}}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000000e","undoes_kind":"item.verdict","undoes_seq":9}',
-        "a5653fe90b49580dd7917b2d9d408b8c868d04405d485d123335856635bcb7c9",
+        "7dc17cb806e96acd4ab522a60e4a5c0908e3bb4d79cfdb519e2c333d2b3457d0",
     ),
     (
         27,
         "undo",
         '{"inverse":{"changes":{"1":{"from":"new","to":"kept"}}},"skipped":["item 2 is now \'flagged\' (changed since)"],"undoes":"00000000-0000-0000-0000-00000000000d","undoes_kind":"item.triage","undoes_seq":8}',
-        "ad449596b8dd5f76b220b592515d21261353d95c4e24cd3654c4682b1add1641",
+        "468f4e2c05d43269b0d1f6bdf08fc857557bce359ca21c73c3dbfaf31ade2eea",
     ),
     (
         28,
         "undo",
         '{"inverse":{"changes":{"1":{"added":[],"removed":["dam"]}}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000000c","undoes_kind":"item.tag","undoes_seq":7}',
-        "016347faf8f2e974f785ccf757255dc658c04979f496ca7bd6ed4a93ae66d8c2",
+        "8283189e92e76ec8ef562dcc0bbeeb372c1a206a5357b4edbd94736fdfcef39a",
     ),
     (
         29,
         "undo",
         '{"inverse":{"changes":{"1":{"added":["dam","needs-translation"],"removed":[]},"2":{"added":["dam","needs-translation"],"removed":[]}}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000000b","undoes_kind":"item.tag","undoes_seq":6}',
-        "291037376cea64121c1090e34e7a6395520644e63a9872c40c8286b6209687ee",
+        "66fa67f7d6ddb828a02cbd2e758990101407e0f48670e64fc6cbd51dd5ff8063",
     ),
     (
         30,
         "undo",
         '{"inverse":{"item":2,"triage_from":"flagged"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000004","undoes_kind":"item.add","undoes_seq":2}',
-        "02a5a004f289f406b15b5e1f6c70eb17f5876f288c7887b10bc3f39c3f47857b",
+        "dc7dcacde5a818f3d2525c6d55810a1fe66369ee119868dcc425a027797ded0f",
     ),
     (
         31,
         "undo",
         '{"inverse":{"item":1,"triage_from":"new"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000002","undoes_kind":"item.add","undoes_seq":1}',
-        "1aafd78e2614bf794c2c98cf39c2a31cf68ed89a8b0a4ce81b36b1f6e75c8df3",
+        "5e77e304125a7d93dbc1ca5afd9c667ab47049b85cdd9f0d865fdfc955ea1553",
     ),
     (
         32,
         "undo",
         '{"inverse":{"item":3,"triage_from":"new"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000006","undoes_kind":"item.add","undoes_seq":3}',
-        "977793d1eb45a00a5f260b21178a3624ec5d06087cc0907432540753ef312a51",
+        "9466f8aa753fe36f18778326c773e55050c9f63ab122e6835b3be2a35adb30c9",
     ),
     (
         33,
         "recap.add",
-        '{"body":"","confidence":"reported","created_at":"2026-11-27T07:00:00.000047Z","date_end":null,"date_start":"2025-12-01","date_text":"since December","edtf":"2025-12/..","headline":"Evacuation","precision":"month","readable":true,"section":"timeline","story":1,"uuid":"00000000-0000-0000-0000-00000000002a"}',
-        "2ded5ee0794c6f6b6fe3e244e62a3659583e9a9f0cd2fda4dd30e9ef585434b2",
+        '{"body":"","confidence":"reported","created_at":"2026-11-27T07:00:00.000051Z","date_end":null,"date_start":"2025-12-01","date_text":"since December","edtf":"2025-12/..","headline":"Evacuation","precision":"month","readable":true,"section":"timeline","story":1,"uuid":"00000000-0000-0000-0000-00000000002b"}',
+        "848954f51d9ae1b2a7e1e9814444e3bf326381639ca4a909568770d9f58f6b7c",
     ),
     (
         34,
         "story.edit",
         '{"from":{"reference_date":"2026-11-27","title":"Orvena dam"},"reread":[2],"slug":"orvena","story":1,"to":{"reference_date":"2025-11-20","title":"Orvena dam breach"}}',
-        "de2e9a6dee1f1d16ff923a0981761dce9a3f3d16fd3569e074550967a7eddb46",
+        "d190e8ce8cd729be36da2c1c09bf9a23f5a4969f8fe8592445b8364911e36208",
     ),
     (
         35,
         "recap.edit",
         '{"entry":2,"from":{"headline":"Evacuation"},"to":{"headline":"Evacuation ordered"}}',
-        "aaebd2d3b03c8c8739582c74d961e5a907fb6ff2c6185f7ebbab3850538ad778",
+        "ff759c91927f59032edba8cad2563c9f0c091c5244c348126c66a7f1dc7c7761",
     ),
     (
         36,
         "recap.move",
         '{"entry":2,"moves":[{"entry":2,"from":{"pinned":false,"position":1,"section":"timeline"},"to":{"pinned":true,"position":1,"section":"timeline"}}]}',
-        "ef8b6b6e152f9e27455cd050e0f959f5b05875d627a346482e0a9a66b213c10c",
+        "bd975c9a9673df85c0801faaec36a93bb3cdf9822e08f538a5020fabe0358902",
     ),
     (
         37,
         "recap.unpin",
         '{"entry":2,"moves":[{"entry":2,"from":{"pinned":true,"position":1,"section":"timeline"},"to":{"pinned":false,"position":1,"section":"timeline"}}]}',
-        "62b6b27d6270dcb2e147a07248f10c5b95b0bac9f8014a0346c3a448e32055f7",
+        "bd4534634c41ca4324f37026c164e131ebafa193d46c6a4add095ee393452bec",
     ),
     (
         38,
         "recap.delete",
-        '{"deleted_at":"2026-11-27T07:00:00.000055Z","entry":2,"story":1}',
-        "e05994431a3d3455f150017192c9ea211af0f4a93a17387aa878f6b8bf262b18",
+        '{"deleted_at":"2026-11-27T07:00:00.000059Z","entry":2,"story":1}',
+        "7358177518183456195725e084227e18460cf129d2b67d29b9159ca84600a603",
     ),
     (
         39,
         "undo",
-        '{"inverse":{"entry":2},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000030","undoes_kind":"recap.delete","undoes_seq":38}',
-        "bf9242a6de30e8572b94464b8150fce99b8322014587d6f9daee5f95917aba02",
+        '{"inverse":{"entry":2},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000031","undoes_kind":"recap.delete","undoes_seq":38}',
+        "6f72f6bd59c4cb1fe15b7683d41a02b074477f59f7947e4ad8ee397b1b8b2db1",
     ),
     (
         40,
         "undo",
-        '{"inverse":{"moves":[{"entry":2,"from":{"pinned":true,"position":1,"section":"timeline"},"to":{"pinned":false,"position":1,"section":"timeline"}}]},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002f","undoes_kind":"recap.unpin","undoes_seq":37}',
-        "b581b6f0b86a7a8e7eeb3b57048c3df0e997db3ae49b426982ac699e0f92a507",
+        '{"inverse":{"moves":[{"entry":2,"from":{"pinned":true,"position":1,"section":"timeline"},"to":{"pinned":false,"position":1,"section":"timeline"}}]},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000030","undoes_kind":"recap.unpin","undoes_seq":37}',
+        "171d8a08b00390d887b4bb49a2e1037ae4fa03dbd00a4eb6ca46b7537816702e",
     ),
     (
         41,
         "undo",
-        '{"inverse":{"moves":[{"entry":2,"from":{"pinned":false,"position":1,"section":"timeline"},"to":{"pinned":true,"position":1,"section":"timeline"}}]},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002e","undoes_kind":"recap.move","undoes_seq":36}',
-        "639dddfd3c1f457ce4f021c1808ee9dee5fc5ad3503872acdf617ebe5339a738",
+        '{"inverse":{"moves":[{"entry":2,"from":{"pinned":false,"position":1,"section":"timeline"},"to":{"pinned":true,"position":1,"section":"timeline"}}]},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002f","undoes_kind":"recap.move","undoes_seq":36}',
+        "3331f6ae8122009c23b659f9a293927319193134f1d79cef723b177801621fd9",
     ),
     (
         42,
         "undo",
-        '{"inverse":{"entry":2,"restored":{"headline":"Evacuation"}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002d","undoes_kind":"recap.edit","undoes_seq":35}',
-        "e1d797dc6a9eb738593bedf3c2689b6db1768f04f5eb9c23c0ffd515e75331fa",
+        '{"inverse":{"entry":2,"restored":{"headline":"Evacuation"}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002e","undoes_kind":"recap.edit","undoes_seq":35}',
+        "eef52ef9ff9beb879fe1c69dd1b172c7d62cb4c11a19d8fe82c4b1bc3ec7c9e1",
     ),
     (
         43,
         "undo",
-        '{"inverse":{"reread":[2],"restored":{"reference_date":"2026-11-27","title":"Orvena dam"},"story":1},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002c","undoes_kind":"story.edit","undoes_seq":34}',
-        "d548f733294aef405d6b77e0af6838fd69e2831e61b4dca8ff770c1b880c2d83",
+        '{"inverse":{"reread":[2],"restored":{"reference_date":"2026-11-27","title":"Orvena dam"},"story":1},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002d","undoes_kind":"story.edit","undoes_seq":34}',
+        "aca1d72d52141b874d7d665ce61af163ea986e26b935fac631465bdda7404f3d",
     ),
     (
         44,
         "undo",
-        '{"inverse":{"entry":2},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002b","undoes_kind":"recap.add","undoes_seq":33}',
-        "49368fe669a6bfc8f88bb44af8286c6889fbfccd223e2205e2c497c03baa85cf",
+        '{"inverse":{"entry":2},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000002c","undoes_kind":"recap.add","undoes_seq":33}',
+        "f788070b3f32803f88597458f3e5dfb30af657f178c9ef3450f8b22cb7933a7b",
     ),
     (
         45,
         "recap.sections",
         '{"from":["background","timeline","latest","what we know","what we don\'t know","reactions"],"to":["background","timeline","latest","what we know","what we don\'t know","reactions","analysis"]}',
-        "31f0189a5c9fb4734ea2856b40159b707c9e2ed2e55d1bcdddec9a46ce79dacd",
+        "93598a1f95c721e644529ff8f2bcfdd839ac004826f7e76de2d677764dfc4114",
     ),
     (
         46,
         "recap.section.rename",
         '{"entries":[1,2],"from":"timeline","to":"chronology"}',
-        "ed3e4f21f79e6487b8029e67ec16723881514463e2c0f09bb458dc9d80b064db",
+        "3dcb39296f389dc3764f842ebe98bf7b9dfbefd3d0ab99d449f5cd5b8dc0624b",
     ),
     (
         47,
         "recap.edit",
         '{"entry":1,"from":{"date_text":"Friday, before dawn"},"reading":{"date_end":null,"date_start":"2025-12-01","edtf":"2025-12/..","precision":"month","readable":true},"to":{"date_text":"since December"}}',
-        "726e6abac935e35161472feb0be1a865005bc2e5810b65f7fed55b5f2381da22",
+        "e6e6f980d44e1e7226c6a8785dae047f2973fd8d1bd56578513d96b8b402b0ed",
     ),
     (
         48,
         "undo",
-        '{"inverse":{"entry":1,"reading":{"date_end":null,"date_start":null,"edtf":null,"precision":null,"readable":false},"restored":{"date_text":"Friday, before dawn"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000039","undoes_kind":"recap.edit","undoes_seq":47}',
-        "405ea89cafc5ece968fa39427c2065decb7216402efa0395368263f86032ecb7",
+        '{"inverse":{"entry":1,"reading":{"date_end":null,"date_start":null,"edtf":null,"precision":null,"readable":false},"restored":{"date_text":"Friday, before dawn"}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000003a","undoes_kind":"recap.edit","undoes_seq":47}',
+        "e353e5543d8b6e3c245535d59be9d381e3f833d8cc8e40ae035ed5ef4de4e9c4",
     ),
     (
         49,
         "undo",
-        '{"inverse":{"entries":[1,2],"from":"chronology","to":"timeline"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000038","undoes_kind":"recap.section.rename","undoes_seq":46}',
-        "c5d4e35c8d2150d592d0b78b07981700c1ef094a57dfa5ca3d247bc766f95f62",
+        '{"inverse":{"entries":[1,2],"from":"chronology","to":"timeline"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000039","undoes_kind":"recap.section.rename","undoes_seq":46}',
+        "42ed18ec6529b2011ceb33fe8050871d9451ef11b841fc5b5aaede855fbdc3e8",
     ),
     (
         50,
         "undo",
-        '{"inverse":{"sections":["background","timeline","latest","what we know","what we don\'t know","reactions"]},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000037","undoes_kind":"recap.sections","undoes_seq":45}',
-        "63e503e4c953dc39cd1f3231a491f5b6a762a63db9be7238eb0e4a4a1a3d0e59",
+        '{"inverse":{"sections":["background","timeline","latest","what we know","what we don\'t know","reactions"]},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000038","undoes_kind":"recap.sections","undoes_seq":45}',
+        "85988fe20124437087067d5add4b13760423e31580944cc3e580ab3061c500d4",
+    ),
+    (
+        51,
+        "template.add",
+        '{"name":"quote-check","steps":2,"title":"Attributed quote","toml":"name = \\"quote-check\\"\\ntitle = \\"Attributed quote\\"\\n\\n[[step]]\\nid = \\"context\\"\\ntitle = \\"Original context\\"\\nrequired = true\\n\\n[[step]]\\nid = \\"speaker\\"\\ntitle = \\"Speaker\\"\\nrequired = false\\n"}',
+        "974bd3fee61276f78c776fc3e25cf089b400998336b9d25b3509999624790208",
+    ),
+    (
+        52,
+        "story.template",
+        '{"from":null,"slug":"orvena","story":1,"to":"berkeley-protocol"}',
+        "dce9015a3edc9ed742bb9c819bdf4f524e9d169eb0fdadd26e7506a059fec26b",
+    ),
+    (
+        53,
+        "item.template",
+        '{"base":"five-pillars","from":null,"item":2,"to":"quote-check"}',
+        "931cf71b78778df2591d8545222e8ad3325dedb3b3dc9527f79128d4e914e4b6",
+    ),
+    (
+        54,
+        "check.log",
+        '{"after":{"note":"Full speech","status":"passed"},"before":null,"evidence":[{"kind":"url","media_type":null,"sha256":null,"size":null,"uuid":"00000000-0000-0000-0000-000000000041","value":"https://e.org/s"},{"kind":"note","media_type":null,"sha256":null,"size":null,"uuid":"00000000-0000-0000-0000-000000000042","value":"p. 4"}],"item":2,"pillar":"context","template":"quote-check","verdict":{"from":"unverified","to":"in progress"}}',
+        "4d89a79c7d02b8d0f8b8cecba261507ffb1cf80c70b56408b077a8c34c707a10",
+    ),
+    (
+        55,
+        "evidence.add",
+        '{"evidence":{"kind":"file","media_type":"image/png","sha256":"619f62741a898972555fc3202101d3f0339513ba37556dc3bc4f797d1f4f5502","size":32,"uuid":"00000000-0000-0000-0000-000000000044","value":"frame.png"},"item":2,"pillar":"context","state":"passed"}',
+        "36b757e01c955321eea6139b70a60e794a54260131bf5b1e00ab2921320c679b",
+    ),
+    (
+        56,
+        "item.verdict",
+        '{"changes":{"2":{"from":"in progress","reason_from":null,"reason_to":null,"to":"verified"}},"override":"Editor\'s call: quote on tape","versions":{"2":9}}',
+        "7c1300bdbab2043e1799f45dea5938ab674ebf98e4dc9b474dcdf156aa35d999",
+    ),
+    (
+        57,
+        "undo",
+        '{"inverse":{"changes":{"2":{"from":"in progress","reason_from":null,"reason_to":null,"to":"verified"}}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000046","undoes_kind":"item.verdict","undoes_seq":56}',
+        "a2d098f01e11785521d2d76e214c9310c9595d2d8fbae8d674ad5ce0b2953045",
+    ),
+    (
+        58,
+        "undo",
+        '{"inverse":{"item":2,"pillar":"context","retracted":["00000000-0000-0000-0000-000000000044"]},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000045","undoes_kind":"evidence.add","undoes_seq":55}',
+        "05456cfabc79a7a50024b14eafc0990c39187b8dd7e492b632c63e9814399a82",
+    ),
+    (
+        59,
+        "undo",
+        '{"inverse":{"item":2,"pillar":"context","restored":{"note":null,"status":"open"},"retracted":["00000000-0000-0000-0000-000000000041","00000000-0000-0000-0000-000000000042"],"verdict":{"from":"in progress","to":"unverified"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000043","undoes_kind":"check.log","undoes_seq":54}',
+        "a736858684e751452d319e7016822e3d7d1438eacb67888c177049ec122da8b9",
+    ),
+    (
+        60,
+        "undo",
+        '{"inverse":{"restored":null,"target":"item:2"},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000040","undoes_kind":"item.template","undoes_seq":53}',
+        "1777a0f6ac1dd6981cdea2b43f4d84b39188f51f16c0c13c3aa292822246d85f",
+    ),
+    (
+        61,
+        "undo",
+        '{"inverse":{"restored":null,"target":"story:1"},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000003f","undoes_kind":"story.template","undoes_seq":52}',
+        "f74d6768b524f250d8d4dce3ae4ed64822220942c6f8a915167dc69d6e25c341",
+    ),
+    (
+        62,
+        "undo",
+        '{"inverse":{"name":"quote-check"},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000003e","undoes_kind":"template.add","undoes_seq":51}',
+        "1bdc15c66ed5d23d4684879b8e5616276cb75b07364474d3459412ccd8ce6e42",
     ),
 ]
 

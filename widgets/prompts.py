@@ -46,6 +46,7 @@ FILTER_KEYS: tuple[str, ...] = (
     "since",
     "story",
     "id",
+    "needs",
 )
 """The keys of the filter language, for completion. The parser's own list is
 `desk.filter_expr.KEYS`; widgets may not import it (it reaches `desk.ingest`

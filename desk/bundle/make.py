@@ -115,13 +115,21 @@ def _refuse_existing(out: Path) -> None:
 def evidence_files(store: Store, item_id: int) -> Iterator[tuple[str, bytes]]:
     """`(sha256, bytes)` of each evidence file of an item's checklist: where evidence joins the bag.
 
-    The desk does not keep evidence files yet (a step's evidence is a URL or
-    a path as text, shown in the item record): when it stores them by hash
-    (issue 10, "Evidence"), this yields each one and `make_bundle` writes it
-    to `data/evidence/<sha256>`, covered by the manifests like every file.
+    Each file kept by its sha256 (`desk evidence add`, `desk check --evidence
+    PATH`), once however many steps cite it; `make_bundle` writes it to
+    `data/evidence/<sha256>`, covered by the manifests like every file. A
+    file whose bytes the desk has lost is left out (`desk verify` names it).
     """
-    del store, item_id
-    yield from ()
+    seen: set[str] = set()
+    for row in store.evidence_of(item_id):
+        if row.sha256 is None or row.sha256 in seen:
+            continue
+        seen.add(row.sha256)
+        try:
+            data = store.blob(row.sha256)
+        except NotFoundError:
+            continue
+        yield row.sha256, data
 
 
 def _item_record(
@@ -215,7 +223,7 @@ def _write_payload(
             raw_file, copied = _copy_raw(store, item_id, item.raw_sha256, root, warnings)
             n_raw += copied
             evidence: list[str] = []
-            for ev_sha, ev_data in evidence_files(store, item_id):  # none yet: see there
+            for ev_sha, ev_data in evidence_files(store, item_id):
                 if not _HEX64.match(ev_sha):
                     warnings.append(f"item {item_id}: evidence {ev_sha[:64]!r} is not a sha256")
                     continue

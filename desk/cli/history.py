@@ -64,7 +64,7 @@ def undo() -> None:
 )
 @desk_options
 def verify(heads: tuple[str, ...]) -> None:
-    """Check the event hash chain and every stored raw hash.
+    """Check the event hash chain and every stored raw hash (captures and evidence files).
 
     With --head SEQ:HASH (a head recorded outside the desk: an export, a
     bundle's bag-info, a note), also check that the chain still holds it:

@@ -245,10 +245,18 @@ def story_show(slug: str, as_json: bool) -> None:
     default=None,
     help="A new reference date YYYY-MM-DD (the recap's relative dates are read again).",
 )
+@click.option("--template", default=None, help="The checklist template its items follow.")
 @desk_options
-def story_edit(slug: str, title: str | None, reference_date: str | None) -> None:
-    """Retitle a story or change its reference date."""
+def story_edit(
+    slug: str, title: str | None, reference_date: str | None, template: str | None
+) -> None:
+    """Retitle a story, change its reference date or pick its checklist template."""
     with open_store() as store:
+        if template is not None:
+            chosen = verbs.set_story_template(store, actor_name(), slug, template)
+            click.echo(safe_line(f"story {slug}: template {chosen.name}"))
+            if title is None and reference_date is None:
+                return
         before = find_story(store, slug)
         dated = {e.id: (e.date_start, e.date_end) for e in store.recap(before.id)}
         after = verbs.edit_story(

@@ -6,6 +6,7 @@ item can be done, scripted and tested from here.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -21,6 +22,7 @@ from desk.cli.common import (
 )
 from desk.errors import BadInputError
 from desk.text import safe_line
+from desk.verbs.checks import is_url
 from desk.vocab import RELATIONS, normalise_verdict
 
 
@@ -141,9 +143,18 @@ def note(item_id: str, text: tuple[str, ...]) -> None:
 @click.command()
 @click.argument("args", nargs=-1, required=True)
 @click.option("--reason", default=None)
+@click.option(
+    "--override",
+    default=None,
+    help="Set verified although required steps are open; the reason is recorded.",
+)
 @desk_options
-def verdict(args: tuple[str, ...], reason: str | None) -> None:
-    """Rate items: desk verdict ID... false --reason '...'"""
+def verdict(args: tuple[str, ...], reason: str | None, override: str | None) -> None:
+    """Rate items: desk verdict ID... false --reason '...'
+
+    `verified` needs every required checklist step passed or n/a; otherwise
+    it is refused with the open steps, unless --override "reason" is given.
+    """
     ids, rest = split_ids(args)
     if not rest:
         raise BadInputError(
@@ -151,32 +162,55 @@ def verdict(args: tuple[str, ...], reason: str | None) -> None:
         )
     with open_store() as store:
         value = normalise_verdict(" ".join(rest))
-        verbs.set_verdict(store, actor_name(), ids, value, reason)
-        click.echo(f"{', '.join(map(str, ids))}: {safe_line(value)}")
+        verbs.set_verdict(store, actor_name(), ids, value, reason, override=override)
+        suffix = " (override recorded)" if override is not None and value == "verified" else ""
+        click.echo(f"{', '.join(map(str, ids))}: {safe_line(value)}{suffix}")
+
+
+def split_evidence(values: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """`--evidence` values as `(URLs, file paths)`: a path that exists is a file, `http(s)://`
+    a URL; anything else is refused, naming it (a mistyped path must not become text)."""
+    urls: list[str] = []
+    files: list[str] = []
+    for value in values:
+        if is_url(value):
+            urls.append(value)
+        elif os.path.lexists(value):
+            files.append(value)
+        else:
+            raise BadInputError(
+                f"--evidence {safe_line(value)[:200]!r}: no such file, and not an http(s):// URL"
+                " (put a note in --note)"
+            )
+    return urls, files
 
 
 @click.command()
 @click.argument("item_id")
-@click.argument("pillar")
+@click.argument("step")
 @click.argument("status")
 @click.option("--note", default=None)
-@click.option("--evidence", multiple=True, help="A URL or sha256 of a kept file; repeatable.")
+@click.option(
+    "--evidence",
+    multiple=True,
+    help="A file to keep (by sha256) or an http(s):// URL; repeatable.",
+)
 @desk_options
 def check(
-    item_id: str, pillar: str, status: str, note: str | None, evidence: tuple[str, ...]
+    item_id: str, step: str, status: str, note: str | None, evidence: tuple[str, ...]
 ) -> None:
-    """Log a verification step: desk check ID provenance passed --note ..."""
+    """Log a verification step: desk check ID provenance passed --note ... --evidence PATH|URL"""
+    urls, files = split_evidence(evidence)
     with open_store() as store:
-        verbs.log_check(
-            store,
-            actor_name(),
-            parse_ids([item_id])[0],
-            pillar,
-            status,
-            note=note,
-            evidence=evidence,
+        ident = parse_ids([item_id])[0]
+        event = verbs.log_check(
+            store, actor_name(), ident, step, status, note=note, evidence=urls, files=files
         )
-        click.echo(safe_line(f"item {item_id}: {pillar} {status}"))
+        after = event.payload["after"]["status"]
+        added = len(event.payload.get("evidence", []))
+        moved = " (verdict: in progress)" if "verdict" in event.payload else ""
+        more = f", {added} evidence added" if added else ""
+        click.echo(safe_line(f"item {ident}: {event.payload['pillar']} {after}{more}{moved}"))
 
 
 COMMANDS = (tag, triage, link, unlink, note, verdict, check)

@@ -9,7 +9,7 @@ and tested from the command line.
 Verbs that act on several items (marked items in the TUI) are still one
 transaction and one event, so `undo` reverses the whole action.
 
-One module per concern (`items`, `links`, `notes`, `checks`, `recap`,
+One module per concern (`items`, `links`, `notes`, `checks`, `templates`, `recap`,
 `sections`, `stories`, `filters`), each holding its verbs, the undo of each (registered
 in `undo.INVERSES` by event kind) and, for what is not undoable, the reason;
 `payloads` holds the type of every event kind's payload. This package
@@ -20,9 +20,17 @@ what fills the undo table.
 
 from __future__ import annotations
 
-from desk.verbs.checks import log_check
+from desk.verbs.checks import MAX_EVIDENCE_BYTES, add_evidence, log_check
 from desk.verbs.filters import save_filter
-from desk.verbs.items import MAX_ITEM_CHARS, add_item, set_triage, set_verdict, store_raw_sha, tag
+from desk.verbs.items import (
+    MAX_ITEM_CHARS,
+    VerdictGateError,
+    add_item,
+    set_triage,
+    set_verdict,
+    store_raw_sha,
+    tag,
+)
 from desk.verbs.links import LinkResult, link, unlink
 from desk.verbs.notes import MAX_NOTE_CHARS, annotate
 from desk.verbs.recap import (
@@ -35,19 +43,24 @@ from desk.verbs.recap import (
 )
 from desk.verbs.sections import SectionRename, rename_recap_section, set_recap_sections
 from desk.verbs.stories import create_story, edit_story
+from desk.verbs.templates import add_template, set_item_template, set_story_template
 from desk.verbs.undo import INVERSES, NOT_UNDOABLE, UndoResult, undo
 
 __all__ = [
     "INVERSES",
     "MAX_BODY_CHARS",
+    "MAX_EVIDENCE_BYTES",
     "MAX_ITEM_CHARS",
     "MAX_NOTE_CHARS",
     "NOT_UNDOABLE",
     "LinkResult",
     "SectionRename",
     "UndoResult",
+    "VerdictGateError",
+    "add_evidence",
     "add_item",
     "add_recap_entry",
+    "add_template",
     "annotate",
     "create_story",
     "delete_recap_entry",
@@ -58,7 +71,9 @@ __all__ = [
     "move_recap_entry",
     "rename_recap_section",
     "save_filter",
+    "set_item_template",
     "set_recap_sections",
+    "set_story_template",
     "set_triage",
     "set_verdict",
     "store_raw_sha",

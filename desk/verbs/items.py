@@ -15,6 +15,7 @@ from db.errors import ConflictError
 from db.models import Event, Item
 from desk.errors import BadInputError
 from desk.text import clean_line, clean_text
+from desk.verbs._checklist import missing
 from desk.verbs._common import check_items, item_target
 from desk.verbs.payloads import (
     FieldChange,
@@ -38,6 +39,23 @@ from desk.vocab import (
 )
 
 MAX_ITEM_CHARS = 1_000_000
+
+
+class VerdictGateError(BadInputError):
+    """`verified` refused: required checklist steps are not passed or n/a.
+
+    `missing` names them per item (`{3: ["date (unclear)", "location (open)"]}`);
+    the message lists them, and says how to override with a recorded reason.
+    """
+
+    def __init__(self, missing: dict[int, list[str]]) -> None:
+        self.missing = missing
+        parts = [f"item {item_id}: {', '.join(steps)}" for item_id, steps in missing.items()]
+        super().__init__(
+            "cannot set verified: required steps not passed or n/a: "
+            + "; ".join(parts)
+            + ' (check them, or give --override "reason")'
+        )
 
 
 def store_raw_sha(raw: bytes | None) -> str | None:
@@ -184,10 +202,21 @@ def _set_field(
     column: str,
     value: str,
     extra: dict[str, Any] | None = None,
+    override: str | None = None,
 ) -> dict[int, FieldChange]:
-    """Set `column` on every item; one event for the items that really changed."""
+    """Set `column` on every item; one event for the items that really changed.
+
+    Setting `verified` is gated in the same transaction (so a colleague's
+    reopened step cannot slip past): every required step of each item's
+    template passed or n/a, else `VerdictGateError`, unless `override`
+    gives the reason, which the event records.
+    """
     with store.transaction() as w:
         items = check_items(w, ids)
+        if column == "verdict" and value == "verified" and override is None:
+            open_steps = {i: found for i in items if (found := missing(w, i))}
+            if open_steps:
+                raise VerdictGateError(open_steps)
         changes: dict[int, FieldChange] = {}
         versions: dict[str, int] = {}
         for item_id in items:
@@ -210,6 +239,8 @@ def _set_field(
                 "changes": {str(k): v for k, v in changes.items()},
                 "versions": versions,
             }
+            if override is not None:
+                payload["override"] = override
             w.append_event(
                 actor=actor,
                 kind=kind,
@@ -257,12 +288,30 @@ def set_triage(store: Store, actor: str, ids: Sequence[int], state: str) -> dict
 
 
 def set_verdict(
-    store: Store, actor: str, ids: Sequence[int], verdict: str, reason: str | None = None
+    store: Store,
+    actor: str,
+    ids: Sequence[int],
+    verdict: str,
+    reason: str | None = None,
+    *,
+    override: str | None = None,
 ) -> dict[int, FieldChange]:
-    """Rate items: unverified, in progress, verified, false, misleading, unverifiable."""
+    """Rate items: unverified, in progress, verified, false, misleading, unverifiable.
+
+    `verified` needs every required step of each item's checklist passed or
+    n/a; otherwise `VerdictGateError` lists what is open, per item, unless
+    `override` gives a reason (recorded in the event).
+    """
     actor = normalise_actor(actor)
     value = normalise_verdict(verdict)
     clean_reason = clean_text(reason) or None if reason else None
+    clean_override: str | None = None
+    if override is not None:
+        clean_override = clean_text(override) or None
+        if clean_override is None:
+            raise BadInputError("--override needs a reason: say why verified stands anyway")
+        if len(clean_override) > 2000:
+            raise BadInputError("the override reason is over 2000 characters; keep it short")
     return _set_field(
         store,
         actor,
@@ -271,4 +320,5 @@ def set_verdict(
         column="verdict",
         value=value,
         extra={"reason": clean_reason},
+        override=clean_override if value == "verified" else None,
     )

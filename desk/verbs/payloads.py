@@ -40,6 +40,10 @@ EventKind = Literal[
     "link.remove",
     "note.add",
     "check.log",
+    "evidence.add",
+    "template.add",
+    "item.template",
+    "story.template",
     "story.add",
     "story.edit",
     "recap.add",
@@ -96,11 +100,16 @@ FieldChange = TypedDict(
 """One item's triage or verdict before and after."""
 
 
-class FieldChangePayload(TypedDict):
-    """`item.triage` and `item.verdict`: changes and prior versions, by item id (as text)."""
-
-    changes: dict[str, FieldChange]
-    versions: dict[str, int]
+FieldChangePayload = TypedDict(  # noqa: UP013 (functional form for NotRequired, see below)
+    "FieldChangePayload",
+    {
+        "changes": dict[str, FieldChange],
+        "versions": dict[str, int],
+        # `item.verdict` to `verified` past the checklist gate: the reason given for it.
+        "override": NotRequired[str],
+    },
+)
+"""`item.triage` and `item.verdict`: changes and prior versions, by item id (as text)."""
 
 
 # -- links ----------------------------------------------------------------------
@@ -141,21 +150,77 @@ class NoteAddPayload(TypedDict):
     text: str
 
 
-class CheckStep(TypedDict):
-    """One checklist step's state, as `Writer.set_check_step` reads and writes it."""
+CheckStep = TypedDict(  # noqa: UP013
+    "CheckStep",
+    {
+        "status": str,
+        "note": str | None,
+        # Early desks kept a step's whole evidence list here, replaced on every log;
+        # evidence now accumulates in its own table and travels as `EvidenceFields`.
+        "evidence": NotRequired[list[str]],
+    },
+)
+"""One checklist step's state and note."""
 
-    status: str
-    note: str | None
-    evidence: list[str]
+
+class EvidenceFields(TypedDict):
+    """One piece of evidence as events record it (a file's bytes are in the desk by sha256)."""
+
+    uuid: str
+    kind: str
+    value: str
+    sha256: str | None
+    size: int | None
+    media_type: str | None
 
 
-class CheckLogPayload(TypedDict):
-    """`check.log`: the step before (None if never set) and after."""
+AutoVerdict = TypedDict("AutoVerdict", {"from": str, "to": str})
+"""The verdict a first check moved (`unverified` -> `in progress`), in the same event."""
+
+CheckLogPayload = TypedDict(  # noqa: UP013
+    "CheckLogPayload",
+    {
+        "item": int,
+        "pillar": str,  # the step's id (the key predates templates other than the five pillars)
+        "before": CheckStep | None,
+        "after": CheckStep,
+        "template": NotRequired[str],
+        "evidence": NotRequired[list[EvidenceFields]],
+        "verdict": NotRequired[AutoVerdict],
+    },
+)
+"""`check.log`: the step before (None if never set) and after, the evidence it added, and
+the verdict it moved to `in progress` when it was the item's first check."""
+
+
+class EvidenceAddPayload(TypedDict):
+    """`evidence.add`: one file (or URL, or note) added to a step, its state unchanged."""
 
     item: int
     pillar: str
-    before: CheckStep | None
-    after: CheckStep
+    state: str
+    evidence: EvidenceFields
+
+
+class TemplateAddPayload(TypedDict):
+    """`template.add`: a desk's own checklist template, as the TOML text it is stored as."""
+
+    name: str
+    title: str
+    steps: int
+    toml: str
+
+
+ItemTemplatePayload = TypedDict(
+    "ItemTemplatePayload", {"item": int, "from": str | None, "to": str, "base": str | None}
+)
+"""`item.template`: an item's checklist switched (`from` None: it followed its story or the
+default, which `base` names); its logged steps are kept."""
+
+StoryTemplatePayload = TypedDict(
+    "StoryTemplatePayload", {"story": int, "slug": str, "from": str | None, "to": str}
+)
+"""`story.template`: the template a story's items use (those with none of their own)."""
 
 
 # -- stories, recap, filters, ingest --------------------------------------------
@@ -338,12 +403,40 @@ class NoteUndone(TypedDict):
     note: str
 
 
-class CheckUndone(TypedDict):
-    """The inverse of `check.log`: the step state put back."""
+CheckUndone = TypedDict(  # noqa: UP013
+    "CheckUndone",
+    {
+        "item": int,
+        "pillar": str,
+        "restored": CheckStep,
+        "retracted": NotRequired[list[str]],
+        "verdict": NotRequired[AutoVerdict],
+    },
+)
+"""The inverse of `check.log`: the step state put back, its evidence hidden (kept), the
+verdict put back when the check had moved it and nobody changed it since."""
+
+
+class EvidenceUndone(TypedDict):
+    """The inverse of `evidence.add`: the evidence hidden (its row and bytes stay)."""
 
     item: int
     pillar: str
-    restored: CheckStep
+    retracted: list[str]
+
+
+class TemplateAddUndone(TypedDict):
+    """The inverse of `template.add`: the template removed (no story or item used it)."""
+
+    name: str
+
+
+class TemplateUseUndone(TypedDict):
+    target: str
+    restored: str | None
+
+
+"""The inverse of `item.template` / `story.template`: the template picked before, back."""
 
 
 class ItemAddUndone(TypedDict):
@@ -404,6 +497,9 @@ InversePayload = (
     | LinkUndone
     | NoteUndone
     | CheckUndone
+    | EvidenceUndone
+    | TemplateAddUndone
+    | TemplateUseUndone
     | ItemAddUndone
     | EntryUndone
     | StoryEditUndone
@@ -433,6 +529,10 @@ EVENT_PAYLOADS: dict[str, Any] = {
     "link.remove": LinkRemovePayload,
     "note.add": NoteAddPayload,
     "check.log": CheckLogPayload,
+    "evidence.add": EvidenceAddPayload,
+    "template.add": TemplateAddPayload,
+    "item.template": ItemTemplatePayload,
+    "story.template": StoryTemplatePayload,
     "story.add": StoryAddPayload,
     "story.edit": StoryEditPayload,
     "recap.add": RecapAddPayload,
@@ -458,6 +558,10 @@ INVERSE_PAYLOADS: dict[str, Any] = {
     "link.remove": LinkUndone,
     "note.add": NoteUndone,
     "check.log": CheckUndone,
+    "evidence.add": EvidenceUndone,
+    "template.add": TemplateAddUndone,
+    "item.template": TemplateUseUndone,
+    "story.template": TemplateUseUndone,
     "story.edit": StoryEditUndone,
     "recap.add": EntryUndone,
     "recap.edit": RecapEditUndone,
