@@ -1,4 +1,4 @@
-"""Tampering with the event log or the raw bytes is caught by `desk verify`.
+"""Tampering with the event log, the raw bytes or an evidence file is caught by `desk verify`.
 
 The event log is the desk's audit trail and the raw bytes are the
 evidentiary copy of what was collected; a reporter must be able to show
@@ -216,6 +216,42 @@ def test_changed_blob_byte_is_named_with_its_item(built: Built) -> None:
         conn.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", [bytes(data), sha])
     line = assert_fails_naming(built.path, f"blob {sha}", rf"item {item}\b", "do not match")
     assert "raw bytes" in line
+
+
+def _evidence_file(built: Built, data: bytes) -> str:
+    """A screenshot kept as evidence on item 1's location step; its sha256."""
+    shot = built.path.parent / "geolocation.png"
+    shot.write_bytes(data)
+    with Store(built.path) as store:
+        kept = verbs.add_evidence(store, ACTOR, built.items[0], "location", shot)
+    assert desk_verify(built.path).returncode == 0
+    return kept.sha256 or ""
+
+
+def test_changed_evidence_file_is_named_with_its_item_and_step(built: Built) -> None:
+    sha = _evidence_file(built, b"\x89PNG the skyline matches the map" * 50)
+    with attacker(built.path) as conn:
+        data = bytearray(
+            conn.execute("SELECT data FROM blobs WHERE sha256 = ?", [sha]).fetchone()[0]
+        )
+        data[100] ^= 0x01
+        conn.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", [bytes(data), sha])
+    assert_fails_naming(
+        built.path,
+        "evidence",
+        f"evidence file {sha}",
+        rf"item {built.items[0]}, step location, 'geolocation\.png'",
+        "do not match",
+    )
+
+
+def test_deleted_evidence_file_is_named(built: Built) -> None:
+    sha = _evidence_file(built, b"an archived page")
+    with attacker(built.path) as conn:
+        conn.execute("DELETE FROM blobs WHERE sha256 = ?", [sha])
+    assert_fails_naming(
+        built.path, "evidence", "'geolocation.png'", rf"item {built.items[0]}", "missing"
+    )
 
 
 def test_deleted_blob_is_named_by_item(built: Built) -> None:
