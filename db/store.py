@@ -332,6 +332,10 @@ class Store:
             common = self._more_than(match, query.text)
             where.append(f"{'+' if common else ''}items.sort_key IN ({match})")
             params.append(query.text)
+        if from_sql == "items" and query.needs_verification and not driven and order == "posted":
+            # SQLite's planner (no ANALYZE) prefers the triage index and walks every kept
+            # item done with: 11 ms a page on 100k items, against 0.02 ms on the queue's own.
+            from_sql = "items INDEXED BY items_queue"
         for given, op, value in bounds:
             if given is not None:
                 where.append(f"{key} {op} ?")
@@ -751,7 +755,8 @@ class Store:
         sql = (
             "SELECT items.id, items.sort_at, items.triage, items.verdict, items.template, "
             "coalesce(nullif(trim(items.title), ''), substr(items.text, 1, 240)), items.sort_key "
-            f"FROM items WHERE {QUEUE_WHERE}"
+            # The planner alone picks the triage index and skips every kept item that is done.
+            f"FROM items INDEXED BY items_queue WHERE {QUEUE_WHERE}"
         )
         params: list[Any] = []
         if after is not None:
