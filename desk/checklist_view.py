@@ -5,16 +5,16 @@ history, evidence) and the templates (`desk.checklists`): which template the
 item follows, every step with its state, note, evidence and history, the
 extras logged under another template (after the template's steps), the
 tally (`3 passed · 1 unclear · 1 open`) and what `verified` still waits for.
-Everything here is a frozen record; the TUI's checklist pane and the CLI
-build on the same `read_checklist`.
+The records live in `desk.checklist_records` (widgets draw them, and
+widgets never import what reaches the store) and are re-exported here; the
+TUI's checklist pane and the CLI build on the same `read_checklist`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from db import Store
 from db.models import EvidenceRow
+from desk.checklist_records import ChecklistView, EvidenceView, StepChange, StepView
 from desk.checklists import (
     BUILTINS,
     Row,
@@ -25,51 +25,17 @@ from desk.checklists import (
     tally,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class EvidenceView:
-    kind: str  # "url" | "note" | "file"
-    value: str  # the URL, the note's text, or the file's original name
-    sha256: str | None  # files only
-    size: int | None
-    media_type: str | None
-    added_by: str
-    added_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class StepChange:
-    at: str
-    actor: str
-    before: str  # state before
-    after: str  # state after
-    note: str | None
-    evidence_added: int
-
-
-@dataclass(frozen=True, slots=True)
-class StepView:
-    id: str
-    title: str
-    guidance: str
-    required: bool
-    state: str
-    note: str | None
-    evidence: tuple[EvidenceView, ...]
-    updated_at: str | None
-    updated_by: str | None
-    extra: bool  # logged under another template, not in this one
-    history: tuple[StepChange, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistView:
-    item_id: int
-    template: str  # template name
-    template_title: str
-    steps: tuple[StepView, ...]
-    summary: str  # "3 passed · 1 unclear · 1 open"
-    missing_for_verified: tuple[str, ...]
+__all__ = [
+    "ChecklistView",
+    "EvidenceView",
+    "StepChange",
+    "StepView",
+    "evidence_view",
+    "item_template",
+    "read_checklist",
+    "template_named",
+    "template_names",
+]
 
 
 def evidence_view(row: EvidenceRow) -> EvidenceView:

@@ -54,6 +54,8 @@ CONTEXTS: dict[str, str] = {
     "entry": "Recap entry editor (a, e in the recap)",
     "add": "Add an item (i)",
     "link": "Link picker (l)",
+    "verdict": "Verdict chooser (r)",
+    "evidence": "Evidence prompt (E in the checklist)",
     "export": "Export preview (Story: export…)",
     "help": "This help",
 }
@@ -71,6 +73,8 @@ ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
     frozenset({"app", "prompt", "entry"}),
     frozenset({"app", "prompt", "add"}),
     frozenset({"app", "prompt", "link"}),
+    frozenset({"app", "prompt", "verdict"}),
+    frozenset({"app", "prompt", "evidence"}),
     frozenset({"app", "export"}),
     frozenset({"app", "help"}),
 )
@@ -103,6 +107,16 @@ RELATION_KEYS: dict[str, str] = {
 }
 """The letter that picks each relation in the link picker, shown before it in its list."""
 
+VERDICT_KEYS: dict[str, str] = {
+    "unverified": "u",
+    "in progress": "p",
+    "verified": "v",
+    "false": "f",
+    "misleading": "m",
+    "unverifiable": "n",
+}
+"""The letter that picks each verdict in the chooser, shown before it in its list."""
+
 
 KEYS: tuple[KeyAction, ...] = (
     # The incoming list.
@@ -132,6 +146,7 @@ KEYS: tuple[KeyAction, ...] = (
     KeyAction("desk.edit_note", "desk", "e", "edit_note", "note in $EDITOR"),
     KeyAction("desk.show_discarded", "desk", "S", "toggle_discarded", "show/hide discarded"),
     KeyAction("desk.checklist", "desk", "c", "checklist", "checklist"),
+    KeyAction("desk.queue", "desk", "Q", "queue", "needs verification (oldest first)"),
     KeyAction("desk.copy_url", "desk", "y", "copy_url", "copy URL"),
     KeyAction("desk.copy_citation", "desk", "Y", "copy_citation", "copy a citation"),
     KeyAction("desk.show_url", "desk", "o", "show_url", "show URL"),
@@ -177,10 +192,43 @@ KEYS: tuple[KeyAction, ...] = (
     ),
     KeyAction("recap.note", "recap", "A", "note_entry", "note on the entry"),
     KeyAction("recap.jump", "recap", "enter", "jump", "go to the source's item", show=True),
-    *_scroll("checklist"),
+    # The checklist pane: a cursor over the open item's steps.
+    KeyAction("checklist.down", "checklist", "j,down", "cursor_down", "next step", palette=False),
+    KeyAction("checklist.up", "checklist", "k,up", "cursor_up", "previous step", palette=False),
+    KeyAction("checklist.top", "checklist", "g,home", "first", "first step", palette=False),
+    KeyAction("checklist.bottom", "checklist", "G,end", "last", "last step", palette=False),
+    KeyAction(
+        "checklist.passed", "checklist", "p", "set_state('passed')", "step passed", show=True
+    ),
+    KeyAction(
+        "checklist.failed", "checklist", "f", "set_state('failed')", "step failed", show=True
+    ),
+    KeyAction(
+        "checklist.unclear", "checklist", "u", "set_state('unclear')", "step unclear", show=True
+    ),
+    KeyAction("checklist.na", "checklist", "n", "set_state('n/a')", "step n/a", show=True),
+    KeyAction("checklist.reopen", "checklist", "o", "set_state('open')", "reopen the step"),
+    KeyAction("checklist.note", "checklist", "e", "edit_step_note", "the step's note", show=True),
+    KeyAction("checklist.evidence", "checklist", "E", "add_evidence", "attach evidence", show=True),
+    KeyAction("checklist.history", "checklist", "enter", "history", "the step's history"),
+    # The verdict chooser (`r`): a letter picks, enter sets.
+    *(
+        KeyAction(
+            f"verdict.{verdict.replace(' ', '_')}",
+            "verdict",
+            key,
+            f"pick('{verdict}')",
+            verdict,
+            palette=False,
+        )
+        for verdict, key in VERDICT_KEYS.items()
+    ),
     # Prompts and dialogs.
     KeyAction("prompt.cancel", "prompt", "escape", "cancel", "cancel", palette=False),
     KeyAction("prompt.complete", "tag", "tab", "complete", "complete the tag", palette=False),
+    KeyAction(
+        "evidence.complete", "evidence", "tab", "complete", "complete the path", palette=False
+    ),
     KeyAction(
         "filter.complete", "filter", "tab", "complete", "complete a key or value", palette=False
     ),

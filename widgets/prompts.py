@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar, TypeVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -25,8 +25,15 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from desk.text import safe_line
-from desk.vocab import PLATFORMS, TRIAGE_LETTER, TRIAGE_STATES, VERDICT_LETTER, VERDICTS
-from widgets.keys import bindings
+from desk.vocab import (
+    PLATFORMS,
+    TRIAGE_LETTER,
+    TRIAGE_STATES,
+    VERDICT_LETTER,
+    VERDICTS,
+    Verdict,
+)
+from widgets.keys import VERDICT_KEYS, bindings
 
 FILTER_HELP = (
     "tag:x -tag:x triage:new platform:mastodon verdict:false from:@handle "
@@ -320,7 +327,15 @@ class VerdictRequest:
 
 
 class VerdictChooser(Prompt[VerdictRequest]):
-    """`r`: pick a verdict from the list; an optional reason goes with it."""
+    """`r`: pick a verdict by its letter (or the arrows), an optional reason, enter sets.
+
+    The list always opens on its first choice, never on the item's current
+    verdict: the same keys then mean the same verdict on every item (a
+    verifier once set `false` with two presses of the down arrow that meant
+    something else on the item before). The current verdict is named above.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("verdict", "prompt")
 
     def __init__(self, count: int, current: str | None = None) -> None:
         super().__init__()
@@ -330,13 +345,25 @@ class VerdictChooser(Prompt[VerdictRequest]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
             yield Label(f"Verdict for {plural(self.count, 'item')}", classes="title")
-            options = OptionList(
-                *(Option(f"{VERDICT_LETTER[v]}  {v}", id=v) for v in VERDICTS), id="verdict-list"
+            if self.current:
+                yield Static(Text(f"now: {safe_line(self.current)}", "dim"), classes="hint")
+            yield OptionList(
+                *(Option(f"{VERDICT_KEYS[v]}  {v}", id=v.replace(" ", "-")) for v in VERDICTS),
+                id="verdict-list",
             )
-            if self.current in VERDICTS:
-                options.highlighted = VERDICTS.index(self.current)
-            yield options
             yield Input(placeholder="reason (optional), enter to set", id="verdict-reason")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#verdict-list", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def action_pick(self, verdict: str) -> None:
+        """A verdict's letter: that choice, then the reason (enter sets it)."""
+        self.query_one("#verdict-list", OptionList).highlighted = VERDICTS.index(
+            cast(Verdict, verdict)
+        )
+        self.query_one("#verdict-reason", Input).focus()
 
     def _finish(self) -> None:
         options = self.query_one("#verdict-list", OptionList)
@@ -351,6 +378,44 @@ class VerdictChooser(Prompt[VerdictRequest]):
     @on(Input.Submitted, "#verdict-reason")
     def submitted(self) -> None:
         self._finish()
+
+
+@dataclass(frozen=True)
+class OverrideRequest:
+    verdict: str
+    reason: str | None
+    override: str
+
+
+class OverridePrompt(Prompt[OverrideRequest]):
+    """`verified` was refused (required steps open): set it anyway, with a reason the
+    event records, or escape."""
+
+    def __init__(self, verdict: str, reason: str | None, missing: Sequence[str]) -> None:
+        super().__init__()
+        self.verdict = verdict
+        self.reason = reason
+        self.missing = list(missing)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label(Text(f"Set {safe_line(self.verdict)} anyway?"), classes="title")
+            shown = "; ".join(safe_line(m) for m in self.missing[:8])
+            more = f" (and {len(self.missing) - 8} more)" if len(self.missing) > 8 else ""
+            yield Static(Text(f"Not passed or n/a: {shown}{more}"), id="override-missing")
+            yield Input(placeholder="why, for the record (required)", id="override-reason")
+            yield Static(Text("enter: set it, recorded with the reason   escape: leave it", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#override-reason", Input).focus()
+
+    @on(Input.Submitted, "#override-reason")
+    def submitted(self, event: Input.Submitted) -> None:
+        why = event.value.strip()
+        if not why:
+            self.notify("Say why (it is recorded), or escape.", severity="warning")
+            return
+        self.dismiss(OverrideRequest(self.verdict, self.reason, why))
 
 
 TRIAGE_LEGEND = "  ".join(f"{letter} {state}" for state, letter in TRIAGE_LETTER.items())

@@ -72,7 +72,8 @@ def recap_lines(sections: Sequence[str], entries: Sequence[RecapEntry]) -> list[
 
 
 def _section_prompt(name: str, count: int) -> Text:
-    out = Text(safe_line(name).upper(), "bold underline")
+    out = Text()  # styles on the parts: a Text's own style would underline the count too
+    out.append(safe_line(name).upper(), "bold underline")
     out.append(f"  {count} entr{'y' if count == 1 else 'ies'}" if count else "  empty", "dim")
     return out
 
@@ -81,7 +82,8 @@ def _entry_prompt(entry: RecapEntry, open_item: int | None) -> Text:
     """`date: headline`, then `confidence · interval · EDTF · entry N · pinned`, the flags,
     the body's first lines: the headline line stays short, so it rarely wraps."""
     sourced = open_item is not None and open_item in entry.source_item_ids
-    out = Text("* " if sourced else "  ", "bold")
+    out = Text()  # styles on the parts: a Text's own style would embolden the whole entry
+    out.append("* " if sourced else "  ", "bold")
     if entry.date_text:
         out.append(safe_line(entry.date_text), "italic")
         out.append(": ")
@@ -116,7 +118,8 @@ def _entry_prompt(entry: RecapEntry, open_item: int | None) -> Text:
 
 def _source_prompt(source: RecapSource, open_item: int | None) -> Text:
     mark = "* " if source.item_id == open_item else "  "
-    out = Text(f"{mark}    src #{source.item_id} ", "dim")
+    out = Text()
+    out.append(f"{mark}    src #{source.item_id} ", "dim")
     good = backs(source.verdict, source.triage)
     out.append(safe_line(source.verdict), "green" if good else "bold red")
     if source.triage == "discarded":
@@ -181,7 +184,8 @@ class RecapPane(OptionList, can_focus=True, inherit_bindings=False):
             self._set([Text("No story on this desk yet.", "dim")], [])
             return
         self.lines = recap_lines(self.sections, self.entries)
-        title = Text(safe_line(story.title), "bold")
+        title = Text()
+        title.append(safe_line(story.title), "bold")
         count = len(self.entries)
         title.append(
             f"\nstory {safe_line(story.slug)}, {count} entr{'y' if count == 1 else 'ies'}", "dim"
@@ -201,10 +205,9 @@ class RecapPane(OptionList, can_focus=True, inherit_bindings=False):
                 prompts.append(_source_prompt(line.source, open_item))
         self._set(prompts, [line.key for line in self.lines])
         keys = [line.key for line in self.lines]
+        wanted = current
         if self._select in keys:  # kept until it shows: an older read may come in first
             wanted, self._select = self._select, None
-        else:
-            wanted = current
         if wanted in keys:
             self.highlighted = keys.index(wanted) + 1
         elif index_before is not None and self.lines:

@@ -35,7 +35,7 @@ WIDE_STATS = 110
 
 
 class StatsBar(Widget):
-    """One line: `412 items  new 380 kept 20 ... | verified 3 false 1 | 24h ..:-=+#`."""
+    """One line: `412 items  new 380 kept 20 ... | verified 3 false 1 | to verify 12 | 24h ..`."""
 
     DEFAULT_CSS = """
     StatsBar { height: 1; }
@@ -45,10 +45,12 @@ class StatsBar(Widget):
         super().__init__(id=id)
         self.counts: Counts | None = None
         self.hours: tuple[int, ...] = ()
+        self.queue: int | None = None
         self.unicode = unicode
 
-    def show(self, counts: Counts, hours: Sequence[int]) -> None:
-        self.counts, self.hours = counts, tuple(hours)
+    def show(self, counts: Counts, hours: Sequence[int], queue: int | None = None) -> None:
+        """`queue`: how many kept items still need verifying (`Q` lists them)."""
+        self.counts, self.hours, self.queue = counts, tuple(hours), queue
         self.refresh()
 
     def render(self) -> Text:
@@ -69,6 +71,9 @@ class StatsBar(Widget):
             for verdict, label, n in verdicts:
                 out.append(f" {label} " if wide else f" {VERDICT_LETTER[verdict]}", "dim")
                 out.append(str(n))
+        if self.queue:
+            out.append(" | to verify " if wide else " | verify ", "dim")
+            out.append(str(self.queue), "bold")
         if self.hours:
             out.append(f" | {len(self.hours)}h ", "dim")
             out.append(sparkline(list(self.hours), unicode=self.unicode), "bold")

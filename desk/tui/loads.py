@@ -21,6 +21,7 @@ from textual.message import Message
 
 from db import Store
 from db.models import ItemQuery, ItemRow, PageKey, RecapEntry, Story
+from desk.checklist_view import read_checklist
 from desk.export.common import citation
 from desk.filter_expr import fts_query
 from desk.tui import reads
@@ -42,7 +43,6 @@ from desk.tui.messages import (
     UrlRead,
     WindowLoaded,
 )
-from desk.vocab import DEFAULT_CHECKLIST
 
 PAGE = 200
 FIRST_PAGE = 64
@@ -199,9 +199,9 @@ def search(source: ListSource, text: str, step: int, start: PageKey | None) -> J
 
 
 def detail(store: Store, item_id: int) -> Job:
-    """The open item (links in words, notes) and its checklist."""
+    """The open item (links in words, notes) and its checklist under its template."""
     view = reads.item_view(store, item_id)
-    yield DetailLoaded(view, store.checklist(item_id, DEFAULT_CHECKLIST))
+    yield DetailLoaded(view, read_checklist(store, item_id))
 
 
 def side(store: Store, now: datetime, story_id: int | None, story: Story | None) -> Job:
@@ -216,7 +216,8 @@ def side(store: Store, now: datetime, story_id: int | None, story: Story | None)
     entries = store.recap(story.id) if story else []
     saved = store.saved_filters()
     sections = store.recap_sections()
-    yield SideLoaded(story_id, counts, hours, stories, story, entries, saved, sections)
+    queue = store.queue_count(story_id)
+    yield SideLoaded(story_id, counts, hours, stories, story, entries, saved, sections, queue)
 
 
 def newest(stories: Sequence[Story]) -> Story:

@@ -50,6 +50,7 @@ from desk.errors import USER_ERRORS
 from desk.filter_expr import fts_query, parse_filter
 from desk.text import safe_line
 from desk.tui import editor, loads, reads, summaries, writes
+from desk.tui.checklist_keys import ChecklistKeys
 from desk.tui.feed import DeskList
 from desk.tui.help import HelpScreen
 from desk.tui.jobs import Job, run_job, worker_error
@@ -66,6 +67,7 @@ from desk.tui.messages import (
     StoryWritten,
     TagsRead,
     UrlRead,
+    VerdictRefused,
     Written,
 )
 from desk.tui.recap_keys import RecapKeys
@@ -73,6 +75,7 @@ from desk.tui.watch import DeskWatcher
 from desk.vocab import RECAP_SECTIONS
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
+from widgets.evidence_prompt import EvidencePrompt
 from widgets.footer import DeskFooter
 from widgets.header import DeskHeader, HeaderInfo, PaneTabs
 from widgets.item_detail import ItemDetail, ItemView
@@ -154,6 +157,7 @@ class MainScreen(Screen[None]):
         self.entries: list[RecapEntry] = []
         self.sections: tuple[str, ...] = RECAP_SECTIONS
         self.recap_keys = RecapKeys(self)
+        self.checklist_keys = ChecklistKeys(self)
         self.saved_filters: list[tuple[str, str]] = []
         self.open_view: ItemView | None = None
         self._detail_timer: Timer | None = None
@@ -220,7 +224,9 @@ class MainScreen(Screen[None]):
         self.active_pane = name
         if name != "list":
             self.side_pane = name
-        self.pane(name).focus()
+        # At once, not `focus()` (which waits for the next idle): the keys of a burst
+        # behind `1`-`4` (a paste, a slow SSH link) then go to the pane they were meant for.
+        self.set_focus(self.pane(name))
 
     def action_cycle_pane(self, step: int) -> None:
         index = PANES.index(self.active_pane) if self.active_pane in PANES else 0
@@ -331,7 +337,7 @@ class MainScreen(Screen[None]):
         self.open_view = view
         item_id = view.item.id if view else None
         self.query_one(ItemDetail).show(view)
-        self.query_one(ChecklistPane).show(item_id, message.steps)
+        self.query_one(ChecklistPane).show(message.checklist if view else None)
         self.query_one(RecapPane).mark_item(item_id)
 
     def _load_side(self) -> None:
@@ -344,7 +350,7 @@ class MainScreen(Screen[None]):
         self.entries, self.saved_filters = list(message.entries), list(message.saved)
         self.sections = tuple(message.sections) or self.sections
         self.items.counts = (message.story_id, message.counts)
-        self.query_one(StatsBar).show(message.counts, message.hours)
+        self.query_one(StatsBar).show(message.counts, message.hours, message.queue)
         open_id = self.open_view.item.id if self.open_view else None
         self.query_one(RecapPane).show(message.story, message.entries, open_id, self.sections)
         self._header(story=message.story.title if message.story else None)
@@ -429,7 +435,7 @@ class MainScreen(Screen[None]):
         if request is not None:
             self.apply_filter(request.expr, save_as=request.save_as)
 
-    def apply_filter(self, expr: str, *, save_as: str | None = None) -> None:
+    def apply_filter(self, expr: str, *, save_as: str | None = None, bottom: bool = False) -> None:
         """Parse (on the loop: it is pure), then reload the list in a worker."""
         by_slug = {s.slug: s.id for s in self.stories}
         try:
@@ -445,11 +451,16 @@ class MainScreen(Screen[None]):
         self.items.filtered = bool(expr)
         self._header(filter=expr or None, listed=None)
         self.items.action_clear_marks()  # marks on rows that may no longer show would surprise
-        self.reload(keep_cursor=False)
+        self.reload(keep_cursor=False, bottom=bottom)
         if story_changed:
             self._load_side()  # counts, sparkline and recap follow the story
         if save_as:
             self.write(f"Saved filter {save_as}", verbs.save_filter, save_as, expr)
+
+    def action_queue(self) -> None:
+        """`Q`: the verification queue, kept items with a required step open, from the
+        oldest (the cursor starts at the bottom of the list, where the oldest is)."""
+        self.apply_filter("needs:verification", bottom=True)
 
     def action_toggle_discarded(self) -> None:
         """`S`: show or hide discarded items (they are hidden, never deleted)."""
@@ -552,8 +563,16 @@ class MainScreen(Screen[None]):
 
     def _verdict_entered(self, ids: list[int], request: VerdictRequest | None) -> None:
         if request:
-            done = summaries.rated(len(ids), request.verdict)
-            self.write(done, verbs.set_verdict, ids, request.verdict, request.reason)
+            self.checklist_keys.verdict(ids, request.verdict, request.reason)
+
+    def on_verdict_refused(self, message: VerdictRefused) -> None:
+        self.checklist_keys.refused(message)
+
+    def on_checklist_pane_requested(self, message: ChecklistPane.Requested) -> None:
+        self.checklist_keys.handle(message)
+
+    def on_evidence_prompt_failed(self, message: EvidencePrompt.Failed) -> None:
+        self.checklist_keys.evidence_failed(message)
 
     def action_annotate(self, reason: str | None = None) -> None:
         """`a`: write a note on the item under the cursor, in the app."""
@@ -620,7 +639,7 @@ class MainScreen(Screen[None]):
             self._run(writes.link(self.store, self.actor, request), group="write", exclusive=False)
 
     def action_checklist(self) -> None:
-        """`c`: the open item's verification checklist (editing comes in a later issue)."""
+        """`c`: the open item's verification checklist, to work through from its keys."""
         item_id = self.items.cursor_id
         if item_id is not None and (self.open_view is None or self.open_view.item.id != item_id):
             self._load_detail(item_id)

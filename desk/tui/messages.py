@@ -21,7 +21,8 @@ from typing import Literal
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
-from db.models import CheckStep, Counts, ItemRow, RecapEntry, Story
+from db.models import Counts, ItemRow, RecapEntry, Story
+from desk.checklist_records import ChecklistView
 from widgets.item_detail import ItemView
 from widgets.link_picker import Candidate
 
@@ -82,7 +83,7 @@ class DetailLoaded(Message):
     """The open item and its checklist (`view` None: nothing to open)."""
 
     view: ItemView | None
-    steps: Sequence[CheckStep] = ()
+    checklist: ChecklistView | None = None
 
 
 @dataclass
@@ -105,6 +106,8 @@ class SideLoaded(Message):
     saved: Sequence[tuple[str, str]]
     sections: Sequence[str] = ()
     """The desk's recap template, in order (`Store.recap_sections`)."""
+    queue: int | None = None
+    """Kept items with a required step open: the verification queue (`Q`)."""
 
 
 @dataclass
@@ -192,3 +195,13 @@ class EntrySaved(Message):
     """A recap entry added or changed from the editor: the recap's cursor goes to it."""
 
     entry_id: int
+
+
+@dataclass
+class VerdictRefused(Message):
+    """`verified` refused for required steps still open: the screen offers the override."""
+
+    ids: Sequence[int]
+    verdict: str
+    reason: str | None
+    missing: Sequence[str]

@@ -21,7 +21,7 @@ from desk.errors import USER_ERRORS, BadInputError
 from desk.text import safe_line
 from desk.tui import summaries
 from desk.tui.jobs import Job
-from desk.tui.messages import EntrySaved, Notice, StoryWritten, Written
+from desk.tui.messages import EntrySaved, Notice, StoryWritten, VerdictRefused, Written
 from desk.vocab import normalise_slug
 from widgets.add_item import AddRequest
 from widgets.link_picker import LinkRequest
@@ -201,4 +201,59 @@ def attach_sources(store: Store, actor: str, item_ids: list[int], entry_id: int)
         yield Notice(f"Attached {what} to recap entry {entry_id}.")
     elif item_ids:
         yield Notice("Already sources of that entry; nothing changed.")
+    yield Written()
+
+
+def verdict(
+    store: Store,
+    actor: str,
+    ids: list[int],
+    chosen: str,
+    reason: str | None,
+    override: str | None = None,
+) -> Job:
+    """`r`: rate the items; `verified` with required steps open comes back as
+    `VerdictRefused` (the screen offers the override, with a reason it records)."""
+    try:
+        verbs.set_verdict(store, actor, ids, chosen, reason, override=override)
+    except verbs.VerdictGateError as exc:
+        missing = [
+            f"#{item_id} {step}" if len(ids) > 1 else step
+            for item_id, steps in exc.missing.items()
+            for step in steps
+        ]
+        yield VerdictRefused(ids, chosen, reason, missing)
+        return
+    done = summaries.rated(len(ids), chosen)
+    yield Notice(done + (f" (override: {safe_line(override)})" if override else ""))
+    yield Written()
+
+
+def step(
+    store: Store,
+    actor: str,
+    item_id: int,
+    step_id: str,
+    state: str,
+    *,
+    note: str | None = None,
+    evidence: str | None = None,
+) -> Job:
+    """The checklist's keys: a state (`p f u n o`), a note (`e`), evidence (`E`: a URL,
+    or a file kept in the desk by its sha256)."""
+    if evidence and not evidence.startswith(("http://", "https://")):
+        shown = verbs.add_evidence(store, actor, item_id, step_id, Path(evidence).expanduser())
+        yield Notice(f"Kept {safe_line(shown.value)} as evidence for {step_id} on #{item_id}.")
+    else:
+        verbs.log_check(
+            store,
+            actor,
+            item_id,
+            step_id,
+            state,
+            note=note,
+            evidence=[evidence] if evidence else (),
+        )
+        what = "evidence added" if evidence else "note saved" if note else state
+        yield Notice(f"#{item_id} {step_id}: {what}.")
     yield Written()

@@ -337,14 +337,17 @@ async def test_verdict(app: DeskApp, store: Store) -> None:
         await settle(pilot)
         await pilot.press("r")
         assert isinstance(app.screen, VerdictChooser)
-        await pilot.press("down", "down")  # unverified -> in progress -> verified
+        # The list opens on its first choice whatever the item's verdict, so the same
+        # presses mean the same verdict on every item: unverified, in progress,
+        # verified, false.
+        await pilot.press("down", "down", "down")
         await pilot.press("tab")
-        await type_text(pilot, "matches the fire department")
+        await type_text(pilot, "old photo from 2019")
         await pilot.press("enter")
         await settle(pilot)
         item = store.item(40)
-        assert item.verdict == "verified"
-        assert item.verdict_reason == "matches the fire department"
+        assert item.verdict == "false"
+        assert item.verdict_reason == "old photo from 2019"
         assert kinds(store) == ["item.verdict"]
 
 
@@ -478,8 +481,9 @@ async def test_checklist_key(app: DeskApp) -> None:
         await settle(pilot)
         assert isinstance(app.focused, ChecklistPane)
         text = screen_text(app)
-        assert "Checklist of #40: 1/5 done" in text
-        assert "[passed ] provenance" in text
+        assert "Checklist of #40 · Five pillars" in text
+        assert "1 passed · 4 open" in text  # never "1/5 done": open is not checked
+        assert "[passed ] Provenance" in text
         assert "original upload" in text
 
 

@@ -543,3 +543,16 @@ async def test_a_burst_of_keys_after_enter_goes_to_the_next_field(app: DeskApp) 
         assert date.value == "May 2021"
         assert editor.query_one("#entry-headline", Input).value == "Quake"
         assert editor.query_one("#entry-body", TextArea).text == "Body"
+
+
+async def test_a_burst_that_switches_panes_lands_in_the_new_pane(app: DeskApp) -> None:
+    """`1 j v v 3` delivered at once (tmux, a slow SSH link): the marks go to the list."""
+    from textual import events
+
+    async with app.run_test(size=WIDE) as pilot:
+        await open_recap(pilot)
+        for key in ("1", "j", "v", "v", "3"):
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        assert app.main.items.marks == {39, 38}
+        assert isinstance(app.focused, RecapPane)

@@ -1,4 +1,5 @@
-"""SVG snapshots of the desk: main screen at 80x24 and 160x48, an open item, help, the recap.
+"""SVG snapshots of the desk: main screen at 80x24 and 160x48, an open item, help, the recap,
+the checklist.
 
 Deterministic by construction: the fixture desk has fixed times, the app
 gets a fixed clock, every worker is finished before the picture is taken,
@@ -72,3 +73,12 @@ def test_recap_160x48(snap_compare, desk_path: Path) -> None:  # type: ignore[no
         await settle(pilot)
 
     assert snap_compare(_app(desk_path), terminal_size=(160, 48), run_before=run_before)
+
+
+def test_checklist_80x24(snap_compare, desk_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("4", "j")  # the checklist alone, the cursor on its second step
+        await settle(pilot)
+
+    assert snap_compare(_app(desk_path), terminal_size=(80, 24), run_before=run_before)
