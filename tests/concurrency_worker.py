@@ -125,7 +125,9 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
             elif kind == "set_verdict":
                 verdict = rng.choice(VERDICTS)
                 reason = f"{actor} step {step}" if rng.random() < 0.5 else None
-                if verbs.set_verdict(store, actor, [rng.choice(pool)], verdict, reason):
+                if verbs.set_verdict(
+                    store, actor, [rng.choice(pool)], verdict, reason, override="load test"
+                ):
                     expected_kinds["item.verdict"] += 1
             elif kind == "link":
                 src, dst = rng.sample(pool, 2)

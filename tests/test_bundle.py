@@ -189,7 +189,7 @@ def test_item_bundle_is_a_valid_bag_with_everything_about_the_item(
     assert steps["provenance"]["note"] == "First posted by the county"
     assert steps["provenance"]["evidence"] == ["https://example.org/county/post"]
     assert steps["source"]["status"] == "open"
-    assert record["verdict"] == {"verdict": "unverified", "reason": None}
+    assert record["verdict"] == {"verdict": "in progress", "reason": None}  # the first check
     assert [(lk["src_id"], lk["relation"]) for lk in record["links"]] == [
         (desk.ingested[0], "corroborates")
     ]

@@ -97,9 +97,9 @@ def test_sources_with_their_verdicts_and_readiness(desk: Path) -> None:
         verbs.link(store, "t", b, dst_entry=1, relation="source-for")
         verbs.link(store, "t", b, dst_entry=2, relation="source-for")
         verbs.link(store, "t", c, dst_entry=3, relation="source-for")
-        verbs.set_verdict(store, "v", [a], "verified")
+        verbs.set_verdict(store, "v", [a], "verified", override="fixture")
         verbs.set_verdict(store, "v", [b], "misleading")
-        verbs.set_verdict(store, "v", [c], "verified")
+        verbs.set_verdict(store, "v", [c], "verified", override="fixture")
         verbs.set_triage(store, "v", [c], "discarded")
     data = json.loads(ok(desk, "recap", "ls", "--story", "orvena", "--json").out)
     by = {e["headline"]: e for e in data["recap"]}

@@ -49,7 +49,8 @@ def test_demo_is_worked_by_a_team(demo: Path) -> None:
         assert [e.section for e in recap][:3] == ["background"] * 3
         assert recap[0].date_text == "in the fall of 2020"
         assert any(e.source_item_ids for e in recap)
-        assert [f[0] for f in store.saved_filters()] == ["evac", "to-verify"]
+        # Its own two, and the built-in queue every desk has.
+        assert [f[0] for f in store.saved_filters()] == ["evac", "needs-verification", "to-verify"]
 
 
 def test_viral_video_is_fact_checked_and_linked(demo: Path) -> None:

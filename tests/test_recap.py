@@ -430,7 +430,7 @@ def test_sources_and_notes_are_read_in_one_query_each(store: Store) -> None:
     items = [verbs.add_item(store, "ann", text=f"post {i}").id for i in range(6)]
     for n, item in enumerate(items):
         verbs.link(store, "ann", item, dst_entry=entries[n % 3], relation="source-for")
-    verbs.set_verdict(store, "vera", [items[0]], "verified")
+    verbs.set_verdict(store, "vera", [items[0]], "verified", override="fixture")
     verbs.set_triage(store, "vera", [items[3]], "discarded")
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
@@ -574,7 +574,13 @@ def test_the_migration_upgrades_a_0002_desk_in_place(tmp_path: Path) -> None:
         assert store.recap_entry(entry).date_edtf == "2023-04"
     with Store(path) as again:  # nothing applied twice
         names = [r[0] for r in again.conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert names == ["0001_core", "0002_sort_key", "0003_recap", "0004_recap_sections"]
+        assert names == [
+            "0001_core",
+            "0002_sort_key",
+            "0003_recap",
+            "0004_recap_sections",
+            "0005_verification",
+        ]
 
 
 def test_the_migration_refuses_to_guess_without_the_date_reader(

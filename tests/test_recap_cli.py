@@ -137,7 +137,7 @@ def test_cli_note_show_and_ls_count(entry_desk: Path) -> None:
             store, "ann", text="post", platform="mastodon", handle="@watch", url="https://e.org/1"
         ).id
         verbs.link(store, "ann", item, dst_entry=1, relation="source-for")
-        verbs.set_verdict(store, "vera", [item], "verified")
+        verbs.set_verdict(store, "vera", [item], "verified", override="fixture")
     said = ok(entry_desk, "recap", "note", "e1", "Called the port office", actor="bob").out
     assert "note on entry 1 (1 note now): Called the port office" in said
     note = json.loads(

@@ -84,7 +84,13 @@ def test_reopen_applies_nothing_twice(desk_path: Path) -> None:
     Store(desk_path).close()
     conn = sqlite3.connect(desk_path)
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["0001_core", "0002_sort_key", "0003_recap", "0004_recap_sections"]
+    assert names == [
+        "0001_core",
+        "0002_sort_key",
+        "0003_recap",
+        "0004_recap_sections",
+        "0005_verification",
+    ]
 
 
 def test_records_are_frozen(store: Store) -> None:

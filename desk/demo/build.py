@@ -111,6 +111,16 @@ def _reset(path: Path) -> None:
             candidate.unlink()
 
 
+GAUGE_CHECKS: tuple[tuple[str, str], ...] = (
+    ("provenance", "First posted by the gauge feed itself."),
+    ("source", "Orvena Watch runs the gauge feed."),
+    ("date", "Reading time matches the county's data page."),
+    ("location", "Gauge 4 sits at the Marrow Ford bridge."),
+    ("motivation", "An automated alert, no campaign behind it."),
+)
+"""How the demo's verifier checks a gauge reading before rating it `verified`."""
+
+
 def build_demo(path: Path) -> str:
     """(Re)build the demo desk at `path`; a one-line summary."""
     _reset(path)
@@ -180,7 +190,11 @@ def build_demo(path: Path) -> str:
                 note="Aggregator account, not first-hand.",
             )
             verbs.annotate(store, VERIFIER, viral, "Do not use. See the fact-check linked here.")
-        for item_id in matching("gauge")[:3]:
+        gauges = matching("gauge")[:3]
+        for item_id in gauges:
+            # Checked step by step, then verified: the desk refuses `verified` before.
+            for step, note in GAUGE_CHECKS:
+                verbs.log_check(store, VERIFIER, item_id, step, "passed", note=note)
             verbs.set_verdict(
                 store,
                 VERIFIER,
@@ -188,6 +202,8 @@ def build_demo(path: Path) -> str:
                 "verified",
                 reason="Matches the county's gauge data page.",
             )
+        for item_id in matching("gauge")[3:5]:  # checking under way: the queue shows them
+            verbs.set_triage(store, EDITOR, [item_id], "kept")
             verbs.log_check(
                 store,
                 VERIFIER,
@@ -195,6 +211,14 @@ def build_demo(path: Path) -> str:
                 "source",
                 "passed",
                 note="Orvena Watch runs the gauge feed.",
+            )
+            verbs.log_check(
+                store,
+                VERIFIER,
+                item_id,
+                "date",
+                "unclear",
+                note="Timestamp is the feed's, not the gauge's.",
             )
         for item_id in matching("missing")[:2]:
             verbs.set_verdict(store, VERIFIER, [item_id], "in progress")

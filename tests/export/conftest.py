@@ -186,6 +186,8 @@ def build(path: Path) -> Desk:
             )
         verbs.set_triage(store, "ed", [watch, ann, hostile, typed], "kept")
         verbs.set_triage(store, "ed", [discarded], "discarded")
+        for step in ("provenance", "source", "date", "location", "motivation"):
+            verbs.log_check(store, "vera", watch, step, "passed")  # `verified` needs them
         verbs.set_verdict(store, "vera", [watch], "verified", reason="Geolocated to the dam road")
         verbs.set_verdict(store, "vera", [ann], "misleading", reason="cropped from a 2019 video")
         verbs.set_verdict(store, "vera", [hostile], "false")
