@@ -22,7 +22,7 @@ from desk.checklist_view import ChecklistView, read_checklist, template_named, t
 from desk.cli.common import actor_name, desk_options, json_option, open_store, parse_ids
 from desk.cli.render import dumps
 from desk.errors import BadInputError
-from desk.text import safe, safe_line
+from desk.text import safe, safe_line, truncate
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -250,7 +250,7 @@ def queue(limit: int, as_json: bool) -> None:
             click.echo(
                 safe_line(
                     f"{row.id:>7}  {row.sort_at[:16].replace('T', ' ')}  {row.verdict:<12}"
-                    f"  {view.summary}  |  {row.line}"
+                    f"  {view.summary}  |  {truncate(row.line, 60)}"
                 )
             )
 
