@@ -888,3 +888,116 @@ class Writer:
             "ON CONFLICT(name) DO UPDATE SET expr = excluded.expr",
             [name, expr, actor, iso_micro()],
         )
+
+    # -- the log's own record of a row, and a replay's writes ----------------
+
+    def item_log_row(self, item_id: int) -> dict[str, Any]:
+        """An item's row as its arrival event records it (`ITEM_LOG_COLUMNS`, no derived ones)."""
+        row = self._x(
+            f"SELECT {', '.join(ITEM_LOG_COLUMNS)} FROM items WHERE id = ?", [item_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return dict(zip(ITEM_LOG_COLUMNS, row, strict=True))
+
+    def insert_item_row(self, row: Mapping[str, Any]) -> None:
+        """Insert an item as an event recorded it (replay); the list keys are derived here."""
+        values = {name: row.get(name) for name in ITEM_LOG_COLUMNS}
+        values["posted_tz_known"] = int(bool(values["posted_tz_known"]))
+        values["media"] = values["media"] if values["media"] is not None else "[]"
+        values["extra"] = values["extra"] if values["extra"] is not None else "{}"
+        ingested = str(values["ingested_at"] or "")
+        sort_at = values["posted_at"] or (ingested[:19] + "Z")
+        names = [*ITEM_LOG_COLUMNS, "sort_at", "sort_key"]
+        self._x(
+            f"INSERT INTO items({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+            "ON CONFLICT DO NOTHING",
+            [*values.values(), sort_at, sort_key(sort_at, int(row["id"]))],
+        )
+
+    def set_item_columns(self, item_id: int, fields: Mapping[str, Any]) -> None:
+        """Set triage, verdict, reason, story or template as an event says (replay: no checks)."""
+        allowed = {"triage", "verdict", "verdict_reason", "story_id", "template"}
+        if not set(fields) <= allowed:
+            raise ValueError(f"cannot set {sorted(set(fields) - allowed)}")
+        if fields:
+            assignments = ", ".join(f"{k} = ?" for k in fields)
+            self._x(f"UPDATE items SET {assignments} WHERE id = ?", [*fields.values(), item_id])
+
+    def insert_story_row(
+        self, story_id: int, slug: str, title: str, created_at: str, reference_date: str
+    ) -> None:
+        """A story with the id its event names (replay)."""
+        self._x(
+            "INSERT INTO stories(id, uuid, slug, title, created_at, reference_date) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            [story_id, new_uuid(), slug, title, created_at, reference_date],
+        )
+
+    def insert_note_row(
+        self,
+        *,
+        note_uuid: str,
+        item_id: int | None,
+        entry_id: int | None,
+        author: str,
+        created_at: str,
+        text: str,
+    ) -> None:
+        """A note with the uuid its event names (replay)."""
+        self._x(
+            "INSERT INTO notes(uuid, item_id, entry_id, author, created_at, text) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            [note_uuid, item_id, entry_id, author, created_at, text],
+        )
+
+    def insert_evidence_row(
+        self,
+        *,
+        evidence_uuid: str,
+        item_id: int,
+        step: str,
+        form: str,
+        value: str,
+        sha256: str | None,
+        size: int | None,
+        media_type: str | None,
+        actor: str,
+        at: str,
+    ) -> None:
+        """Evidence with the uuid its event names (replay)."""
+        self._x(
+            "INSERT INTO evidence(uuid, item_id, step, kind, value, sha256, size, media_type, "
+            "added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            [evidence_uuid, item_id, step, form, value, sha256, size, media_type, actor, at],
+        )
+
+
+ITEM_LOG_COLUMNS: tuple[str, ...] = (
+    "id",
+    "uuid",
+    "kind",
+    "platform",
+    "platform_id",
+    "url",
+    "author_name",
+    "author_handle",
+    "author_url",
+    "text",
+    "title",
+    "lang",
+    "posted_at",
+    "posted_precision",
+    "posted_tz_known",
+    "captured_at",
+    "ingested_at",
+    "source_file",
+    "source_format",
+    "source_record",
+    "raw_sha256",
+    "media",
+    "extra",
+    "story_id",
+)
+"""An item's columns that are not derived (list keys) nor changed later by other events:
+what `item.add` and `ingest` events carry for each new item, so a replay makes the same row."""

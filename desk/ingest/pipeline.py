@@ -20,12 +20,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from db import NewItem, Store, Writer
 from db.clock import iso_micro
+from db.models import Link
 from desk.ingest import registry
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Source
+from desk.verbs.payloads import LinkFields
 
 BATCH_SIZE = 500
 MAX_REASONS_IN_EVENT = 50
@@ -185,6 +187,19 @@ class _Batch:
     links: int = 0
     ids: list[int] = field(default_factory=list)
     raw: list[list[object]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    made_links: list[LinkFields] = field(default_factory=list)
+    pending: list[list[object]] = field(default_factory=list)
+
+
+def _link_fields(link: Link) -> LinkFields:
+    return {
+        "uuid": link.uuid,
+        "src": link.src_id,
+        "relation": link.relation,
+        "dst_item": link.dst_item_id,
+        "dst_entry": link.dst_entry_id,
+    }
 
 
 def _store_one(
@@ -202,15 +217,16 @@ def _store_one(
         done.new += 1
         done.ids.append(item_id)
         done.raw.append([item_id, new_item.raw_sha256])
-        done.links += len(
-            w.resolve_pending(
-                item_id=item_id,
-                platform=new_item.platform,
-                platform_id=new_item.platform_id,
-                url=new_item.url,
-                actor=actor,
-            )
+        done.rows.append(w.item_log_row(item_id))
+        resolved = w.resolve_pending(
+            item_id=item_id,
+            platform=new_item.platform,
+            platform_id=new_item.platform_id,
+            url=new_item.url,
+            actor=actor,
         )
+        done.links += len(resolved)
+        done.made_links.extend(_link_fields(link) for link in resolved)
         for name in tags:
             w.add_tag(item_id, name)
     else:
@@ -226,17 +242,28 @@ def _store_one(
                     platform_id=ref.platform_id,
                     url=ref.url,
                 )
+                done.pending.append(
+                    [
+                        item_id,
+                        ref.relation,
+                        ref.platform or "",
+                        ref.platform_id or "",
+                        ref.url or "",
+                    ]
+                )
             continue
         if target == item_id:
             continue
-        if w.add_link(
+        made = w.add_link(
             src_id=item_id,
             relation=ref.relation,
             dst_item_id=target,
             dst_entry_id=None,
             actor=actor,
-        ):
+        )
+        if made is not None:
             done.links += 1
+            done.made_links.append(_link_fields(made))
 
 
 def _commit_batch(
@@ -284,6 +311,9 @@ def _commit_batch(
                 "raw": done.raw,
                 "story": story_id,
                 "tags": list(tags),
+                "items": done.rows,
+                "made_links": done.made_links,
+                "pending": done.pending,
             },
         )
     report.new += done.new

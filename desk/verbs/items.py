@@ -119,6 +119,7 @@ def add_item(
                 "platform": platform,
                 "url": new.url,
                 "raw_sha256": store_raw_sha(new.raw),
+                "row": w.item_log_row(item_id),
             }
             w.append_event(
                 actor=actor,

@@ -63,13 +63,19 @@ EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 # -- items ----------------------------------------------------------------------
 
 
-class ItemAddPayload(TypedDict):
-    """`item.add`: an item typed in by hand (its fields travel in the raw blob)."""
-
-    item: int
-    platform: str
-    url: str | None
-    raw_sha256: str | None
+ItemAddPayload = TypedDict(  # noqa: UP013 (NotRequired: see StoryAddPayload)
+    "ItemAddPayload",
+    {
+        "item": int,
+        "platform": str,
+        "url": str | None,
+        "raw_sha256": str | None,
+        # Since `desk verify --replay` (issue 10): the new row, every column that is not
+        # derived (`db.writer.ITEM_LOG_COLUMNS`), uuid included. Absent from older logs.
+        "row": NotRequired[dict[str, Any]],
+    },
+)
+"""`item.add`: an item typed in by hand, and (newer logs) its whole row."""
 
 
 class TagChange(TypedDict):
@@ -357,23 +363,32 @@ class FilterSavePayload(TypedDict):
     expr: str
 
 
-class IngestPayload(TypedDict):
-    """`ingest`: one committed batch of a file (written by `desk.ingest.pipeline`)."""
-
-    file: str
-    sha256: str | None
-    format: str
-    batch: int
-    new: int
-    duplicates: int
-    links: int
-    rejected: int
-    reasons: list[str]
-    first_id: int | None
-    last_id: int | None
-    raw: list[list[object]]  # [item id, raw sha256] per new item
-    story: int | None
-    tags: list[str]
+IngestPayload = TypedDict(  # noqa: UP013 (NotRequired: see StoryAddPayload)
+    "IngestPayload",
+    {
+        "file": str,
+        "sha256": str | None,
+        "format": str,
+        "batch": int,
+        "new": int,
+        "duplicates": int,
+        "links": int,
+        "rejected": int,
+        "reasons": list[str],
+        "first_id": int | None,
+        "last_id": int | None,
+        "raw": list[list[object]],  # [item id, raw sha256] per new item
+        "story": int | None,
+        "tags": list[str],
+        # Since `desk verify --replay` (issue 10), absent from older logs: each new item's
+        # row (`db.writer.ITEM_LOG_COLUMNS`), the links the batch made (with their uuids)
+        # and the links it left pending ([src, relation, platform, platform id, url]).
+        "items": NotRequired[list[dict[str, Any]]],
+        "made_links": NotRequired[list[LinkFields]],
+        "pending": NotRequired[list[list[object]]],
+    },
+)
+"""`ingest`: one committed batch of a file (written by `desk.ingest.pipeline`)."""
 
 
 # -- undo -----------------------------------------------------------------------
