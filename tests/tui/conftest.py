@@ -177,6 +177,22 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
     await pilot.pause()
 
 
+def top(app: DeskApp) -> object:
+    """The screen on top (a function, so mypy does not narrow it across key presses)."""
+    return app.screen
+
+
+def notices(app: DeskApp) -> list[str]:
+    """Every notice the app has shown, as text."""
+    return [str(n.message) for n in app._notifications]
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type `text` a key at a time, as a person would."""
+    for char in text:
+        await pilot.press(char)
+
+
 def screen_text(app: DeskApp) -> str:
     """Every character of the top screen, as a person would read it (one line per row)."""
     strips = app.screen._compositor.render_strips()

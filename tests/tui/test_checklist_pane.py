@@ -16,7 +16,7 @@ from db import Store
 from desk import verbs
 from desk.checklist_view import read_checklist
 from desk.tui.app import DeskApp
-from tests.tui.conftest import HOSTILE, screen_text, settle
+from tests.tui.conftest import HOSTILE, screen_text, settle, top, type_text
 from widgets.checklist import ChecklistPane, StepHistory
 from widgets.evidence_prompt import EvidencePrompt, complete_path
 from widgets.note_editor import NoteEditor
@@ -31,21 +31,8 @@ def pane(app: DeskApp) -> ChecklistPane:
     return app.main.query_one(ChecklistPane)
 
 
-def top(app: DeskApp) -> object:
-    return app.screen
-
-
-def notices(app: DeskApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 def states(store: Store, item_id: int = 40) -> dict[str, str]:
     return {step.id: step.state for step in read_checklist(store, item_id).steps}
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    for char in text:
-        await pilot.press("space" if char == " " else char)
 
 
 async def open_checklist(pilot: Pilot[None]) -> None:

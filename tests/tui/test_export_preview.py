@@ -28,21 +28,12 @@ from desk.settings import Settings
 from desk.tui import exports
 from desk.tui.app import DeskApp, make_app
 from tests.clirun import run_cli
-from tests.tui.conftest import ENV, HOSTILE, NOW, screen_text, settle
+from tests.tui.conftest import ENV, HOSTILE, NOW, notices, screen_text, settle, top
 from widgets.export_preview import ExportPreview
 
 SMALL = (80, 24)
 TALL = (120, 70)
 NASTY = "Nasty [red]x[/] \x1b[31mred\x1b[0m </blockquote><script>alert(1)</script> end"
-
-
-def top(app: DeskApp) -> object:
-    """The screen on top (a function, so mypy does not narrow it across key presses)."""
-    return app.screen
-
-
-def notices(app: DeskApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def preview_of(app: DeskApp) -> ExportPreview:

@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, TextArea
 from db import Store
 from desk.tui.app import DeskApp
 from desk.tui.help import HelpScreen
-from tests.tui.conftest import screen_text, settle
+from tests.tui.conftest import notices, screen_text, settle, type_text
 from widgets.add_item import AddItemPrompt
 from widgets.checklist import ChecklistPane
 from widgets.item_detail import ItemDetail
@@ -30,17 +30,8 @@ SMALL = (80, 24)
 WIDE = (160, 48)
 
 
-def notices(app: DeskApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
 def kinds(store: Store, actor: str = "alice") -> list[str]:
     return [event.kind for event in store.events(actor=actor)]
-
-
-async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    for char in text:
-        await pilot.press(char)
 
 
 # -- moving ---------------------------------------------------------------------

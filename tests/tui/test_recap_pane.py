@@ -18,7 +18,7 @@ from db import Store
 from desk import verbs
 from desk.settings import Settings
 from desk.tui.app import DeskApp, make_app
-from tests.tui.conftest import ENV, HOSTILE, NOW, screen_text, settle
+from tests.tui.conftest import ENV, HOSTILE, NOW, notices, screen_text, settle, top, type_text
 from widgets.header import DeskHeader
 from widgets.item_detail import ItemDetail
 from widgets.note_editor import NoteEditor
@@ -31,20 +31,6 @@ WIDE = (160, 48)
 
 def pane(app: DeskApp) -> RecapPane:
     return app.main.query_one(RecapPane)
-
-
-def top(app: DeskApp) -> object:
-    """The screen on top (a function, so mypy does not narrow it across key presses)."""
-    return app.screen
-
-
-def notices(app: DeskApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    for char in text:
-        await pilot.press("space" if char == " " else char)
 
 
 async def cursor_to(pilot: Pilot[None], app: DeskApp, key: str) -> None:

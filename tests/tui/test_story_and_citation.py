@@ -10,26 +10,12 @@ from desk.tui import loads
 from desk.tui.app import DeskApp
 from desk.tui.help import HelpScreen
 from desk.tui.messages import CitationRead
-from tests.tui.conftest import screen_text, settle
+from tests.tui.conftest import notices, screen_text, settle, top, type_text
 from widgets.story_prompt import StoryPrompt
 
 SMALL = (80, 24)
 WIDE = (160, 48)
 CITED_40 = "Author 40 (@citydesk), November 27, 2026, https://example.social/citydesk/40"
-
-
-def top(app: DeskApp) -> object:
-    """The screen on top (a function, so mypy does not narrow it across key presses)."""
-    return app.screen
-
-
-def notices(app: DeskApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
-async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    for char in text:
-        await pilot.press(char)
 
 
 async def palette(pilot, title: str) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from desk import filter_expr
 from desk.tui import reads
 from desk.tui.app import DeskApp
 from desk.vocab import ITEM_RELATIONS
-from tests.tui.conftest import screen_text, settle
+from tests.tui.conftest import notices, screen_text, settle, type_text
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.item_detail import LINK_PAGE, ItemDetail
 from widgets.item_list import ItemList
@@ -44,18 +44,9 @@ NOW_ISO = "2026-11-27T08:00:00.000000Z"
 LATER_ISO = "2026-11-27T08:03:00.000000Z"
 
 
-def notices(app: DeskApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 def list_lines(items: ItemList) -> list[str]:
     """The list's rows as drawn (not the other panes beside it)."""
     return [items.render_line(y).text for y in range(items.size.height)]
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    for char in text:
-        await pilot.press(char)
 
 
 # -- 10: a huge number in the filter --------------------------------------------------
