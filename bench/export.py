@@ -42,6 +42,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from peak import vm_hwm_kib  # bench/ is the script's own folder, first on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -136,24 +138,13 @@ def ensure(label: str) -> Path:
     return path
 
 
-def _vm_hwm_kib() -> int:
-    """This process's peak RSS so far (Linux), in KiB; 0 where /proc is missing."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def child(desk: str, fmt: str, out: str) -> None:
     """Export one format, print `seconds before_kib items`."""
     from db import Store
     from desk.export.publish import Options, publish
 
     with Store(desk) as store:
-        before = _vm_hwm_kib()
+        before = vm_hwm_kib()
         with open(out, "w", encoding="utf-8", newline="") as sink:
             started = time.perf_counter()
             n = publish(store, "bench", fmt, sink, Options())  # type: ignore[arg-type]

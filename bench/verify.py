@@ -65,6 +65,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from peak import vm_hwm_kib  # bench/ is the script's own folder, first on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -238,17 +240,6 @@ def ensure(label: str, migration: str) -> tuple[Path, float | None]:
     return path, seconds
 
 
-def _vm_hwm_kib() -> int:
-    """This process's peak RSS so far (Linux), in KiB; 0 where /proc is missing."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def child(desk: str, what: str) -> None:
     """One measurement; print `seconds before_kib count bytes` (count: events, or blobs)."""
     if what == "verify":
@@ -256,7 +247,7 @@ def child(desk: str, what: str) -> None:
         from db.slices import event_count, snapshot
 
         with Store(desk) as store:
-            before = _vm_hwm_kib()
+            before = vm_hwm_kib()
             started = time.perf_counter()
             with snapshot(store.conn, store.lock):
                 problem = store.verify()
@@ -268,7 +259,7 @@ def child(desk: str, what: str) -> None:
         print(f"{seconds:.4f} {before} {events} {size}")
         return
     conn = sqlite3.connect(f"file:{desk}?mode=ro", uri=True)
-    before = _vm_hwm_kib()
+    before = vm_hwm_kib()
     started = time.perf_counter()
     if what == "integrity_check":
         result = conn.execute("PRAGMA integrity_check").fetchall()
