@@ -204,6 +204,18 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class VerdictRow:
+    """One verdict of the desk's settings (migration 0006; `desk.verdicts` reads them)."""
+
+    name: str
+    label: str
+    letter: str
+    key: str
+    meaning: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
 class Counts:
     """Items per triage state and per verdict, kept up to date by triggers."""
 

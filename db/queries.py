@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from db.models import VerdictRow
+
 
 def _item_by_platform_id(conn: sqlite3.Connection, platform: str, platform_id: str) -> int | None:
     row = conn.execute(
@@ -97,3 +99,17 @@ def section_entry_counts(conn: sqlite3.Connection) -> dict[str, int]:
             "SELECT section, count(*) FROM recap_entries WHERE deleted_at IS NULL GROUP BY section"
         )
     }
+
+
+def verdict_rows(conn: sqlite3.Connection) -> tuple[VerdictRow, ...]:
+    """The desk's verdicts in chooser order (migration 0006), or none on an older desk."""
+    try:
+        rows = conn.execute(
+            "SELECT name, label, letter, key, meaning, position FROM verdicts"
+            " ORDER BY position, name"
+        ).fetchall()
+    except sqlite3.OperationalError:  # a desk opened read-only before its upgrade
+        return ()
+    return tuple(
+        VerdictRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5])) for r in rows
+    )

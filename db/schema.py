@@ -540,3 +540,78 @@ WHEN new.triage = 'kept' AND new.checks_done = 0 BEGIN
 END
 """,
     )
+
+
+_OLD_VERDICT_CHECK = f" CHECK ({_VERDICT_CHECK})"
+
+
+@migration("0006_verdicts")
+def m0006_verdicts(db: Database) -> None:
+    """The desk's verdicts in its settings (`desk verdicts`): rename one, add one.
+
+    `verdicts` holds each verdict's stored `name`, the `label` that shows,
+    its `letter` in the list and its `key` in the chooser, and the built-in
+    verdict whose rules it follows (`meaning`), seeded with the six the code
+    knew until now (written out here: a migration is frozen once released).
+
+    `items.verdict` was checked against those six by a CHECK constraint, which
+    an added verdict would break. SQLite cannot drop a constraint, and
+    rebuilding `items` would rewrite every row of a million-item desk; the
+    procedure the SQLite manual gives for removing a CHECK (its "Making Other
+    Kinds Of Table Schema Changes", step 5 variant: edit the table's SQL in
+    `sqlite_schema` under `writable_schema`, bump `schema_version`) changes
+    no row. Triggers then check every written verdict against the table,
+    so the database still refuses a word the desk does not know.
+    """
+    _script(
+        db,
+        """
+CREATE TABLE verdicts (
+    name TEXT PRIMARY KEY,
+    label TEXT NOT NULL UNIQUE,
+    letter TEXT NOT NULL UNIQUE,
+    key TEXT NOT NULL UNIQUE,
+    meaning TEXT NOT NULL CHECK (meaning IN
+        ('unverified','in progress','verified','false','misleading','unverifiable')),
+    position INTEGER NOT NULL
+);
+INSERT INTO verdicts(name, label, letter, key, meaning, position) VALUES
+    ('unverified', 'unverified', '.', 'u', 'unverified', 0),
+    ('in progress', 'in progress', '~', 'p', 'in progress', 1),
+    ('verified', 'verified', 'V', 'v', 'verified', 2),
+    ('false', 'false', 'X', 'f', 'false', 3),
+    ('misleading', 'misleading', 'M', 'm', 'misleading', 4),
+    ('unverifiable', 'unverifiable', 'U', 'n', 'unverifiable', 5);
+""",
+    )
+    (sql,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type='table' AND name='items'"
+    ).fetchone()
+    if _OLD_VERDICT_CHECK in sql:
+        (version,) = db.execute("PRAGMA schema_version").fetchone()
+        db.execute("PRAGMA writable_schema = ON")
+        try:
+            db.execute(
+                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'items'",
+                [sql.replace(_OLD_VERDICT_CHECK, "", 1)],
+            )
+            db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+        finally:
+            db.execute("PRAGMA writable_schema = OFF")
+    _script(
+        db,
+        """
+CREATE TRIGGER items_verdict_known_ins BEFORE INSERT ON items
+WHEN new.verdict <> 'unverified' AND new.verdict NOT IN (SELECT name FROM verdicts) BEGIN
+    SELECT RAISE(ABORT, 'items.verdict: not a verdict of this desk (desk verdicts ls)');
+END;
+CREATE TRIGGER items_verdict_known_upd BEFORE UPDATE OF verdict ON items
+WHEN new.verdict NOT IN (SELECT name FROM verdicts) BEGIN
+    SELECT RAISE(ABORT, 'items.verdict: not a verdict of this desk (desk verdicts ls)');
+END;
+CREATE TRIGGER verdicts_in_use BEFORE DELETE ON verdicts
+WHEN EXISTS (SELECT 1 FROM items WHERE verdict = old.name) BEGIN
+    SELECT RAISE(ABORT, 'verdicts: items still carry this verdict');
+END
+""",
+    )

@@ -46,6 +46,7 @@ from db.models import (
     StepHistoryRow,
     Story,
     TemplateRecord,
+    VerdictRow,
     VerifyProblem,
 )
 from db.order import first_key_at, sort_key
@@ -530,6 +531,11 @@ class Store:
         """
         with self.lock:
             return queries.recap_sections(self.conn)
+
+    def verdicts(self) -> tuple[VerdictRow, ...]:
+        """The desk's verdicts in chooser order: names, labels, letters, meanings."""
+        with self.lock:
+            return queries.verdict_rows(self.conn)
 
     def recap_section_counts(self) -> dict[str, int]:
         """Live recap entries per section, over every story (what removing one would orphan)."""

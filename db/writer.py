@@ -23,7 +23,7 @@ from db import queries
 from db.clock import iso_micro
 from db.errors import ConflictError, NotFoundError
 from db.events import GENESIS_HASH, canonical_json, event_hash
-from db.models import Event, EvidenceRow, Link, Media, Note
+from db.models import Event, EvidenceRow, Link, Media, Note, VerdictRow
 from db.order import sort_key
 from db.rows import (
     EVIDENCE_COLUMNS,
@@ -684,6 +684,28 @@ class Writer:
             ).fetchall()
         ]
         return sorted(moved)
+
+    def verdicts(self) -> tuple[VerdictRow, ...]:
+        """The desk's verdicts, read inside the transaction."""
+        return queries.verdict_rows(self.conn)
+
+    def verdict_use(self, name: str) -> int:
+        """How many items carry this verdict now."""
+        row = self._x("SELECT count(*) FROM items WHERE verdict = ?", [name]).fetchone()
+        return int(row[0])
+
+    def put_verdict(self, row: VerdictRow) -> None:
+        """Add a verdict, or change the label, letter, key or place of one (verbs check)."""
+        self._x(
+            "INSERT INTO verdicts(name, label, letter, key, meaning, position)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET label = excluded.label,"
+            " letter = excluded.letter, key = excluded.key, position = excluded.position",
+            [row.name, row.label, row.letter, row.key, row.meaning, row.position],
+        )
+
+    def delete_verdict(self, name: str) -> None:
+        """Drop a verdict no item carries (a trigger refuses one in use)."""
+        self._x("DELETE FROM verdicts WHERE name = ?", [name])
 
     def put_blob_file(self, path: str | os.PathLike[str], size: int) -> tuple[str, bool]:
         """Keep a file's bytes by sha256, streamed (never read whole); `(sha256, stored_now)`.

@@ -25,7 +25,8 @@ from datetime import datetime, timedelta
 from db.clock import iso_second, now
 from db.models import ItemQuery
 from desk.errors import BadInputError
-from desk.vocab import PLATFORM_ALIASES, PLATFORMS, TRIAGE_STATES, normalise_tag, normalise_verdict
+from desk.verdicts import BUILTIN, VerdictScheme
+from desk.vocab import PLATFORM_ALIASES, PLATFORMS, TRIAGE_STATES, normalise_tag
 
 _DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -115,8 +116,12 @@ def parse_filter(
     *,
     story_lookup: Callable[[str], int | None] | None = None,
     base: ItemQuery | None = None,
+    verdicts: VerdictScheme = BUILTIN,
 ) -> ItemQuery:
-    """Turn a filter expression into an `ItemQuery`; `BadInputError` names the bad term."""
+    """Turn a filter expression into an `ItemQuery`; `BadInputError` names the bad term.
+
+    `verdict:` takes the desk's verdicts (`desk verdicts`) by name or label.
+    """
     try:
         tokens = shlex.split(expr)
     except ValueError as exc:
@@ -159,7 +164,7 @@ def parse_filter(
             if value == "discarded":
                 show_discarded = True
         elif key == "verdict":
-            verdict.append(normalise_verdict(value))
+            verdict.append(verdicts.resolve(value))
         elif key == "platform":
             value = value.lower()
             value = PLATFORM_ALIASES.get(value, value)

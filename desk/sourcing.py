@@ -4,7 +4,9 @@ One rule, read by the recap pane, `desk recap ls` and the export: an entry is
 backed when at least one of its sources (items linked `source-for`) is
 neither discarded nor rated unverified, in progress, false or misleading
 ("in progress" is unverified with the checking begun: a checked step is not
-a finding). An entry with
+a finding), or a verdict the desk added like one of those: the rule reads a
+verdict's meaning in the desk's settings (`desk.verdicts`), never its
+word, so a renamed or added verdict cannot slip past it. An entry with
 no source, or with only such sources, is "not ready to publish", so nobody
 publishes it by mistake. A date the desk could not read is kept as written
 and flagged (it sorts last), never guessed.
@@ -17,26 +19,27 @@ from __future__ import annotations
 
 from db.models import RecapEntry
 from desk.text import safe_line
+from desk.verdicts import VerdictScheme
 
 UNPUBLISHABLE_VERDICTS: tuple[str, ...] = ("unverified", "in progress", "false", "misleading")
 """A source with one of these verdicts (or discarded) does not back an entry."""
 
 
-def backs(verdict: str, triage: str) -> bool:
+def backs(verdict: str, triage: str, scheme: VerdictScheme) -> bool:
     """Whether a source with this verdict and triage backs the entry it sources."""
-    return triage != "discarded" and verdict not in UNPUBLISHABLE_VERDICTS
+    return triage != "discarded" and scheme.meaning(verdict) not in UNPUBLISHABLE_VERDICTS
 
 
-def entry_backed(entry: RecapEntry) -> bool:
+def entry_backed(entry: RecapEntry, scheme: VerdictScheme) -> bool:
     """Whether any source of the entry backs it."""
-    return any(backs(s.verdict, s.triage) for s in entry.sources)
+    return any(backs(s.verdict, s.triage, scheme) for s in entry.sources)
 
 
-def not_ready(entry: RecapEntry) -> str | None:
+def not_ready(entry: RecapEntry, scheme: VerdictScheme) -> str | None:
     """Why publishing the entry would be a mistake, in one line; None when it is backed."""
     if not entry.sources:
         return "not ready to publish: no source"
-    if not entry_backed(entry):
+    if not entry_backed(entry, scheme):
         return (
             "not ready to publish: every source is unverified, in progress, false, misleading"
             " or discarded"
@@ -51,9 +54,9 @@ def date_problem(entry: RecapEntry) -> str | None:
     return None
 
 
-def problems(entry: RecapEntry) -> list[str]:
+def problems(entry: RecapEntry, scheme: VerdictScheme) -> list[str]:
     """Everything that stands between the entry and the page (empty: ready)."""
-    return [p for p in (not_ready(entry), date_problem(entry)) if p]
+    return [p for p in (not_ready(entry, scheme), date_problem(entry)) if p]
 
 
 def interval(entry: RecapEntry) -> str:

@@ -129,6 +129,14 @@ def _script(store: Store) -> None:
     verbs.set_verdict(store, "vic", [b], "verified", override="Editor's call: quote on tape")
     for _ in range(6):
         verbs.undo(store, "vic")
+    # The desk's own verdicts (issue 10): one added, a built-in renamed (label and key),
+    # one added and dropped; then an undo of each, newest first.
+    verbs.add_verdict(store, "eve", "satire", "misleading")
+    verbs.rename_verdict(store, "eve", "misleading", "missing context", key="c")
+    verbs.add_verdict(store, "eve", "hoax", "false")
+    verbs.remove_verdict(store, "eve", "hoax")
+    for _ in range(4):
+        verbs.undo(store, "eve")
 
 
 # (seq, kind, payload, hash) as the code before the verbs package wrote them, re-recorded
@@ -143,6 +151,8 @@ def _script(store: Store) -> None:
 # Re-recorded for issue 10's `desk verify --replay`: item.add carries the new item's row
 # (`row`: every column that is not derived, uuid included), so a replay makes the same item;
 # the three item.add payloads changed, and so every hash from the first one on.
+# Extended for issue 10's verdict settings: verdict.define, verdict.remove and their undos
+# are new at the end; every earlier row is unchanged.
 GOLDEN: list[tuple[int, str, str, str]] = [
     (
         1,
@@ -515,6 +525,54 @@ GOLDEN: list[tuple[int, str, str, str]] = [
         "undo",
         '{"inverse":{"name":"quote-check"},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000003e","undoes_kind":"template.add","undoes_seq":51}',
         "d2736e5d796faa5a4311563266b518185371e359b55a43e113d7d75a570b248d",
+    ),
+    (
+        63,
+        "verdict.define",
+        '{"from":null,"to":{"key":"s","label":"satire","letter":"S","meaning":"misleading","name":"satire","position":6}}',
+        "1c450fa2f308cbb026498870c254f573dc7945a0e04ed0c8d1723b6aa7ac6438",
+    ),
+    (
+        64,
+        "verdict.define",
+        '{"from":{"key":"m","label":"misleading","letter":"M","meaning":"misleading","name":"misleading","position":4},"to":{"key":"c","label":"missing context","letter":"M","meaning":"misleading","name":"misleading","position":4}}',
+        "aacc29d2936543e8b04587089b067d879866433d58efa08961876201463553cf",
+    ),
+    (
+        65,
+        "verdict.define",
+        '{"from":null,"to":{"key":"h","label":"hoax","letter":"H","meaning":"false","name":"hoax","position":7}}',
+        "9a017892875b813d5933308fd31615b5b6dce3658254b0fc38dba220cbd46685",
+    ),
+    (
+        66,
+        "verdict.remove",
+        '{"from":{"key":"h","label":"hoax","letter":"H","meaning":"false","name":"hoax","position":7}}',
+        "c8413e82983ae065e6afe63979a0073ea300ea6c072b7121d902dbc96a3479be",
+    ),
+    (
+        67,
+        "undo",
+        '{"inverse":{"name":"hoax","verdict":{"key":"h","label":"hoax","letter":"H","meaning":"false","name":"hoax","position":7}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000050","undoes_kind":"verdict.remove","undoes_seq":66}',
+        "79ac1959c661edc3c0f83f09f3406abf2331f61a53a2865de0c37fee65d068a1",
+    ),
+    (
+        68,
+        "undo",
+        '{"inverse":{"name":"hoax","verdict":null},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000004f","undoes_kind":"verdict.define","undoes_seq":65}',
+        "bd6d7323660ec0215b3e1598773d39ba2a0334c8cb40e2605a3f99855a555f6b",
+    ),
+    (
+        69,
+        "undo",
+        '{"inverse":{"name":"misleading","verdict":{"key":"m","label":"misleading","letter":"M","meaning":"misleading","name":"misleading","position":4}},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000004e","undoes_kind":"verdict.define","undoes_seq":64}',
+        "6a893ac16572bbf7d2b32059d79c51a3e279807d0573833620e062f183d765ea",
+    ),
+    (
+        70,
+        "undo",
+        '{"inverse":{"name":"satire","verdict":null},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000004d","undoes_kind":"verdict.define","undoes_seq":63}',
+        "e9c5b5c3746925979c1bd507e4537a75990bb73ed98e052e407712dc7dceccbf",
     ),
 ]
 

@@ -19,7 +19,7 @@ from db import NewItem, Store
 from db.connection import _connect
 from db.models import ItemQuery, PageKey
 from db.order import MAX_ID, MAX_SECONDS, epoch_seconds, sort_key
-from db.schema import migrations
+from db.schema import KNOWN_MIGRATIONS, migrations
 
 # -- the key ---------------------------------------------------------------------------
 
@@ -296,10 +296,8 @@ def test_cli_says_it_upgrades_an_old_desk_then_lists_it(desk_path: Path, run_des
     _old_desk(desk_path)
     result = run_desk("ls")
     assert result.code == 0, result.err
-    assert (
-        f"upgrading {desk_path} (0002_sort_key, 0003_recap, 0004_recap_sections, 0005_verification)"
-        in result.err
-    )
+    assert f"upgrading {desk_path} ({', '.join(KNOWN_MIGRATIONS[1:])})" in result.err
+    assert "0002_sort_key, 0003_recap" in result.err
     assert [line.split()[0] for line in result.out.splitlines()][:4] == ["4", "3", "1", "2"]
     again = run_desk("ls")
     assert "upgrading" not in again.err  # once only

@@ -21,7 +21,7 @@ from db import Store
 from db.connection import _connect
 from db.errors import ConflictError, StoreError
 from db.models import RecapEntry
-from db.schema import migrations
+from db.schema import KNOWN_MIGRATIONS, migrations
 from db.store import SECTION_ORDER, place_pinned
 from desk import verbs
 from desk.errors import BadInputError, UnknownItemError
@@ -574,12 +574,10 @@ def test_the_migration_upgrades_a_0002_desk_in_place(tmp_path: Path) -> None:
         assert store.recap_entry(entry).date_edtf == "2023-04"
     with Store(path) as again:  # nothing applied twice
         names = [r[0] for r in again.conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert names == [
+        assert names == KNOWN_MIGRATIONS and names[:3] == [
             "0001_core",
             "0002_sort_key",
             "0003_recap",
-            "0004_recap_sections",
-            "0005_verification",
         ]
 
 

@@ -12,6 +12,7 @@ import pytest
 from db import NewItem, Store
 from db.errors import NewerSchemaError, NoDeskError, NotADeskError, NotFoundError
 from db.models import ItemQuery, ItemRow, PageKey
+from db.schema import KNOWN_MIGRATIONS
 
 
 def _insert(store: Store, n: int, **fields) -> list[int]:  # type: ignore[no-untyped-def]
@@ -84,12 +85,19 @@ def test_reopen_applies_nothing_twice(desk_path: Path) -> None:
     Store(desk_path).close()
     conn = sqlite3.connect(desk_path)
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == [
+    assert names == KNOWN_MIGRATIONS
+
+
+def test_migrations_are_numbered_in_the_order_they_apply() -> None:
+    numbers = [int(name.split("_", 1)[0]) for name in KNOWN_MIGRATIONS]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert KNOWN_MIGRATIONS[:6] == [
         "0001_core",
         "0002_sort_key",
         "0003_recap",
         "0004_recap_sections",
         "0005_verification",
+        "0006_verdicts",
     ]
 
 

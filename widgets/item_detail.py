@@ -75,6 +75,8 @@ class ItemView:
     link_counts: tuple[tuple[str, bool, int], ...] = ()
     links_after: int | None = None
     more: LinkReader | None = field(default=None, compare=False, repr=False)
+    verdict_label: str | None = None
+    """The verdict as the desk calls it (`desk verdicts rename`); None: its stored name."""
 
     @property
     def links_total(self) -> int:
@@ -94,7 +96,8 @@ def describe_item(view: ItemView) -> Text:
 
     out.append(f"#{item.id} ", label)
     out.append(f"{item.kind} on {safe_line(item.platform)}", label)
-    out.append(f"   triage: {item.triage}   verdict: {item.verdict}\n", "bold")
+    verdict = safe_line(view.verdict_label or item.verdict)
+    out.append(f"   triage: {safe_line(item.triage)}   verdict: {verdict}\n", "bold")
     if item.title:
         out.append(safe_line(item.title) + "\n", "bold")
     author = safe_line(item.author_name)

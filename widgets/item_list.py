@@ -33,7 +33,8 @@ from textual.strip import Strip
 
 from db.models import ItemRow, PageKey
 from desk.text import safe_line
-from desk.vocab import PLATFORM_SHORT, TRIAGE_LETTER, VERDICT_LETTER
+from desk.verdicts import BUILTIN, VerdictScheme
+from desk.vocab import PLATFORM_SHORT, TRIAGE_LETTER
 from widgets.keys import bindings
 from widgets.text import fit, short_time
 
@@ -50,9 +51,9 @@ Not `~`: the list already uses it for a cut-off column and the in-progress verdi
 
 _PLATFORM_SHORT: dict[str, str] = {str(k): v for k, v in PLATFORM_SHORT.items()}
 _TRIAGE_LETTER: dict[str, str] = {str(k): v for k, v in TRIAGE_LETTER.items()}
-_VERDICT_LETTER: dict[str, str] = {str(k): v for k, v in VERDICT_LETTER.items()}
 """The vocabulary's letters keyed by plain `str`: a row holds whatever string the desk
-file has (an older desk, a hand edit), and an unknown one shows as `?`."""
+file has (an older desk, a hand edit), and an unknown one shows as `?`. The verdict
+column's letters are the desk's (`ItemList.show_verdicts`)."""
 
 
 def _utc_now() -> datetime:
@@ -164,6 +165,8 @@ class ItemList(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.verdict_letters: dict[str, str] = BUILTIN.letters()
+        """The desk's verdict letters (`desk verdicts`), looked up per row."""
         self.clock = clock
         """The app's clock (injected, so tests and snapshots see a fixed year)."""
         self.year = clock().year
@@ -306,6 +309,13 @@ class ItemList(ScrollView, can_focus=True):
         if was_empty:
             self._cursor_changed()
         return len(fresh)
+
+    def show_verdicts(self, verdicts: VerdictScheme) -> None:
+        """The desk's verdict letters (renamed or added in its settings); redraws on a change."""
+        letters = verdicts.letters()
+        if letters != self.verdict_letters:
+            self.verdict_letters = letters
+            self.refresh()
 
     def update_rows(self, rows: Iterable[ItemRow]) -> None:
         """Fresh copies of loaded rows (tags, triage, verdict changed); others are ignored."""
@@ -622,7 +632,7 @@ class ItemList(ScrollView, can_focus=True):
             Segment(fit(_PLATFORM_SHORT.get(row.platform, row.platform[:4]), 4) + " ", meta),
             Segment(fit(handle, handle_width) + " ", base),
             Segment(_TRIAGE_LETTER.get(row.triage, "?"), text_style),
-            Segment(_VERDICT_LETTER.get(row.verdict, "?") + " ", base),
+            Segment(self.verdict_letters.get(row.verdict, "?") + " ", base),
         ]
         used = sum(segment.cell_length for segment in segments)
         remaining = max(0, width - used)

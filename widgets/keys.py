@@ -54,7 +54,6 @@ CONTEXTS: dict[str, str] = {
     "entry": "Recap entry editor (a, e in the recap)",
     "add": "Add an item (i)",
     "link": "Link picker (l)",
-    "verdict": "Verdict chooser (r)",
     "evidence": "Evidence prompt (E in the checklist)",
     "export": "Export preview (Story: export…)",
     "help": "This help",
@@ -73,7 +72,6 @@ ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
     frozenset({"app", "prompt", "entry"}),
     frozenset({"app", "prompt", "add"}),
     frozenset({"app", "prompt", "link"}),
-    frozenset({"app", "prompt", "verdict"}),
     frozenset({"app", "prompt", "evidence"}),
     frozenset({"app", "export"}),
     frozenset({"app", "help"}),
@@ -106,16 +104,6 @@ RELATION_KEYS: dict[str, str] = {
     "source-for": "f",
 }
 """The letter that picks each relation in the link picker, shown before it in its list."""
-
-VERDICT_KEYS: dict[str, str] = {
-    "unverified": "u",
-    "in progress": "p",
-    "verified": "v",
-    "false": "f",
-    "misleading": "m",
-    "unverifiable": "n",
-}
-"""The letter that picks each verdict in the chooser, shown before it in its list."""
 
 
 KEYS: tuple[KeyAction, ...] = (
@@ -212,17 +200,6 @@ KEYS: tuple[KeyAction, ...] = (
     KeyAction("checklist.evidence", "checklist", "E", "add_evidence", "attach evidence", show=True),
     KeyAction("checklist.history", "checklist", "enter", "history", "the step's history"),
     # The verdict chooser (`r`): a letter picks, enter sets.
-    *(
-        KeyAction(
-            f"verdict.{verdict.replace(' ', '_')}",
-            "verdict",
-            key,
-            f"pick('{verdict}')",
-            verdict,
-            palette=False,
-        )
-        for verdict, key in VERDICT_KEYS.items()
-    ),
     # Prompts and dialogs.
     KeyAction("prompt.cancel", "prompt", "escape", "cancel", "cancel", palette=False),
     KeyAction("prompt.complete", "tag", "tab", "complete", "complete the tag", palette=False),

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar, cast
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
@@ -25,15 +25,9 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from desk.text import safe_line
-from desk.vocab import (
-    PLATFORMS,
-    TRIAGE_LETTER,
-    TRIAGE_STATES,
-    VERDICT_LETTER,
-    VERDICTS,
-    Verdict,
-)
-from widgets.keys import VERDICT_KEYS, bindings
+from desk.verdicts import BUILTIN, VerdictScheme
+from desk.vocab import PLATFORMS, TRIAGE_LETTER, TRIAGE_STATES
+from widgets.keys import bindings
 
 FILTER_HELP = (
     "tag:x -tag:x triage:new platform:mastodon verdict:false from:@handle "
@@ -61,13 +55,23 @@ for dates), so a test holds the two equal."""
 FILTER_VALUES: dict[str, tuple[str, ...]] = {
     "triage": TRIAGE_STATES,
     "platform": PLATFORMS,
-    "verdict": tuple(v.replace(" ", "-") for v in VERDICTS),  # one token: in-progress
+    "verdict": tuple(v.replace(" ", "-") for v in BUILTIN.names),  # one token: in-progress
 }
-"""Keys with a closed vocabulary: their values complete from it."""
+"""Keys with a closed vocabulary: their values complete from it (a desk's own verdicts are
+passed in: `verdict_words`)."""
+
+
+def verdict_words(verdicts: VerdictScheme) -> tuple[str, ...]:
+    """What `verdict:` completes to on this desk: every name and label, as one token each."""
+    words = [w for v in verdicts.verdicts for w in (v.name, v.label)]
+    return tuple(dict.fromkeys(w.replace(" ", "-") for w in words))
 
 
 def complete_filter(
-    value: str, tags: Sequence[str] = (), stories: Sequence[str] = ()
+    value: str,
+    tags: Sequence[str] = (),
+    stories: Sequence[str] = (),
+    verdicts: Sequence[str] | None = None,
 ) -> str | None:
     """The filter with its last word completed: a key (`tri` -> `triage:`), a value of a
     closed vocabulary (`triage:fl` -> `triage:flagged`), a tag or a story slug; None
@@ -87,6 +91,8 @@ def complete_filter(
             choices = tags
         elif lowered == "story":
             choices = stories
+        elif lowered == "verdict" and verdicts is not None:
+            choices = verdicts
         else:
             choices = FILTER_VALUES.get(lowered, ())
     folded = stem.lower()
@@ -99,13 +105,16 @@ def complete_filter(
 class FilterSuggester(Suggester):
     """Shows the completion of the filter's last word in grey (tab or right takes it)."""
 
-    def __init__(self, tags: Sequence[str], stories: Sequence[str]) -> None:
+    def __init__(
+        self, tags: Sequence[str], stories: Sequence[str], verdicts: Sequence[str] | None = None
+    ) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.tags = list(tags)
         self.stories = list(stories)
+        self.verdicts = verdicts
 
     async def get_suggestion(self, value: str) -> str | None:
-        return complete_filter(value, self.tags, self.stories)
+        return complete_filter(value, self.tags, self.stories, self.verdicts)
 
 
 def plural(count: int, word: str) -> str:
@@ -229,6 +238,7 @@ class FilterPrompt(Prompt[FilterRequest]):
         tags: Sequence[tuple[str, int]] = (),
         stories: Sequence[str] = (),
         read_tags: Callable[[], Sequence[tuple[str, int]]] | None = None,
+        verdicts: VerdictScheme = BUILTIN,
     ) -> None:
         super().__init__()
         self.current = current
@@ -236,7 +246,8 @@ class FilterPrompt(Prompt[FilterRequest]):
         self.tags = [tag for tag, _ in tags]
         self.stories = list(stories)
         self.read_tags = read_tags
-        self._suggester = FilterSuggester(self.tags, self.stories)
+        self.verdicts = verdict_words(verdicts)
+        self._suggester = FilterSuggester(self.tags, self.stories, self.verdicts)
 
     def on_mount(self) -> None:
         if self.read_tags is not None:
@@ -282,7 +293,7 @@ class FilterPrompt(Prompt[FilterRequest]):
         """`tab`: complete the word at the end of the expression, else the next field."""
         field = self.query_one("#filter-input", Input)
         if self.focused is field and field.cursor_position == len(field.value):
-            completed = complete_filter(field.value, self.tags, self.stories)
+            completed = complete_filter(field.value, self.tags, self.stories, self.verdicts)
             if completed is not None:
                 field.value = completed
                 field.cursor_position = len(completed)
@@ -327,28 +338,38 @@ class VerdictRequest:
 
 
 class VerdictChooser(Prompt[VerdictRequest]):
-    """`r`: pick a verdict by its letter (or the arrows), an optional reason, enter sets.
+    """`r`: pick a verdict by its key (or the arrows), an optional reason, enter sets.
 
     The list always opens on its first choice, never on the item's current
     verdict: the same keys then mean the same verdict on every item (a
     verifier once set `false` with two presses of the down arrow that meant
     something else on the item before). The current verdict is named above.
+    The choices, their labels and their keys are the desk's (`desk verdicts`),
+    so a verdict a desk added is picked like the built-in ones; the key
+    shown before each choice is the key that picks it.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("verdict", "prompt")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("prompt")
 
-    def __init__(self, count: int, current: str | None = None) -> None:
+    def __init__(
+        self, count: int, current: str | None = None, verdicts: VerdictScheme = BUILTIN
+    ) -> None:
         super().__init__()
         self.count = count
         self.current = current
+        self.verdicts = verdicts
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
             yield Label(f"Verdict for {plural(self.count, 'item')}", classes="title")
             if self.current:
-                yield Static(Text(f"now: {safe_line(self.current)}", "dim"), classes="hint")
+                now = safe_line(self.verdicts.label(self.current))
+                yield Static(Text(f"now: {now}", "dim"), classes="hint")
             yield OptionList(
-                *(Option(f"{VERDICT_KEYS[v]}  {v}", id=v.replace(" ", "-")) for v in VERDICTS),
+                *(
+                    Option(Text(f"{safe_line(v.key)}  {safe_line(v.label)}"), id=f"verdict-{i}")
+                    for i, v in enumerate(self.verdicts.verdicts)
+                ),
                 id="verdict-list",
             )
             yield Input(placeholder="reason (optional), enter to set", id="verdict-reason")
@@ -358,18 +379,29 @@ class VerdictChooser(Prompt[VerdictRequest]):
         options.highlighted = 0
         options.focus()
 
-    def action_pick(self, verdict: str) -> None:
-        """A verdict's letter: that choice, then the reason (enter sets it)."""
-        self.query_one("#verdict-list", OptionList).highlighted = VERDICTS.index(
-            cast(Verdict, verdict)
-        )
-        self.query_one("#verdict-reason", Input).focus()
+    def on_key(self, event: events.Key) -> None:
+        """A verdict's key, while the list has the focus (in the reason it is typed)."""
+        if self.focused is not self.query_one("#verdict-list", OptionList):
+            return
+        for verdict in self.verdicts.verdicts:
+            if event.character == verdict.key:
+                event.stop()
+                event.prevent_default()
+                self.pick(verdict.name)
+                return
+
+    def pick(self, verdict: str) -> None:
+        """That choice, then the reason (enter sets it)."""
+        names = self.verdicts.names
+        if verdict in names:
+            self.query_one("#verdict-list", OptionList).highlighted = names.index(verdict)
+            self.query_one("#verdict-reason", Input).focus()
 
     def _finish(self) -> None:
         options = self.query_one("#verdict-list", OptionList)
         index = options.highlighted if options.highlighted is not None else 0
         reason = self.query_one("#verdict-reason", Input).value.strip()
-        self.dismiss(VerdictRequest(VERDICTS[index], reason or None))
+        self.dismiss(VerdictRequest(self.verdicts.names[index], reason or None))
 
     @on(OptionList.OptionSelected, "#verdict-list")
     def selected(self) -> None:
@@ -391,15 +423,18 @@ class OverridePrompt(Prompt[OverrideRequest]):
     """`verified` was refused (required steps open): set it anyway, with a reason the
     event records, or escape."""
 
-    def __init__(self, verdict: str, reason: str | None, missing: Sequence[str]) -> None:
+    def __init__(
+        self, verdict: str, reason: str | None, missing: Sequence[str], label: str | None = None
+    ) -> None:
         super().__init__()
         self.verdict = verdict
+        self.label = label or verdict
         self.reason = reason
         self.missing = list(missing)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
-            yield Label(Text(f"Set {safe_line(self.verdict)} anyway?"), classes="title")
+            yield Label(Text(f"Set {safe_line(self.label)} anyway?"), classes="title")
             shown = "; ".join(safe_line(m) for m in self.missing[:8])
             more = f" (and {len(self.missing) - 8} more)" if len(self.missing) > 8 else ""
             yield Static(Text(f"Not passed or n/a: {shown}{more}"), id="override-missing")
@@ -419,4 +454,3 @@ class OverridePrompt(Prompt[OverrideRequest]):
 
 
 TRIAGE_LEGEND = "  ".join(f"{letter} {state}" for state, letter in TRIAGE_LETTER.items())
-VERDICT_LEGEND = "  ".join(f"{letter} {verdict}" for verdict, letter in VERDICT_LETTER.items())

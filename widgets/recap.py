@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 from db.models import RecapEntry, RecapSource, Story
 from desk.sourcing import backs, interval, not_ready
 from desk.text import safe, safe_line, truncate
+from desk.verdicts import BUILTIN, VerdictScheme
 from widgets.keys import bindings
 
 BODY_LINES = 3
@@ -78,7 +79,7 @@ def _section_prompt(name: str, count: int) -> Text:
     return out
 
 
-def _entry_prompt(entry: RecapEntry, open_item: int | None) -> Text:
+def _entry_prompt(entry: RecapEntry, open_item: int | None, verdicts: VerdictScheme) -> Text:
     """`date: headline`, then `confidence · interval · EDTF · entry N · pinned`, the flags,
     the body's first lines: the headline line stays short, so it rarely wraps."""
     sourced = open_item is not None and open_item in entry.source_item_ids
@@ -99,7 +100,7 @@ def _entry_prompt(entry: RecapEntry, open_item: int | None) -> Text:
     out.append("\n    " + " · ".join(facts), "dim")
     if entry.date_text and not entry.readable:
         out.append("\n    ! date not read: kept as written, sorted last", "bold")
-    problem = not_ready(entry)
+    problem = not_ready(entry, verdicts)
     if problem:
         out.append(f"\n    ! {problem.upper()[:1]}{problem[1:]}", "bold")
     if entry.body:
@@ -116,12 +117,12 @@ def _entry_prompt(entry: RecapEntry, open_item: int | None) -> Text:
     return out
 
 
-def _source_prompt(source: RecapSource, open_item: int | None) -> Text:
+def _source_prompt(source: RecapSource, open_item: int | None, verdicts: VerdictScheme) -> Text:
     mark = "* " if source.item_id == open_item else "  "
     out = Text()
     out.append(f"{mark}    src #{source.item_id} ", "dim")
-    good = backs(source.verdict, source.triage)
-    out.append(safe_line(source.verdict), "green" if good else "bold red")
+    good = backs(source.verdict, source.triage, verdicts)
+    out.append(safe_line(verdicts.label(source.verdict)), "green" if good else "bold red")
     if source.triage == "discarded":
         out.append(" discarded", "bold red")
     who = f"@{source.author_handle}" if source.author_handle else source.author_name or ""
@@ -150,6 +151,7 @@ class RecapPane(OptionList, can_focus=True, inherit_bindings=False):
         self.story: Story | None = None
         self.entries: tuple[RecapEntry, ...] = ()
         self.sections: tuple[str, ...] = ()
+        self.verdicts: VerdictScheme = BUILTIN
         self.open_item: int | None = None
         self.lines: list[RecapLine] = []
         self._select: str | None = None
@@ -173,12 +175,17 @@ class RecapPane(OptionList, can_focus=True, inherit_bindings=False):
         entries: Sequence[RecapEntry],
         open_item: int | None = None,
         sections: Sequence[str] = (),
+        verdicts: VerdictScheme | None = None,
     ) -> None:
-        """Lay the recap out again, the cursor staying on its line (or the one asked for)."""
+        """Lay the recap out again, the cursor staying on its line (or the one asked for).
+
+        `verdicts`: the desk's verdicts (labels, and what backs an entry); None keeps the last.
+        """
         current = self.current.key if self.current else None
         index_before = self.highlighted
         self.story, self.entries, self.open_item = story, tuple(entries), open_item
         self.sections = tuple(sections)
+        self.verdicts = verdicts or self.verdicts
         if story is None:
             self.lines = []
             self._set([Text("No story on this desk yet.", "dim")], [])
@@ -200,9 +207,9 @@ class RecapPane(OptionList, can_focus=True, inherit_bindings=False):
             if line.entry is None:
                 prompts.append(_section_prompt(line.section, counts.get(line.section, 0)))
             elif line.source is None:
-                prompts.append(_entry_prompt(line.entry, open_item))
+                prompts.append(_entry_prompt(line.entry, open_item, self.verdicts))
             else:
-                prompts.append(_source_prompt(line.source, open_item))
+                prompts.append(_source_prompt(line.source, open_item, self.verdicts))
         self._set(prompts, [line.key for line in self.lines])
         keys = [line.key for line in self.lines]
         wanted = current

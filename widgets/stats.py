@@ -14,7 +14,9 @@ from rich.text import Text
 from textual.widget import Widget
 
 from db.models import Counts
-from desk.vocab import TRIAGE_LETTER, VERDICT_LETTER, Triage, Verdict
+from desk.text import safe_line
+from desk.verdicts import BUILTIN, VerdictScheme
+from desk.vocab import TRIAGE_LETTER, Triage, Verdict
 from widgets.text import sparkline
 
 TRIAGE_SHORT: tuple[tuple[Triage, str], ...] = (
@@ -23,13 +25,15 @@ TRIAGE_SHORT: tuple[tuple[Triage, str], ...] = (
     ("flagged", "flagged"),
     ("discarded", "discarded"),
 )
-VERDICT_SHORT: tuple[tuple[Verdict, str], ...] = (
-    ("verified", "verified"),
-    ("false", "false"),
-    ("misleading", "misleading"),
-    ("in progress", "in progress"),
-    ("unverifiable", "unverifiable"),
+VERDICT_ORDER: tuple[Verdict, ...] = (
+    "verified",
+    "false",
+    "misleading",
+    "in progress",
+    "unverifiable",
 )
+"""The built-in verdicts counted, findings first; a desk's own verdicts follow, in its order.
+`unverified` is every item not yet rated: the total says it."""
 WIDE_STATS = 110
 """Below this width the counts use the list's one-letter codes (`N238 K45 F15 D20`)."""
 
@@ -46,12 +50,26 @@ class StatsBar(Widget):
         self.counts: Counts | None = None
         self.hours: tuple[int, ...] = ()
         self.queue: int | None = None
+        self.verdicts: VerdictScheme = BUILTIN
         self.unicode = unicode
 
-    def show(self, counts: Counts, hours: Sequence[int], queue: int | None = None) -> None:
-        """`queue`: how many kept items still need verifying (`Q` lists them)."""
+    def show(
+        self,
+        counts: Counts,
+        hours: Sequence[int],
+        queue: int | None = None,
+        verdicts: VerdictScheme | None = None,
+    ) -> None:
+        """`queue`: how many kept items still need verifying (`Q` lists them); `verdicts`:
+        the desk's (labels and letters), None keeps the last."""
         self.counts, self.hours, self.queue = counts, tuple(hours), queue
+        self.verdicts = verdicts or self.verdicts
         self.refresh()
+
+    def _verdict_order(self) -> list[str]:
+        names = self.verdicts.names
+        own = [n for n in names if n not in VERDICT_ORDER and n != "unverified"]
+        return [n for n in VERDICT_ORDER if n in names] + own
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")
@@ -64,12 +82,14 @@ class StatsBar(Widget):
         for key, label in TRIAGE_SHORT:
             out.append(f" {label} " if wide else f" {TRIAGE_LETTER[key]}", "dim")
             out.append(str(counts.triage.get(key, 0)))
-        verdicts = [(v, label, counts.verdict.get(v, 0)) for v, label in VERDICT_SHORT]
-        verdicts = [(v, label, n) for v, label, n in verdicts if n]
-        if verdicts:
+        rated = [(v, counts.verdict.get(v, 0)) for v in self._verdict_order()]
+        rated = [(v, n) for v, n in rated if n]
+        if rated:
             out.append(" |", "dim")
-            for verdict, label, n in verdicts:
-                out.append(f" {label} " if wide else f" {VERDICT_LETTER[verdict]}", "dim")
+            for verdict, n in rated:
+                label = safe_line(self.verdicts.label(verdict))
+                letter = safe_line(self.verdicts.letter(verdict))
+                out.append(f" {label} " if wide else f" {letter}", "dim")
                 out.append(str(n))
         if self.queue:
             out.append(" | to verify " if wide else " | verify ", "dim")

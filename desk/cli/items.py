@@ -27,6 +27,7 @@ from desk.cli.render import dumps, item_text, row_line
 from desk.errors import BadInputError
 from desk.filter_expr import fts_query, parse_filter
 from desk.text import safe_line
+from desk.verdicts import scheme_from
 from desk.vocab import DEFAULT_CHECKLIST
 
 
@@ -90,6 +91,7 @@ def ls(expr: str, limit: int, after: str | None, order: str, show_all: bool, as_
             expr,
             story_lookup=lambda s: story_id(store, s),
             base=ItemQuery(show_discarded=show_all),
+            verdicts=scheme_from(store.verdicts()),
         )
         key = _page_key(store, parse_ids([after])[0]) if after else None
         rows = store.page(query, after=key, limit=limit, order=order)
@@ -97,7 +99,7 @@ def ls(expr: str, limit: int, after: str | None, order: str, show_all: bool, as_
             click.echo(dumps(rows))
             return
         for row in rows:
-            click.echo(row_line(row, width=width()))
+            click.echo(row_line(row, width=width(), verdicts=scheme_from(store.verdicts())))
         if not rows:
             click.echo("no items", err=True)
 
@@ -152,7 +154,9 @@ def show(item_id: str, as_json: bool, raw: bool, output: str | None) -> None:
         if as_json:
             click.echo(dumps({"item": item, "links": links, "notes": notes, "checklist": steps}))
         else:
-            click.echo(item_text(item, links, notes, steps), nl=False)
+            click.echo(
+                item_text(item, links, notes, steps, scheme_from(store.verdicts())), nl=False
+            )
 
 
 def _not_the_desk(target: Path, desk: Path) -> None:
@@ -215,7 +219,7 @@ def search(query: tuple[str, ...], limit: int, as_json: bool) -> None:
             click.echo(dumps(rows))
             return
         for row in rows:
-            click.echo(row_line(row, width=width()))
+            click.echo(row_line(row, width=width(), verdicts=scheme_from(store.verdicts())))
         if not rows:
             click.echo("no match", err=True)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from db.models import CheckStep, Event, Item, ItemRow, Link, Note
 from desk.text import safe, safe_line, truncate
+from desk.verdicts import BUILTIN, VerdictScheme
 
 
 def iso_time(iso: str | None, precision: str | None = None) -> str:
@@ -33,14 +34,14 @@ def iso_time(iso: str | None, precision: str | None = None) -> str:
     return iso[:16].replace("T", " ")
 
 
-def row_line(row: ItemRow, width: int = 120) -> str:
+def row_line(row: ItemRow, width: int = 120, verdicts: VerdictScheme = BUILTIN) -> str:
     """`desk ls` and `desk search`: one item on one line, every column made safe."""
     handle = f"@{row.author_handle}" if row.author_handle else (row.author_name or "-")
     tags = ",".join(row.tags)
     head = (
         f"{row.id:>6}  {iso_time(row.posted_at or row.ingested_at, row.posted_precision):<16}  "
         f"{safe_line(row.platform):<9} {truncate(safe_line(handle), 20):<20} "
-        f"{safe_line(row.triage):<9} {safe_line(row.verdict):<12}"
+        f"{safe_line(row.triage):<9} {safe_line(verdicts.label(row.verdict)):<12}"
     )
     if tags:
         head += f" [{truncate(safe_line(tags), 30)}]"
@@ -74,7 +75,13 @@ def dumps(value: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def item_text(item: Item, links: list[Link], notes: list[Note], checklist: list[CheckStep]) -> str:
+def item_text(
+    item: Item,
+    links: list[Link],
+    notes: list[Note],
+    checklist: list[CheckStep],
+    verdicts: VerdictScheme = BUILTIN,
+) -> str:
     """`desk show`: the item as a reader wants it."""
     lines = [
         f"item {item.id}  ({safe_line(item.kind)} on {safe_line(item.platform)})"
@@ -89,7 +96,7 @@ def item_text(item: Item, links: list[Link], notes: list[Note], checklist: list[
             else ""
         ),
         f"url:      {safe_line(item.url) or '-'}",
-        f"triage:   {safe_line(item.triage)}    verdict: {safe_line(item.verdict)}"
+        f"triage:   {safe_line(item.triage)}    verdict: {safe_line(verdicts.label(item.verdict))}"
         + (f" ({safe_line(item.verdict_reason)})" if item.verdict_reason else ""),
         f"tags:     {safe_line(', '.join(item.tags)) or '-'}",
         f"source:   {safe_line(item.source_file) or '-'}"

@@ -27,6 +27,7 @@ from desk.errors import BadInputError
 from desk.sourcing import interval, problems
 from desk.text import safe, safe_line, truncate
 from desk.verbs.stories import find_story
+from desk.verdicts import VerdictScheme, scheme_from
 from desk.vocab import CONFIDENCES, normalise_slug, section_title
 
 SECTION_HELP = "one of the desk's sections (desk recap sections lists them)"
@@ -68,7 +69,7 @@ def note_lines(note: Note, indent: str = "         ") -> list[str]:
     return [f"{head} {text[0]}", *(f"{indent}  {line}" for line in text[1:])]
 
 
-def entry_json(entry: RecapEntry) -> dict[str, Any]:
+def entry_json(entry: RecapEntry, scheme: VerdictScheme) -> dict[str, Any]:
     return {
         "id": entry.id,
         "uuid": entry.uuid,
@@ -89,12 +90,12 @@ def entry_json(entry: RecapEntry) -> dict[str, Any]:
         "updated_at": entry.updated_at,
         "sources": entry.sources,
         "notes": [note_json(n) for n in entry.notes],
-        "ready": not any(p.startswith("not ready") for p in problems(entry)),
-        "problems": problems(entry),
+        "ready": not any(p.startswith("not ready") for p in problems(entry, scheme)),
+        "problems": problems(entry, scheme),
     }
 
 
-def entry_lines(entry: RecapEntry, width: int = 100) -> list[str]:
+def entry_lines(entry: RecapEntry, scheme: VerdictScheme, width: int = 100) -> list[str]:
     """One entry as `desk recap ls` prints it: a head line, then indented details."""
     date = safe_line(entry.date_text) if entry.date_text else "-"
     when = interval(entry)
@@ -116,12 +117,12 @@ def entry_lines(entry: RecapEntry, width: int = 100) -> list[str]:
         lines.append(
             "         sources: "
             + ", ".join(
-                f"#{s.item_id} {safe_line(s.verdict)}"
+                f"#{s.item_id} {safe_line(scheme.label(s.verdict))}"
                 + (" (discarded)" if s.triage == "discarded" else "")
                 for s in entry.sources
             )
         )
-    lines += [f"         ! {p}" for p in problems(entry)]
+    lines += [f"         ! {p}" for p in problems(entry, scheme)]
     return lines
 
 
@@ -137,13 +138,14 @@ def recap_text(store: Store, story: Story) -> list[str]:
     names = list(template) + [
         s for s in dict.fromkeys(e.section for e in entries) if s not in template
     ]
+    scheme = scheme_from(store.verdicts())
     for name in names:
         mine = [e for e in entries if e.section == name]
         lines += ["", safe_line(name).upper()]
         if not mine:
             lines.append("  (empty)")
         for entry in mine:
-            lines += entry_lines(entry)
+            lines += entry_lines(entry, scheme)
     if not entries:
         lines += ["", "the recap is empty"]
     return lines
@@ -225,7 +227,10 @@ def story_show(slug: str, as_json: bool) -> None:
                     {
                         "story": found,
                         "items": store.counts(found.id).total,
-                        "recap": [entry_json(e) for e in store.recap(found.id)],
+                        "recap": [
+                            entry_json(e, scheme_from(store.verdicts()))
+                            for e in store.recap(found.id)
+                        ],
                     }
                 )
             )
@@ -314,7 +319,7 @@ def recap_add(
         )
         entry = store.recap_entry(made)
         if as_json:
-            click.echo(dumps(entry_json(entry)))
+            click.echo(dumps(entry_json(entry, scheme_from(store.verdicts()))))
         else:
             click.echo(f"entry {entry.id} in {safe_line(entry.section)}: {_said(entry)}")
 
@@ -359,7 +364,7 @@ def recap_edit(
         base = base_version if base_version is not None else store.recap_entry(number).version
         entry = verbs.edit_recap_entry(store, actor_name(), number, base, **fields)
         if as_json:
-            click.echo(dumps(entry_json(entry)))
+            click.echo(dumps(entry_json(entry, scheme_from(store.verdicts()))))
         else:
             click.echo(f"entry {entry.id} (version {entry.version}): {_said(entry)}")
 
@@ -413,7 +418,15 @@ def recap_ls(story_slug: str, as_json: bool) -> None:
         found = find_story(store, story_slug)
         if as_json:
             click.echo(
-                dumps({"story": found, "recap": [entry_json(e) for e in store.recap(found.id)]})
+                dumps(
+                    {
+                        "story": found,
+                        "recap": [
+                            entry_json(e, scheme_from(store.verdicts()))
+                            for e in store.recap(found.id)
+                        ],
+                    }
+                )
             )
             return
         click.echo("\n".join(recap_text(store, found)))
@@ -422,6 +435,7 @@ def recap_ls(story_slug: str, as_json: bool) -> None:
 def show_lines(store: Store, entry: RecapEntry) -> list[str]:
     """`desk recap show`: one entry in full, every field made safe."""
     story_of = store.story(entry.story_id)
+    scheme = scheme_from(store.verdicts())
     when = "no date"
     if entry.date_text:
         when = f"{safe_line(entry.date_text)} = {interval(entry)}"
@@ -450,7 +464,7 @@ def show_lines(store: Store, entry: RecapEntry) -> list[str]:
     for s in entry.sources:
         who = safe_line(f"@{s.author_handle.lstrip('@')}" if s.author_handle else s.author_name)
         lines.append(
-            f"    #{s.item_id} {safe_line(s.verdict)}"
+            f"    #{s.item_id} {safe_line(scheme.label(s.verdict))}"
             + (" (discarded)" if s.triage == "discarded" else "")
             + f"  {safe_line(s.platform)}"
             + (f" {truncate(who, 40)}" if who else "")
@@ -459,7 +473,7 @@ def show_lines(store: Store, entry: RecapEntry) -> list[str]:
     lines.append(f"  notes:      {len(entry.notes) or 'none'}")
     for note in entry.notes:
         lines += note_lines(note, "    ")
-    lines += [f"  ! {p}" for p in problems(entry)]
+    lines += [f"  ! {p}" for p in problems(entry, scheme)]
     return lines
 
 
@@ -472,7 +486,7 @@ def recap_show(ident: str, as_json: bool) -> None:
     with open_store() as store:
         entry = store.recap_entry(entry_id(ident))
         if as_json:
-            data = entry_json(entry)
+            data = entry_json(entry, scheme_from(store.verdicts()))
             data["story"] = store.story(entry.story_id).slug
             data["deleted_at"] = entry.deleted_at
             click.echo(dumps(data))

@@ -23,7 +23,8 @@ from desk.cli.common import (
 from desk.errors import BadInputError
 from desk.text import safe_line
 from desk.verbs.checks import is_url
-from desk.vocab import RELATIONS, normalise_verdict
+from desk.verdicts import scheme_from
+from desk.vocab import RELATIONS
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -159,12 +160,15 @@ def verdict(args: tuple[str, ...], reason: str | None, override: str | None) -> 
     if not rest:
         raise BadInputError(
             "give a verdict: unverified, in-progress, verified, false, misleading, unverifiable"
+            " or one of the desk's own (desk verdicts)"
         )
     with open_store() as store:
-        value = normalise_verdict(" ".join(rest))
+        scheme = scheme_from(store.verdicts())
+        value = scheme.resolve(" ".join(rest))
         verbs.set_verdict(store, actor_name(), ids, value, reason, override=override)
-        suffix = " (override recorded)" if override is not None and value == "verified" else ""
-        click.echo(f"{', '.join(map(str, ids))}: {safe_line(value)}{suffix}")
+        gated = scheme.meaning(value) == "verified"
+        suffix = " (override recorded)" if override is not None and gated else ""
+        click.echo(f"{', '.join(map(str, ids))}: {safe_line(scheme.label(value))}{suffix}")
 
 
 def split_evidence(values: tuple[str, ...]) -> tuple[list[str], list[str]]:

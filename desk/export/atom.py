@@ -27,7 +27,6 @@ import xml.etree.ElementTree as ET
 
 from desk.export.collect import PubEntry, PubItem, Publication
 from desk.export.common import (
-    VERDICT_LABELS,
     display_name,
     feed_time,
     headline_of,
@@ -71,12 +70,12 @@ def _post(feed: ET.Element, pub: Publication, item: PubItem) -> None:
     if url:
         _el(entry, "link", rel="alternate", href=url)
     _el(entry, "category", term=item.verdict, scheme="urn:desk:verdict",
-        label=VERDICT_LABELS.get(item.verdict, item.verdict))  # fmt: skip
+        label=item.verdict_label)  # fmt: skip
     for tag in item.tags:
         _el(entry, "category", term=tag, scheme="urn:desk:tag")
     text = item.text
     if item.verdict_reason:
-        text += f"\n\n{VERDICT_LABELS.get(item.verdict, item.verdict)}: {item.verdict_reason}"
+        text += f"\n\n{item.verdict_label}: {item.verdict_reason}"
     _el(entry, "content", text, type="text")
 
 
@@ -90,7 +89,9 @@ def _recap(feed: ET.Element, pub: Publication, e: PubEntry, updated: str) -> Non
     if e.confidence:
         _el(entry, "category", term=e.confidence, scheme="urn:desk:confidence")
     body = e.body
-    sources = [f"{display_name(s)} ({s.verdict}) {s.url or ''}".strip() for s in e.sources]
+    sources = [
+        f"{display_name(s)} ({s.verdict_label.lower()}) {s.url or ''}".strip() for s in e.sources
+    ]
     if sources:
         body += ("\n\n" if body else "") + "Sources: " + "; ".join(sources)
     _el(entry, "content", body or e.headline, type="text")

@@ -43,6 +43,7 @@ from db.errors import NotFoundError
 from db.models import Item, ItemQuery, Link, PageKey, RecapEntry, Story
 from desk.errors import BadInputError
 from desk.text import safe, safe_line
+from desk.verdicts import VerdictScheme, scheme_from
 from desk.vocab import section_title
 
 MAX_PAGE_ITEMS = 2000
@@ -52,6 +53,26 @@ PAGE_SIZE = 500
 """Rows per keyset page when streaming items (csv, jsonl)."""
 
 _SNAPSHOT_TRIES = 3
+
+VERDICT_LABELS: dict[str, str] = {
+    "unverified": "Unverified",
+    "in progress": "Being checked",
+    "verified": "Verified",
+    "false": "False",
+    "misleading": "Misleading",
+    "unverifiable": "Unverifiable",
+}
+"""How a built-in verdict the desk has not renamed reads on a page and as a ClaimReview's
+`alternateName`; a renamed or added one reads as its label, capitalised."""
+
+
+def page_label(scheme: VerdictScheme, name: str) -> str:
+    """How a stored verdict reads on a page: the desk's label, or the page's own wording."""
+    label = scheme.label(name)
+    if label == name and name in VERDICT_LABELS:
+        return VERDICT_LABELS[name]
+    return safe_line(label[:1].upper() + label[1:])
+
 
 SECTION_TITLES: dict[str, str] = {
     "background": "Background",
@@ -135,6 +156,10 @@ class PubItem:
     triage: str
     verdict: str
     verdict_reason: str | None
+    verdict_label: str
+    """How the verdict reads on the page (`page_label`: the desk may rename verdicts)."""
+    verdict_meaning: str
+    """The built-in verdict whose rules it follows (the ClaimReview rating, the publish rule)."""
     tags: tuple[str, ...]
     links: tuple[PubLink, ...]
     notes: tuple[PubNote, ...]
@@ -152,6 +177,8 @@ class PubSource:
     platform: str
     triage: str
     verdict: str
+    verdict_label: str
+    verdict_meaning: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +313,7 @@ def _links(store: Store, item_id: int) -> Iterator[Link]:
         after = page[-1][0]
 
 
-def pub_item(store: Store, item: Item) -> PubItem:
+def pub_item(store: Store, item: Item, scheme: VerdictScheme) -> PubItem:
     """An item with its links and notes, every field cleaned for publication."""
     links = tuple(
         PubLink(
@@ -325,13 +352,15 @@ def pub_item(store: Store, item: Item) -> PubItem:
         triage=safe_line(item.triage),
         verdict=safe_line(item.verdict),
         verdict_reason=safe(item.verdict_reason).strip() or None if item.verdict_reason else None,
+        verdict_label=page_label(scheme, item.verdict),
+        verdict_meaning=scheme.meaning(item.verdict),
         tags=tuple(safe_line(t) for t in item.tags),
         links=links,
         notes=notes,
     )
 
 
-def _source(store: Store, item_id: int) -> PubSource | None:
+def _source(store: Store, item_id: int, scheme: VerdictScheme) -> PubSource | None:
     try:
         item = store.item(item_id)
     except NotFoundError:
@@ -345,12 +374,15 @@ def _source(store: Store, item_id: int) -> PubSource | None:
         platform=safe_line(item.platform),
         triage=safe_line(item.triage),
         verdict=safe_line(item.verdict),
+        verdict_label=page_label(scheme, item.verdict),
+        verdict_meaning=scheme.meaning(item.verdict),
     )
 
 
-def pub_entry(store: Store, entry: RecapEntry) -> PubEntry:
+def pub_entry(store: Store, entry: RecapEntry, scheme: VerdictScheme) -> PubEntry:
     """A recap entry with each source's live verdict (sources that vanished are left out)."""
-    sources = tuple(s for s in (_source(store, i) for i in entry.source_item_ids) if s is not None)
+    found = (_source(store, i, scheme) for i in entry.source_item_ids)
+    sources = tuple(s for s in found if s is not None)
     return PubEntry(
         id=entry.id,
         uuid=safe_line(entry.uuid),
@@ -369,10 +401,10 @@ def pub_entry(store: Store, entry: RecapEntry) -> PubEntry:
     )
 
 
-def sections_of(store: Store, story_id: int) -> tuple[PubSection, ...]:
+def sections_of(store: Store, story_id: int, scheme: VerdictScheme) -> tuple[PubSection, ...]:
     """The recap by section, in the desk's template order (`Store.recap_sections`), then any
     other section entries are filed under, by name; sections with no entry left out."""
-    entries = [pub_entry(store, e) for e in store.recap(story_id)]
+    entries = [pub_entry(store, e, scheme) for e in store.recap(story_id)]
     template = [safe_line(name) for name in store.recap_sections()]
     order = template + sorted({e.section for e in entries} - set(template))
     out: list[PubSection] = []
@@ -400,24 +432,28 @@ def _rows(store: Store, query: ItemQuery, limit: int | None) -> Iterator[int]:
             return
 
 
-def kept_items(store: Store, story_id: int, limit: int = MAX_PAGE_ITEMS) -> tuple[PubItem, ...]:
+def kept_items(
+    store: Store, story_id: int, scheme: VerdictScheme, limit: int = MAX_PAGE_ITEMS
+) -> tuple[PubItem, ...]:
     """The story's newest `limit` kept items, oldest posted first."""
     ids = list(_rows(store, ItemQuery(story_id=story_id, triage=("kept",)), limit))
-    return tuple(pub_item(store, store.item(i)) for i in reversed(ids))
+    return tuple(pub_item(store, store.item(i), scheme) for i in reversed(ids))
 
 
 def iter_items(store: Store, story_id: int) -> Iterator[PubItem]:
     """Every item of the story but the discarded ones, newest posted first, page by page.
 
     Discarded items are hidden on the desk, so they are not published;
-    new, kept and flagged items all are, with their triage.
+    new, kept and flagged items all are, with their triage. The desk's
+    verdicts are read once, at the start.
     """
+    scheme = scheme_from(store.verdicts())
     for item_id in _rows(store, ItemQuery(story_id=story_id), None):
         try:
             item = store.item(item_id)
         except NotFoundError:  # pragma: no cover - items are never deleted
             continue
-        yield pub_item(store, item)
+        yield pub_item(store, item, scheme)
 
 
 def collect(
@@ -433,8 +469,9 @@ def collect(
     found = find_story(store, story) if isinstance(story, str) else story
     for _ in range(_SNAPSHOT_TRIES):
         head = chain_head(store)
-        sections = sections_of(store, found.id)
-        items = kept_items(store, found.id, max_items)
+        scheme = scheme_from(store.verdicts())
+        sections = sections_of(store, found.id, scheme)
+        items = kept_items(store, found.id, scheme, max_items)
         kept_total = store.counts(found.id).triage.get("kept", 0)
         if chain_head(store) == head:
             break

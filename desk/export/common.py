@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Protocol
 from urllib.parse import quote, urlsplit
 
+from desk.export.collect import VERDICT_LABELS as VERDICT_LABELS
 from desk.export.collect import ChainHead, PubItem, PubSource
-from desk.sourcing import backs
+from desk.sourcing import UNPUBLISHABLE_VERDICTS
 from desk.text import safe_line
 
 MONTHS = (
@@ -20,18 +21,8 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-VERDICT_LABELS: dict[str, str] = {
-    "unverified": "Unverified",
-    "in progress": "Being checked",
-    "verified": "Verified",
-    "false": "False",
-    "misleading": "Misleading",
-    "unverifiable": "Unverifiable",
-}
-"""How a verdict reads on a page and as a ClaimReview's `alternateName`."""
-
 REVIEWED_VERDICTS = ("verified", "false", "misleading", "unverifiable")
-"""Verdicts that are a finding: an item with one of these gets a ClaimReview."""
+"""Verdict meanings that are a finding: an item whose verdict means one gets a ClaimReview."""
 
 _NO_AUTHOR = {"manual": "Desk note", "rss": "Feed", "web": "Web page", "factcheck": "Fact-check"}
 """Who a page credits when the desk knows no author: what kind of source it was."""
@@ -202,4 +193,6 @@ def head_fields(head: ChainHead) -> dict[str, str]:
 
 def entry_backed(sources: tuple[PubSource, ...]) -> bool:
     """Whether a source backs the entry, by the desk's one rule (`desk.sourcing.backs`)."""
-    return any(backs(s.verdict, s.triage) for s in sources)
+    return any(
+        s.triage != "discarded" and s.verdict_meaning not in UNPUBLISHABLE_VERDICTS for s in sources
+    )

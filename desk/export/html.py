@@ -40,7 +40,6 @@ from desk.errors import BadInputError
 from desk.export import jsonld
 from desk.export.collect import PubEntry, PubItem, Publication
 from desk.export.common import (
-    VERDICT_LABELS,
     byline_parts,
     display_name,
     entry_backed,
@@ -124,9 +123,7 @@ def entry_view(entry: PubEntry) -> EntryView:
         body=paragraphs(entry.body),
         confidence=entry.confidence.capitalize() if entry.confidence else None,
         sources=tuple(
-            SourceView(
-                display_name(s), safe_url(s.url), VERDICT_LABELS.get(s.verdict, s.verdict).lower()
-            )
+            SourceView(display_name(s), safe_url(s.url), s.verdict_label.lower())
             for s in entry.sources
         ),
         backed=entry_backed(entry.sources),
@@ -149,8 +146,8 @@ def post_view(item: PubItem) -> PostView:
         handle=handle,
         date=date,
         href=href,
-        verdict=VERDICT_LABELS.get(item.verdict, item.verdict.capitalize()),
-        verdict_class=re.sub(r"[^a-z]", "-", item.verdict.lower()),
+        verdict=item.verdict_label,
+        verdict_class=re.sub(r"[^a-z]", "-", item.verdict_meaning.lower()),
         reason=item.verdict_reason,
     )
 

@@ -34,7 +34,6 @@ from typing import Any
 from desk.export.collect import ChainHead, PubEntry, PubItem, Publication
 from desk.export.common import (
     REVIEWED_VERDICTS,
-    VERDICT_LABELS,
     display_name,
     headline_of,
     one_line,
@@ -169,7 +168,7 @@ def liveblog(pub: Publication) -> JsonObject:
 
 def reviewed(pub: Publication) -> list[PubItem]:
     """The kept posts whose verdict is a finding: those a ClaimReview is written for."""
-    return [i for i in pub.items if i.verdict in REVIEWED_VERDICTS and i.text]
+    return [i for i in pub.items if i.verdict_meaning in REVIEWED_VERDICTS and i.text]
 
 
 def claim_review(pub: Publication, item: PubItem) -> JsonObject:
@@ -184,10 +183,10 @@ def claim_review(pub: Publication, item: PubItem) -> JsonObject:
         claim["firstAppearance"] = {"@type": "SocialMediaPosting", "url": url}
     rating: JsonObject = {
         "@type": "Rating",
-        "ratingValue": RATING_VALUES[item.verdict],
+        "ratingValue": RATING_VALUES[item.verdict_meaning],
         "bestRating": BEST_RATING,
         "worstRating": WORST_RATING,
-        "alternateName": VERDICT_LABELS[item.verdict],
+        "alternateName": item.verdict_label,
     }
     out: JsonObject = {
         "@context": CONTEXT,

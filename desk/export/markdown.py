@@ -60,7 +60,6 @@ from urllib.parse import quote
 
 from desk.export.collect import PubEntry, PubItem, Publication, PubSource
 from desk.export.common import (
-    VERDICT_LABELS,
     byline_parts,
     display_name,
     head_fields,
@@ -184,14 +183,14 @@ def post_block(item: PubItem, number: int = 1) -> list[str]:
     if lines:
         lines.append(">")
     lines.append("> " + _byline(item))
-    verdict = f"*{VERDICT_LABELS.get(item.verdict, escape(item.verdict.capitalize()))}*"
+    verdict = f"*{escape(item.verdict_label)}*"
     if item.verdict_reason:
         verdict += ": " + escape(" ".join(item.verdict_reason.split()))
     return [*lines, "", verdict, "", post_line(item, number)]
 
 
 def _source(source: PubSource) -> str:
-    label = VERDICT_LABELS.get(source.verdict, source.verdict).lower()
+    label = source.verdict_label.lower()
     return f"{link(display_name(source), source.url)} ({escape(label)})"
 
 

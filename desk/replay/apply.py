@@ -16,6 +16,7 @@ from typing import Any
 
 from db import Writer
 from db.errors import NotFoundError
+from db.models import VerdictRow
 
 
 class Context:
@@ -290,6 +291,25 @@ def _recap_rename(ctx: Context, event: Event) -> None:
     ctx.writer.rename_recap_section(str(p["from"]), str(p["to"]))
 
 
+def _verdict_row(fields: dict[str, Any]) -> VerdictRow:
+    return VerdictRow(
+        str(fields["name"]),
+        str(fields["label"]),
+        str(fields["letter"]),
+        str(fields["key"]),
+        str(fields["meaning"]),
+        int(fields["position"]),
+    )
+
+
+def _verdict_define(ctx: Context, event: Event) -> None:
+    ctx.writer.put_verdict(_verdict_row(event["payload"]["to"]))
+
+
+def _verdict_remove(ctx: Context, event: Event) -> None:
+    ctx.writer.delete_verdict(str(event["payload"]["from"]["name"]))
+
+
 def _filter_save(ctx: Context, event: Event) -> None:
     name = str(event["target"] or "").removeprefix("filter:")
     ctx.writer.save_filter(name, str(event["payload"]["expr"]), event["actor"])
@@ -400,6 +420,14 @@ def _u_rename(ctx: Context, event: Event, inv: dict[str, Any]) -> None:
     ctx.writer.rename_recap_section(str(inv["from"]), str(inv["to"]))
 
 
+def _u_verdict_setting(ctx: Context, event: Event, inv: dict[str, Any]) -> None:
+    """The verdict put back as it was (None: an added one, dropped again)."""
+    if inv["verdict"] is None:
+        ctx.writer.delete_verdict(str(inv["name"]))
+    else:
+        ctx.writer.put_verdict(_verdict_row(inv["verdict"]))
+
+
 APPLY: dict[str, Apply] = {
     "item.add": _item_add,
     "item.tag": _item_tag,
@@ -422,6 +450,8 @@ APPLY: dict[str, Apply] = {
     "recap.unpin": _recap_move,
     "recap.sections": _recap_sections,
     "recap.section.rename": _recap_rename,
+    "verdict.define": _verdict_define,
+    "verdict.remove": _verdict_remove,
     "filter.save": _filter_save,
     "ingest": _ingest,
     "undo": _undo,
@@ -449,6 +479,8 @@ UNDO_APPLY: dict[str, Callable[[Context, Event, dict[str, Any]], None]] = {
     "recap.unpin": _u_recap_move,
     "recap.sections": _u_sections,
     "recap.section.rename": _u_rename,
+    "verdict.define": _u_verdict_setting,
+    "verdict.remove": _u_verdict_setting,
 }
 """Undone kind -> how a replay applies the inverse its `undo` event recorded."""
 

@@ -84,6 +84,7 @@ TABLES: tuple[_Table, ...] = (
     ),
     _Table("stories", ("id",), ("slug", "title", "reference_date", "template")),
     _Table("recap_sections", ("name",), ("position",)),
+    _Table("verdicts", ("name",), ("label", "letter", "key", "meaning", "position")),
     _Table("checklist_templates", ("name",), ("toml",)),
     _Table("saved_filters", ("name",), ("expr",)),
 )

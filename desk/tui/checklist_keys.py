@@ -114,5 +114,6 @@ class ChecklistKeys:
                 )
                 screen.run_write(job)
 
-        prompt = OverridePrompt(message.verdict, message.reason, message.missing)
+        label = self.screen.verdicts.label(message.verdict)
+        prompt = OverridePrompt(message.verdict, message.reason, message.missing, label)
         self.screen.app.push_screen(prompt, partial(decided))

@@ -21,9 +21,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from desk.verdicts import BUILTIN, VerdictScheme
 from widgets.footer import DeskFooter
 from widgets.keys import CONTEXTS, actions, bindings, key_label, keys_of
-from widgets.prompts import TRIAGE_LEGEND, VERDICT_LEGEND
+from widgets.prompts import TRIAGE_LEGEND
 
 HELP_PADDING = 6
 """Columns the help body's padding and scrollbar take from the terminal's width."""
@@ -48,7 +49,9 @@ def help_sections(keymap: Mapping[str, str]) -> list[Section]:
     return sections
 
 
-def help_text(keymap: Mapping[str, str], width: int = 100) -> Text:
+def help_text(
+    keymap: Mapping[str, str], width: int = 100, verdicts: VerdictScheme = BUILTIN
+) -> Text:
     """The help, laid out for `width` columns.
 
     Three aligned columns (keys, what, binding id) sized to what they hold
@@ -86,7 +89,12 @@ def help_text(keymap: Mapping[str, str], width: int = 100) -> Text:
         "  time: the year shows when it is not this year; ? after it means the\n"
         "        desk knows only when the item arrived, not when it was posted\n"
     )
-    for name, legend in (("triage:  ", TRIAGE_LEGEND), ("verdict: ", VERDICT_LEGEND)):
+    legends = (
+        ("triage:  ", TRIAGE_LEGEND),
+        ("verdict: ", verdicts.legend()),
+        ("r then:  ", "  ".join(f"{v.key} {v.label}" for v in verdicts.verdicts)),
+    )
+    for name, legend in legends:
         lines = textwrap.wrap(legend, max(20, width - 2 - len(name)), break_on_hyphens=False)
         for number, line in enumerate(lines):
             out.append(f"  {name if number == 0 else ' ' * len(name)}{line}\n")
@@ -104,6 +112,10 @@ class HelpScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("help")
 
+    def __init__(self, verdicts: VerdictScheme = BUILTIN) -> None:
+        super().__init__()
+        self.verdicts = verdicts
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(self._text(self.app.size.width), id="help-text")
@@ -111,7 +123,7 @@ class HelpScreen(Screen[None]):
 
     def _text(self, width: int) -> Text:
         keymap: dict[str, str] = getattr(self.app, "keymap", {})
-        return help_text(keymap, width - HELP_PADDING)
+        return help_text(keymap, width - HELP_PADDING, self.verdicts)
 
     def on_resize(self, event: events.Resize) -> None:
         self.query_one("#help-text", Static).update(self._text(event.size.width))

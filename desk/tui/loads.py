@@ -43,6 +43,7 @@ from desk.tui.messages import (
     UrlRead,
     WindowLoaded,
 )
+from desk.verdicts import scheme_from
 
 PAGE = 200
 FIRST_PAGE = 64
@@ -217,7 +218,10 @@ def side(store: Store, now: datetime, story_id: int | None, story: Story | None)
     saved = store.saved_filters()
     sections = store.recap_sections()
     queue = store.queue_count(story_id)
-    yield SideLoaded(story_id, counts, hours, stories, story, entries, saved, sections, queue)
+    verdicts = scheme_from(store.verdicts())
+    yield SideLoaded(
+        story_id, counts, hours, stories, story, entries, saved, sections, queue, verdicts
+    )
 
 
 def newest(stories: Sequence[Story]) -> Story:

@@ -72,6 +72,7 @@ from desk.tui.messages import (
 )
 from desk.tui.recap_keys import RecapKeys
 from desk.tui.watch import DeskWatcher
+from desk.verdicts import BUILTIN, VerdictScheme
 from desk.vocab import RECAP_SECTIONS
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
@@ -156,6 +157,8 @@ class MainScreen(Screen[None]):
         self.stories: list[Story] = []
         self.entries: list[RecapEntry] = []
         self.sections: tuple[str, ...] = RECAP_SECTIONS
+        self.verdicts: VerdictScheme = BUILTIN
+        """The desk's verdicts (`desk verdicts`), read with the side panes: live."""
         self.recap_keys = RecapKeys(self)
         self.checklist_keys = ChecklistKeys(self)
         self.saved_filters: list[tuple[str, str]] = []
@@ -349,10 +352,14 @@ class MainScreen(Screen[None]):
         self.stories, self.story = list(message.stories), message.story
         self.entries, self.saved_filters = list(message.entries), list(message.saved)
         self.sections = tuple(message.sections) or self.sections
+        self.verdicts = message.verdicts or self.verdicts
         self.items.counts = (message.story_id, message.counts)
-        self.query_one(StatsBar).show(message.counts, message.hours, message.queue)
+        self.items.show_verdicts(self.verdicts)
+        self.query_one(StatsBar).show(message.counts, message.hours, message.queue, self.verdicts)
         open_id = self.open_view.item.id if self.open_view else None
-        self.query_one(RecapPane).show(message.story, message.entries, open_id, self.sections)
+        self.query_one(RecapPane).show(
+            message.story, message.entries, open_id, self.sections, self.verdicts
+        )
         self._header(story=message.story.title if message.story else None)
         self.items.show_listed()
 
@@ -428,6 +435,7 @@ class MainScreen(Screen[None]):
             self.saved_filters,
             stories=[story.slug for story in self.stories],
             read_tags=self.store.all_tags,  # run in the prompt's worker: tab completes tags
+            verdicts=self.verdicts,
         )
         self.app.push_screen(prompt, self._filter_entered)
 
@@ -439,7 +447,11 @@ class MainScreen(Screen[None]):
         """Parse (on the loop: it is pure), then reload the list in a worker."""
         by_slug = {s.slug: s.id for s in self.stories}
         try:
-            query = parse_filter(expr, story_lookup=by_slug.get) if expr else ItemQuery()
+            query = (
+                parse_filter(expr, story_lookup=by_slug.get, verdicts=self.verdicts)
+                if expr
+                else ItemQuery()
+            )
         except USER_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -558,7 +570,8 @@ class MainScreen(Screen[None]):
         if ids:
             current = self.open_view.item.verdict if self.open_view else None
             self.app.push_screen(
-                VerdictChooser(len(ids), current), partial(self._verdict_entered, ids)
+                VerdictChooser(len(ids), current, self.verdicts),
+                partial(self._verdict_entered, ids),
             )
 
     def _verdict_entered(self, ids: list[int], request: VerdictRequest | None) -> None:
@@ -704,7 +717,7 @@ class MainScreen(Screen[None]):
     # -- the rest -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.verdicts))
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -23,6 +23,7 @@ from textual.notifications import SeverityLevel
 
 from db.models import Counts, ItemRow, RecapEntry, Story
 from desk.checklist_records import ChecklistView
+from desk.verdicts import VerdictScheme
 from widgets.item_detail import ItemView
 from widgets.link_picker import Candidate
 
@@ -108,6 +109,8 @@ class SideLoaded(Message):
     """The desk's recap template, in order (`Store.recap_sections`)."""
     queue: int | None = None
     """Kept items with a required step open: the verification queue (`Q`)."""
+    verdicts: VerdictScheme | None = None
+    """The desk's verdicts: labels, letters, keys (`desk verdicts`), read with the rest."""
 
 
 @dataclass

@@ -21,6 +21,7 @@ from db.errors import NotFoundError
 from db.models import ItemQuery, ItemRow, RecapEntry
 from desk.filter_expr import fts_query
 from desk.text import safe_line
+from desk.verdicts import scheme_from
 from widgets.item_detail import LINK_PAGE, ItemView, LinkPage, LinkView
 from widgets.link_picker import Candidate
 
@@ -105,6 +106,7 @@ def item_view(store: Store, item_id: int) -> ItemView:
         link_counts=tuple(counts) if first.after is not None else (),
         links_after=first.after,
         more=partial(link_page, store, item_id),
+        verdict_label=scheme_from(store.verdicts()).label(item.verdict),
     )
 
 

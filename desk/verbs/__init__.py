@@ -10,7 +10,7 @@ Verbs that act on several items (marked items in the TUI) are still one
 transaction and one event, so `undo` reverses the whole action.
 
 One module per concern (`items`, `links`, `notes`, `checks`, `templates`, `recap`,
-`sections`, `stories`, `filters`), each holding its verbs, the undo of each (registered
+`sections`, `stories`, `filters`, `verdicts`), each holding its verbs, the undo of each (registered
 in `undo.INVERSES` by event kind) and, for what is not undoable, the reason;
 `payloads` holds the type of every event kind's payload. This package
 re-exports the public names, so `from desk import verbs; verbs.tag(...)`
@@ -45,6 +45,7 @@ from desk.verbs.sections import SectionRename, rename_recap_section, set_recap_s
 from desk.verbs.stories import create_story, edit_story
 from desk.verbs.templates import add_template, set_item_template, set_story_template
 from desk.verbs.undo import INVERSES, NOT_UNDOABLE, UndoResult, undo
+from desk.verbs.verdicts import add_verdict, remove_verdict, rename_verdict
 
 __all__ = [
     "INVERSES",
@@ -61,6 +62,7 @@ __all__ = [
     "add_item",
     "add_recap_entry",
     "add_template",
+    "add_verdict",
     "annotate",
     "create_story",
     "delete_recap_entry",
@@ -69,7 +71,9 @@ __all__ = [
     "link",
     "log_check",
     "move_recap_entry",
+    "remove_verdict",
     "rename_recap_section",
+    "rename_verdict",
     "save_filter",
     "set_item_template",
     "set_recap_sections",

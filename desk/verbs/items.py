@@ -28,13 +28,13 @@ from desk.verbs.payloads import (
     TagUndone,
 )
 from desk.verbs.undo import Undone, inverse_of
+from desk.verdicts import scheme_from
 from desk.vocab import (
     PLATFORMS,
     TRIAGE_STATES,
     Platform,
     normalise_actor,
     normalise_platform,
-    normalise_verdict,
     parse_tag_ops,
 )
 
@@ -204,17 +204,19 @@ def _set_field(
     value: str,
     extra: dict[str, Any] | None = None,
     override: str | None = None,
+    gate: bool = False,
 ) -> dict[int, FieldChange]:
     """Set `column` on every item; one event for the items that really changed.
 
-    Setting `verified` is gated in the same transaction (so a colleague's
-    reopened step cannot slip past): every required step of each item's
-    template passed or n/a, else `VerdictGateError`, unless `override`
-    gives the reason, which the event records.
+    Setting `verified` (`gate`: any verdict the desk means as verified) is
+    gated in the same transaction (so a colleague's reopened step cannot
+    slip past): every required step of each item's template passed or n/a,
+    else `VerdictGateError`, unless `override` gives the reason, which the
+    event records.
     """
     with store.transaction() as w:
         items = check_items(w, ids)
-        if column == "verdict" and value == "verified" and override is None:
+        if gate and override is None:
             open_steps = {i: found for i in items if (found := missing(w, i))}
             if open_steps:
                 raise VerdictGateError(open_steps)
@@ -297,14 +299,18 @@ def set_verdict(
     *,
     override: str | None = None,
 ) -> dict[int, FieldChange]:
-    """Rate items: unverified, in progress, verified, false, misleading, unverifiable.
+    """Rate items: unverified, in progress, verified, false, misleading, unverifiable, or one
+    of the desk's own verdicts (`desk.verdicts`), named by its name or its label.
 
-    `verified` needs every required step of each item's checklist passed or
-    n/a; otherwise `VerdictGateError` lists what is open, per item, unless
-    `override` gives a reason (recorded in the event).
+    `verified` (and any verdict the desk added like it) needs every required
+    step of each item's checklist passed or n/a; otherwise `VerdictGateError`
+    lists what is open, per item, unless `override` gives a reason (recorded
+    in the event).
     """
     actor = normalise_actor(actor)
-    value = normalise_verdict(verdict)
+    scheme = scheme_from(store.verdicts())
+    value = scheme.resolve(verdict)
+    gate = scheme.meaning(value) == "verified"
     clean_reason = clean_text(reason) or None if reason else None
     clean_override: str | None = None
     if override is not None:
@@ -321,5 +327,6 @@ def set_verdict(
         column="verdict",
         value=value,
         extra={"reason": clean_reason},
-        override=clean_override if value == "verified" else None,
+        override=clean_override if gate else None,
+        gate=gate,
     )

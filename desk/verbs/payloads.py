@@ -53,6 +53,8 @@ EventKind = Literal[
     "recap.unpin",
     "recap.sections",
     "recap.section.rename",
+    "verdict.define",
+    "verdict.remove",
     "filter.save",
     "ingest",
     "undo",
@@ -357,6 +359,27 @@ RecapRenamePayload = TypedDict(
 name (deleted ones too), now under the new one."""
 
 
+class VerdictFields(TypedDict):
+    """One verdict of the desk's settings, as a `verdicts` row holds it."""
+
+    name: str
+    label: str
+    letter: str
+    key: str
+    meaning: str
+    position: int
+
+
+VerdictDefinePayload = TypedDict(
+    "VerdictDefinePayload", {"from": VerdictFields | None, "to": VerdictFields}
+)
+"""`verdict.define`: a verdict added (`from` is None) or renamed / given new letters."""
+
+
+VerdictRemovePayload = TypedDict("VerdictRemovePayload", {"from": VerdictFields})
+"""`verdict.remove`: an added verdict no item carried, dropped from the settings."""
+
+
 class FilterSavePayload(TypedDict):
     """`filter.save` (the filter's name is the event's target)."""
 
@@ -506,6 +529,14 @@ RecapRenameUndone = TypedDict(
 """The inverse of `recap.section.rename`: the section renamed back, with the entries moved."""
 
 
+class VerdictUndone(TypedDict):
+    """The inverse of `verdict.define` / `verdict.remove`: the verdict as it is put back
+    (`verdict` None: an added one, dropped again)."""
+
+    name: str
+    verdict: VerdictFields | None
+
+
 InversePayload = (
     TagUndone
     | FieldUndone
@@ -522,6 +553,7 @@ InversePayload = (
     | RecapMoveUndone
     | RecapSectionsUndone
     | RecapRenameUndone
+    | VerdictUndone
 )
 
 
@@ -557,6 +589,8 @@ EVENT_PAYLOADS: dict[str, Any] = {
     "recap.unpin": RecapMovePayload,
     "recap.sections": RecapSectionsPayload,
     "recap.section.rename": RecapRenamePayload,
+    "verdict.define": VerdictDefinePayload,
+    "verdict.remove": VerdictRemovePayload,
     "filter.save": FilterSavePayload,
     "ingest": IngestPayload,
     "undo": UndoPayload,
@@ -585,6 +619,8 @@ INVERSE_PAYLOADS: dict[str, Any] = {
     "recap.unpin": RecapMoveUndone,
     "recap.sections": RecapSectionsUndone,
     "recap.section.rename": RecapRenameUndone,
+    "verdict.define": VerdictUndone,
+    "verdict.remove": VerdictUndone,
 }
 """Undone event kind -> the type of the `inverse` in its `undo` event."""
 

@@ -263,7 +263,8 @@ def pub_item(text: str, **changes: object) -> PubItem:
         author_name="A", author_handle="a", author_url=None, title=None, text=text, lang=None,
         posted_at="2023-09-19T14:03:00Z", posted_precision="second", posted_tz_known=True,
         ingested_at="2026-11-27T07:00:00.000000Z", triage="kept", verdict="unverified",
-        verdict_reason=None, tags=(), links=(), notes=(),
+        verdict_reason=None, verdict_label="Unverified", verdict_meaning="unverified",
+        tags=(), links=(), notes=(),
     )  # fmt: skip
     values.update(changes)
     return PubItem(**values)  # type: ignore[arg-type]
