@@ -79,6 +79,7 @@ from desk.ingest.formats.mastodon import (
     sample_text,
     text_of,
 )
+from desk.ingest.values import first, mapping
 
 NAME = "bluesky"
 PLATFORM = "bluesky"
@@ -154,12 +155,12 @@ def _is_post_view(obj: Any) -> bool:
 def _kind(obj: dict[str, Any]) -> str:
     """Which Bluesky shape an object is (or "" when none)."""
     if isinstance(obj.get("feed"), list) and (
-        not obj["feed"] or (isinstance(_first(obj["feed"]), dict) and "post" in obj["feed"][0])
+        not obj["feed"] or (isinstance(first(obj["feed"]), dict) and "post" in obj["feed"][0])
     ):
         return "feed"
     if isinstance(obj.get("posts"), list) and (
         (not obj["posts"] and ("uri" in obj or "cursor" in obj))
-        or _is_post_view(_first(obj["posts"]))
+        or _is_post_view(first(obj["posts"]))
     ):
         return "posts"
     if isinstance(obj.get("thread"), dict) and _type(obj["thread"]).startswith(
@@ -184,10 +185,6 @@ def _kind(obj: dict[str, Any]) -> str:
     if _type(obj) and "." in _type(obj) and ("createdAt" in obj or "text" in obj):
         return "other_record"
     return ""
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else None
 
 
 # ---------------------------------------------------------------- helpers
@@ -486,8 +483,8 @@ def _post_item(
     refs = list(embed.refs)
     reply = record.get("reply")
     if isinstance(reply, dict):
-        parent = reply.get("parent") if isinstance(reply.get("parent"), dict) else {}
-        root = reply.get("root") if isinstance(reply.get("root"), dict) else {}
+        parent = mapping(reply.get("parent"))
+        root = mapping(reply.get("root"))
         parent_uri = _clean_uri(parent.get("uri"))
         root_uri = _clean_uri(root.get("uri"))
         if parent_uri:
@@ -574,7 +571,7 @@ def _view_items(
         return
     embed_view = view.get("embed")
     if embed_view is None and isinstance(view.get("embeds"), list):
-        embed_view = _first(view["embeds"])
+        embed_view = first(view["embeds"])
     item, quoted = _post_item(
         uri=view.get("uri"),
         author=view.get("author"),
@@ -598,7 +595,7 @@ def _view_items(
             uri=quoted_view.get("uri"),
             author=quoted_view.get("author"),
             record=value,
-            embed_view=_first(quoted_view.get("embeds")),
+            embed_view=first(quoted_view.get("embeds")),
             meta=quoted_view,
             record_no=record_no,
             raw_obj=quoted_view,
@@ -631,7 +628,7 @@ def _feed_view_items(
     reason = entry.get("reason")
     if isinstance(reason, dict):
         if _type(reason) == _REPOST:
-            by = reason.get("by") if isinstance(reason.get("by"), dict) else {}
+            by = mapping(reason.get("by"))
             reposter: dict[str, Any] = {
                 "handle": _handle(by),
                 "name": line_of(by.get("displayName")) or None,
@@ -645,7 +642,7 @@ def _feed_view_items(
             extra["reposted_by"] = reposter
         elif _type(reason) == _PIN:
             extra["pinned"] = True
-    reply = entry.get("reply") if isinstance(entry.get("reply"), dict) else {}
+    reply = mapping(entry.get("reply"))
     context: list[dict[str, Any]] = []
     for key in ("parent", "root"):
         node = reply.get(key)

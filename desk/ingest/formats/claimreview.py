@@ -37,6 +37,7 @@ from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_text
+from desk.ingest.values import first_dict, mapping, string
 from desk.text import clean_line, clean_text
 
 NAME = "claimreview"
@@ -220,22 +221,22 @@ def _review_item(
     page_title: str | None,
 ) -> ParsedItem:
     url = _http_url(review.get("url")) or _http_url(review.get("@id")) or page_url
-    platform_id = url or clean_line(_str(review.get("@id"))) or None
-    claim = html_to_text(_str(review.get("claimReviewed")))
-    rating = _first_dict(review.get("reviewRating"))
-    rating_name = clean_line(_str(rating.get("alternateName")) or _str(rating.get("name")))
+    platform_id = url or clean_line(string(review.get("@id"))) or None
+    claim = html_to_text(string(review.get("claimReviewed")))
+    rating = first_dict(review.get("reviewRating"))
+    rating_name = clean_line(string(rating.get("alternateName")) or string(rating.get("name")))
     reviewer, reviewer_url = _party(review.get("author"))
     if not reviewer:
         reviewer, reviewer_url = _party(review.get("publisher"))
     title = clean_line(
-        _str(review.get("headline")) or _str(review.get("name")) or _str(review.get("title"))
+        string(review.get("headline")) or string(review.get("name")) or string(review.get("title"))
     )
     description = html_to_text(
-        _str(review.get("description"))
-        or _str(review.get("reviewBody"))
-        or _str(review.get("subtitle"))
+        string(review.get("description"))
+        or string(review.get("reviewBody"))
+        or string(review.get("subtitle"))
     )
-    item_reviewed = _first_dict(review.get("itemReviewed"))
+    item_reviewed = first_dict(review.get("itemReviewed"))
     claimant, _ = _party(item_reviewed.get("author"))
     appearances = _appearances(item_reviewed)
 
@@ -247,7 +248,7 @@ def _review_item(
         "worst_rating": _scalar(rating.get("worstRating")),
         "reviewer": reviewer,
         "claimant": claimant,
-        "claim_date": _date(_str(item_reviewed.get("datePublished"))),
+        "claim_date": _date(string(item_reviewed.get("datePublished"))),
         "appearances": appearances,
     }
     return ParsedItem(
@@ -261,7 +262,7 @@ def _review_item(
         author_url=reviewer_url,
         title=title or page_title,
         lang=_language(review.get("inLanguage")),
-        posted=_posted(_str(review.get("datePublished"))),
+        posted=_posted(string(review.get("datePublished"))),
         refs=tuple(_review_refs(appearances)),
         extra={k: v for k, v in extra.items() if v not in (None, "", [])},
         record=record,
@@ -325,7 +326,7 @@ def _party(value: Any) -> tuple[str | None, str | None]:
             continue
         raw_name = party.get("name")
         for name in raw_name if isinstance(raw_name, list) else [raw_name]:
-            name = clean_line(_str(name))
+            name = clean_line(string(name))
             if name and name not in names:
                 names.append(name)
         url = url or _http_url(party.get("url"))
@@ -369,12 +370,12 @@ def _date(value: str) -> str | None:
 def _language(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("alternateName") or value.get("name")
-    return clean_line(_str(value)) or None
+    return clean_line(string(value)) or None
 
 
 def _http_url(value: Any) -> str | None:
     """An http(s) URL without tracking parameters, else None."""
-    url = clean_line(_str(value))
+    url = clean_line(string(value))
     if not url.lower().startswith(("http://", "https://")):
         return None
     if not url.isascii():  # an IRI: the percent-encoded URI form is the one that dedups
@@ -391,22 +392,12 @@ def _http_url(value: Any) -> str | None:
     return url
 
 
-def _first_dict(value: Any) -> dict[str, Any]:
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, dict)), None)
-    return value if isinstance(value, dict) else {}
-
-
 def _scalar(value: Any) -> str | int | float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
         return value
-    return clean_line(_str(value)) or None
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    return clean_line(string(value)) or None
 
 
 def _dump(value: Any) -> bytes:
@@ -424,21 +415,21 @@ def _google_items(doc: Any) -> list[ParsedItem]:
     for claim in claims:
         if not isinstance(claim, dict) or not isinstance(claim.get("claimReview"), list):
             continue
-        claim_text = html_to_text(_str(claim.get("text")))
-        claimant = clean_line(_str(claim.get("claimant"))) or None
+        claim_text = html_to_text(string(claim.get("text")))
+        claimant = clean_line(string(claim.get("claimant"))) or None
         for review in claim["claimReview"]:
             if not isinstance(review, dict):
                 continue
             url = _http_url(review.get("url"))
-            publisher = review.get("publisher") if isinstance(review.get("publisher"), dict) else {}
-            reviewer = clean_line(_str(publisher.get("name")) or _str(publisher.get("site")))
-            rating = clean_line(_str(review.get("textualRating")))
+            publisher = mapping(review.get("publisher"))
+            reviewer = clean_line(string(publisher.get("name")) or string(publisher.get("site")))
+            rating = clean_line(string(review.get("textualRating")))
             extra = {
                 "claim": claim_text or None,
                 "rating": rating or None,
                 "reviewer": reviewer or None,
                 "claimant": claimant,
-                "claim_date": _date(_str(claim.get("claimDate"))),
+                "claim_date": _date(string(claim.get("claimDate"))),
             }
             items.append(
                 ParsedItem(
@@ -454,9 +445,9 @@ def _google_items(doc: Any) -> list[ParsedItem]:
                     platform_id=url,
                     url=url,
                     author_name=reviewer or None,
-                    title=clean_line(_str(review.get("title"))) or None,
-                    lang=clean_line(_str(review.get("languageCode"))) or None,
-                    posted=_posted(_str(review.get("reviewDate"))),
+                    title=clean_line(string(review.get("title"))) or None,
+                    lang=clean_line(string(review.get("languageCode"))) or None,
+                    posted=_posted(string(review.get("reviewDate"))),
                     extra={k: v for k, v in extra.items() if v not in (None, "", [])},
                     record=len(items) + 1,
                 )
@@ -480,7 +471,7 @@ def _claimskg_items(doc: Any) -> list[ParsedItem]:
 
         def value(key: str, binding: dict[str, Any] = binding) -> str:
             cell = binding.get(key)
-            return _str(cell.get("value")) if isinstance(cell, dict) else _str(cell)
+            return string(cell.get("value")) if isinstance(cell, dict) else string(cell)
 
         url = _http_url(value("link"))
         claim = html_to_text(value("text"))

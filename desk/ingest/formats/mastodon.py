@@ -84,6 +84,7 @@ from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import canonical_bytes
 from desk.ingest.jsonio import loads as fast_loads
 from desk.ingest.times import from_text
+from desk.ingest.values import first, str_or_none
 from desk.text import clean_line, clean_text, strip_escapes
 
 NAME = "mastodon"
@@ -152,7 +153,7 @@ def _score(doc: Any) -> int:
             isinstance(statuses, list)
             and "search_metadata" not in doc
             and (
-                _is_status(_first(statuses))
+                _is_status(first(statuses))
                 or (not statuses and "accounts" in doc and "hashtags" in doc)
             )
         ):
@@ -163,14 +164,10 @@ def _score(doc: Any) -> int:
             return 60
         return 0
     if isinstance(doc, list) and doc:
-        first = doc[0]
-        if _is_status(first) or _is_status_edit(first):
+        head = doc[0]
+        if _is_status(head) or _is_status_edit(head):
             return 95
     return 0
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else None
 
 
 def _is_status(obj: Any) -> bool:
@@ -440,19 +437,8 @@ def _host(url: Any) -> str | None:
     return host or None
 
 
-def _str(value: Any) -> str | None:
-    """A non-empty string, or None (ids arrive as strings; some tools write ints)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
 def _http(value: Any) -> str | None:
-    value = _str(value)
+    value = str_or_none(value)
     if (
         value
         and value.lower().startswith(("https://", "http://"))
@@ -475,7 +461,7 @@ class _Document:
         self.by_local_id: dict[str, dict[str, Any]] = {}
         self.seen: set[str] = set()  # platform ids yielded, to give nested copies once
         for status in _all_statuses(statuses):
-            local = _str(status.get("id"))
+            local = str_or_none(status.get("id"))
             if local and (status.get("uri") or status.get("url")):
                 self.by_local_id.setdefault(local, status)
             _server_hints(status, hosts)
@@ -655,15 +641,15 @@ def _status_items(
                 yield from _status_items(quoted, record, doc, None, depth + 1)
             target = _target_ref("quotes", quoted, doc)
         else:
-            quoted_id = _str(quote.get("quoted_status_id"))
+            quoted_id = str_or_none(quote.get("quoted_status_id"))
             extra["quote"]["quoted_status_id"] = quoted_id
             target = _local_ref("quotes", quoted_id, doc) if quoted_id else None
         if target:
             refs.append(target)
-    reply_id = _str(status.get("in_reply_to_id"))
+    reply_id = str_or_none(status.get("in_reply_to_id"))
     if reply_id:
         extra["in_reply_to_id"] = reply_id
-        account_url = _local_account_url(status, _str(status.get("in_reply_to_account_id")))
+        account_url = _local_account_url(status, str_or_none(status.get("in_reply_to_account_id")))
         target = _local_ref("reply-to", reply_id, doc, account_url)
         if target:
             refs.append(target)
@@ -710,7 +696,7 @@ def _local_account_url(status: dict[str, Any], account_id: str | None) -> str | 
         return None
     candidates = [status.get("account"), *(status.get("mentions") or [])]
     for account in candidates:
-        if isinstance(account, dict) and _str(account.get("id")) == account_id:
+        if isinstance(account, dict) and str_or_none(account.get("id")) == account_id:
             acct = account.get("acct")
             if isinstance(acct, str) and acct and "@" not in acct:
                 return _http(account.get("url"))
@@ -719,10 +705,10 @@ def _local_account_url(status: dict[str, Any], account_id: str | None) -> str | 
 
 
 def _platform_id(status: dict[str, Any], doc: _Document) -> str | None:
-    uri = _str(status.get("uri"))
+    uri = str_or_none(status.get("uri"))
     if uri:
         return strip_escapes(uri)
-    local = _str(status.get("id"))
+    local = str_or_none(status.get("id"))
     if local and doc.server:
         return f"{local}@{doc.server}"
     return None
@@ -743,7 +729,7 @@ def _item(
     raw: bytes | None,
 ) -> ParsedItem:
     account = status["account"]
-    local = _str(status.get("id"))
+    local = str_or_none(status.get("id"))
     if local:
         extra["id"] = local
     if doc.server:

@@ -49,6 +49,7 @@ from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import canonical_bytes
 from desk.ingest.jsonio import loads as fast_loads
 from desk.ingest.times import from_text
+from desk.ingest.values import int_or_none, mapping
 from desk.text import clean_line, clean_text
 
 NAME = "twitter-v1"
@@ -206,19 +207,6 @@ def safe_url(value: Any) -> str | None:
     if not url.lower().startswith(("https://", "http://")) or " " in url:
         return None
     return url
-
-
-def int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def metrics(source: dict[str, Any] | None, keys: Iterable[str]) -> dict[str, int]:
@@ -735,7 +723,7 @@ def status_item(
     status_id = tweet_id(status.get("id_str")) or tweet_id(status.get("id"))
     if status_id is None:
         raise ValueError("the status has no id")
-    user = status.get("user") if isinstance(status.get("user"), dict) else {}
+    user = mapping(status.get("user"))
     handle = clean_handle(user.get("screen_name"))
     name = clean_line(user.get("name")) or None
     extended = (
@@ -743,7 +731,7 @@ def status_item(
     )
     body = extended or status
     raw_text = (extended or {}).get("full_text") or status.get("full_text") or status.get("text")
-    entities = body.get("entities") if isinstance(body.get("entities"), dict) else {}
+    entities = mapping(body.get("entities"))
     ext_entities = body.get("extended_entities")
     ext_entities = ext_entities if isinstance(ext_entities, dict) else {}
     media = _media(entities, ext_entities)
@@ -753,7 +741,7 @@ def status_item(
     retweeted = status.get("retweeted_status")
     if isinstance(retweeted, dict):
         rt_id = tweet_id(retweeted.get("id_str")) or tweet_id(retweeted.get("id"))
-        rt_user = retweeted.get("user") if isinstance(retweeted.get("user"), dict) else {}
+        rt_user = mapping(retweeted.get("user"))
         ref = status_ref("repost-of", rt_id, clean_handle(rt_user.get("screen_name")))
         if ref:
             refs.append(ref)

@@ -69,6 +69,7 @@ from desk.ingest.formats.twitter_v1 import (
     tweet_text,
     tweet_time,
 )
+from desk.ingest.values import mapping
 from desk.text import clean_line, clean_text
 
 NAME = "twitter-v2"
@@ -327,12 +328,10 @@ def tweet_item(
     note_tweet = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else None
     if note_tweet and isinstance(note_tweet.get("text"), str):
         raw_text = note_tweet["text"]
-        entities = (
-            note_tweet.get("entities") if isinstance(note_tweet.get("entities"), dict) else {}
-        )
+        entities = mapping(note_tweet.get("entities"))
     else:
         raw_text = tweet.get("text")
-        entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+        entities = mapping(tweet.get("entities"))
     text = tweet_text(raw_text, entities.get("urls"))
 
     refs: list[Ref] = []
@@ -415,7 +414,7 @@ def _sub_response(tweet: dict[str, Any], page: Page) -> bytes:
     author_id = tweet.get("author_id")
     if author_id is not None and str(author_id) in page.users:
         includes["users"] = [page.users[str(author_id)]]
-    attachments = tweet.get("attachments") if isinstance(tweet.get("attachments"), dict) else {}
+    attachments = mapping(tweet.get("attachments"))
     media = [
         page.media[str(k)] for k in attachments.get("media_keys") or [] if str(k) in page.media
     ]
@@ -424,7 +423,7 @@ def _sub_response(tweet: dict[str, Any], page: Page) -> bytes:
     polls = [page.polls[str(k)] for k in attachments.get("poll_ids") or [] if str(k) in page.polls]
     if polls:
         includes["polls"] = polls
-    geo = tweet.get("geo") if isinstance(tweet.get("geo"), dict) else {}
+    geo = mapping(tweet.get("geo"))
     if str(geo.get("place_id")) in page.places:
         includes["places"] = [page.places[str(geo.get("place_id"))]]
     if not includes:
