@@ -22,7 +22,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -31,6 +30,7 @@ from db.models import Media
 from desk.ingest import times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.formats import twitter_embed
+from desk.ingest.urls import canonical_url
 from desk.text import clean_line, strip_escapes
 
 NAME = "html"
@@ -53,40 +53,7 @@ _FURNITURE = {
 }  # fmt: skip
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 _SPACE_RUN = re.compile(r" {2,}")
-_TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "ref_src", "ref_url", "igshid"}
 _MAX_JSON_DEPTH = 200
-
-
-# --- canonical URLs ----------------------------------------------------------
-
-
-def canonical_url(url: str | None, base: str | None = None) -> str | None:
-    """An absolute http(s) URL in canonical form, or None.
-
-    https (pages served over both schemes dedup), no fragment, no tracking
-    parameters (`utm_*`, `fbclid` ...), non-ASCII path characters
-    percent-encoded so `publicações` and `publica%C3%A7%C3%B5es` are one URL.
-    """
-    if not url:
-        return None
-    url = clean_line(url)
-    if url.startswith("//"):
-        url = "https:" + url
-    try:
-        parts = urlsplit(url)
-        if not parts.scheme and base:
-            parts = urlsplit(urljoin(base, url))
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith("utm_") and key.lower() not in _TRACKING_PARAMS
-    ]
-    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
-    return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query), ""))
 
 
 # --- decoding and parsing ----------------------------------------------------
