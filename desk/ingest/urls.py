@@ -71,3 +71,73 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
     ]
     path = quote(parts.path or "/", safe=_PATH_SAFE)
     return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def strip_tracking(url: str | None) -> str | None:
+    """The URL as given (cleaned to one line) with only its tracking pairs cut out.
+
+    For a reader whose stored URL must stay the publisher's own spelling:
+    feed entries keep their link's scheme, host case and fragment (what
+    `tests/ingest/test_feeds.py` pins), and the kept query pairs their exact
+    encoding. Any scheme; None when empty.
+    """
+    if not url:
+        return None
+    url = clean_line(url)
+    if not url:
+        return None
+    base, hash_, fragment = url.partition("#")
+    path, question, query = base.partition("?")
+    if not question:
+        return url
+    pairs = query.split("&")
+    kept = [pair for pair in pairs if not is_tracking(pair.partition("=")[0])]
+    if len(kept) == len(pairs):
+        return url
+    return path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment if hash_ else "")
+
+
+# ---------------------------------------------------------------- former spellings
+
+# Before issue 12 the feed and fact-check readers had canonicalisers of their
+# own: they cut these tracking pairs (by prefix) and nothing else, keeping the
+# scheme, the host's case and the fragment; the fact-check reader also
+# percent-encoded an IRI's non-ASCII characters. Items those readers stored
+# carry such URLs (and, for fact-checks and id-less feed entries, the same
+# string as platform id), so the pipeline also looks a new item up under its
+# former spelling (`ParsedItem.earlier_keys`): a desk made before the change
+# recognises its items when the same feed or fact-check arrives again.
+_FORMER_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
+_FORMER_IRI_SAFE = "".join(chr(c) for c in range(33, 127))
+
+
+def former_spelling(url: str | None, *, reader: str) -> str | None:
+    """How the `feed` or `claimreview` reader spelled this URL before issue 12.
+
+    Only for looking up items stored then; never for a new item's URL.
+    `reader="feed"` read any scheme as given, `reader="claimreview"` only
+    http(s), with IRIs percent-encoded. None when it gave no URL at all.
+    """
+    if not url:
+        return None
+    url = clean_line(url)
+    if not url:
+        return None
+    if reader == "claimreview":
+        if not url.lower().startswith(("http://", "https://")):
+            return None
+        if not url.isascii():
+            scheme, _, rest = url.partition("://")
+            host, slash, path = rest.partition("/")
+            url = f"{scheme}://{host}{slash}{quote(path, safe=_FORMER_IRI_SAFE)}"
+    elif reader != "feed":
+        raise ValueError(f"no former URL spelling for reader {reader!r}")
+    base, hash_, fragment = url.partition("#")
+    path, question, query = base.partition("?")
+    if not question:
+        return url
+    pairs = query.split("&")
+    kept = [pair for pair in pairs if not pair.lower().startswith(_FORMER_TRACKING)]
+    if len(kept) == len(pairs):
+        return url
+    return path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment if hash_ else "")

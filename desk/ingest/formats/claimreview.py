@@ -27,7 +27,6 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 import lxml.html
 from dateutil import parser as dateparser
@@ -37,6 +36,7 @@ from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_text
+from desk.ingest.urls import canonical_url, former_spelling
 from desk.ingest.values import first_dict, mapping, string
 from desk.text import clean_line, clean_text
 
@@ -52,8 +52,6 @@ _TWEET_URL = re.compile(
     r"^https?://(?:www\.|mobile\.|m\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/status(?:es)?/(\d+)",
     re.IGNORECASE,
 )
-_URI_SAFE = "".join(chr(c) for c in range(33, 127))  # keep ASCII (and %-escapes) as is
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
 
 
 # ---------------------------------------------------------------- detect
@@ -107,7 +105,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
 
 def _stored_page(doc: dict[str, Any]) -> Iterator[ParsedItem | Rejected]:
     """`{"url", "page"}`: the JSON-LD blocks of the stored HTML page."""
-    page_url = _http_url(doc.get("url"))
+    page_url = string(doc.get("url")) or None
     try:
         root = lxml.html.document_fromstring(doc["page"])
     except (etree.ParserError, ValueError) as exc:
@@ -220,8 +218,12 @@ def _review_item(
     page_url: str | None,
     page_title: str | None,
 ) -> ParsedItem:
-    url = _http_url(review.get("url")) or _http_url(review.get("@id")) or page_url
-    platform_id = url or clean_line(string(review.get("@id"))) or None
+    url = _http_url(review.get("url")) or _http_url(review.get("@id")) or _http_url(page_url)
+    # A JSON-LD `@id` names the review node, not a page: it is kept as given
+    # (`https://check.example/#review1` and `#review2` are two fact-checks).
+    node = clean_line(string(review.get("@id")))
+    web_node = node if node.lower().startswith(("http://", "https://")) else None
+    platform_id = _http_url(review.get("url")) or web_node or _http_url(page_url) or node or None
     claim = html_to_text(string(review.get("claimReviewed")))
     rating = first_dict(review.get("reviewRating"))
     rating_name = clean_line(string(rating.get("alternateName")) or string(rating.get("name")))
@@ -257,6 +259,7 @@ def _review_item(
         text=_summary(claim, rating_name, reviewer, description),
         raw=raw,
         platform_id=platform_id,
+        earlier_keys=_earlier_keys(review.get("url"), review.get("@id"), page_url),
         url=url,
         author_name=reviewer,
         author_url=reviewer_url,
@@ -374,22 +377,22 @@ def _language(value: Any) -> str | None:
 
 
 def _http_url(value: Any) -> str | None:
-    """An http(s) URL without tracking parameters, else None."""
-    url = clean_line(string(value))
-    if not url.lower().startswith(("http://", "https://")):
-        return None
-    if not url.isascii():  # an IRI: the percent-encoded URI form is the one that dedups
-        scheme, _, rest = url.partition("://")
-        host, slash, path = rest.partition("/")
-        url = f"{scheme}://{host}{slash}{quote(path, safe=_URI_SAFE)}"
-    base, hash_, fragment = url.partition("#")
-    path, question, query = base.partition("?")
-    if question:
-        pairs = query.split("&")
-        kept = [p for p in pairs if not p.lower().startswith(_TRACKING)]
-        if len(kept) != len(pairs):
-            url = path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment)
-    return url
+    """The canonical http(s) URL of a value (`urls.canonical_url`), else None."""
+    return canonical_url(string(value))
+
+
+def _earlier_keys(*values: Any) -> tuple[tuple[str | None, str | None], ...]:
+    """The (platform id, url) a fact-check had before issue 12, keyed by its first URL.
+
+    Its platform id is its URL, so a stored fact-check whose URL was spelled
+    the former way (`urls.former_spelling`) is found under that spelling.
+    """
+    for value in values:
+        url = _http_url(value)
+        if url is not None:
+            former = former_spelling(string(value), reader="claimreview")
+            return ((former, former),) if former and former != url else ()
+    return ()
 
 
 def _scalar(value: Any) -> str | int | float | None:
@@ -443,6 +446,7 @@ def _google_items(doc: Any) -> list[ParsedItem]:
                         }
                     ),
                     platform_id=url,
+                    earlier_keys=_earlier_keys(review.get("url")),
                     url=url,
                     author_name=reviewer or None,
                     title=clean_line(string(review.get("title"))) or None,
@@ -495,6 +499,7 @@ def _claimskg_items(doc: Any) -> list[ParsedItem]:
                 text=_summary(claim, rating, reviewer, ""),
                 raw=_dump(binding),
                 platform_id=url or clean_line(value("id")) or None,
+                earlier_keys=_earlier_keys(value("link")),
                 url=url,
                 author_name=reviewer,
                 author_url=_http_url(value("sourceURL")),

@@ -42,6 +42,7 @@ from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import load_document
 from desk.ingest.times import from_struct_time, from_text
+from desk.ingest.urls import former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
 
@@ -58,7 +59,6 @@ _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\dZ|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 GUESS_BYTES = 256 * 1024
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
 
 
 # ---------------------------------------------------------------- detect
@@ -262,7 +262,8 @@ def _unrepeated(item: ParsedItem, seen: dict[str, bytes]) -> ParsedItem:
     extra = {**item.extra, "id_repeated_in_feed": key}
     if item.url:
         extra["link"] = item.url
-    return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra)
+    earlier = tuple((f"{pid}|{digest}", None) for pid, _ in item.earlier_keys if pid)
+    return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra, earlier_keys=earlier)
 
 
 def _feed_key(feed: Any) -> str | None:
@@ -274,7 +275,8 @@ def _feed_key(feed: Any) -> str | None:
 
 
 def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
-    link = _canonical_url(string(entry.get("link")))
+    raw_link = string(entry.get("link"))
+    link = _link(raw_link)
     entry_id = clean_line(string(entry.get("id")))
     title = _detail_text(entry.get("title_detail"), entry.get("title"), one_line=True)
     text = _entry_text(entry)
@@ -302,6 +304,7 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
         text=text,
         raw=json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str).encode(),
         platform_id=_platform_id(entry_id, link, context.key),
+        earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
         author_name=author_name,
         author_url=author_url,
@@ -312,6 +315,26 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
         extra=extra,
         record=index,
     )
+
+
+def _link(raw: str) -> str | None:
+    """The entry's link as the feed gives it, tracking parameters cut out."""
+    return strip_tracking(raw)
+
+
+def _earlier_keys(
+    entry_id: str, raw_link: str, link: str | None, feed_key: str | None
+) -> tuple[tuple[str | None, str | None], ...]:
+    """The (platform id, url) this entry had before issue 12, when its id changed.
+
+    Only an entry whose platform id is its link changes id with the link's
+    spelling; when the id is unchanged it finds the stored entry by itself.
+    """
+    former = former_spelling(raw_link, reader="feed")
+    platform_id = _platform_id(entry_id, former, feed_key)
+    if former is None or platform_id == _platform_id(entry_id, link, feed_key):
+        return ()
+    return ((platform_id, former if former.startswith(("http://", "https://")) else None),)
 
 
 def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str | None:
@@ -484,7 +507,8 @@ def _json_item(
 ) -> ParsedItem:
     item_id = item.get("id")
     entry_id = clean_line(str(item_id)) if isinstance(item_id, (str, int, float)) else ""
-    link = _canonical_url(string(item.get("url")) or string(item.get("external_url")))
+    raw_link = string(item.get("url")) or string(item.get("external_url"))
+    link = _link(raw_link)
     if string(item.get("content_html")).strip():
         text = html_to_text(item["content_html"])
     elif string(item.get("content_text")).strip():
@@ -527,6 +551,7 @@ def _json_item(
         text=text,
         raw=json.dumps(item, ensure_ascii=False, sort_keys=True).encode(),
         platform_id=_platform_id(entry_id, link, feed_key),
+        earlier_keys=_earlier_keys(entry_id, raw_link, link, feed_key),
         url=link if link and link.startswith(("http://", "https://")) else None,
         author_name=", ".join(names) or None,
         author_url=author_url,
@@ -537,26 +562,3 @@ def _json_item(
         extra=extra,
         record=index,
     )
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _canonical_url(url: str) -> str | None:
-    """The URL without tracking parameters (utm_*, fbclid ...); None when empty.
-
-    Only the tracking pairs are cut out; the rest of the query keeps its
-    exact original encoding so the URL still matches other copies of it.
-    """
-    url = clean_line(url)
-    if not url:
-        return None
-    base, hash_, fragment = url.partition("#")
-    path, question, query = base.partition("?")
-    if not question:
-        return url
-    kept = [pair for pair in query.split("&") if not pair.lower().startswith(_TRACKING)]
-    if len(kept) == len(query.split("&")):
-        return url
-    rebuilt = path + ("?" + "&".join(kept) if kept else "")
-    return rebuilt + (hash_ + fragment if hash_ else "")
