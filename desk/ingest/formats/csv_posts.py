@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from db.models import Media
+from desk.ingest import charset
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.formats.twitter_v1 import (
     PLATFORM as TWITTER,
@@ -51,7 +52,6 @@ from desk.ingest.formats.twitter_v1 import (
     best_video_url,
     clean_handle,
     expand_links,
-    guess_encoding,
     int_or_none,
     lang_code,
     profile_url,
@@ -261,7 +261,7 @@ def _fallback_encoding(head: bytes) -> str | None:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 4:  # a character cut by the sample's end
             return None
-    return guess_encoding(head)
+    return charset.guess_encoding(head)
 
 
 def _rows(source: Source) -> Iterator[_Row | Rejected]:

@@ -32,12 +32,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import charset_normalizer
 import feedparser
 from dateutil import parser as dateparser
 from lxml import etree
 
 from db.models import Media
+from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import load_document
@@ -58,7 +58,6 @@ _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 # a date string that ends with its zone: feedparser's UTC reading can be trusted
 _EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\dZ|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-GUESS_BYTES = 256 * 1024
 
 
 # ---------------------------------------------------------------- detect
@@ -184,17 +183,9 @@ def _feedparse(data: bytes) -> Any:
 
 
 def _guess_encoding(data: bytes) -> str | None:
-    """charset-normalizer's pick, but windows-1252 when it fits as well (short Latin text)."""
-    try:
-        matches = list(charset_normalizer.from_bytes(data[:GUESS_BYTES]))
-    except Exception:  # a guess is optional; never fail the parse over it
-        return None
-    if not matches:
-        return None
-    best = min(m.chaos for m in matches)
-    tied = [_norm_encoding(m.encoding) for m in matches if m.chaos <= best + 0.005]
-    encoding = "cp1252" if "cp1252" in tied else tied[0]
-    return None if encoding in ("ascii", "utf_8") else encoding
+    """The one guess (`charset.guess_encoding`), in feedparser's spelling of names."""
+    encoding = charset.guess_encoding(data)
+    return _norm_encoding(encoding) if encoding else None
 
 
 def _norm_encoding(name: str) -> str:

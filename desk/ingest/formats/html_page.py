@@ -27,7 +27,7 @@ import lxml.html
 from lxml import etree
 
 from db.models import Media
-from desk.ingest import times
+from desk.ingest import charset, times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.formats import twitter_embed
 from desk.ingest.urls import canonical_url
@@ -72,33 +72,13 @@ def _declared_charset(data: bytes) -> str | None:
             if "charset=" in content:
                 value = content.split("charset=", 1)[1].split(";")[0]
         if value:
-            try:
-                return codecs.lookup(value.strip().strip("'\"")).name
-            except LookupError:
-                return None
+            return value
     return None
 
 
 def decode_page(data: bytes) -> str:
     """The page as text: BOM, else UTF-8, else its declared charset, else a guess."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _declared_charset(data)
-    if declared and declared not in ("utf-8",):
-        return data.decode(declared, errors="replace")
-    from desk.ingest.formats.paste import guess_charset
-
-    guessed = guess_charset(data)
-    return guessed[0] if guessed is not None else data.decode("utf-8", errors="replace")
+    return charset.decode(data, declared=_declared_charset(data)).text
 
 
 def parse_document(text: str) -> Any | None:

@@ -75,10 +75,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
-from charset_normalizer import from_bytes
 from lxml import etree
 
 from db.models import Media
+from desk.ingest import charset
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import canonical_bytes
@@ -208,35 +208,17 @@ def _is_status_source(obj: Any) -> bool:
 
 
 def _decode(data: bytes) -> str:
-    """JSON text from bytes: UTF-8/16/32 as RFC 8259 says, else a best guess.
-
-    A file saved in a legacy code page should still go in with readable
-    text rather than be refused whole. Short texts leave charset_normalizer
-    with ties between code pages; Windows-1252, by far the commonest for
-    exports re-saved on a desktop, wins a tie.
-    """
-    try:
-        encoding = json.detect_encoding(data)
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        pass
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return data.decode("utf-8", errors="replace")
-    for match in matches:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos:
-            return str(match)
-    return str(best)
+    """JSON text from bytes: UTF-8/16/32 as RFC 8259 says, else the one guess
+    (`charset.decode`): a file saved in a legacy code page still goes in
+    with readable text rather than be refused whole."""
+    return charset.decode(data, json_text=True).text
 
 
 def sample_text(sample: Sample) -> str:
     """The sample's text, decoding UTF-16/32 (which `Sample.text` shows as noise)."""
-    try:
-        encoding = json.detect_encoding(sample.head)
-    except (LookupError, ValueError):
-        return sample.text
-    if encoding.startswith(("utf-16", "utf-32")):
+    marked = charset.bom(sample.head)
+    encoding = marked[0] if marked else charset.wide_json_codec(sample.head)
+    if encoding is not None and encoding.startswith(("utf-16", "utf-32")):
         return sample.head.decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
     return sample.text
 

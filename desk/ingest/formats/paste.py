@@ -50,7 +50,7 @@ from typing import Any
 
 from dateutil import parser as dateparser
 
-from desk.ingest import times
+from desk.ingest import charset, times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.formats import twitter_embed
 from desk.text import clean_line, clean_text
@@ -88,7 +88,6 @@ _BLUESKY_POST = re.compile(
 )
 _MAX_BYLINE_LINE = 1000
 _MIN_PRINTABLE = 0.95
-_CHARSET_TIE = 0.06
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w.-]*:(?:\s|$)")
 
 
@@ -114,30 +113,7 @@ def decode(data: bytes, *, partial: bool = False) -> tuple[str, str] | None:
     except UnicodeDecodeError as err:
         if partial and err.start >= len(data) - 3 and err.reason == "unexpected end of data":
             return data[: err.start].decode("utf-8"), "utf-8"
-    return guess_charset(data)
-
-
-def guess_charset(data: bytes) -> tuple[str, str] | None:
-    """`(text, encoding)` of bytes that are not UTF-8, by charset-normalizer.
-
-    On short Western text several single-byte code pages tie (cp1250,
-    mac_latin2, cp1257 all read "café" without chaos, some wrongly); a tie
-    goes to cp1252, by far the most common legacy encoding of pasted
-    Western text. Cyrillic, Greek or CJK bytes do not read as cp1252 without
-    chaos, so they keep their own code page.
-    """
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        return None
-    if best.encoding != "cp1252":
-        # charset-normalizer drops cp1252 from its list when another code page
-        # decodes the same bytes alike, so it is measured on its own.
-        western = from_bytes(data, cp_isolation=["cp1252"]).best()
-        if western is not None and western.chaos <= best.chaos + _CHARSET_TIE:
-            return str(western), "cp1252"
-    return str(best), best.encoding
+    return charset.guess(data)
 
 
 def _printable_ratio(text: str) -> float:

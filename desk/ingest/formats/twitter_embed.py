@@ -36,7 +36,7 @@ import lxml.html
 from lxml import etree
 
 from db.models import Media
-from desk.ingest import times
+from desk.ingest import charset, times
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.text import clean_line, clean_text
@@ -385,15 +385,7 @@ def detect(sample: Sample) -> int:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        from desk.ingest.formats.paste import guess_charset  # paste imports this module
-
-        guessed = guess_charset(data)
-        return guessed[0] if guessed is not None else data.decode("utf-8", errors="replace")
+    return charset.decode(data).text
 
 
 def _from_oembed(obj: dict[str, Any], record: int, raw: bytes) -> ParsedItem | Rejected:

@@ -41,9 +41,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from charset_normalizer import from_bytes
-
 from db.models import Media
+from desk.ingest import charset
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsonio import canonical_bytes
@@ -329,54 +328,11 @@ class BrokenDocument:
     note: str | None = None
 
 
-# When charset-normalizer finds several plausible codecs (common on short
-# samples), the one most often met in the wild wins: Windows-1252 for
-# Western text, then the other legacy codecs by how common they are.
-_COMMON_CODECS = (
-    "cp1252", "cp1251", "gb18030", "gb2312", "big5", "shift_jis", "cp932", "euc_jp",
-    "euc_kr", "cp949", "cp1250", "koi8_r", "cp1253", "cp1254", "cp1255", "cp1256",
-    "cp1257", "cp1258", "tis_620", "cp874", "latin_1", "iso8859_15", "iso8859_2",
-)  # fmt: skip
-
-
-def guess_encoding(data: bytes) -> str | None:
-    """The legacy encoding of bytes that are not UTF-8, or None if no guess."""
-    try:
-        matches = list(from_bytes(data))
-    except (ValueError, LookupError):
-        return None
-    if not matches:
-        return None
-    found = {m.encoding for m in matches if m.encoding}
-    for codec in _COMMON_CODECS:
-        if codec in found:
-            return codec
-    return matches[0].encoding or None
-
-
 def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
-    """Text of JSON bytes: UTF-8 (BOM allowed), UTF-16/32 by BOM, else a guess.
-
-    Returns (text, codec, note); the note says when the bytes were not UTF-8
-    and what they were read as, so an item can carry that fact in `extra`.
-    """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace"), codec, None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError:
-        pass
-    encoding = guess_encoding(data[: SAMPLE_BYTES * 4])
-    if encoding:
-        try:
-            text = data.decode(encoding, errors="replace")
-            return text, encoding, f"not UTF-8; decoded as {encoding} (guessed)"
-        except LookupError:
-            pass
-    return data.decode("utf-8", errors="replace"), "utf-8", "not UTF-8; bad bytes replaced"
+    """Text of JSON bytes (`charset.decode`): (text, codec, note); the note says
+    when the bytes were not UTF-8 and what they were read as."""
+    decoded = charset.decode(data, json_text=True)
+    return decoded.text, decoded.encoding, decoded.note
 
 
 def _json_error(exc: Exception) -> str:
