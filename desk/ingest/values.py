@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from desk.text import clean_line, clean_text, replace_surrogates, strip_escapes
+
 
 def string(value: Any) -> str:
     """The value when it is a str (untouched), else `""`."""
@@ -98,3 +100,44 @@ def mime_kind(mime: str) -> str:
     """A media type from a MIME type: image, video, audio, else file."""
     major = mime.split("/", 1)[0].lower()
     return {"image": "image", "video": "video", "audio": "audio"}.get(major, "file")
+
+
+# ---------------------------------------------------------------- clean text of a value
+
+
+def no_surrogates(value: str) -> str:
+    """Lone surrogates (valid JSON escapes, invalid Unicode) become U+FFFD.
+
+    lxml silently cuts a text at the first one and UTF-8 cannot store them.
+    Most texts have none: ASCII and encodable text are returned at once.
+    """
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return replace_surrogates(value)
+    return value
+
+
+def scrub(value: str) -> str:
+    """Drop escape sequences, controls and lone surrogates before any parser sees them."""
+    return strip_escapes(no_surrogates(value))
+
+
+def text_of(value: Any) -> str:
+    """Clean multi-line text of an untrusted plain-text value ("" for a non-str)."""
+    return clean_text(scrub(value)) if isinstance(value, str) else ""
+
+
+def line_of(value: Any) -> str:
+    """Clean one-line text (names, handles, titles) of an untrusted value.
+
+    Printable ASCII (most ids, handles, URLs, times) has nothing to clean
+    but spacing: that fast path keeps 100k-status files quick.
+    """
+    if not isinstance(value, str):
+        return ""
+    if value.isascii() and value.isprintable():
+        return " ".join(value.split())
+    return clean_line(scrub(value))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.ingest import charset
+from desk.ingest import charset, jsondocs
 from desk.ingest.base import ParsedItem, Source
 from desk.ingest.formats import mastodon, paste, twitter_v1
 
@@ -145,7 +145,7 @@ def test_every_json_reader_reads_a_cp1252_file_alike() -> None:
     assert isinstance(item, ParsedItem)
     assert item.text == FRENCH.strip()
     assert item.author_name == "Zoé"
-    text, codec, note = twitter_v1.decode_bytes(data)
+    text, codec, note = jsondocs.decode_bytes(data)
     assert (codec, note) == ("cp1252", "not UTF-8; decoded as cp1252 (guessed)")
     assert json.loads(text)["account"]["display_name"] == "Zoé"
 

@@ -163,3 +163,27 @@ def test_unique_keeps_first_seen_order() -> None:
 )
 def test_mime_kind(mime: str, kind: str) -> None:
     assert values.mime_kind(mime) == kind
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "text"),
+    [
+        ("  Ann   Lee ", "Ann Lee", "Ann   Lee"),
+        ("\x1b[31mAnn\x1b[0m", "Ann", "Ann"),
+        ("\x1b]8;;https://evil.example\x07link\x1b]8;;\x07", "link", "link"),
+        ("a\ud800b", "a\ufffdb", "a\ufffdb"),
+        ("two\nlines", "two lines", "two\nlines"),
+        (None, "", ""),
+        (42, "", ""),
+    ],
+)
+def test_line_of_and_text_of_clean_untrusted_text(value: Any, line: str, text: str) -> None:
+    assert values.line_of(value) == line
+    assert values.text_of(value) == text
+
+
+def test_no_surrogates_returns_clean_text_itself() -> None:
+    clean = "Степанакерт"
+    assert values.no_surrogates(clean) is clean
+    assert values.no_surrogates("x\udfffy") == "x\ufffdy"
+    assert values.scrub("\x1b[2Jx\ud800") == "x\ufffd"

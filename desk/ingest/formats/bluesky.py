@@ -7,8 +7,8 @@ the response of getAuthorFeed / getTimeline / getFeed / getListFeed
 (`feed: [feedViewPost]`), getPosts / searchPosts / getQuotes (`posts`) and
 getPostThread (`thread`); a JSON array of any of these; or JSON Lines of
 them (streamed, `record` = line number, raw = the line when it is one post).
-Detected by shape, never by file name. The JSON reading and cleaning
-helpers are the Mastodon module's.
+Detected by shape, never by file name. JSON is read by `jsondocs`, values
+cleaned by `values`, times by `times`: the same code as Mastodon's.
 
 Choices, and why:
 
@@ -70,16 +70,15 @@ from urllib.parse import quote
 
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats.mastodon import (
-    dump,
-    iso_time,
-    line_of,
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    canonical_bytes,
     read_documents,
     sample_json,
     sample_text,
-    text_of,
 )
-from desk.ingest.values import first, mapping
+from desk.ingest.times import iso_time
+from desk.ingest.values import first, line_of, mapping, text_of
 
 NAME = "bluesky"
 PLATFORM = "bluesky"
@@ -112,7 +111,7 @@ def detect(sample: Sample) -> int:
     if text[:1] not in ("{", "["):
         return 0
     doc = sample_json(sample, text)
-    if doc is not None:
+    if doc is not NOT_PARSED:
         return _score(doc)
     if _POST_TYPE.search(text):
         return 85
@@ -514,7 +513,7 @@ def _post_item(
     item = ParsedItem(
         platform=PLATFORM,
         text=text,
-        raw=raw_bytes if raw_bytes is not None else dump(raw_obj),
+        raw=raw_bytes if raw_bytes is not None else canonical_bytes(raw_obj),
         kind="post",
         platform_id=uri,
         url=_post_url(uri, handle),
@@ -772,7 +771,7 @@ def _guarded(
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a Bluesky document or JSON Lines file; bad records rejected, then onwards."""
-    for entry in read_documents(source):
+    for entry in read_documents(source, invalid="not valid JSON"):
         if isinstance(entry, Rejected):
             yield entry
             continue

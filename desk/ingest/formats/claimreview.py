@@ -34,7 +34,7 @@ from lxml import etree
 
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import load_document
+from desk.ingest.jsondocs import load_document
 from desk.ingest.times import from_text
 from desk.ingest.urls import canonical_url, former_spelling
 from desk.ingest.values import first_dict, mapping, string

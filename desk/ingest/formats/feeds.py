@@ -40,7 +40,7 @@ from db.models import Media
 from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import load_document
+from desk.ingest.jsondocs import load_document
 from desk.ingest.times import from_struct_time, from_text
 from desk.ingest.urls import former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique

@@ -65,12 +65,10 @@ Choices, and why:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -78,14 +76,18 @@ import lxml.html
 from lxml import etree
 
 from db.models import Media
-from desk.ingest import charset
-from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import canonical_bytes
-from desk.ingest.jsonio import loads as fast_loads
-from desk.ingest.times import from_text
-from desk.ingest.values import first, str_or_none
-from desk.text import clean_line, clean_text, strip_escapes
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    canonical_bytes,
+    read_documents,
+    sample_json,
+    sample_text,
+)
+from desk.ingest.times import iso_time
+from desk.ingest.values import first, line_of, no_surrogates, scrub, str_or_none, text_of
+from desk.text import clean_text, strip_escapes
 
 NAME = "mastodon"
 PLATFORM = "mastodon"
@@ -119,27 +121,13 @@ def detect(sample: Sample) -> int:
     if text[:1] not in ("{", "["):
         return 0
     doc = sample_json(sample, text)
-    if doc is not None:
+    if doc is not NOT_PARSED:
         return _score(doc)
     if '"ancestors"' in text and '"descendants"' in text:
         return 85
     if len(set(_STATUS_KEYS.findall(text))) >= 2:
         return 85
     return 0
-
-
-def sample_json(sample: Sample, text: str) -> Any:
-    """The sample parsed: the whole document when it fits, else a JSON Lines first line."""
-    candidates = [text] if len(sample.head) < SAMPLE_BYTES else []
-    first, newline, _ = text.partition("\n")
-    if newline and first.strip():
-        candidates.append(first)
-    for candidate in candidates:
-        try:
-            return json.loads(candidate)
-        except (ValueError, RecursionError):
-            continue
-    return None
 
 
 def _score(doc: Any) -> int:
@@ -206,177 +194,8 @@ def _is_status_source(obj: Any) -> bool:
 
 # ---------------------------------------------------------------- reading
 
-
-def _decode(data: bytes) -> str:
-    """JSON text from bytes: UTF-8/16/32 as RFC 8259 says, else the one guess
-    (`charset.decode`): a file saved in a legacy code page still goes in
-    with readable text rather than be refused whole."""
-    return charset.decode(data, json_text=True).text
-
-
-def sample_text(sample: Sample) -> str:
-    """The sample's text, decoding UTF-16/32 (which `Sample.text` shows as noise)."""
-    marked = charset.bom(sample.head)
-    encoding = marked[0] if marked else charset.wide_json_codec(sample.head)
-    if encoding is not None and encoding.startswith(("utf-16", "utf-32")):
-        return sample.head.decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
-    return sample.text
-
-
-def load_json(source: Source) -> tuple[Any, Rejected | None]:
-    """The whole document, or one Rejected saying why it cannot be read."""
-    data = source.read_bytes()
-    if not data.strip():
-        return None, Rejected(record=None, reason="empty input: no JSON to read")
-    text = _decode(data).lstrip("\ufeff")
-    try:
-        return fast_loads(text), None
-    except json.JSONDecodeError as exc:
-        return None, Rejected(
-            record=None,
-            reason=f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            line=exc.lineno,
-        )
-    except RecursionError:
-        return None, Rejected(record=None, reason="JSON nested too deeply to read")
-
-
-class _BadLine:
-    """Why one JSON Lines line could not be read."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-def _parse_line(line: bytes) -> Any:
-    """One JSON Lines line as a value, or a _BadLine saying why not."""
-    try:
-        return fast_loads(_decode(line))
-    except json.JSONDecodeError as exc:
-        return _BadLine(f"not valid JSON: {exc.msg} (column {exc.colno})")
-    except RecursionError:
-        return _BadLine("JSON nested too deeply to read")
-
-
-def read_documents(source: Source) -> Iterator[tuple[int | None, Any, bytes | None] | Rejected]:
-    """The JSON document, or each line of a JSON Lines file, streamed.
-
-    Yields `(line, value, line bytes)` per JSON Lines line (so a 1 GB file
-    never sits in memory) or `(None, value, None)` once for a plain JSON
-    document. A file is JSON Lines when its first two non-blank lines are
-    each a JSON object or array on their own (a pretty-printed document's
-    lines are not; the first may be broken). A broken line is one Rejected
-    naming it; the rest goes on.
-    """
-    with source.open() as fh:
-        consumed: list[bytes] = []
-        lines: list[tuple[int, bytes]] = []
-        number = 0
-        while len(lines) < 2:
-            line = fh.readline()
-            if not line:
-                break
-            number += 1
-            consumed.append(line)
-            if line.strip():
-                lines.append((number, line))
-        wide = bool(consumed) and (
-            b"\x00" in consumed[0][:4] or consumed[0][:2] in (b"\xff\xfe", b"\xfe\xff")
-        )
-        if len(lines) == 2 and not wide:
-            first, second = (_parse_line(line) for _, line in lines)
-            # a broken first line (cut off, say) still lets JSON Lines be seen,
-            # but not the lone "[" or "{" that opens a pretty-printed document
-            opener = lines[0][1].strip()
-            first_ok = isinstance(first, dict | list) or (
-                isinstance(first, _BadLine) and opener[:1] == b"{" and opener != b"{"
-            )
-            if first_ok and isinstance(second, dict | list):
-                for (line_no, line), value in zip(lines, (first, second), strict=True):
-                    yield _line_entry(line_no, line, value)
-                for line in fh:
-                    number += 1
-                    if line.strip():
-                        yield _line_entry(number, line, _parse_line(line))
-                return
-        data = b"".join(consumed) + fh.read()
-    doc, problem = load_json(Source(source.name, data=data))
-    yield problem if problem is not None else (None, doc, None)
-
-
-def _line_entry(number: int, line: bytes, value: Any) -> tuple[int, Any, bytes] | Rejected:
-    if isinstance(value, _BadLine):
-        return Rejected(record=number, reason=value.reason, line=number)
-    return number, value, line.rstrip(b"\r\n")
-
-
-def dump(obj: Any) -> bytes:
-    """Canonical JSON bytes of one record (lone surrogates kept as escapes)."""
-    return canonical_bytes(obj)
-
-
-def _no_surrogates(value: str) -> str:
-    """Lone surrogates (valid JSON escapes, invalid Unicode) become U+FFFD.
-
-    lxml silently cuts a text at the first one and UTF-8 cannot store them.
-    """
-    if value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATES.sub("\ufffd", value)
-    return value
-
-
-def _scrub(value: str) -> str:
-    """Drop escape sequences, controls and lone surrogates before any parser sees them."""
-    return strip_escapes(_no_surrogates(value))
-
-
-def text_of(value: Any) -> str:
-    """Clean multi-line text of an untrusted plain-text value."""
-    return clean_text(_scrub(value)) if isinstance(value, str) else ""
-
-
-def line_of(value: Any) -> str:
-    """Clean one-line text (names, handles, titles) of an untrusted value.
-
-    Printable ASCII (most ids, handles, URLs, times) has nothing to clean
-    but spacing: that fast path keeps 100k-status files quick.
-    """
-    if not isinstance(value, str):
-        return ""
-    if value.isascii() and value.isprintable():
-        return " ".join(value.split())
-    return clean_line(_scrub(value))
-
-
-def iso_time(value: Any) -> Posted | None:
-    """A posted time from an API timestamp: ISO 8601 fast, anything else via `times`.
-
-    API times are ISO 8601 (`2023-05-28T12:06:50.000Z`); `fromisoformat`
-    reads them some fifty times faster than dateutil, which `from_text`
-    uses and which stays the fallback (and the reference: same result).
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if len(text) >= 19 and text[10:11] == "T" and text.isascii():
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-        if moment is not None:
-            tz_known = moment.tzinfo is not None
-            if not tz_known:
-                moment = moment.replace(tzinfo=UTC)
-            try:
-                at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            except (ValueError, OverflowError):
-                return None
-            return Posted(at, "second", tz_known)
-    return from_text(_scrub(text))
+# The wording of the Mastodon and Bluesky readers' JSON errors.
+_INVALID = "not valid JSON"
 
 
 def html_of(value: Any) -> str:
@@ -389,7 +208,7 @@ def html_of(value: Any) -> str:
     """
     if not isinstance(value, str):
         return ""
-    html = _no_surrogates(value)  # escapes in the text are removed whole by html_to_text
+    html = no_surrogates(value)  # escapes in the text are removed whole by html_to_text
     try:
         return html_to_text(html)
     except ValueError:
@@ -400,13 +219,13 @@ def html_of(value: Any) -> str:
         return clean_text(html)
     for element in root.iter():
         if element.text:
-            element.text = _scrub(element.text)
+            element.text = scrub(element.text)
         if element.tail:
-            element.tail = _scrub(element.tail)
+            element.tail = scrub(element.tail)
     try:
         return html_to_text(lxml.html.tostring(root, encoding="unicode"))
     except ValueError:
-        return clean_text(_scrub(root.text_content()))
+        return clean_text(scrub(root.text_content()))
 
 
 def _host(url: Any) -> str | None:
@@ -510,7 +329,7 @@ def _handle(account: dict[str, Any]) -> str | None:
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a Mastodon document or JSON Lines file; bad records rejected, then onwards."""
     hosts: Counter[str] = Counter()  # server hints carried from line to line
-    for entry in read_documents(source):
+    for entry in read_documents(source, invalid=_INVALID):
         if isinstance(entry, Rejected):
             yield entry
             continue
@@ -764,7 +583,7 @@ def _item(
     return ParsedItem(
         platform=PLATFORM,
         text=text,
-        raw=raw if raw is not None else dump(status),
+        raw=raw if raw is not None else canonical_bytes(status),
         kind="post",
         platform_id=_platform_id(status, doc),
         url=_status_url(status),
@@ -914,7 +733,7 @@ def _edit_history(
         yield ParsedItem(
             platform=PLATFORM,
             text=text,
-            raw=raw if raw is not None else dump(versions),
+            raw=raw if raw is not None else canonical_bytes(versions),
             kind="post",
             platform_id=None,
             url=None,

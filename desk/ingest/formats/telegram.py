@@ -35,7 +35,7 @@ from lxml import etree
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import load_document
+from desk.ingest.jsondocs import load_document
 from desk.ingest.times import from_text, from_unix
 from desk.ingest.values import mime_kind, string
 from desk.text import clean_line, clean_text

@@ -33,20 +33,27 @@ so the same tweet read from any of them gets the same URL, text and ids.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from db.models import Media
-from desk.ingest import charset
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import canonical_bytes
-from desk.ingest.jsonio import loads as fast_loads
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    BrokenDocument,
+    JsonValue,
+    array_spans,
+    canonical_bytes,
+    is_vcr_cassette,
+    member_start,
+    read_json,
+    salvage,
+    sample_json,
+)
 from desk.ingest.times import from_text
 from desk.ingest.values import int_or_none, mapping
 from desk.text import clean_line, clean_text
@@ -277,292 +284,6 @@ class SeenIds:
         if len(self._ids) >= self.cap:
             self._ids.clear()
         self._ids.add(key)
-
-
-# --------------------------------------------------------------------------
-# Reading JSON documents and JSON Lines, streaming the latter
-# --------------------------------------------------------------------------
-
-_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-)
-# Above this size a file whose first line is not JSON is still read line by
-# line (a broken first line of a huge JSONL), never whole.
-_WHOLE_DOC_LIMIT = 256 * 1024 * 1024
-
-
-@dataclass(slots=True)
-class JsonValue:
-    """One JSON value read from a source: a whole document or one line.
-
-    `line` is where it starts (1-based), `raw` its exact bytes (stripped of
-    surrounding whitespace), `text` the decoded text they came from and
-    `encoding` the codec used, so callers can cut sub-records out exactly.
-    `lines_mode` says whether the source is JSON Lines (record = line).
-    """
-
-    line: int
-    value: Any
-    raw: bytes
-    text: str
-    encoding: str
-    lines_mode: bool
-    note: str | None = None
-
-
-@dataclass(slots=True)
-class BrokenDocument:
-    """A whole-document input that is not valid JSON (truncated, corrupt).
-
-    `rejected` is the one error to report (with its line); `text` is kept so
-    a reader whose records are self-contained can still take the complete
-    records before the break (see `array_prefix`).
-    """
-
-    rejected: Rejected
-    text: str
-    encoding: str
-    note: str | None = None
-
-
-def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
-    """Text of JSON bytes (`charset.decode`): (text, codec, note); the note says
-    when the bytes were not UTF-8 and what they were read as."""
-    decoded = charset.decode(data, json_text=True)
-    return decoded.text, decoded.encoding, decoded.note
-
-
-def _json_error(exc: Exception) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})"
-    if isinstance(exc, RecursionError):
-        return "JSON nested too deeply to read"
-    return f"unreadable JSON: {type(exc).__name__}"
-
-
-def _loads(text: str) -> Any:
-    return fast_loads(text)
-
-
-def read_json(source: Source) -> Iterator[JsonValue | Rejected | BrokenDocument]:
-    """The JSON values of a source: one document, or one per line (JSON Lines).
-
-    A file with one non-empty line is a document (one value). A file whose
-    first line is a JSON value and has more lines is JSON Lines and is
-    streamed: a bad line is rejected with its number and the rest goes on.
-    A file whose first line is not JSON is read whole as one (pretty-printed)
-    document; if that fails the one error is reported with its line and the
-    read stops, unless the error is on line 1 and later lines are JSON (a
-    JSONL whose first line is broken).
-    """
-    with source.open() as fh:
-        lines = enumerate(fh, 1)
-        first: tuple[int, bytes] | None = None
-        skipped: list[bytes] = []
-        for number, chunk in lines:
-            if chunk.strip():
-                first = (number, chunk)
-                break
-            skipped.append(chunk)
-        if first is None:
-            return
-        number, chunk = first
-        if any(chunk.startswith(bom) for bom, _ in _BOMS) or b"\x00" in chunk[:4]:
-            # UTF-16/32 text cannot be split on b"\n": read it as one document.
-            data = b"".join(skipped) + chunk + fh.read()
-            yield from _document(data, 1)
-            return
-        text, codec, note = decode_bytes(chunk)
-        try:
-            value = _loads(text)
-        except (ValueError, RecursionError) as exc:
-            first_error: Exception | None = exc
-        else:
-            first_error = None
-        if first_error is None:
-            second: tuple[int, bytes] | None = None
-            for later_number, later in lines:
-                if later.strip():
-                    second = (later_number, later)
-                    break
-            raw = chunk.strip()
-            yield JsonValue(number, value, raw, text.strip(), codec, second is not None, note)
-            if second is not None:
-                yield _line_value(*second)
-                for later_number, later in lines:
-                    if later.strip():
-                        yield _line_value(later_number, later)
-            return
-        # The first line alone is not JSON: a pretty-printed document, or a
-        # JSONL whose first line is broken.
-        if source.size() > _WHOLE_DOC_LIMIT:
-            yield Rejected(number, _json_error(first_error), line=number)
-            for later_number, later in lines:
-                if later.strip():
-                    yield _line_value(later_number, later)
-            return
-        rest = fh.read()
-    data = b"".join(skipped) + chunk + rest
-    text, codec, note = decode_bytes(data)
-    try:
-        value = _loads(text)
-    except (ValueError, RecursionError) as exc:
-        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        if error_line == number and rest.strip():
-            yield from _fallback_lines(number, first_error, rest)
-            return
-        yield BrokenDocument(Rejected(None, _json_error(exc), line=error_line), text, codec, note)
-        return
-    yield JsonValue(1, value, data.strip(), text.strip(), codec, False, note)
-
-
-def _document(data: bytes, line: int) -> Iterator[JsonValue | BrokenDocument]:
-    text, codec, note = decode_bytes(data)
-    try:
-        value = _loads(text)
-    except (ValueError, RecursionError) as exc:
-        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        yield BrokenDocument(Rejected(None, _json_error(exc), line=error_line), text, codec, note)
-        return
-    yield JsonValue(line, value, data.strip(), text.strip(), codec, False, note)
-
-
-def _fallback_lines(
-    first_number: int, first_error: Exception, rest: bytes
-) -> Iterator[JsonValue | Rejected]:
-    """JSON Lines whose first line is broken; gives up if the next line is too."""
-    pending: list[JsonValue | Rejected] = [
-        Rejected(first_number, _json_error(first_error), line=first_number)
-    ]
-    parsed_one = False
-    for offset, chunk in enumerate(rest.splitlines(keepends=True), 1):
-        if not chunk.strip():
-            continue
-        result = _line_value(first_number + offset, chunk)
-        if not parsed_one:
-            if isinstance(result, Rejected):
-                # Two broken lines in a row at the top: not JSON Lines at all.
-                yield Rejected(None, _json_error(first_error), line=first_number)
-                return
-            parsed_one = True
-            yield from pending
-        yield result
-
-
-def _line_value(number: int, chunk: bytes) -> JsonValue | Rejected:
-    text, codec, note = decode_bytes(chunk)
-    try:
-        value = _loads(text)
-    except (ValueError, RecursionError) as exc:
-        return Rejected(number, _json_error(exc), line=number)
-    return JsonValue(number, value, chunk.strip(), text.strip(), codec, True, note)
-
-
-def _skip_ws(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t\r\n":
-        index += 1
-    return index
-
-
-def array_spans(text: str, start: int) -> list[tuple[int, int]] | None:
-    """(start, end) of each element of the JSON array at `text[start]`.
-
-    Lets a reader keep the exact bytes of each array element as its raw
-    record. Returns None when the text does not walk cleanly (the caller then
-    falls back to canonical dumps).
-    """
-    spans, complete = array_prefix(text, start)
-    return spans if complete else None
-
-
-def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], bool]:
-    """The spans of the complete elements at the start of a JSON array, and
-    whether the whole array walked cleanly. A truncated timeline still gives
-    the statuses before the cut."""
-    decoder = json.JSONDecoder()
-    spans: list[tuple[int, int]] = []
-    if start is None:
-        return spans, False
-    try:
-        index = _skip_ws(text, start)
-        if text[index] != "[":
-            return spans, False
-        index = _skip_ws(text, index + 1)
-        if text[index] == "]":
-            return spans, True
-        while True:
-            _, end = decoder.raw_decode(text, index)
-            spans.append((index, end))
-            index = _skip_ws(text, end)
-            if text[index] == ",":
-                index = _skip_ws(text, index + 1)
-                continue
-            return spans, text[index] == "]"
-    except (ValueError, IndexError, RecursionError):
-        return spans, False
-
-
-def member_start(text: str, key: str) -> int | None:
-    """Where the value of top-level member `key` starts in a JSON object text."""
-    decoder = json.JSONDecoder()
-    try:
-        index = _skip_ws(text, 0)
-        if text[index] != "{":
-            return None
-        index = _skip_ws(text, index + 1)
-        while text[index] != "}":
-            name, index = decoder.raw_decode(text, index)
-            index = _skip_ws(text, index)
-            if text[index] != ":":
-                return None
-            index = _skip_ws(text, index + 1)
-            if name == key:
-                return index
-            _, index = decoder.raw_decode(text, index)
-            index = _skip_ws(text, index)
-            if text[index] == ",":
-                index = _skip_ws(text, index + 1)
-        return None
-    except (ValueError, IndexError, RecursionError):
-        return None
-
-
-def sample_json(sample: Sample) -> Any:
-    """The sample as JSON for detect(): the whole document if it fits in the
-    sample, else its first line if that line is complete; `NOT_PARSED` when
-    neither parses (a large or pretty-printed file: detect by signals then)."""
-    text = sample.text
-    whole = len(sample.head) < SAMPLE_BYTES
-    if whole:
-        try:
-            return json.loads(text)
-        except (ValueError, RecursionError):
-            pass
-    newline = text.find("\n")
-    if newline == -1 and not whole:
-        return NOT_PARSED
-    line = text if newline == -1 else text[:newline]
-    try:
-        return json.loads(line)
-    except (ValueError, RecursionError):
-        return NOT_PARSED
-
-
-NOT_PARSED = object()
-
-
-def is_vcr_cassette(text: str) -> bool:
-    """VCR/betamax recordings hold API bodies but are not an ingest format."""
-    head = text[:4096]
-    return (
-        ('"interactions"' in head and '"request"' in head)
-        or ('"http_interactions"' in head)
-        or head.startswith(("interactions:", "http_interactions:", "---\ninteractions:"))
-        or "\ninteractions:\n" in head
-    )
 
 
 # --------------------------------------------------------------------------
@@ -893,18 +614,9 @@ def _array(
 
 def _salvage(broken: BrokenDocument, seen: SeenIds) -> Iterator[ParsedItem | Rejected]:
     """The complete statuses before the break of a truncated array, then the error."""
-    text = broken.text
-    start = 0 if text[:1] == "[" else member_start(text, "statuses")
-    spans, _ = array_prefix(text, start)
-    for index, (begin, end) in enumerate(spans):
-        piece = text[begin:end]
-        try:
-            value = json.loads(piece)
-        except (ValueError, RecursionError):
-            break
-        raw = piece.encode(broken.encoding, errors="replace")
-        yield from _status_items(value, index + 1, raw, seen, broken.note)
-    reason = broken.rejected.reason
-    if spans:
-        reason += f"; the {len(spans)} complete record(s) before it were read"
-    yield Rejected(len(spans) + 1 if spans else None, reason, line=broken.rejected.line)
+    for found in salvage(broken, "statuses"):
+        if isinstance(found, Rejected):
+            yield found
+        else:
+            record, value, raw = found
+            yield from _status_items(value, record, raw, seen, broken.note)
