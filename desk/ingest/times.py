@@ -115,3 +115,18 @@ def iso_time(value: object) -> Posted | None:
                 return None
             return Posted(at, "second", tz_known)
     return from_text(scrub(text))
+
+
+def complete_date(value: str) -> bool:
+    """True when the string gives a whole date: dateutil would fill any gap from today.
+
+    Parsed against two different defaults, a string that names its own
+    year, month and day gives the same date both times; "Monday" or
+    "March 3" does not.
+    """
+    try:
+        one = dateparser.parse(value, default=datetime(2000, 1, 1))
+        two = dateparser.parse(value, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return one is not None and two is not None and one.date() == two.date()

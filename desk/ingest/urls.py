@@ -97,6 +97,17 @@ def strip_tracking(url: str | None) -> str | None:
     return path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment if hash_ else "")
 
 
+def host_of(url: object) -> str | None:
+    """The lower-case host of a URL string, or None (not a str, no host, unparsable)."""
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host or None
+
+
 # ---------------------------------------------------------------- former spellings
 
 # Before issue 12 the feed and fact-check readers had canonicalisers of their

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from desk.ingest import charset, jsondocs
 from desk.ingest.base import ParsedItem, Source
-from desk.ingest.formats import mastodon, paste, twitter_v1
+from desk.ingest.formats import mastodon, paste
 
 FRENCH = "Le café de la gare a fermé; l'élève était déçu. «Ça va», dit-il. "
 GERMAN = "Die Straße über der Brücke ist gesperrt. Größere Schäden möglich. "

@@ -8,7 +8,7 @@ import pytest
 
 from db import Store
 from desk.ingest.base import ParsedItem, Source
-from desk.ingest.formats import claimreview, feeds, html_page
+from desk.ingest.formats import _factcheck, claimreview, feeds, html_page
 from desk.ingest.pipeline import ingest_bytes
 from desk.ingest.urls import (
     TRACKING_PARAMS,
@@ -224,8 +224,8 @@ def _ingest_as_before_issue_12(
     """What a desk made before the change holds: the item under the former spelling."""
     with monkeypatch.context() as patch:
         patch.setattr(
-            claimreview,
-            "_http_url",
+            _factcheck,
+            "http_url",
             lambda value: former_spelling(
                 value if isinstance(value, str) else "", reader="claimreview"
             ),
@@ -249,7 +249,7 @@ def test_a_fact_check_stored_under_its_former_url_stays_one_item(
     again = ingest_bytes(store, data, name="fc.json", actor="ann")
     assert (again.new, again.duplicates) == (0, 1)
     # without the former spelling it would have been a second item
-    monkeypatch.setattr(claimreview, "_earlier_keys", lambda *values: ())
+    monkeypatch.setattr(_factcheck, "earlier_keys", lambda *values: ())
     assert ingest_bytes(store, data, name="fc.json", actor="ann").new == 1
 
 

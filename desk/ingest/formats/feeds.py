@@ -29,11 +29,9 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 import feedparser
-from dateutil import parser as dateparser
 from lxml import etree
 
 from db.models import Media
@@ -41,7 +39,7 @@ from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsondocs import load_document
-from desk.ingest.times import from_struct_time, from_text
+from desk.ingest.times import complete_date, from_struct_time, from_text
 from desk.ingest.urls import former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
@@ -410,21 +408,11 @@ def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
         struct_time = from_struct_time(parsed)
         if struct_time is not None:
             return struct_time
-    text_time = from_text(raw) if raw and _complete_date(raw) else None
+    text_time = from_text(raw) if raw and complete_date(raw) else None
     if text_time is not None and not text_time.tz_known:
         return text_time  # feedparser would have guessed UTC (and may misread the form)
     struct_time = from_struct_time(parsed) if parsed else None
     return struct_time or text_time
-
-
-def _complete_date(raw: str) -> bool:
-    """True when the string gives a whole date: dateutil would fill any gap from today."""
-    try:
-        one = dateparser.parse(raw, default=datetime(2000, 1, 1))
-        two = dateparser.parse(raw, default=datetime(2001, 2, 2))
-    except (ValueError, OverflowError, TypeError):
-        return False
-    return one is not None and two is not None and one.date() == two.date()
 
 
 def _entry_media(entry: Any) -> list[Media]:

@@ -11,8 +11,9 @@ sits in memory, each item's `record` being its line number and the raw
 record of a line's status the line's own bytes. Everything is detected by
 its shape, never by the file name.
 
-The reading helpers here (`read_documents`, `html_of`, `line_of`, `text_of`,
-`iso_time`, `dump`) are shared with the Bluesky module.
+JSON is read by `desk/ingest/jsondocs.py`, untrusted values cleaned by
+`values.text_of` / `line_of` and `clean.html_of`, API times by
+`times.iso_time`: the same code as Bluesky's.
 
 Choices, and why:
 
@@ -70,14 +71,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
-
-import lxml.html
-from lxml import etree
 
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import html_to_text
+from desk.ingest.clean import html_of
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     canonical_bytes,
@@ -86,8 +83,9 @@ from desk.ingest.jsondocs import (
     sample_text,
 )
 from desk.ingest.times import iso_time
-from desk.ingest.values import first, line_of, no_surrogates, scrub, str_or_none, text_of
-from desk.text import clean_text, strip_escapes
+from desk.ingest.urls import host_of
+from desk.ingest.values import first, line_of, str_or_none, text_of
+from desk.text import strip_escapes
 
 NAME = "mastodon"
 PLATFORM = "mastodon"
@@ -198,46 +196,6 @@ def _is_status_source(obj: Any) -> bool:
 _INVALID = "not valid JSON"
 
 
-def html_of(value: Any) -> str:
-    """Clean text of an HTML fragment, surviving what trips `html_to_text`.
-
-    Character references such as `&#27;` decode to control characters inside
-    lxml, which then refuses them when the tree is edited; we scrub the
-    parsed text nodes and try again, and as a last resort keep the plain
-    text content.
-    """
-    if not isinstance(value, str):
-        return ""
-    html = no_surrogates(value)  # escapes in the text are removed whole by html_to_text
-    try:
-        return html_to_text(html)
-    except ValueError:
-        pass
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return clean_text(html)
-    for element in root.iter():
-        if element.text:
-            element.text = scrub(element.text)
-        if element.tail:
-            element.tail = scrub(element.tail)
-    try:
-        return html_to_text(lxml.html.tostring(root, encoding="unicode"))
-    except ValueError:
-        return clean_text(scrub(root.text_content()))
-
-
-def _host(url: Any) -> str | None:
-    if not isinstance(url, str) or not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    return host or None
-
-
 def _http(value: Any) -> str | None:
     value = str_or_none(value)
     if (
@@ -293,19 +251,19 @@ def _server_hints(status: dict[str, Any], hosts: Counter[str]) -> None:
     if isinstance(account, dict):
         acct = account.get("acct")
         if isinstance(acct, str) and acct and "@" not in acct:
-            host = _host(account.get("url"))
+            host = host_of(account.get("url"))
             if host:
                 hosts[host] += 1
     for tag in status.get("tags") or []:
         if isinstance(tag, dict):
-            host = _host(tag.get("url"))
+            host = host_of(tag.get("url"))
             if host:
                 hosts[host] += 1
     for mention in status.get("mentions") or []:
         if isinstance(mention, dict):
             acct = mention.get("acct")
             if isinstance(acct, str) and acct and "@" not in acct:
-                host = _host(mention.get("url"))
+                host = host_of(mention.get("url"))
                 if host:
                     hosts[host] += 1
 
@@ -317,7 +275,7 @@ def _handle(account: dict[str, Any]) -> str | None:
     if not acct:
         return None
     if "@" not in acct:
-        host = _host(account.get("url")) or _host(account.get("uri"))
+        host = host_of(account.get("url")) or host_of(account.get("uri"))
         if host:
             acct = f"{acct}@{host}"
     return acct

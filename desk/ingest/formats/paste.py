@@ -52,7 +52,13 @@ from dateutil import parser as dateparser
 
 from desk.ingest import charset, times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats import twitter_embed
+from desk.ingest.formats._twitter import (
+    media_from_text,
+    profile_url,
+    snowflake_time,
+    status_from_url,
+    status_url,
+)
 from desk.text import clean_line, clean_text
 
 NAME = "text"
@@ -260,16 +266,16 @@ def _has_year(words: str) -> bool:
 def _post_identity(handle: str, urls: list[str]) -> dict[str, Any]:
     """Platform, id, URL and author URL of a quoted post (see the module docstring)."""
     for url in urls:
-        status = twitter_embed.status_from_url(url if "://" in url else "https://" + url)
+        status = status_from_url(url if "://" in url else "https://" + url)
         if status is not None:
             url_handle, tweet_id = status
             author = url_handle or (handle if "@" not in handle and "." not in handle else None)
             return {
                 "platform": "twitter",
                 "platform_id": tweet_id,
-                "url": twitter_embed.tweet_url(author, tweet_id),
+                "url": status_url(author, tweet_id),
                 "author_handle": author,
-                "author_url": twitter_embed.profile_url(author) if author else None,
+                "author_url": profile_url(author) if author else None,
             }
     if "@" in handle:
         user, _, host = handle.partition("@")
@@ -295,7 +301,7 @@ def _post_identity(handle: str, urls: list[str]) -> dict[str, Any]:
         "platform_id": None,
         "url": None,
         "author_handle": handle,
-        "author_url": twitter_embed.profile_url(handle),
+        "author_url": profile_url(handle),
     }
 
 
@@ -438,9 +444,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             del post_extra["byline"]
         posted = _posted(byline.rest)
         from_id = (
-            twitter_embed.snowflake_time(identity["platform_id"])
-            if identity["platform"] == "twitter"
-            else None
+            snowflake_time(identity["platform_id"]) if identity["platform"] == "twitter" else None
         )
         if from_id is not None:
             post_extra["snowflake_time"] = from_id.at
@@ -458,7 +462,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             author_handle=identity["author_handle"],
             author_url=identity["author_url"],
             posted=posted,
-            media=twitter_embed.media_from_text(post_text + " " + byline.rest),
+            media=media_from_text(post_text + " " + byline.rest),
             refs=(page_ref,),
             extra=post_extra,
             record=record,

@@ -46,30 +46,31 @@ from typing import Any
 
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Ref, Rejected, Sample, Source
-from desk.ingest.formats.twitter_v1 import (
-    NOT_PARSED,
+from desk.ingest.formats._twitter import (
     PLATFORM,
-    BrokenDocument,
-    JsonValue,
     SeenIds,
     at_line,
     best_video_url,
     canonical_raw,
     clean_handle,
-    int_or_none,
-    is_vcr_cassette,
     lang_code,
     metrics,
     profile_url,
-    read_json,
     safe_url,
-    sample_json,
     status_url,
     tweet_id,
     tweet_text,
     tweet_time,
 )
-from desk.ingest.values import mapping
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    BrokenDocument,
+    JsonValue,
+    is_vcr_cassette,
+    read_json,
+    sample_json,
+)
+from desk.ingest.values import int_or_none, mapping
 from desk.text import clean_line, clean_text
 
 NAME = "twitter-v2"
