@@ -85,6 +85,10 @@ class ParsedItem:
     refs: tuple[Ref, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     record: int | None = None
+    # (platform_id, url) pairs under which an older desk version may have
+    # stored this same item (see `urls.former_spelling`): looked up, after
+    # the item's own keys, only to recognise it; never stored.
+    earlier_keys: tuple[tuple[str | None, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

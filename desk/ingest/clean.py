@@ -10,6 +10,7 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
+from desk.ingest.values import no_surrogates, scrub
 from desk.text import clean_text, replace_surrogates, strip_escapes
 
 _BLOCK_TAGS = {
@@ -57,3 +58,34 @@ def html_to_text(html: str | bytes | None) -> str:
             if tag == "li":
                 element.text = "- " + strip_escapes(element.text or "")
     return clean_text(root.text_content())
+
+
+def html_of(value: object) -> str:
+    """Clean text of an HTML fragment, surviving what trips `html_to_text`.
+
+    For HTML fields of API JSON (a Mastodon status's `content`): character
+    references such as `&#27;` decode to control characters inside
+    lxml, which then refuses them when the tree is edited; we scrub the
+    parsed text nodes and try again, and as a last resort keep the plain
+    text content.
+    """
+    if not isinstance(value, str):
+        return ""
+    html = no_surrogates(value)  # escapes in the text are removed whole by html_to_text
+    try:
+        return html_to_text(html)
+    except ValueError:
+        pass
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return clean_text(html)
+    for element in root.iter():
+        if element.text:
+            element.text = scrub(element.text)
+        if element.tail:
+            element.tail = scrub(element.tail)
+    try:
+        return html_to_text(lxml.html.tostring(root, encoding="unicode"))
+    except ValueError:
+        return clean_text(scrub(root.text_content()))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, BinaryIO
@@ -212,7 +212,11 @@ def _store_one(
     ingested_at: str,
     done: _Batch,
 ) -> None:
-    item_id, created = w.insert_item(new_item, ingested_at=ingested_at)
+    earlier = _stored_earlier(w.same_item, parsed, new_item)
+    if earlier is not None:
+        item_id, created = earlier, False
+    else:
+        item_id, created = w.insert_item(new_item, ingested_at=ingested_at)
     if created:
         done.new += 1
         done.ids.append(item_id)
@@ -264,6 +268,27 @@ def _store_one(
         if made is not None:
             done.links += 1
             done.made_links.append(_link_fields(made))
+
+
+def _stored_earlier(
+    lookup: Callable[[NewItem, str | None], int | None], parsed: ParsedItem, new_item: NewItem
+) -> int | None:
+    """The item stored under one of the parsed item's `earlier_keys`, if its own keys find none.
+
+    A reader that changed how it spells an item's id or URL (issue 12's one
+    canonical URL) names the former spellings, so an item already in the
+    desk under one of them stays one item. Items with no earlier keys (all
+    but some feed entries and fact-checks) cost nothing here.
+    """
+    if not parsed.earlier_keys or lookup(new_item, new_item.raw_sha256) is not None:
+        return None
+    for platform_id, url in parsed.earlier_keys:
+        if not platform_id and not url:
+            continue
+        found = lookup(replace(new_item, platform_id=platform_id, url=url), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _commit_batch(
@@ -428,7 +453,10 @@ def ingest_source(
         if dry_run:
             for parsed in batch:
                 candidate = _to_new_item(parsed, source=tracked, fmt=module.NAME, story_id=None)
-                if store.duplicate_of(candidate) is None:
+                known = store.duplicate_of(candidate) or _stored_earlier(
+                    lambda item, _sha: store.duplicate_of(item), parsed, candidate
+                )
+                if known is None:
                     report.new += 1
                 else:
                     report.duplicates += 1

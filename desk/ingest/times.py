@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from dateutil import parser as dateparser
 
 from desk.ingest.base import Posted
+from desk.ingest.values import scrub
 
 
 def _iso(moment: datetime) -> str:
@@ -86,3 +87,46 @@ def from_day(value: str | None) -> Posted | None:
         return None
     day = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
     return Posted(_iso(day), "day", False)
+
+
+def iso_time(value: object) -> Posted | None:
+    """A posted time from an API timestamp: ISO 8601 fast, anything else via `from_text`.
+
+    API times (Mastodon, Bluesky) are ISO 8601 (`2023-05-28T12:06:50.000Z`);
+    `fromisoformat` reads them some fifty times faster than dateutil, which
+    `from_text` uses and which stays the fallback (and the reference: same
+    result). A time without a zone is read as UTC with `tz_known=False`.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) >= 19 and text[10:11] == "T" and text.isascii():
+        try:
+            moment: datetime | None = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            tz_known = moment.tzinfo is not None
+            if not tz_known:
+                moment = moment.replace(tzinfo=UTC)
+            try:
+                at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            except (ValueError, OverflowError):
+                return None
+            return Posted(at, "second", tz_known)
+    return from_text(scrub(text))
+
+
+def complete_date(value: str) -> bool:
+    """True when the string gives a whole date: dateutil would fill any gap from today.
+
+    Parsed against two different defaults, a string that names its own
+    year, month and day gives the same date both times; "Monday" or
+    "March 3" does not.
+    """
+    try:
+        one = dateparser.parse(value, default=datetime(2000, 1, 1))
+        two = dateparser.parse(value, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return one is not None and two is not None and one.date() == two.date()

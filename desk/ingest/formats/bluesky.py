@@ -7,8 +7,8 @@ the response of getAuthorFeed / getTimeline / getFeed / getListFeed
 (`feed: [feedViewPost]`), getPosts / searchPosts / getQuotes (`posts`) and
 getPostThread (`thread`); a JSON array of any of these; or JSON Lines of
 them (streamed, `record` = line number, raw = the line when it is one post).
-Detected by shape, never by file name. The JSON reading and cleaning
-helpers are the Mastodon module's.
+Detected by shape, never by file name. JSON is read by `jsondocs`, values
+cleaned by `values`, times by `times`: the same code as Mastodon's.
 
 Choices, and why:
 
@@ -70,15 +70,15 @@ from urllib.parse import quote
 
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats.mastodon import (
-    dump,
-    iso_time,
-    line_of,
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    canonical_bytes,
     read_documents,
     sample_json,
     sample_text,
-    text_of,
 )
+from desk.ingest.times import iso_time
+from desk.ingest.values import first, line_of, mapping, text_of
 
 NAME = "bluesky"
 PLATFORM = "bluesky"
@@ -111,7 +111,7 @@ def detect(sample: Sample) -> int:
     if text[:1] not in ("{", "["):
         return 0
     doc = sample_json(sample, text)
-    if doc is not None:
+    if doc is not NOT_PARSED:
         return _score(doc)
     if _POST_TYPE.search(text):
         return 85
@@ -154,12 +154,12 @@ def _is_post_view(obj: Any) -> bool:
 def _kind(obj: dict[str, Any]) -> str:
     """Which Bluesky shape an object is (or "" when none)."""
     if isinstance(obj.get("feed"), list) and (
-        not obj["feed"] or (isinstance(_first(obj["feed"]), dict) and "post" in obj["feed"][0])
+        not obj["feed"] or (isinstance(first(obj["feed"]), dict) and "post" in obj["feed"][0])
     ):
         return "feed"
     if isinstance(obj.get("posts"), list) and (
         (not obj["posts"] and ("uri" in obj or "cursor" in obj))
-        or _is_post_view(_first(obj["posts"]))
+        or _is_post_view(first(obj["posts"]))
     ):
         return "posts"
     if isinstance(obj.get("thread"), dict) and _type(obj["thread"]).startswith(
@@ -184,10 +184,6 @@ def _kind(obj: dict[str, Any]) -> str:
     if _type(obj) and "." in _type(obj) and ("createdAt" in obj or "text" in obj):
         return "other_record"
     return ""
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else None
 
 
 # ---------------------------------------------------------------- helpers
@@ -486,8 +482,8 @@ def _post_item(
     refs = list(embed.refs)
     reply = record.get("reply")
     if isinstance(reply, dict):
-        parent = reply.get("parent") if isinstance(reply.get("parent"), dict) else {}
-        root = reply.get("root") if isinstance(reply.get("root"), dict) else {}
+        parent = mapping(reply.get("parent"))
+        root = mapping(reply.get("root"))
         parent_uri = _clean_uri(parent.get("uri"))
         root_uri = _clean_uri(root.get("uri"))
         if parent_uri:
@@ -517,7 +513,7 @@ def _post_item(
     item = ParsedItem(
         platform=PLATFORM,
         text=text,
-        raw=raw_bytes if raw_bytes is not None else dump(raw_obj),
+        raw=raw_bytes if raw_bytes is not None else canonical_bytes(raw_obj),
         kind="post",
         platform_id=uri,
         url=_post_url(uri, handle),
@@ -574,7 +570,7 @@ def _view_items(
         return
     embed_view = view.get("embed")
     if embed_view is None and isinstance(view.get("embeds"), list):
-        embed_view = _first(view["embeds"])
+        embed_view = first(view["embeds"])
     item, quoted = _post_item(
         uri=view.get("uri"),
         author=view.get("author"),
@@ -598,7 +594,7 @@ def _view_items(
             uri=quoted_view.get("uri"),
             author=quoted_view.get("author"),
             record=value,
-            embed_view=_first(quoted_view.get("embeds")),
+            embed_view=first(quoted_view.get("embeds")),
             meta=quoted_view,
             record_no=record_no,
             raw_obj=quoted_view,
@@ -631,7 +627,7 @@ def _feed_view_items(
     reason = entry.get("reason")
     if isinstance(reason, dict):
         if _type(reason) == _REPOST:
-            by = reason.get("by") if isinstance(reason.get("by"), dict) else {}
+            by = mapping(reason.get("by"))
             reposter: dict[str, Any] = {
                 "handle": _handle(by),
                 "name": line_of(by.get("displayName")) or None,
@@ -645,7 +641,7 @@ def _feed_view_items(
             extra["reposted_by"] = reposter
         elif _type(reason) == _PIN:
             extra["pinned"] = True
-    reply = entry.get("reply") if isinstance(entry.get("reply"), dict) else {}
+    reply = mapping(entry.get("reply"))
     context: list[dict[str, Any]] = []
     for key in ("parent", "root"):
         node = reply.get(key)
@@ -775,7 +771,7 @@ def _guarded(
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a Bluesky document or JSON Lines file; bad records rejected, then onwards."""
-    for entry in read_documents(source):
+    for entry in read_documents(source, invalid="not valid JSON"):
         if isinstance(entry, Rejected):
             yield entry
             continue

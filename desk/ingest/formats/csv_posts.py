@@ -43,16 +43,13 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from db.models import Media
+from desk.ingest import charset
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats.twitter_v1 import (
-    PLATFORM as TWITTER,
-)
-from desk.ingest.formats.twitter_v1 import (
+from desk.ingest.formats._twitter import (
+    PLATFORM,
     best_video_url,
     clean_handle,
     expand_links,
-    guess_encoding,
-    int_or_none,
     lang_code,
     profile_url,
     safe_url,
@@ -61,6 +58,7 @@ from desk.ingest.formats.twitter_v1 import (
     tweet_time,
 )
 from desk.ingest.times import from_text
+from desk.ingest.values import int_or_none
 from desk.text import clean_line, clean_text
 
 NAME = "csv"
@@ -261,7 +259,7 @@ def _fallback_encoding(head: bytes) -> str | None:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 4:  # a character cut by the sample's end
             return None
-    return guess_encoding(head)
+    return charset.guess_encoding(head)
 
 
 def _rows(source: Source) -> Iterator[_Row | Rejected]:
@@ -378,7 +376,7 @@ def _twarc_refs(row: dict[str, str]) -> tuple[Ref, ...]:
         if ref_id:
             handle = clean_handle(_cell(row, user_column))
             url = status_url(handle, ref_id) if handle else None
-            refs[(relation, ref_id)] = Ref(relation, platform=TWITTER, platform_id=ref_id, url=url)
+            refs[(relation, ref_id)] = Ref(relation, platform=PLATFORM, platform_id=ref_id, url=url)
     listed = _json_cell(_cell(row, "referenced_tweets"))
     entries: list[tuple[str, Any]] = []
     if isinstance(listed, list):  # old twarc-csv: [{"type": "quoted", "id": "…"}]
@@ -389,7 +387,7 @@ def _twarc_refs(row: dict[str, str]) -> tuple[Ref, ...]:
         relation = _REF_TYPES.get(kind)
         ref_id = tweet_id(raw_id)
         if relation and ref_id and (relation, ref_id) not in refs:
-            refs[(relation, ref_id)] = Ref(relation, platform=TWITTER, platform_id=ref_id)
+            refs[(relation, ref_id)] = Ref(relation, platform=PLATFORM, platform_id=ref_id)
     return tuple(refs.values())
 
 
@@ -445,7 +443,7 @@ def _twarc_item(
     if note:
         extra["encoding"] = note
     return ParsedItem(
-        platform=TWITTER,
+        platform=PLATFORM,
         text=text,
         raw=raw,
         kind="post",

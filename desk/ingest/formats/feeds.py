@@ -29,19 +29,19 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
-import charset_normalizer
 import feedparser
-from dateutil import parser as dateparser
 from lxml import etree
 
 from db.models import Media
+from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import load_document
-from desk.ingest.times import from_struct_time, from_text
+from desk.ingest.jsondocs import load_document
+from desk.ingest.times import complete_date, from_struct_time, from_text
+from desk.ingest.urls import former_spelling, strip_tracking
+from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
 
 NAME = "feed"
@@ -56,8 +56,6 @@ _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 # a date string that ends with its zone: feedparser's UTC reading can be trusted
 _EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\dZ|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-GUESS_BYTES = 256 * 1024
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
 
 
 # ---------------------------------------------------------------- detect
@@ -132,9 +130,9 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         return
     context = _FeedContext(
         key=_feed_key(feed),
-        title=clean_line(_str(feed.get("title"))) or None,
-        link=_str(feed.get("link")) or None,
-        lang=_str(feed.get("language")) or None,
+        title=clean_line(string(feed.get("title"))) or None,
+        link=string(feed.get("link")) or None,
+        lang=string(feed.get("language")) or None,
         warning=note,
     )
     seen: dict[str, bytes] = {}
@@ -164,7 +162,7 @@ def _feedparse(data: bytes) -> Any:
     if not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
         return parsed
     guess = _guess_encoding(data)
-    if guess is None or guess == _norm_encoding(_str(parsed.get("encoding"))):
+    if guess is None or guess == _norm_encoding(string(parsed.get("encoding"))):
         return parsed
     headers = {"content-type": f"application/xml; charset={guess}"}
     again = feedparser.parse(io.BytesIO(data), response_headers=headers)
@@ -183,17 +181,9 @@ def _feedparse(data: bytes) -> Any:
 
 
 def _guess_encoding(data: bytes) -> str | None:
-    """charset-normalizer's pick, but windows-1252 when it fits as well (short Latin text)."""
-    try:
-        matches = list(charset_normalizer.from_bytes(data[:GUESS_BYTES]))
-    except Exception:  # a guess is optional; never fail the parse over it
-        return None
-    if not matches:
-        return None
-    best = min(m.chaos for m in matches)
-    tied = [_norm_encoding(m.encoding) for m in matches if m.chaos <= best + 0.005]
-    encoding = "cp1252" if "cp1252" in tied else tied[0]
-    return None if encoding in ("ascii", "utf_8") else encoding
+    """The one guess (`charset.guess_encoding`), in feedparser's spelling of names."""
+    encoding = charset.guess_encoding(data)
+    return _norm_encoding(encoding) if encoding else None
 
 
 def _norm_encoding(name: str) -> str:
@@ -261,20 +251,22 @@ def _unrepeated(item: ParsedItem, seen: dict[str, bytes]) -> ParsedItem:
     extra = {**item.extra, "id_repeated_in_feed": key}
     if item.url:
         extra["link"] = item.url
-    return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra)
+    earlier = tuple((f"{pid}|{digest}", None) for pid, _ in item.earlier_keys if pid)
+    return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra, earlier_keys=earlier)
 
 
 def _feed_key(feed: Any) -> str | None:
     for key in ("id", "link", "title"):
-        value = clean_line(_str(feed.get(key)))
+        value = clean_line(string(feed.get(key)))
         if value:
             return value
     return None
 
 
 def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
-    link = _canonical_url(_str(entry.get("link")))
-    entry_id = clean_line(_str(entry.get("id")))
+    raw_link = string(entry.get("link"))
+    link = _link(raw_link)
+    entry_id = clean_line(string(entry.get("id")))
     title = _detail_text(entry.get("title_detail"), entry.get("title"), one_line=True)
     text = _entry_text(entry)
     extra: dict[str, Any] = {}
@@ -282,35 +274,56 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
         extra["feed_title"] = context.title
     if context.link:
         extra["feed_link"] = context.link
-    categories = _unique(
-        clean_line(_str(t.get("term") or t.get("label"))) for t in _dicts(entry.get("tags"))
+    categories = unique(
+        clean_line(string(t.get("term") or t.get("label"))) for t in dicts(entry.get("tags"))
     )
     if categories:
         extra["categories"] = categories
-    comments = _str(entry.get("comments"))
+    comments = string(entry.get("comments"))
     if comments:
         extra["comments"] = clean_line(comments)
     if context.warning:
         extra["feed_warning"] = context.warning
     author_name, author_url = _entry_author(entry)
-    contents = _dicts(entry.get("content"))
-    lang = _str(contents[0].get("language")) if contents else ""
+    contents = dicts(entry.get("content"))
+    lang = string(contents[0].get("language")) if contents else ""
     return ParsedItem(
         platform=PLATFORM,
         kind=KIND,
         text=text,
         raw=json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str).encode(),
         platform_id=_platform_id(entry_id, link, context.key),
+        earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
         author_name=author_name,
         author_url=author_url,
         title=title or None,
-        lang=clean_line(lang or _str(entry.get("language")) or context.lang) or None,
+        lang=clean_line(lang or string(entry.get("language")) or context.lang) or None,
         posted=_entry_posted(entry),
         media=tuple(_entry_media(entry)),
         extra=extra,
         record=index,
     )
+
+
+def _link(raw: str) -> str | None:
+    """The entry's link as the feed gives it, tracking parameters cut out."""
+    return strip_tracking(raw)
+
+
+def _earlier_keys(
+    entry_id: str, raw_link: str, link: str | None, feed_key: str | None
+) -> tuple[tuple[str | None, str | None], ...]:
+    """The (platform id, url) this entry had before issue 12, when its id changed.
+
+    Only an entry whose platform id is its link changes id with the link's
+    spelling; when the id is unchanged it finds the stored entry by itself.
+    """
+    former = former_spelling(raw_link, reader="feed")
+    platform_id = _platform_id(entry_id, former, feed_key)
+    if former is None or platform_id == _platform_id(entry_id, link, feed_key):
+        return ()
+    return ((platform_id, former if former.startswith(("http://", "https://")) else None),)
 
 
 def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str | None:
@@ -326,17 +339,17 @@ def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str |
 
 def _detail_text(detail: Any, fallback: Any, *, one_line: bool = False) -> str:
     """A feedparser text construct: HTML types through lxml, plain text as it is."""
-    value = _str(detail.get("value")) if isinstance(detail, dict) else _str(fallback)
-    kind = _str(detail.get("type")) if isinstance(detail, dict) else "text/html"
+    value = string(detail.get("value")) if isinstance(detail, dict) else string(fallback)
+    kind = string(detail.get("type")) if isinstance(detail, dict) else "text/html"
     text = html_to_text(value) if "html" in kind else clean_text(value)
     return " ".join(text.split()) if one_line else text
 
 
 def _entry_text(entry: Any) -> str:
     """The fullest body: `content` (HTML preferred) over `summary`."""
-    contents = [c for c in _dicts(entry.get("content")) if _str(c.get("value")).strip()]
+    contents = [c for c in dicts(entry.get("content")) if string(c.get("value")).strip()]
     if contents:
-        best = next((c for c in contents if "html" in _str(c.get("type"))), contents[0])
+        best = next((c for c in contents if "html" in string(c.get("type"))), contents[0])
         return _detail_text(best, None)
     return _detail_text(entry.get("summary_detail"), entry.get("summary"))
 
@@ -358,18 +371,18 @@ def _rss_author_name(raw: str) -> str | None:
 def _entry_author(entry: Any) -> tuple[str | None, str | None]:
     names: list[str] = []
     url: str | None = None
-    rss_name = _rss_author_name(_str(dict.get(entry, "author")))
+    rss_name = _rss_author_name(string(dict.get(entry, "author")))
     if rss_name:
         names.append(rss_name)
-    for author in _dicts(entry.get("authors")) or _dicts([entry.get("author_detail")]):
-        name = clean_line(_str(author.get("name")) or _str(author.get("email")))
+    for author in dicts(entry.get("authors")) or dicts([entry.get("author_detail")]):
+        name = clean_line(string(author.get("name")) or string(author.get("email")))
         if rss_name:
             name = ""
         if name and name not in names:
             names.append(name)
-        if url is None and _str(author.get("href")).startswith(("http://", "https://")):
+        if url is None and string(author.get("href")).startswith(("http://", "https://")):
             url = clean_line(author["href"])
-    if not names and _str(entry.get("author")):
+    if not names and string(entry.get("author")):
         names.append(clean_line(entry["author"]))
     return (", ".join(names) or None), url
 
@@ -378,7 +391,7 @@ def _entry_posted(entry: Any) -> Posted | None:
     for field in ("published", "updated", "created"):
         # plain dict access: feedparser's own `updated` falls back to `published`
         # with a DeprecationWarning; the stored keys are what the feed said
-        raw = _str(dict.get(entry, field))
+        raw = string(dict.get(entry, field))
         parsed = dict.get(entry, f"{field}_parsed")
         if raw or parsed:
             posted = _posted(raw, parsed)
@@ -395,21 +408,11 @@ def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
         struct_time = from_struct_time(parsed)
         if struct_time is not None:
             return struct_time
-    text_time = from_text(raw) if raw and _complete_date(raw) else None
+    text_time = from_text(raw) if raw and complete_date(raw) else None
     if text_time is not None and not text_time.tz_known:
         return text_time  # feedparser would have guessed UTC (and may misread the form)
     struct_time = from_struct_time(parsed) if parsed else None
     return struct_time or text_time
-
-
-def _complete_date(raw: str) -> bool:
-    """True when the string gives a whole date: dateutil would fill any gap from today."""
-    try:
-        one = dateparser.parse(raw, default=datetime(2000, 1, 1))
-        two = dateparser.parse(raw, default=datetime(2001, 2, 2))
-    except (ValueError, OverflowError, TypeError):
-        return False
-    return one is not None and two is not None and one.date() == two.date()
 
 
 def _entry_media(entry: Any) -> list[Media]:
@@ -417,29 +420,24 @@ def _entry_media(entry: Any) -> list[Media]:
     seen: set[str] = set()
 
     def add(url: Any, kind: str) -> None:
-        href = clean_line(_str(url))
+        href = clean_line(string(url))
         if href and href not in seen:
             seen.add(href)
             media.append(Media(url=href, type=kind, alt=None))
 
-    for enclosure in _dicts(entry.get("enclosures")):
-        add(enclosure.get("href") or enclosure.get("url"), _mime_kind(_str(enclosure.get("type"))))
-    for content in _dicts(entry.get("media_content")):
-        medium = _str(content.get("medium"))
+    for enclosure in dicts(entry.get("enclosures")):
+        add(enclosure.get("href") or enclosure.get("url"), mime_kind(string(enclosure.get("type"))))
+    for content in dicts(entry.get("media_content")):
+        medium = string(content.get("medium"))
         kind = (
             medium
             if medium in ("image", "video", "audio")
-            else _mime_kind(_str(content.get("type")))
+            else mime_kind(string(content.get("type")))
         )
         add(content.get("url"), kind)
-    for thumb in _dicts(entry.get("media_thumbnail")):
+    for thumb in dicts(entry.get("media_thumbnail")):
         add(thumb.get("url"), "image")
     return media
-
-
-def _mime_kind(mime: str) -> str:
-    major = mime.split("/", 1)[0].lower()
-    return {"image": "image", "video": "video", "audio": "audio"}.get(major, "file")
 
 
 # ---------------------------------------------------------------- JSON Feed
@@ -450,17 +448,17 @@ def _parse_json_feed(data: bytes) -> Iterator[ParsedItem | Rejected]:
     if isinstance(doc, Rejected):
         yield doc
         return
-    if not isinstance(doc, dict) or not _str(doc.get("version")).startswith(_JSONFEED):
+    if not isinstance(doc, dict) or not string(doc.get("version")).startswith(_JSONFEED):
         yield Rejected(record=None, reason="not a JSON Feed: no jsonfeed.org version")
         return
     items = doc.get("items")
     if not isinstance(items, list):
         yield Rejected(record=None, reason="JSON Feed without an items list")
         return
-    feed_key = clean_line(_str(doc.get("feed_url")) or _str(doc.get("home_page_url"))) or None
-    feed_title = clean_line(_str(doc.get("title"))) or None
+    feed_key = clean_line(string(doc.get("feed_url")) or string(doc.get("home_page_url"))) or None
+    feed_title = clean_line(string(doc.get("title"))) or None
     feed_authors = _json_authors(doc)
-    feed_lang = clean_line(_str(doc.get("language"))) or None
+    feed_lang = clean_line(string(doc.get("language"))) or None
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             yield Rejected(record=index, reason="item is not an object")
@@ -472,7 +470,7 @@ def _parse_json_feed(data: bytes) -> Iterator[ParsedItem | Rejected]:
 
 
 def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
-    authors = _dicts(obj.get("authors"))
+    authors = dicts(obj.get("authors"))
     if not authors and isinstance(obj.get("author"), dict):
         authors = [obj["author"]]
     return authors
@@ -488,30 +486,31 @@ def _json_item(
 ) -> ParsedItem:
     item_id = item.get("id")
     entry_id = clean_line(str(item_id)) if isinstance(item_id, (str, int, float)) else ""
-    link = _canonical_url(_str(item.get("url")) or _str(item.get("external_url")))
-    if _str(item.get("content_html")).strip():
+    raw_link = string(item.get("url")) or string(item.get("external_url"))
+    link = _link(raw_link)
+    if string(item.get("content_html")).strip():
         text = html_to_text(item["content_html"])
-    elif _str(item.get("content_text")).strip():
+    elif string(item.get("content_text")).strip():
         text = clean_text(item["content_text"])
     else:
-        text = clean_text(_str(item.get("summary")))
+        text = clean_text(string(item.get("summary")))
     authors = _json_authors(item) or feed_authors
-    names = _unique(clean_line(_str(a.get("name"))) for a in authors)
+    names = unique(clean_line(string(a.get("name"))) for a in authors)
     author_url = next(
         (
             clean_line(a["url"])
             for a in authors
-            if _str(a.get("url")).startswith(("http://", "https://"))
+            if string(a.get("url")).startswith(("http://", "https://"))
         ),
         None,
     )
     media: list[Media] = []
-    for attachment in _dicts(item.get("attachments")):
-        url = clean_line(_str(attachment.get("url")))
+    for attachment in dicts(item.get("attachments")):
+        url = clean_line(string(attachment.get("url")))
         if url:
-            media.append(Media(url=url, type=_mime_kind(_str(attachment.get("mime_type")))))
+            media.append(Media(url=url, type=mime_kind(string(attachment.get("mime_type")))))
     for key in ("image", "banner_image"):
-        url = clean_line(_str(item.get(key)))
+        url = clean_line(string(item.get(key)))
         if url and all(m.url != url for m in media):
             media.append(Media(url=url, type="image"))
     extra: dict[str, Any] = {}
@@ -519,11 +518,11 @@ def _json_item(
         extra["feed_title"] = feed_title
     if feed_key:
         extra["feed_link"] = feed_key
-    tags = _unique(clean_line(t) for t in item.get("tags") or [] if isinstance(t, str))
+    tags = unique(clean_line(t) for t in item.get("tags") or [] if isinstance(t, str))
     if tags:
         extra["categories"] = tags
-    posted = from_text(_str(item.get("date_published"))) or from_text(
-        _str(item.get("date_modified"))
+    posted = from_text(string(item.get("date_published"))) or from_text(
+        string(item.get("date_modified"))
     )
     return ParsedItem(
         platform=PLATFORM,
@@ -531,52 +530,14 @@ def _json_item(
         text=text,
         raw=json.dumps(item, ensure_ascii=False, sort_keys=True).encode(),
         platform_id=_platform_id(entry_id, link, feed_key),
+        earlier_keys=_earlier_keys(entry_id, raw_link, link, feed_key),
         url=link if link and link.startswith(("http://", "https://")) else None,
         author_name=", ".join(names) or None,
         author_url=author_url,
-        title=clean_line(_str(item.get("title"))) or None,
-        lang=clean_line(_str(item.get("language"))) or feed_lang,
+        title=clean_line(string(item.get("title"))) or None,
+        lang=clean_line(string(item.get("language"))) or feed_lang,
         posted=posted,
         media=tuple(media),
         extra=extra,
         record=index,
     )
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _canonical_url(url: str) -> str | None:
-    """The URL without tracking parameters (utm_*, fbclid ...); None when empty.
-
-    Only the tracking pairs are cut out; the rest of the query keeps its
-    exact original encoding so the URL still matches other copies of it.
-    """
-    url = clean_line(url)
-    if not url:
-        return None
-    base, hash_, fragment = url.partition("#")
-    path, question, query = base.partition("?")
-    if not question:
-        return url
-    kept = [pair for pair in query.split("&") if not pair.lower().startswith(_TRACKING)]
-    if len(kept) == len(query.split("&")):
-        return url
-    rebuilt = path + ("?" + "&".join(kept) if kept else "")
-    return rebuilt + (hash_ + fragment if hash_ else "")
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _unique(values: Any) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        if value and value not in out:
-            out.append(value)
-    return out
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""

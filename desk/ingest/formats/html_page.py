@@ -16,21 +16,27 @@ from __future__ import annotations
 import codecs
 import copy
 import hashlib
-import inspect
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
 
 from db.models import Media
-from desk.ingest import times
+from desk.ingest import charset, times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats import twitter_embed
+from desk.ingest.formats._embeds import (
+    elements_text,
+    embeds_in,
+    is_html_document,
+    parse_blockquote,
+    parse_fragment,
+)
+from desk.ingest.formats._factcheck import items_from_jsonld
+from desk.ingest.urls import canonical_url
 from desk.text import clean_line, strip_escapes
 
 NAME = "html"
@@ -53,40 +59,7 @@ _FURNITURE = {
 }  # fmt: skip
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 _SPACE_RUN = re.compile(r" {2,}")
-_TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "ref_src", "ref_url", "igshid"}
 _MAX_JSON_DEPTH = 200
-
-
-# --- canonical URLs ----------------------------------------------------------
-
-
-def canonical_url(url: str | None, base: str | None = None) -> str | None:
-    """An absolute http(s) URL in canonical form, or None.
-
-    https (pages served over both schemes dedup), no fragment, no tracking
-    parameters (`utm_*`, `fbclid` ...), non-ASCII path characters
-    percent-encoded so `publicações` and `publica%C3%A7%C3%B5es` are one URL.
-    """
-    if not url:
-        return None
-    url = clean_line(url)
-    if url.startswith("//"):
-        url = "https:" + url
-    try:
-        parts = urlsplit(url)
-        if not parts.scheme and base:
-            parts = urlsplit(urljoin(base, url))
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith("utm_") and key.lower() not in _TRACKING_PARAMS
-    ]
-    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
-    return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query), ""))
 
 
 # --- decoding and parsing ----------------------------------------------------
@@ -105,38 +78,18 @@ def _declared_charset(data: bytes) -> str | None:
             if "charset=" in content:
                 value = content.split("charset=", 1)[1].split(";")[0]
         if value:
-            try:
-                return codecs.lookup(value.strip().strip("'\"")).name
-            except LookupError:
-                return None
+            return value
     return None
 
 
 def decode_page(data: bytes) -> str:
     """The page as text: BOM, else UTF-8, else its declared charset, else a guess."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _declared_charset(data)
-    if declared and declared not in ("utf-8",):
-        return data.decode(declared, errors="replace")
-    from desk.ingest.formats.paste import guess_charset
-
-    guessed = guess_charset(data)
-    return guessed[0] if guessed is not None else data.decode("utf-8", errors="replace")
+    return charset.decode(data, declared=_declared_charset(data)).text
 
 
 def parse_document(text: str) -> Any | None:
     """The page as an lxml tree (huge text nodes kept), or None when there is nothing to parse."""
-    return twitter_embed.parse_fragment(text)
+    return parse_fragment(text)
 
 
 # --- metadata ----------------------------------------------------------------
@@ -267,7 +220,7 @@ def main_text(root: Any) -> str:
         if node.tail:
             node.tail = _collapse(node.tail)
     lines: list[str] = []
-    for line in twitter_embed.elements_text([element]).split("\n"):
+    for line in elements_text([element]).split("\n"):
         line = (_SPACE_RUN.sub(" ", line) if "  " in line else line).strip(" ")
         if line or (lines and lines[-1]):
             lines.append(line)
@@ -307,22 +260,6 @@ def _has_claimreview(obj: Any) -> bool:
     return any("ClaimReview" in _types(o) for o in _walk(obj))
 
 
-def _claimreview_reader() -> Callable[..., list[ParsedItem]] | None:
-    try:
-        from desk.ingest.formats import claimreview
-    except ImportError:
-        return None
-    reader = getattr(claimreview, "items_from_jsonld", None)
-    return reader if callable(reader) else None
-
-
-def _accepts(function: Callable[..., Any], name: str) -> bool:
-    try:
-        return name in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 # --- detect and parse --------------------------------------------------------
 
 
@@ -335,7 +272,7 @@ def detect(sample: Sample) -> int:
     """30 for a whole HTML document: specific formats (Telegram exports) outrank it."""
     if b"\x00" in sample.head:
         return 0
-    if not twitter_embed.is_html_document(sample):
+    if not is_html_document(sample):
         return 0
     head = sample.text[:4096].lower()
     if "<html" not in head and any(mark in head for mark in ("<rss", "<feed", "<rdf:rdf")):
@@ -474,9 +411,9 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     page_ref = Ref("embedded-in", platform="web", platform_id=page.platform_id, url=page.url)
 
     record = 1
-    for element in twitter_embed.embeds_in(root):
+    for element in embeds_in(root):
         record += 1
-        item = twitter_embed.parse_blockquote(element)
+        item = parse_blockquote(element)
         if item is None:
             yield Rejected(
                 record=record, reason="twitter-tweet blockquote with no text and no status link"
@@ -491,19 +428,10 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     reviews = [block for block in jsonld if _has_claimreview(block)]
     if not reviews:
         return
-    reader = _claimreview_reader()
-    if reader is None:
-        yield Rejected(
-            record=record + 1,
-            reason="ClaimReview JSON-LD found but the claimreview format is not available",
-        )
-        return
-    # `page_url` (the review's URL when its JSON-LD gives none) is optional in the reader.
-    extra_args = {"page_url": page.url} if _accepts(reader, "page_url") and page.url else {}
     for block in reviews:
         try:
-            found = reader(block, start_record=record + 1, **extra_args)
-        except Exception as err:  # another module's reader must not lose the page
+            found = items_from_jsonld(block, start_record=record + 1)
+        except Exception as err:  # one odd block must not lose the page
             record += 1
             yield Rejected(
                 record=record, reason=f"ClaimReview JSON-LD unreadable: {type(err).__name__}: {err}"

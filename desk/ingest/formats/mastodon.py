@@ -11,8 +11,9 @@ sits in memory, each item's `record` being its line number and the raw
 record of a line's status the line's own bytes. Everything is detected by
 its shape, never by the file name.
 
-The reading helpers here (`read_documents`, `html_of`, `line_of`, `text_of`,
-`iso_time`, `dump`) are shared with the Bluesky module.
+JSON is read by `desk/ingest/jsondocs.py`, untrusted values cleaned by
+`values.text_of` / `line_of` and `clean.html_of`, API times by
+`times.iso_time`: the same code as Bluesky's.
 
 Choices, and why:
 
@@ -65,26 +66,26 @@ Choices, and why:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
-
-import lxml.html
-from charset_normalizer import from_bytes
-from lxml import etree
 
 from db.models import Media
-from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import canonical_bytes
-from desk.ingest.jsonio import loads as fast_loads
-from desk.ingest.times import from_text
-from desk.text import clean_line, clean_text, strip_escapes
+from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.clean import html_of
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    canonical_bytes,
+    read_documents,
+    sample_json,
+    sample_text,
+)
+from desk.ingest.times import iso_time
+from desk.ingest.urls import host_of
+from desk.ingest.values import first, line_of, str_or_none, text_of
+from desk.text import strip_escapes
 
 NAME = "mastodon"
 PLATFORM = "mastodon"
@@ -118,27 +119,13 @@ def detect(sample: Sample) -> int:
     if text[:1] not in ("{", "["):
         return 0
     doc = sample_json(sample, text)
-    if doc is not None:
+    if doc is not NOT_PARSED:
         return _score(doc)
     if '"ancestors"' in text and '"descendants"' in text:
         return 85
     if len(set(_STATUS_KEYS.findall(text))) >= 2:
         return 85
     return 0
-
-
-def sample_json(sample: Sample, text: str) -> Any:
-    """The sample parsed: the whole document when it fits, else a JSON Lines first line."""
-    candidates = [text] if len(sample.head) < SAMPLE_BYTES else []
-    first, newline, _ = text.partition("\n")
-    if newline and first.strip():
-        candidates.append(first)
-    for candidate in candidates:
-        try:
-            return json.loads(candidate)
-        except (ValueError, RecursionError):
-            continue
-    return None
 
 
 def _score(doc: Any) -> int:
@@ -152,7 +139,7 @@ def _score(doc: Any) -> int:
             isinstance(statuses, list)
             and "search_metadata" not in doc
             and (
-                _is_status(_first(statuses))
+                _is_status(first(statuses))
                 or (not statuses and "accounts" in doc and "hashtags" in doc)
             )
         ):
@@ -163,14 +150,10 @@ def _score(doc: Any) -> int:
             return 60
         return 0
     if isinstance(doc, list) and doc:
-        first = doc[0]
-        if _is_status(first) or _is_status_edit(first):
+        head = doc[0]
+        if _is_status(head) or _is_status_edit(head):
             return 95
     return 0
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else None
 
 
 def _is_status(obj: Any) -> bool:
@@ -209,250 +192,12 @@ def _is_status_source(obj: Any) -> bool:
 
 # ---------------------------------------------------------------- reading
 
-
-def _decode(data: bytes) -> str:
-    """JSON text from bytes: UTF-8/16/32 as RFC 8259 says, else a best guess.
-
-    A file saved in a legacy code page should still go in with readable
-    text rather than be refused whole. Short texts leave charset_normalizer
-    with ties between code pages; Windows-1252, by far the commonest for
-    exports re-saved on a desktop, wins a tie.
-    """
-    try:
-        encoding = json.detect_encoding(data)
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        pass
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return data.decode("utf-8", errors="replace")
-    for match in matches:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos:
-            return str(match)
-    return str(best)
-
-
-def sample_text(sample: Sample) -> str:
-    """The sample's text, decoding UTF-16/32 (which `Sample.text` shows as noise)."""
-    try:
-        encoding = json.detect_encoding(sample.head)
-    except (LookupError, ValueError):
-        return sample.text
-    if encoding.startswith(("utf-16", "utf-32")):
-        return sample.head.decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
-    return sample.text
-
-
-def load_json(source: Source) -> tuple[Any, Rejected | None]:
-    """The whole document, or one Rejected saying why it cannot be read."""
-    data = source.read_bytes()
-    if not data.strip():
-        return None, Rejected(record=None, reason="empty input: no JSON to read")
-    text = _decode(data).lstrip("\ufeff")
-    try:
-        return fast_loads(text), None
-    except json.JSONDecodeError as exc:
-        return None, Rejected(
-            record=None,
-            reason=f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            line=exc.lineno,
-        )
-    except RecursionError:
-        return None, Rejected(record=None, reason="JSON nested too deeply to read")
-
-
-class _BadLine:
-    """Why one JSON Lines line could not be read."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-def _parse_line(line: bytes) -> Any:
-    """One JSON Lines line as a value, or a _BadLine saying why not."""
-    try:
-        return fast_loads(_decode(line))
-    except json.JSONDecodeError as exc:
-        return _BadLine(f"not valid JSON: {exc.msg} (column {exc.colno})")
-    except RecursionError:
-        return _BadLine("JSON nested too deeply to read")
-
-
-def read_documents(source: Source) -> Iterator[tuple[int | None, Any, bytes | None] | Rejected]:
-    """The JSON document, or each line of a JSON Lines file, streamed.
-
-    Yields `(line, value, line bytes)` per JSON Lines line (so a 1 GB file
-    never sits in memory) or `(None, value, None)` once for a plain JSON
-    document. A file is JSON Lines when its first two non-blank lines are
-    each a JSON object or array on their own (a pretty-printed document's
-    lines are not; the first may be broken). A broken line is one Rejected
-    naming it; the rest goes on.
-    """
-    with source.open() as fh:
-        consumed: list[bytes] = []
-        lines: list[tuple[int, bytes]] = []
-        number = 0
-        while len(lines) < 2:
-            line = fh.readline()
-            if not line:
-                break
-            number += 1
-            consumed.append(line)
-            if line.strip():
-                lines.append((number, line))
-        wide = bool(consumed) and (
-            b"\x00" in consumed[0][:4] or consumed[0][:2] in (b"\xff\xfe", b"\xfe\xff")
-        )
-        if len(lines) == 2 and not wide:
-            first, second = (_parse_line(line) for _, line in lines)
-            # a broken first line (cut off, say) still lets JSON Lines be seen,
-            # but not the lone "[" or "{" that opens a pretty-printed document
-            opener = lines[0][1].strip()
-            first_ok = isinstance(first, dict | list) or (
-                isinstance(first, _BadLine) and opener[:1] == b"{" and opener != b"{"
-            )
-            if first_ok and isinstance(second, dict | list):
-                for (line_no, line), value in zip(lines, (first, second), strict=True):
-                    yield _line_entry(line_no, line, value)
-                for line in fh:
-                    number += 1
-                    if line.strip():
-                        yield _line_entry(number, line, _parse_line(line))
-                return
-        data = b"".join(consumed) + fh.read()
-    doc, problem = load_json(Source(source.name, data=data))
-    yield problem if problem is not None else (None, doc, None)
-
-
-def _line_entry(number: int, line: bytes, value: Any) -> tuple[int, Any, bytes] | Rejected:
-    if isinstance(value, _BadLine):
-        return Rejected(record=number, reason=value.reason, line=number)
-    return number, value, line.rstrip(b"\r\n")
-
-
-def dump(obj: Any) -> bytes:
-    """Canonical JSON bytes of one record (lone surrogates kept as escapes)."""
-    return canonical_bytes(obj)
-
-
-def _no_surrogates(value: str) -> str:
-    """Lone surrogates (valid JSON escapes, invalid Unicode) become U+FFFD.
-
-    lxml silently cuts a text at the first one and UTF-8 cannot store them.
-    """
-    if value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATES.sub("\ufffd", value)
-    return value
-
-
-def _scrub(value: str) -> str:
-    """Drop escape sequences, controls and lone surrogates before any parser sees them."""
-    return strip_escapes(_no_surrogates(value))
-
-
-def text_of(value: Any) -> str:
-    """Clean multi-line text of an untrusted plain-text value."""
-    return clean_text(_scrub(value)) if isinstance(value, str) else ""
-
-
-def line_of(value: Any) -> str:
-    """Clean one-line text (names, handles, titles) of an untrusted value.
-
-    Printable ASCII (most ids, handles, URLs, times) has nothing to clean
-    but spacing: that fast path keeps 100k-status files quick.
-    """
-    if not isinstance(value, str):
-        return ""
-    if value.isascii() and value.isprintable():
-        return " ".join(value.split())
-    return clean_line(_scrub(value))
-
-
-def iso_time(value: Any) -> Posted | None:
-    """A posted time from an API timestamp: ISO 8601 fast, anything else via `times`.
-
-    API times are ISO 8601 (`2023-05-28T12:06:50.000Z`); `fromisoformat`
-    reads them some fifty times faster than dateutil, which `from_text`
-    uses and which stays the fallback (and the reference: same result).
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if len(text) >= 19 and text[10:11] == "T" and text.isascii():
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-        if moment is not None:
-            tz_known = moment.tzinfo is not None
-            if not tz_known:
-                moment = moment.replace(tzinfo=UTC)
-            try:
-                at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            except (ValueError, OverflowError):
-                return None
-            return Posted(at, "second", tz_known)
-    return from_text(_scrub(text))
-
-
-def html_of(value: Any) -> str:
-    """Clean text of an HTML fragment, surviving what trips `html_to_text`.
-
-    Character references such as `&#27;` decode to control characters inside
-    lxml, which then refuses them when the tree is edited; we scrub the
-    parsed text nodes and try again, and as a last resort keep the plain
-    text content.
-    """
-    if not isinstance(value, str):
-        return ""
-    html = _no_surrogates(value)  # escapes in the text are removed whole by html_to_text
-    try:
-        return html_to_text(html)
-    except ValueError:
-        pass
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return clean_text(html)
-    for element in root.iter():
-        if element.text:
-            element.text = _scrub(element.text)
-        if element.tail:
-            element.tail = _scrub(element.tail)
-    try:
-        return html_to_text(lxml.html.tostring(root, encoding="unicode"))
-    except ValueError:
-        return clean_text(_scrub(root.text_content()))
-
-
-def _host(url: Any) -> str | None:
-    if not isinstance(url, str) or not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    return host or None
-
-
-def _str(value: Any) -> str | None:
-    """A non-empty string, or None (ids arrive as strings; some tools write ints)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
+# The wording of the Mastodon and Bluesky readers' JSON errors.
+_INVALID = "not valid JSON"
 
 
 def _http(value: Any) -> str | None:
-    value = _str(value)
+    value = str_or_none(value)
     if (
         value
         and value.lower().startswith(("https://", "http://"))
@@ -475,7 +220,7 @@ class _Document:
         self.by_local_id: dict[str, dict[str, Any]] = {}
         self.seen: set[str] = set()  # platform ids yielded, to give nested copies once
         for status in _all_statuses(statuses):
-            local = _str(status.get("id"))
+            local = str_or_none(status.get("id"))
             if local and (status.get("uri") or status.get("url")):
                 self.by_local_id.setdefault(local, status)
             _server_hints(status, hosts)
@@ -506,19 +251,19 @@ def _server_hints(status: dict[str, Any], hosts: Counter[str]) -> None:
     if isinstance(account, dict):
         acct = account.get("acct")
         if isinstance(acct, str) and acct and "@" not in acct:
-            host = _host(account.get("url"))
+            host = host_of(account.get("url"))
             if host:
                 hosts[host] += 1
     for tag in status.get("tags") or []:
         if isinstance(tag, dict):
-            host = _host(tag.get("url"))
+            host = host_of(tag.get("url"))
             if host:
                 hosts[host] += 1
     for mention in status.get("mentions") or []:
         if isinstance(mention, dict):
             acct = mention.get("acct")
             if isinstance(acct, str) and acct and "@" not in acct:
-                host = _host(mention.get("url"))
+                host = host_of(mention.get("url"))
                 if host:
                     hosts[host] += 1
 
@@ -530,7 +275,7 @@ def _handle(account: dict[str, Any]) -> str | None:
     if not acct:
         return None
     if "@" not in acct:
-        host = _host(account.get("url")) or _host(account.get("uri"))
+        host = host_of(account.get("url")) or host_of(account.get("uri"))
         if host:
             acct = f"{acct}@{host}"
     return acct
@@ -542,7 +287,7 @@ def _handle(account: dict[str, Any]) -> str | None:
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a Mastodon document or JSON Lines file; bad records rejected, then onwards."""
     hosts: Counter[str] = Counter()  # server hints carried from line to line
-    for entry in read_documents(source):
+    for entry in read_documents(source, invalid=_INVALID):
         if isinstance(entry, Rejected):
             yield entry
             continue
@@ -655,15 +400,15 @@ def _status_items(
                 yield from _status_items(quoted, record, doc, None, depth + 1)
             target = _target_ref("quotes", quoted, doc)
         else:
-            quoted_id = _str(quote.get("quoted_status_id"))
+            quoted_id = str_or_none(quote.get("quoted_status_id"))
             extra["quote"]["quoted_status_id"] = quoted_id
             target = _local_ref("quotes", quoted_id, doc) if quoted_id else None
         if target:
             refs.append(target)
-    reply_id = _str(status.get("in_reply_to_id"))
+    reply_id = str_or_none(status.get("in_reply_to_id"))
     if reply_id:
         extra["in_reply_to_id"] = reply_id
-        account_url = _local_account_url(status, _str(status.get("in_reply_to_account_id")))
+        account_url = _local_account_url(status, str_or_none(status.get("in_reply_to_account_id")))
         target = _local_ref("reply-to", reply_id, doc, account_url)
         if target:
             refs.append(target)
@@ -710,7 +455,7 @@ def _local_account_url(status: dict[str, Any], account_id: str | None) -> str | 
         return None
     candidates = [status.get("account"), *(status.get("mentions") or [])]
     for account in candidates:
-        if isinstance(account, dict) and _str(account.get("id")) == account_id:
+        if isinstance(account, dict) and str_or_none(account.get("id")) == account_id:
             acct = account.get("acct")
             if isinstance(acct, str) and acct and "@" not in acct:
                 return _http(account.get("url"))
@@ -719,10 +464,10 @@ def _local_account_url(status: dict[str, Any], account_id: str | None) -> str | 
 
 
 def _platform_id(status: dict[str, Any], doc: _Document) -> str | None:
-    uri = _str(status.get("uri"))
+    uri = str_or_none(status.get("uri"))
     if uri:
         return strip_escapes(uri)
-    local = _str(status.get("id"))
+    local = str_or_none(status.get("id"))
     if local and doc.server:
         return f"{local}@{doc.server}"
     return None
@@ -743,7 +488,7 @@ def _item(
     raw: bytes | None,
 ) -> ParsedItem:
     account = status["account"]
-    local = _str(status.get("id"))
+    local = str_or_none(status.get("id"))
     if local:
         extra["id"] = local
     if doc.server:
@@ -796,7 +541,7 @@ def _item(
     return ParsedItem(
         platform=PLATFORM,
         text=text,
-        raw=raw if raw is not None else dump(status),
+        raw=raw if raw is not None else canonical_bytes(status),
         kind="post",
         platform_id=_platform_id(status, doc),
         url=_status_url(status),
@@ -946,7 +691,7 @@ def _edit_history(
         yield ParsedItem(
             platform=PLATFORM,
             text=text,
-            raw=raw if raw is not None else dump(versions),
+            raw=raw if raw is not None else canonical_bytes(versions),
             kind="post",
             platform_id=None,
             url=None,

@@ -50,9 +50,15 @@ from typing import Any
 
 from dateutil import parser as dateparser
 
-from desk.ingest import times
+from desk.ingest import charset, times
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats import twitter_embed
+from desk.ingest.formats._twitter import (
+    media_from_text,
+    profile_url,
+    snowflake_time,
+    status_from_url,
+    status_url,
+)
 from desk.text import clean_line, clean_text
 
 NAME = "text"
@@ -88,7 +94,6 @@ _BLUESKY_POST = re.compile(
 )
 _MAX_BYLINE_LINE = 1000
 _MIN_PRINTABLE = 0.95
-_CHARSET_TIE = 0.06
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w.-]*:(?:\s|$)")
 
 
@@ -114,30 +119,7 @@ def decode(data: bytes, *, partial: bool = False) -> tuple[str, str] | None:
     except UnicodeDecodeError as err:
         if partial and err.start >= len(data) - 3 and err.reason == "unexpected end of data":
             return data[: err.start].decode("utf-8"), "utf-8"
-    return guess_charset(data)
-
-
-def guess_charset(data: bytes) -> tuple[str, str] | None:
-    """`(text, encoding)` of bytes that are not UTF-8, by charset-normalizer.
-
-    On short Western text several single-byte code pages tie (cp1250,
-    mac_latin2, cp1257 all read "café" without chaos, some wrongly); a tie
-    goes to cp1252, by far the most common legacy encoding of pasted
-    Western text. Cyrillic, Greek or CJK bytes do not read as cp1252 without
-    chaos, so they keep their own code page.
-    """
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        return None
-    if best.encoding != "cp1252":
-        # charset-normalizer drops cp1252 from its list when another code page
-        # decodes the same bytes alike, so it is measured on its own.
-        western = from_bytes(data, cp_isolation=["cp1252"]).best()
-        if western is not None and western.chaos <= best.chaos + _CHARSET_TIE:
-            return str(western), "cp1252"
-    return str(best), best.encoding
+    return charset.guess(data)
 
 
 def _printable_ratio(text: str) -> float:
@@ -284,16 +266,16 @@ def _has_year(words: str) -> bool:
 def _post_identity(handle: str, urls: list[str]) -> dict[str, Any]:
     """Platform, id, URL and author URL of a quoted post (see the module docstring)."""
     for url in urls:
-        status = twitter_embed.status_from_url(url if "://" in url else "https://" + url)
+        status = status_from_url(url if "://" in url else "https://" + url)
         if status is not None:
             url_handle, tweet_id = status
             author = url_handle or (handle if "@" not in handle and "." not in handle else None)
             return {
                 "platform": "twitter",
                 "platform_id": tweet_id,
-                "url": twitter_embed.tweet_url(author, tweet_id),
+                "url": status_url(author, tweet_id),
                 "author_handle": author,
-                "author_url": twitter_embed.profile_url(author) if author else None,
+                "author_url": profile_url(author) if author else None,
             }
     if "@" in handle:
         user, _, host = handle.partition("@")
@@ -319,7 +301,7 @@ def _post_identity(handle: str, urls: list[str]) -> dict[str, Any]:
         "platform_id": None,
         "url": None,
         "author_handle": handle,
-        "author_url": twitter_embed.profile_url(handle),
+        "author_url": profile_url(handle),
     }
 
 
@@ -462,9 +444,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             del post_extra["byline"]
         posted = _posted(byline.rest)
         from_id = (
-            twitter_embed.snowflake_time(identity["platform_id"])
-            if identity["platform"] == "twitter"
-            else None
+            snowflake_time(identity["platform_id"]) if identity["platform"] == "twitter" else None
         )
         if from_id is not None:
             post_extra["snowflake_time"] = from_id.at
@@ -482,7 +462,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             author_handle=identity["author_handle"],
             author_url=identity["author_url"],
             posted=posted,
-            media=twitter_embed.media_from_text(post_text + " " + byline.rest),
+            media=media_from_text(post_text + " " + byline.rest),
             refs=(page_ref,),
             extra=post_extra,
             record=record,

@@ -35,8 +35,9 @@ from lxml import etree
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import load_document
+from desk.ingest.jsondocs import load_document
 from desk.ingest.times import from_text, from_unix
+from desk.ingest.values import mime_kind, string
 from desk.text import clean_line, clean_text
 
 NAME = "telegram"
@@ -176,9 +177,9 @@ def _chats(doc: dict[str, Any]) -> Iterator[Any]:
 def _parse_chat(chat: dict[str, Any], counter: _Counter) -> Iterator[ParsedItem | Rejected]:
     chat_id = chat.get("id")
     chat_key = str(chat_id) if chat_id is not None else None
-    chat_name = clean_line(_str(chat.get("name"))) or None
-    chat_type = _str(chat.get("type")) or None
-    username = clean_line(_str(chat.get("username"))).lstrip("@") or None
+    chat_name = clean_line(string(chat.get("name"))) or None
+    chat_type = string(chat.get("type")) or None
+    username = clean_line(string(chat.get("username"))).lstrip("@") or None
     messages = chat.get("messages")
     if not isinstance(messages, list):
         return
@@ -216,7 +217,7 @@ def _message_item(
 
     links: list[str] = []
     text = _message_text(message, links)
-    author = clean_line(_str(message.get("from"))) or None
+    author = clean_line(string(message.get("from"))) or None
     if author is None and chat_type in ("public_channel", "private_channel"):
         author = chat_name
 
@@ -229,12 +230,12 @@ def _message_item(
         extra["from_id"] = clean_line(str(message["from_id"]))
     if "forwarded_from" in message:
         # null when the original sender hid their account: still a forward
-        extra["forwarded_from"] = clean_line(_str(message.get("forwarded_from"))) or None
+        extra["forwarded_from"] = clean_line(string(message.get("forwarded_from"))) or None
     for key in ("forwarded_from_id", "saved_from", "via_bot", "author", "reply_to_peer_id"):
         value = message.get(key)
         if value is not None and not isinstance(value, (dict, list)):
             extra["author_signature" if key == "author" else key] = clean_line(str(value))
-    edited = from_unix(message.get("edited_unixtime")) or from_text(_str(message.get("edited")))
+    edited = from_unix(message.get("edited_unixtime")) or from_text(string(message.get("edited")))
     if edited is not None:
         extra["edited_at"] = edited.at
     if links:
@@ -271,7 +272,7 @@ def _message_posted(message: dict[str, Any]) -> Posted | None:
     posted = from_unix(message.get("date_unixtime"))
     if posted is not None:
         return posted
-    posted = from_text(_str(message.get("date")))
+    posted = from_text(string(message.get("date")))
     if posted is not None and posted.tz_known:
         return posted
     return Posted(posted.at, posted.precision, False) if posted is not None else None
@@ -320,9 +321,9 @@ def _add_structured(message: dict[str, Any], extra: dict[str, Any]) -> None:
     if isinstance(poll, dict):
         answers = poll.get("answers") if isinstance(poll.get("answers"), list) else []
         extra["poll"] = {
-            "question": clean_line(_str(poll.get("question"))),
+            "question": clean_line(string(poll.get("question"))),
             "answers": [
-                {"text": clean_line(_str(a.get("text"))), "voters": a.get("voters")}
+                {"text": clean_line(string(a.get("text"))), "voters": a.get("voters")}
                 for a in answers
                 if isinstance(a, dict)
             ],
@@ -338,7 +339,7 @@ def _add_structured(message: dict[str, Any], extra: dict[str, Any]) -> None:
             extra[key] = clean_line(value)
     contact = message.get("contact_information")
     if isinstance(contact, dict):
-        extra["contact"] = {k: clean_line(_str(v)) for k, v in contact.items()}
+        extra["contact"] = {k: clean_line(string(v)) for k, v in contact.items()}
 
 
 def _message_media(message: dict[str, Any]) -> tuple[list[Media], list[dict[str, Any]]]:
@@ -350,10 +351,10 @@ def _message_media(message: dict[str, Any]) -> tuple[list[Media], list[dict[str,
         _file(photo, "image", None, media, missing)
     file_ = message.get("file")
     if isinstance(file_, str) and file_:
-        media_type = _str(message.get("media_type"))
-        mime = _str(message.get("mime_type"))
-        kind = _MEDIA_TYPES.get(media_type) or _mime_kind(mime)
-        _file(file_, kind, _str(message.get("file_name")) or None, media, missing)
+        media_type = string(message.get("media_type"))
+        mime = string(message.get("mime_type"))
+        kind = _MEDIA_TYPES.get(media_type) or mime_kind(mime)
+        _file(file_, kind, string(message.get("file_name")) or None, media, missing)
     return media, missing
 
 
@@ -368,15 +369,6 @@ def _file(
         missing.append(entry)
     else:
         media.append(Media(url=path, type=kind, alt=None))
-
-
-def _mime_kind(mime: str) -> str:
-    major = mime.split("/", 1)[0].lower()
-    return {"image": "image", "video": "video", "audio": "audio"}.get(major, "file")
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 # ---------------------------------------------------------------- HTML export

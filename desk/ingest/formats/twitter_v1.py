@@ -25,600 +25,57 @@ Why it is shaped this way:
   the stored plain text reads like the post. Everything goes through
   `clean_text` / `clean_line`.
 
-This module also holds the small helpers the v2 and CSV readers share
-(canonical tweet URLs, t.co expansion, a streaming JSON / JSON Lines reader),
-so the same tweet read from any of them gets the same URL, text and ids.
+The helpers every Twitter reader shares (canonical tweet URLs, t.co
+expansion, ids, times) are in `formats/_twitter.py`, and the JSON / JSON
+Lines reader with its byte spans and salvage in `desk/ingest/jsondocs.py`,
+so the same tweet read from v1.1, v2, CSV or an embed gets the same URL,
+text and ids.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from charset_normalizer import from_bytes
-
 from db.models import Media
-from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsonio import canonical_bytes
-from desk.ingest.jsonio import loads as fast_loads
-from desk.ingest.times import from_text
+from desk.ingest.formats._twitter import (
+    PLATFORM,
+    STATUS_PATH,
+    SeenIds,
+    at_line,
+    best_video_url,
+    canonical_raw,
+    canonical_status_url,
+    clean_handle,
+    lang_code,
+    metrics,
+    profile_url,
+    safe_url,
+    status_ref,
+    status_url,
+    tweet_id,
+    tweet_text,
+    tweet_time,
+)
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    BrokenDocument,
+    JsonValue,
+    array_spans,
+    is_vcr_cassette,
+    member_start,
+    read_json,
+    salvage,
+    sample_json,
+)
+from desk.ingest.values import mapping
 from desk.text import clean_line, clean_text
 
 NAME = "twitter-v1"
-PLATFORM = "twitter"
-
-# --------------------------------------------------------------------------
-# Shared Twitter helpers (also used by twitter_v2 and csv_posts)
-# --------------------------------------------------------------------------
-
-_TWITTER_HOSTS = {
-    "twitter.com", "www.twitter.com", "mobile.twitter.com", "m.twitter.com",
-    "x.com", "www.x.com", "mobile.x.com", "fxtwitter.com", "vxtwitter.com",
-}  # fmt: skip
-_STATUS_PATH = re.compile(
-    r"^/(?:#!/)?([A-Za-z0-9_]{1,50})(?:/web)?/status(?:es)?/(\d{1,25})(?:/|$)"
-)
-_TWEET_ID = re.compile(r"^\d{1,25}$")
-_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,50}$")
-# Language codes Twitter uses for "no language": undetermined, hashtags only,
-# cashtags only, media links only, mentions only, short text, no linguistic content.
-_NO_LANG = {"und", "qam", "qct", "qht", "qme", "qst", "zxx"}
-
-
-def tweet_id(value: Any) -> str | None:
-    """A tweet id as a decimal string, or None if the value is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value) if value > 0 else None
-    if isinstance(value, str) and _TWEET_ID.match(value.strip()):
-        return value.strip()
-    return None
-
-
-def clean_handle(value: Any) -> str | None:
-    """A screen name without "@", or None when it is not a valid handle."""
-    if not isinstance(value, str):
-        return None
-    handle = clean_line(value).lstrip("@")
-    return handle if _HANDLE.match(handle) else None
-
-
-def status_url(handle: str | None, status_id: str) -> str:
-    """The ONE canonical URL form the desk uses for a tweet, so v1, v2, embeds
-    and CSV rows of the same tweet dedup by URL as well as by id."""
-    if handle:
-        return f"https://twitter.com/{handle}/status/{status_id}"
-    return f"https://twitter.com/i/web/status/{status_id}"
-
-
-def profile_url(handle: str | None) -> str | None:
-    return f"https://twitter.com/{handle}" if handle else None
-
-
-def canonical_status_url(url: Any) -> str | None:
-    """Any twitter.com / x.com status link in the canonical form, else None."""
-    if not isinstance(url, str):
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if (parts.hostname or "").lower() not in _TWITTER_HOSTS:
-        return None
-    match = _STATUS_PATH.match(parts.path)
-    if not match:
-        return None
-    handle, status_id = match.groups()
-    if handle.lower() == "i" or parts.path.startswith("/i/web/status/"):
-        return status_url(None, status_id)
-    return status_url(handle, status_id)
-
-
-def status_ref(relation: str, status_id: str | None, handle: str | None = None) -> Ref | None:
-    """A Ref at a tweet by id; with a URL only when the author's handle is known."""
-    if not status_id:
-        return None
-    url = status_url(handle, status_id) if handle else None
-    return Ref(relation, platform=PLATFORM, platform_id=status_id, url=url)
-
-
-def lang_code(value: Any) -> str | None:
-    """The post's language, or None for Twitter's "no language" codes."""
-    if not isinstance(value, str):
-        return None
-    code = clean_line(value)
-    return None if not code or code.lower() in _NO_LANG else code
-
-
-def expand_links(text: str, urls: Iterable[Any] | None, media: Iterable[Any] | None = None) -> str:
-    """Replace t.co links by what they stand for, so stored text reads well.
-
-    Link entities become their `expanded_url`; media links (which only point
-    at the tweet's own photo page) become their `pic.twitter.com/…` display
-    form, the way embeds and news pages print them. Plain string replacement:
-    the entity indices count code points of the escaped text and are not
-    reliable once `&amp;` has been decoded.
-    """
-    swaps: dict[str, str] = {}
-    for entity in list(urls or []) + list(media or []):
-        if not isinstance(entity, dict):
-            continue
-        short = entity.get("url")
-        if not isinstance(short, str) or not short:
-            continue
-        display = entity.get("display_url")
-        is_media = "media_key" in entity or "media_url_https" in entity or "media_url" in entity
-        if isinstance(display, str) and display.startswith(("pic.twitter.com/", "pic.x.com/")):
-            is_media = True
-        if is_media and isinstance(display, str) and display:
-            swaps[short] = display
-        else:
-            target = entity.get("expanded_url") or entity.get("unwound_url")
-            if isinstance(target, str) and target:
-                swaps[short] = target
-    if not swaps:
-        return text
-    # Longest first so a t.co link that is a prefix of another is not half-replaced.
-    for short in sorted(swaps, key=len, reverse=True):
-        text = text.replace(short, swaps[short])
-    return text
-
-
-def tweet_text(
-    raw: Any, urls: Iterable[Any] | None = None, media: Iterable[Any] | None = None
-) -> str:
-    """Clean plain text of a tweet: entities decoded, t.co links expanded."""
-    if not isinstance(raw, str):
-        return ""
-    return clean_text(expand_links(html.unescape(raw), urls, media))
-
-
-def best_video_url(variants: Any) -> str | None:
-    """The highest-bitrate MP4 of a video's variants (v1 `video_info` or v2)."""
-    best: tuple[int, str] | None = None
-    for variant in variants or []:
-        if not isinstance(variant, dict):
-            continue
-        url = variant.get("url")
-        kind = variant.get("content_type") or variant.get("contentType")
-        if not isinstance(url, str) or kind != "video/mp4":
-            continue
-        rate = variant.get("bitrate", variant.get("bit_rate", 0))
-        rate = rate if isinstance(rate, int) else 0
-        if best is None or rate > best[0]:
-            best = (rate, url)
-    return best[1] if best else None
-
-
-def safe_url(value: Any) -> str | None:
-    """An http(s) URL from untrusted data, or None: no javascript:, no controls."""
-    if not isinstance(value, str):
-        return None
-    url = clean_line(value)
-    if not url.lower().startswith(("https://", "http://")) or " " in url:
-        return None
-    return url
-
-
-def int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def metrics(source: dict[str, Any] | None, keys: Iterable[str]) -> dict[str, int]:
-    """The integer counters among `keys` (likes, retweets …), for `extra`."""
-    out: dict[str, int] = {}
-    if not isinstance(source, dict):
-        return out
-    for key in keys:
-        number = int_or_none(source.get(key))
-        if number is not None:
-            out[key] = number
-    return out
-
-
-_V1_TIME = "%a %b %d %H:%M:%S %z %Y"
-
-
-def tweet_time(value: Any) -> Posted | None:
-    """When a tweet was posted: v2 ISO (`2022-10-03T17:57:11.000Z`) or v1.1
-    (`Wed Oct 10 20:19:24 +0000 2018`), parsed directly since dateutil's
-    general parser costs more than the rest of a tweet; anything else goes
-    through `times.from_text`."""
-    if not isinstance(value, str):
-        return None
-    try:
-        if value.endswith("Z") and "T" in value:
-            moment = datetime.fromisoformat(value)
-        else:
-            moment = datetime.strptime(value, _V1_TIME)
-    except ValueError:
-        return from_text(value)
-    if moment.tzinfo is None:
-        return from_text(value)
-    return Posted(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "second", True)
-
-
-def at_line(
-    results: Iterable[ParsedItem | Rejected], line: int | None
-) -> Iterator[ParsedItem | Rejected]:
-    """Set (or clear) the line number on the rejections of one JSON value."""
-    for result in results:
-        if isinstance(result, Rejected) and result.line != line:
-            yield Rejected(result.record, result.reason, line=line)
-        else:
-            yield result
-
-
-def canonical_raw(value: Any) -> bytes:
-    """The canonical JSON dump used when a record cannot be cut out of the file."""
-    return canonical_bytes(value)
-
-
-class SeenIds:
-    """Ids already yielded from this file, so nested copies are not re-yielded.
-
-    Bounded: when it holds `cap` ids it starts over, so a 1 GB stream keeps a
-    flat memory profile (at worst a few duplicates reach the pipeline, which
-    dedups them anyway).
-    """
-
-    def __init__(self, cap: int = 200_000) -> None:
-        self.cap = cap
-        self._ids: set[str] = set()
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._ids
-
-    def add(self, key: str) -> None:
-        if len(self._ids) >= self.cap:
-            self._ids.clear()
-        self._ids.add(key)
-
-
-# --------------------------------------------------------------------------
-# Reading JSON documents and JSON Lines, streaming the latter
-# --------------------------------------------------------------------------
-
-_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-)
-# Above this size a file whose first line is not JSON is still read line by
-# line (a broken first line of a huge JSONL), never whole.
-_WHOLE_DOC_LIMIT = 256 * 1024 * 1024
-
-
-@dataclass(slots=True)
-class JsonValue:
-    """One JSON value read from a source: a whole document or one line.
-
-    `line` is where it starts (1-based), `raw` its exact bytes (stripped of
-    surrounding whitespace), `text` the decoded text they came from and
-    `encoding` the codec used, so callers can cut sub-records out exactly.
-    `lines_mode` says whether the source is JSON Lines (record = line).
-    """
-
-    line: int
-    value: Any
-    raw: bytes
-    text: str
-    encoding: str
-    lines_mode: bool
-    note: str | None = None
-
-
-@dataclass(slots=True)
-class BrokenDocument:
-    """A whole-document input that is not valid JSON (truncated, corrupt).
-
-    `rejected` is the one error to report (with its line); `text` is kept so
-    a reader whose records are self-contained can still take the complete
-    records before the break (see `array_prefix`).
-    """
-
-    rejected: Rejected
-    text: str
-    encoding: str
-    note: str | None = None
-
-
-# When charset-normalizer finds several plausible codecs (common on short
-# samples), the one most often met in the wild wins: Windows-1252 for
-# Western text, then the other legacy codecs by how common they are.
-_COMMON_CODECS = (
-    "cp1252", "cp1251", "gb18030", "gb2312", "big5", "shift_jis", "cp932", "euc_jp",
-    "euc_kr", "cp949", "cp1250", "koi8_r", "cp1253", "cp1254", "cp1255", "cp1256",
-    "cp1257", "cp1258", "tis_620", "cp874", "latin_1", "iso8859_15", "iso8859_2",
-)  # fmt: skip
-
-
-def guess_encoding(data: bytes) -> str | None:
-    """The legacy encoding of bytes that are not UTF-8, or None if no guess."""
-    try:
-        matches = list(from_bytes(data))
-    except (ValueError, LookupError):
-        return None
-    if not matches:
-        return None
-    found = {m.encoding for m in matches if m.encoding}
-    for codec in _COMMON_CODECS:
-        if codec in found:
-            return codec
-    return matches[0].encoding or None
-
-
-def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
-    """Text of JSON bytes: UTF-8 (BOM allowed), UTF-16/32 by BOM, else a guess.
-
-    Returns (text, codec, note); the note says when the bytes were not UTF-8
-    and what they were read as, so an item can carry that fact in `extra`.
-    """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace"), codec, None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError:
-        pass
-    encoding = guess_encoding(data[: SAMPLE_BYTES * 4])
-    if encoding:
-        try:
-            text = data.decode(encoding, errors="replace")
-            return text, encoding, f"not UTF-8; decoded as {encoding} (guessed)"
-        except LookupError:
-            pass
-    return data.decode("utf-8", errors="replace"), "utf-8", "not UTF-8; bad bytes replaced"
-
-
-def _json_error(exc: Exception) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})"
-    if isinstance(exc, RecursionError):
-        return "JSON nested too deeply to read"
-    return f"unreadable JSON: {type(exc).__name__}"
-
-
-def _loads(text: str) -> Any:
-    return fast_loads(text)
-
-
-def read_json(source: Source) -> Iterator[JsonValue | Rejected | BrokenDocument]:
-    """The JSON values of a source: one document, or one per line (JSON Lines).
-
-    A file with one non-empty line is a document (one value). A file whose
-    first line is a JSON value and has more lines is JSON Lines and is
-    streamed: a bad line is rejected with its number and the rest goes on.
-    A file whose first line is not JSON is read whole as one (pretty-printed)
-    document; if that fails the one error is reported with its line and the
-    read stops, unless the error is on line 1 and later lines are JSON (a
-    JSONL whose first line is broken).
-    """
-    with source.open() as fh:
-        lines = enumerate(fh, 1)
-        first: tuple[int, bytes] | None = None
-        skipped: list[bytes] = []
-        for number, chunk in lines:
-            if chunk.strip():
-                first = (number, chunk)
-                break
-            skipped.append(chunk)
-        if first is None:
-            return
-        number, chunk = first
-        if any(chunk.startswith(bom) for bom, _ in _BOMS) or b"\x00" in chunk[:4]:
-            # UTF-16/32 text cannot be split on b"\n": read it as one document.
-            data = b"".join(skipped) + chunk + fh.read()
-            yield from _document(data, 1)
-            return
-        text, codec, note = decode_bytes(chunk)
-        try:
-            value = _loads(text)
-        except (ValueError, RecursionError) as exc:
-            first_error: Exception | None = exc
-        else:
-            first_error = None
-        if first_error is None:
-            second: tuple[int, bytes] | None = None
-            for later_number, later in lines:
-                if later.strip():
-                    second = (later_number, later)
-                    break
-            raw = chunk.strip()
-            yield JsonValue(number, value, raw, text.strip(), codec, second is not None, note)
-            if second is not None:
-                yield _line_value(*second)
-                for later_number, later in lines:
-                    if later.strip():
-                        yield _line_value(later_number, later)
-            return
-        # The first line alone is not JSON: a pretty-printed document, or a
-        # JSONL whose first line is broken.
-        if source.size() > _WHOLE_DOC_LIMIT:
-            yield Rejected(number, _json_error(first_error), line=number)
-            for later_number, later in lines:
-                if later.strip():
-                    yield _line_value(later_number, later)
-            return
-        rest = fh.read()
-    data = b"".join(skipped) + chunk + rest
-    text, codec, note = decode_bytes(data)
-    try:
-        value = _loads(text)
-    except (ValueError, RecursionError) as exc:
-        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        if error_line == number and rest.strip():
-            yield from _fallback_lines(number, first_error, rest)
-            return
-        yield BrokenDocument(Rejected(None, _json_error(exc), line=error_line), text, codec, note)
-        return
-    yield JsonValue(1, value, data.strip(), text.strip(), codec, False, note)
-
-
-def _document(data: bytes, line: int) -> Iterator[JsonValue | BrokenDocument]:
-    text, codec, note = decode_bytes(data)
-    try:
-        value = _loads(text)
-    except (ValueError, RecursionError) as exc:
-        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        yield BrokenDocument(Rejected(None, _json_error(exc), line=error_line), text, codec, note)
-        return
-    yield JsonValue(line, value, data.strip(), text.strip(), codec, False, note)
-
-
-def _fallback_lines(
-    first_number: int, first_error: Exception, rest: bytes
-) -> Iterator[JsonValue | Rejected]:
-    """JSON Lines whose first line is broken; gives up if the next line is too."""
-    pending: list[JsonValue | Rejected] = [
-        Rejected(first_number, _json_error(first_error), line=first_number)
-    ]
-    parsed_one = False
-    for offset, chunk in enumerate(rest.splitlines(keepends=True), 1):
-        if not chunk.strip():
-            continue
-        result = _line_value(first_number + offset, chunk)
-        if not parsed_one:
-            if isinstance(result, Rejected):
-                # Two broken lines in a row at the top: not JSON Lines at all.
-                yield Rejected(None, _json_error(first_error), line=first_number)
-                return
-            parsed_one = True
-            yield from pending
-        yield result
-
-
-def _line_value(number: int, chunk: bytes) -> JsonValue | Rejected:
-    text, codec, note = decode_bytes(chunk)
-    try:
-        value = _loads(text)
-    except (ValueError, RecursionError) as exc:
-        return Rejected(number, _json_error(exc), line=number)
-    return JsonValue(number, value, chunk.strip(), text.strip(), codec, True, note)
-
-
-def _skip_ws(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t\r\n":
-        index += 1
-    return index
-
-
-def array_spans(text: str, start: int) -> list[tuple[int, int]] | None:
-    """(start, end) of each element of the JSON array at `text[start]`.
-
-    Lets a reader keep the exact bytes of each array element as its raw
-    record. Returns None when the text does not walk cleanly (the caller then
-    falls back to canonical dumps).
-    """
-    spans, complete = array_prefix(text, start)
-    return spans if complete else None
-
-
-def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], bool]:
-    """The spans of the complete elements at the start of a JSON array, and
-    whether the whole array walked cleanly. A truncated timeline still gives
-    the statuses before the cut."""
-    decoder = json.JSONDecoder()
-    spans: list[tuple[int, int]] = []
-    if start is None:
-        return spans, False
-    try:
-        index = _skip_ws(text, start)
-        if text[index] != "[":
-            return spans, False
-        index = _skip_ws(text, index + 1)
-        if text[index] == "]":
-            return spans, True
-        while True:
-            _, end = decoder.raw_decode(text, index)
-            spans.append((index, end))
-            index = _skip_ws(text, end)
-            if text[index] == ",":
-                index = _skip_ws(text, index + 1)
-                continue
-            return spans, text[index] == "]"
-    except (ValueError, IndexError, RecursionError):
-        return spans, False
-
-
-def member_start(text: str, key: str) -> int | None:
-    """Where the value of top-level member `key` starts in a JSON object text."""
-    decoder = json.JSONDecoder()
-    try:
-        index = _skip_ws(text, 0)
-        if text[index] != "{":
-            return None
-        index = _skip_ws(text, index + 1)
-        while text[index] != "}":
-            name, index = decoder.raw_decode(text, index)
-            index = _skip_ws(text, index)
-            if text[index] != ":":
-                return None
-            index = _skip_ws(text, index + 1)
-            if name == key:
-                return index
-            _, index = decoder.raw_decode(text, index)
-            index = _skip_ws(text, index)
-            if text[index] == ",":
-                index = _skip_ws(text, index + 1)
-        return None
-    except (ValueError, IndexError, RecursionError):
-        return None
-
-
-def sample_json(sample: Sample) -> Any:
-    """The sample as JSON for detect(): the whole document if it fits in the
-    sample, else its first line if that line is complete; `NOT_PARSED` when
-    neither parses (a large or pretty-printed file: detect by signals then)."""
-    text = sample.text
-    whole = len(sample.head) < SAMPLE_BYTES
-    if whole:
-        try:
-            return json.loads(text)
-        except (ValueError, RecursionError):
-            pass
-    newline = text.find("\n")
-    if newline == -1 and not whole:
-        return NOT_PARSED
-    line = text if newline == -1 else text[:newline]
-    try:
-        return json.loads(line)
-    except (ValueError, RecursionError):
-        return NOT_PARSED
-
-
-NOT_PARSED = object()
-
-
-def is_vcr_cassette(text: str) -> bool:
-    """VCR/betamax recordings hold API bodies but are not an ingest format."""
-    head = text[:4096]
-    return (
-        ('"interactions"' in head and '"request"' in head)
-        or ('"http_interactions"' in head)
-        or head.startswith(("interactions:", "http_interactions:", "---\ninteractions:"))
-        or "\ninteractions:\n" in head
-    )
 
 
 # --------------------------------------------------------------------------
@@ -735,7 +192,7 @@ def status_item(
     status_id = tweet_id(status.get("id_str")) or tweet_id(status.get("id"))
     if status_id is None:
         raise ValueError("the status has no id")
-    user = status.get("user") if isinstance(status.get("user"), dict) else {}
+    user = mapping(status.get("user"))
     handle = clean_handle(user.get("screen_name"))
     name = clean_line(user.get("name")) or None
     extended = (
@@ -743,7 +200,7 @@ def status_item(
     )
     body = extended or status
     raw_text = (extended or {}).get("full_text") or status.get("full_text") or status.get("text")
-    entities = body.get("entities") if isinstance(body.get("entities"), dict) else {}
+    entities = mapping(body.get("entities"))
     ext_entities = body.get("extended_entities")
     ext_entities = ext_entities if isinstance(ext_entities, dict) else {}
     media = _media(entities, ext_entities)
@@ -753,7 +210,7 @@ def status_item(
     retweeted = status.get("retweeted_status")
     if isinstance(retweeted, dict):
         rt_id = tweet_id(retweeted.get("id_str")) or tweet_id(retweeted.get("id"))
-        rt_user = retweeted.get("user") if isinstance(retweeted.get("user"), dict) else {}
+        rt_user = mapping(retweeted.get("user"))
         ref = status_ref("repost-of", rt_id, clean_handle(rt_user.get("screen_name")))
         if ref:
             refs.append(ref)
@@ -771,7 +228,7 @@ def status_item(
             permalink = status.get("quoted_status_permalink")
             if isinstance(permalink, dict):
                 canon = canonical_status_url(permalink.get("expanded"))
-                match = _STATUS_PATH.match(urlsplit(canon).path) if canon else None
+                match = STATUS_PATH.match(urlsplit(canon).path) if canon else None
                 if match and match.group(1) != "i":
                     quoted_handle = match.group(1)
         ref = status_ref("quotes", quoted_id, quoted_handle)
@@ -949,18 +406,9 @@ def _array(
 
 def _salvage(broken: BrokenDocument, seen: SeenIds) -> Iterator[ParsedItem | Rejected]:
     """The complete statuses before the break of a truncated array, then the error."""
-    text = broken.text
-    start = 0 if text[:1] == "[" else member_start(text, "statuses")
-    spans, _ = array_prefix(text, start)
-    for index, (begin, end) in enumerate(spans):
-        piece = text[begin:end]
-        try:
-            value = json.loads(piece)
-        except (ValueError, RecursionError):
-            break
-        raw = piece.encode(broken.encoding, errors="replace")
-        yield from _status_items(value, index + 1, raw, seen, broken.note)
-    reason = broken.rejected.reason
-    if spans:
-        reason += f"; the {len(spans)} complete record(s) before it were read"
-    yield Rejected(len(spans) + 1 if spans else None, reason, line=broken.rejected.line)
+    for found in salvage(broken, "statuses"):
+        if isinstance(found, Rejected):
+            yield found
+        else:
+            record, value, raw = found
+            yield from _status_items(value, record, raw, seen, broken.note)

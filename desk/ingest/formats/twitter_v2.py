@@ -46,29 +46,31 @@ from typing import Any
 
 from db.models import Media
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Ref, Rejected, Sample, Source
-from desk.ingest.formats.twitter_v1 import (
-    NOT_PARSED,
+from desk.ingest.formats._twitter import (
     PLATFORM,
-    BrokenDocument,
-    JsonValue,
     SeenIds,
     at_line,
     best_video_url,
     canonical_raw,
     clean_handle,
-    int_or_none,
-    is_vcr_cassette,
     lang_code,
     metrics,
     profile_url,
-    read_json,
     safe_url,
-    sample_json,
     status_url,
     tweet_id,
     tweet_text,
     tweet_time,
 )
+from desk.ingest.jsondocs import (
+    NOT_PARSED,
+    BrokenDocument,
+    JsonValue,
+    is_vcr_cassette,
+    read_json,
+    sample_json,
+)
+from desk.ingest.values import int_or_none, mapping
 from desk.text import clean_line, clean_text
 
 NAME = "twitter-v2"
@@ -327,12 +329,10 @@ def tweet_item(
     note_tweet = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else None
     if note_tweet and isinstance(note_tweet.get("text"), str):
         raw_text = note_tweet["text"]
-        entities = (
-            note_tweet.get("entities") if isinstance(note_tweet.get("entities"), dict) else {}
-        )
+        entities = mapping(note_tweet.get("entities"))
     else:
         raw_text = tweet.get("text")
-        entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+        entities = mapping(tweet.get("entities"))
     text = tweet_text(raw_text, entities.get("urls"))
 
     refs: list[Ref] = []
@@ -415,7 +415,7 @@ def _sub_response(tweet: dict[str, Any], page: Page) -> bytes:
     author_id = tweet.get("author_id")
     if author_id is not None and str(author_id) in page.users:
         includes["users"] = [page.users[str(author_id)]]
-    attachments = tweet.get("attachments") if isinstance(tweet.get("attachments"), dict) else {}
+    attachments = mapping(tweet.get("attachments"))
     media = [
         page.media[str(k)] for k in attachments.get("media_keys") or [] if str(k) in page.media
     ]
@@ -424,7 +424,7 @@ def _sub_response(tweet: dict[str, Any], page: Page) -> bytes:
     polls = [page.polls[str(k)] for k in attachments.get("poll_ids") or [] if str(k) in page.polls]
     if polls:
         includes["polls"] = polls
-    geo = tweet.get("geo") if isinstance(tweet.get("geo"), dict) else {}
+    geo = mapping(tweet.get("geo"))
     if str(geo.get("place_id")) in page.places:
         includes["places"] = [page.places[str(geo.get("place_id"))]]
     if not includes:

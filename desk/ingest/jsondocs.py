@@ -1,0 +1,427 @@
+"""Reading JSON: whole documents and JSON Lines, with each record's byte span and salvage.
+
+One reader for every format that takes JSON (Twitter v1.1 and v2, Mastodon,
+Bluesky; Telegram, ClaimReview and JSON Feed through `load_document`):
+
+- `read_json` streams a source as JSON values: one document, or one value
+  per line (JSON Lines), so a 1 GB JSONL never sits in memory. A bad line is
+  one `Rejected` naming it and the rest goes on; a broken whole document is
+  one `BrokenDocument` that keeps its text, so a reader whose records are
+  self-contained can still take the complete records before the break
+  (`array_prefix`, "salvage").
+- Each value keeps its exact bytes and the decoded text they came from
+  (`JsonValue.raw` / `.text` / `.encoding`), and `array_spans` /
+  `member_start` find where each element of an array sits in that text: an
+  item's raw copy is the record's own bytes as they stand in the file, not
+  a re-serialisation (`canonical_bytes` only when they cannot be cut out).
+- Bytes are decoded by `charset.decode` (BOM, BOM-less UTF-16/32, UTF-8,
+  else the one guess, with a note saying what was assumed).
+- Parsing is orjson's, falling back to the stdlib where orjson refuses
+  (lone surrogate escapes, NaN) so messages keep stdlib's line and column.
+  orjson reads an integer past 64 bits as a float (a known defect, to fix
+  in a later step of issue 12; `tests/ingest/test_jsondocs.py` marks it).
+
+How a source is told to be JSON Lines: its first non-blank line is a JSON
+value on its own and a second non-blank line follows. A file whose first
+line is not JSON is read whole (a pretty-printed document); if that fails
+on line 1 and the next line is JSON, it is JSON Lines with a broken first
+line. UTF-16/32 text is always read whole (it cannot be split on b"\n").
+Streaming whole documents (ijson) is a later step of issue 12.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from desk.ingest import charset
+from desk.ingest.base import SAMPLE_BYTES, Rejected, Sample, Source
+
+
+def load_document(data: bytes, *, what: str = "") -> Any | Rejected:
+    """The parsed document, or a `Rejected` naming the line and the reason."""
+    prefix = f"{what} " if what else ""
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        return Rejected(record=None, reason=f"{prefix}not UTF-8/16/32 text: {exc}")
+    except json.JSONDecodeError as exc:
+        return Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
+    except RecursionError:
+        return Rejected(record=None, reason="JSON nested too deeply to read")
+
+
+def loads(data: str | bytes) -> Any:
+    """Parse JSON fast (orjson); anything orjson refuses goes through `json`.
+
+    orjson refuses what stdlib accepts in a few corners (lone surrogate
+    escapes, NaN), and its errors carry no line number; the fallback keeps
+    stdlib's behaviour and messages exactly. (Integers past 64 bits orjson
+    does not refuse: it reads them as floats; see the module docstring.)
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
+def canonical_bytes(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
+    """One spelling of a record as bytes: sorted keys, UTF-8, compact.
+
+    Used as an item's raw copy when its record cannot be cut out of the
+    input byte for byte; orjson is ~10x faster than `json.dumps` here.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=default)
+    except (TypeError, orjson.JSONEncodeError):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=default)
+        return text.encode("utf-8", errors="backslashreplace")
+
+
+# The marks of text that cannot be split into lines on b"\n".
+_WIDE_BOMS = tuple(mark for mark, codec in charset.BOMS if codec != "utf-8")
+# Above this size a file whose first line is not JSON is still read line by
+# line (a broken first line of a huge JSONL), never whole.
+_WHOLE_DOC_LIMIT = 256 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class JsonValue:
+    """One JSON value read from a source: a whole document or one line.
+
+    `line` is where it starts (1-based), `raw` its exact bytes (stripped of
+    surrounding whitespace), `text` the decoded text they came from and
+    `encoding` the codec used, so callers can cut sub-records out exactly.
+    `lines_mode` says whether the source is JSON Lines (record = line).
+    """
+
+    line: int
+    value: Any
+    raw: bytes
+    text: str
+    encoding: str
+    lines_mode: bool
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class BrokenDocument:
+    """A whole-document input that is not valid JSON (truncated, corrupt).
+
+    `rejected` is the one error to report (with its line); `text` is kept so
+    a reader whose records are self-contained can still take the complete
+    records before the break (see `array_prefix`).
+    """
+
+    rejected: Rejected
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
+    """Text of JSON bytes (`charset.decode`): (text, codec, note); the note says
+    when the bytes were not UTF-8 and what they were read as."""
+    decoded = charset.decode(data, json_text=True)
+    return decoded.text, decoded.encoding, decoded.note
+
+
+INVALID = "invalid JSON"
+
+
+def json_error(exc: Exception, invalid: str = INVALID) -> str:
+    """The one-line reason a JSON text could not be read; `invalid` opens it."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{invalid}: {exc.msg} (line {exc.lineno} column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to read"
+    return f"unreadable JSON: {type(exc).__name__}"
+
+
+def read_json(
+    source: Source, *, invalid: str = INVALID
+) -> Iterator[JsonValue | Rejected | BrokenDocument]:
+    """The JSON values of a source: one document, or one per line (JSON Lines).
+
+    A file with one non-empty line is a document (one value). A file whose
+    first line is a JSON value and has more lines is JSON Lines and is
+    streamed: a bad line is rejected with its number and the rest goes on.
+    A file whose first line is not JSON is read whole as one (pretty-printed)
+    document; if that fails the one error is reported with its line and the
+    read stops, unless the error is on line 1 and later lines are JSON (a
+    JSONL whose first line is broken).
+    """
+    with source.open() as fh:
+        lines = enumerate(fh, 1)
+        first: tuple[int, bytes] | None = None
+        skipped: list[bytes] = []
+        for number, chunk in lines:
+            if chunk.strip():
+                first = (number, chunk)
+                break
+            skipped.append(chunk)
+        if first is None:
+            return
+        number, chunk = first
+        if chunk.startswith(_WIDE_BOMS) or b"\x00" in chunk[:4]:
+            # UTF-16/32 text cannot be split on b"\n": read it as one document.
+            data = b"".join(skipped) + chunk + fh.read()
+            yield from _document(data, 1, invalid)
+            return
+        text, codec, note = decode_bytes(chunk)
+        try:
+            value = loads(text)
+        except (ValueError, RecursionError) as exc:
+            first_error: Exception | None = exc
+        else:
+            first_error = None
+        if first_error is None:
+            second: tuple[int, bytes] | None = None
+            for later_number, later in lines:
+                if later.strip():
+                    second = (later_number, later)
+                    break
+            raw = chunk.strip()
+            yield JsonValue(number, value, raw, text.strip(), codec, second is not None, note)
+            if second is not None:
+                yield _line_value(*second, invalid)
+                for later_number, later in lines:
+                    if later.strip():
+                        yield _line_value(later_number, later, invalid)
+            return
+        # The first line alone is not JSON: a pretty-printed document, or a
+        # JSONL whose first line is broken.
+        if source.size() > _WHOLE_DOC_LIMIT:
+            yield Rejected(number, json_error(first_error, invalid), line=number)
+            for later_number, later in lines:
+                if later.strip():
+                    yield _line_value(later_number, later, invalid)
+            return
+        rest = fh.read()
+    data = b"".join(skipped) + chunk + rest
+    text, codec, note = decode_bytes(data)
+    try:
+        value = loads(text)
+    except (ValueError, RecursionError) as exc:
+        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        if error_line == number and rest.strip():
+            yield from _fallback_lines(number, first_error, rest, invalid)
+            return
+        yield BrokenDocument(
+            Rejected(None, json_error(exc, invalid), line=error_line), text, codec, note
+        )
+        return
+    yield JsonValue(1, value, data.strip(), text.strip(), codec, False, note)
+
+
+def read_documents(
+    source: Source, *, invalid: str = INVALID
+) -> Iterator[tuple[int | None, Any, bytes | None] | Rejected]:
+    """`read_json` for readers that need no salvage: plain values and line numbers.
+
+    Yields `(line, value, line bytes)` per JSON Lines line (so a 1 GB file
+    never sits in memory) or `(None, value, None)` once for a plain JSON
+    document. A broken line is one Rejected naming it; the rest goes on.
+    """
+    empty = True
+    for result in read_json(source, invalid=invalid):
+        empty = False
+        if isinstance(result, Rejected):
+            yield result
+        elif isinstance(result, BrokenDocument):
+            yield result.rejected
+        elif result.lines_mode:
+            yield result.line, result.value, result.raw
+        else:
+            yield None, result.value, None
+    if empty:
+        yield Rejected(record=None, reason="empty input: no JSON to read")
+
+
+def _document(data: bytes, line: int, invalid: str) -> Iterator[JsonValue | BrokenDocument]:
+    text, codec, note = decode_bytes(data)
+    try:
+        value = loads(text)
+    except (ValueError, RecursionError) as exc:
+        error_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        yield BrokenDocument(
+            Rejected(None, json_error(exc, invalid), line=error_line), text, codec, note
+        )
+        return
+    yield JsonValue(line, value, data.strip(), text.strip(), codec, False, note)
+
+
+def _fallback_lines(
+    first_number: int, first_error: Exception, rest: bytes, invalid: str
+) -> Iterator[JsonValue | Rejected]:
+    """JSON Lines whose first line is broken; gives up if the next line is too."""
+    pending: list[JsonValue | Rejected] = [
+        Rejected(first_number, json_error(first_error, invalid), line=first_number)
+    ]
+    parsed_one = False
+    for offset, chunk in enumerate(rest.splitlines(keepends=True), 1):
+        if not chunk.strip():
+            continue
+        result = _line_value(first_number + offset, chunk, invalid)
+        if not parsed_one:
+            if isinstance(result, Rejected):
+                # Two broken lines in a row at the top: not JSON Lines at all.
+                yield Rejected(None, json_error(first_error, invalid), line=first_number)
+                return
+            parsed_one = True
+            yield from pending
+        yield result
+
+
+def _line_value(number: int, chunk: bytes, invalid: str) -> JsonValue | Rejected:
+    text, codec, note = decode_bytes(chunk)
+    try:
+        value = loads(text)
+    except (ValueError, RecursionError) as exc:
+        return Rejected(number, json_error(exc, invalid), line=number)
+    return JsonValue(number, value, chunk.strip(), text.strip(), codec, True, note)
+
+
+def _skip_ws(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
+
+
+def array_spans(text: str, start: int) -> list[tuple[int, int]] | None:
+    """(start, end) of each element of the JSON array at `text[start]`.
+
+    Lets a reader keep the exact bytes of each array element as its raw
+    record. Returns None when the text does not walk cleanly (the caller then
+    falls back to canonical dumps).
+    """
+    spans, complete = array_prefix(text, start)
+    return spans if complete else None
+
+
+def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], bool]:
+    """The spans of the complete elements at the start of a JSON array, and
+    whether the whole array walked cleanly. A truncated timeline still gives
+    the statuses before the cut."""
+    decoder = json.JSONDecoder()
+    spans: list[tuple[int, int]] = []
+    if start is None:
+        return spans, False
+    try:
+        index = _skip_ws(text, start)
+        if text[index] != "[":
+            return spans, False
+        index = _skip_ws(text, index + 1)
+        if text[index] == "]":
+            return spans, True
+        while True:
+            _, end = decoder.raw_decode(text, index)
+            spans.append((index, end))
+            index = _skip_ws(text, end)
+            if text[index] == ",":
+                index = _skip_ws(text, index + 1)
+                continue
+            return spans, text[index] == "]"
+    except (ValueError, IndexError, RecursionError):
+        return spans, False
+
+
+def member_start(text: str, key: str) -> int | None:
+    """Where the value of top-level member `key` starts in a JSON object text."""
+    decoder = json.JSONDecoder()
+    try:
+        index = _skip_ws(text, 0)
+        if text[index] != "{":
+            return None
+        index = _skip_ws(text, index + 1)
+        while text[index] != "}":
+            name, index = decoder.raw_decode(text, index)
+            index = _skip_ws(text, index)
+            if text[index] != ":":
+                return None
+            index = _skip_ws(text, index + 1)
+            if name == key:
+                return index
+            _, index = decoder.raw_decode(text, index)
+            index = _skip_ws(text, index)
+            if text[index] == ",":
+                index = _skip_ws(text, index + 1)
+        return None
+    except (ValueError, IndexError, RecursionError):
+        return None
+
+
+def salvage(
+    broken: BrokenDocument, key: str | None = None
+) -> Iterator[tuple[int, Any, bytes] | Rejected]:
+    """The complete records before the break of a truncated array, then the error.
+
+    The array is the document itself, or (with `key`) the value of that
+    top-level member (`{"statuses": [...`). Yields `(record number, value,
+    raw bytes)` per complete element, then one Rejected: the break's reason
+    and how many records before it were read.
+    """
+    text = broken.text
+    start = 0 if text[:1] == "[" else member_start(text, key) if key else None
+    spans, _ = array_prefix(text, start)
+    for index, (begin, end) in enumerate(spans):
+        piece = text[begin:end]
+        try:
+            value = json.loads(piece)
+        except (ValueError, RecursionError):
+            break
+        yield index + 1, value, piece.encode(broken.encoding, errors="replace")
+    reason = broken.rejected.reason
+    if spans:
+        reason += f"; the {len(spans)} complete record(s) before it were read"
+    yield Rejected(len(spans) + 1 if spans else None, reason, line=broken.rejected.line)
+
+
+def sample_text(sample: Sample) -> str:
+    """The sample's text, decoding UTF-16/32 (which `Sample.text` shows as noise)."""
+    marked = charset.bom(sample.head)
+    encoding = marked[0] if marked else charset.wide_json_codec(sample.head)
+    if encoding is not None and encoding.startswith(("utf-16", "utf-32")):
+        return sample.head.decode(encoding, errors="ignore").lstrip("\ufeff").lstrip()
+    return sample.text
+
+
+def sample_json(sample: Sample, text: str | None = None) -> Any:
+    """The sample as JSON for detect(): the whole document if it fits in the
+    sample, else its first line if that line is complete; `NOT_PARSED` when
+    neither parses (a large or pretty-printed file: detect by signals then).
+    `text` is the sample's text when the caller decoded it otherwise
+    (UTF-16/32)."""
+    text = sample.text if text is None else text
+    whole = len(sample.head) < SAMPLE_BYTES
+    if whole:
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            pass
+    newline = text.find("\n")
+    if newline == -1 and not whole:
+        return NOT_PARSED
+    line = text if newline == -1 else text[:newline]
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return NOT_PARSED
+
+
+NOT_PARSED = object()
+
+
+def is_vcr_cassette(text: str) -> bool:
+    """VCR/betamax recordings hold API bodies but are not an ingest format."""
+    head = text[:4096]
+    return (
+        ('"interactions"' in head and '"request"' in head)
+        or ('"http_interactions"' in head)
+        or head.startswith(("interactions:", "http_interactions:", "---\ninteractions:"))
+        or "\ninteractions:\n" in head
+    )

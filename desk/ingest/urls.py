@@ -1,0 +1,154 @@
+"""The one canonical form of a web URL, and the one list of tracking parameters.
+
+An item's URL is one of the keys by which the desk knows that two copies are
+one post (`db.queries.same_item`) and by which a reference finds its target
+(`db.queries.existing_item`): a fact-check's `reviews` link finds the page
+it reviews, a page's `embedded-in` link finds the page. Those lookups are
+exact string matches, so every format must spell the same address the same
+way, and they all spell it here:
+
+- `https` for `http` (pages served over both schemes are one page), the host
+  in lower case;
+- no fragment (`#comments` is a place on the page, not another page);
+- no tracking parameters (`utm_*`, `fbclid` ... below), the other query
+  pairs in their order;
+- non-ASCII path characters percent-encoded as UTF-8, so `publicações` and
+  `publica%C3%A7%C3%B5es` are one URL; an empty path is `/`.
+
+`http://Example.com/a/b?utm_source=x&id=3#frag` is
+`https://example.com/a/b?id=3`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+from desk.text import clean_line
+
+# Query parameters that only say how a reader arrived (campaign, click and
+# mail-list ids, share sources): every name that starts with `utm_`, and these.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "ref_src", "ref_url", "igshid"}
+)
+# What a path may hold unencoded (RFC 3986 pchar, "/" and existing %-escapes).
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def is_tracking(name: str) -> bool:
+    """True for a query parameter name that is on the tracking list."""
+    key = name.lower()
+    return key.startswith(TRACKING_PREFIXES) or key in TRACKING_PARAMS
+
+
+def canonical_url(url: str | None, base: str | None = None) -> str | None:
+    """An absolute http(s) URL in canonical form (see the module docstring), or None.
+
+    `base` resolves a relative URL (a page's relative canonical link against
+    its `og:url`); `//host/path` is taken as https. Anything that is not an
+    http(s) URL with a host (`javascript:`, `mailto:`, a bare path with no
+    base, text that does not parse) is None. Control characters and escape
+    sequences are removed first (`clean_line`), so a stored URL is one
+    printable line.
+    """
+    if not url:
+        return None
+    url = clean_line(url)
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+        if not parts.scheme and base:
+            parts = urlsplit(urljoin(base, url))
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking(key)
+    ]
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def strip_tracking(url: str | None) -> str | None:
+    """The URL as given (cleaned to one line) with only its tracking pairs cut out.
+
+    For a reader whose stored URL must stay the publisher's own spelling:
+    feed entries keep their link's scheme, host case and fragment (what
+    `tests/ingest/test_feeds.py` pins), and the kept query pairs their exact
+    encoding. Any scheme; None when empty.
+    """
+    if not url:
+        return None
+    url = clean_line(url)
+    if not url:
+        return None
+    base, hash_, fragment = url.partition("#")
+    path, question, query = base.partition("?")
+    if not question:
+        return url
+    pairs = query.split("&")
+    kept = [pair for pair in pairs if not is_tracking(pair.partition("=")[0])]
+    if len(kept) == len(pairs):
+        return url
+    return path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment if hash_ else "")
+
+
+def host_of(url: object) -> str | None:
+    """The lower-case host of a URL string, or None (not a str, no host, unparsable)."""
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host or None
+
+
+# ---------------------------------------------------------------- former spellings
+
+# Before issue 12 the feed and fact-check readers had canonicalisers of their
+# own: they cut these tracking pairs (by prefix) and nothing else, keeping the
+# scheme, the host's case and the fragment; the fact-check reader also
+# percent-encoded an IRI's non-ASCII characters. Items those readers stored
+# carry such URLs (and, for fact-checks and id-less feed entries, the same
+# string as platform id), so the pipeline also looks a new item up under its
+# former spelling (`ParsedItem.earlier_keys`): a desk made before the change
+# recognises its items when the same feed or fact-check arrives again.
+_FORMER_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
+_FORMER_IRI_SAFE = "".join(chr(c) for c in range(33, 127))
+
+
+def former_spelling(url: str | None, *, reader: str) -> str | None:
+    """How the `feed` or `claimreview` reader spelled this URL before issue 12.
+
+    Only for looking up items stored then; never for a new item's URL.
+    `reader="feed"` read any scheme as given, `reader="claimreview"` only
+    http(s), with IRIs percent-encoded. None when it gave no URL at all.
+    """
+    if not url:
+        return None
+    url = clean_line(url)
+    if not url:
+        return None
+    if reader == "claimreview":
+        if not url.lower().startswith(("http://", "https://")):
+            return None
+        if not url.isascii():
+            scheme, _, rest = url.partition("://")
+            host, slash, path = rest.partition("/")
+            url = f"{scheme}://{host}{slash}{quote(path, safe=_FORMER_IRI_SAFE)}"
+    elif reader != "feed":
+        raise ValueError(f"no former URL spelling for reader {reader!r}")
+    base, hash_, fragment = url.partition("#")
+    path, question, query = base.partition("?")
+    if not question:
+        return url
+    pairs = query.split("&")
+    kept = [pair for pair in pairs if not pair.lower().startswith(_FORMER_TRACKING)]
+    if len(kept) == len(pairs):
+        return url
+    return path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment if hash_ else "")
