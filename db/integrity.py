@@ -55,13 +55,64 @@ def _blob_owner(conn: sqlite3.Connection, sha: str) -> tuple[str, str]:
 
 def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
     """The first problem of the desk, or None, read in the caller's one snapshot."""
+    # Which raw bytes each item arrived with, as its arrival event recorded
+    # them: swapping an item's raw_sha256 for other (valid) bytes shows. Kept in
+    # a temporary table, not a dict: at a million items a dict held 260 MB,
+    # while SQLite's temp store pages to disk and keeps the memory flat.
+    arrivals = _Arrivals(conn)
+    try:
+        return _verify(conn, arrivals)
+    finally:
+        arrivals.drop()
+
+
+class _Arrivals:
+    """Item id -> (raw sha256 at arrival, event seq), in `temp.verify_arrived`, batched."""
+
+    BATCH = 5000
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.pending: list[tuple[int, str | None, int]] = []
+        conn.execute("DROP TABLE IF EXISTS temp.verify_arrived")
+        conn.execute(
+            "CREATE TEMP TABLE verify_arrived"
+            " (item_id INTEGER PRIMARY KEY, sha TEXT, seq INTEGER NOT NULL)"
+        )
+
+    def add(self, item_id: int, sha: str | None, seq: int) -> None:
+        self.pending.append((item_id, sha, seq))
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO temp.verify_arrived VALUES (?, ?, ?)", self.pending
+            )
+            self.pending.clear()
+
+    def first_mismatch(self) -> tuple[int, str | None, int | None] | None:
+        """The first item (by id) with no arrival, or another sha than it arrived with."""
+        self.flush()
+        row = self.conn.execute(
+            "SELECT i.id, a.item_id IS NULL, a.seq FROM items i"
+            " LEFT JOIN temp.verify_arrived a ON a.item_id = i.id"
+            " WHERE a.item_id IS NULL OR a.sha IS NOT i.raw_sha256 ORDER BY i.id LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return int(row[0]), "missing" if row[1] else "differs", row[2]
+
+    def drop(self) -> None:
+        self.conn.execute("DROP TABLE IF EXISTS temp.verify_arrived")
+
+
+def _verify(conn: sqlite3.Connection, arrived: _Arrivals) -> VerifyProblem | None:
     prev = GENESIS_HASH
     # The log starts at 1 and never has holes, so a deleted first event
     # is named as missing too, not as a bad link on the second.
     expected_seq = 1
-    # Which raw bytes each item arrived with, as its arrival event recorded
-    # them: swapping an item's raw_sha256 for other (valid) bytes shows.
-    arrived: dict[int, tuple[str | None, int]] = {}
     cursor = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
     for row in cursor:
         seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest = row
@@ -93,9 +144,9 @@ def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
         if kind in ("item.add", "ingest") and '"raw' in payload:
             body = json.loads(payload)
             if kind == "item.add" and "raw_sha256" in body:
-                arrived[int(body["item"])] = (body["raw_sha256"], seq)
+                arrived.add(int(body["item"]), body["raw_sha256"], seq)
             for item_id, sha in body.get("raw", ()):
-                arrived[int(item_id)] = (sha, seq)
+                arrived.add(int(item_id), sha, seq)
     # Small blobs (raw captures) come with the row; larger ones (evidence files, up to
     # hundreds of MB) are hashed a chunk at a time through incremental blob I/O.
     cursor = conn.execute(
@@ -126,20 +177,20 @@ def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
     ).fetchone()
     if row:
         return VerifyProblem("raw bytes", f"item {row[0]}", "its raw bytes are missing")
-    for item_id, sha in conn.execute("SELECT id, raw_sha256 FROM items ORDER BY id"):
-        recorded = arrived.get(item_id)
-        if recorded is None:
+    mismatch = arrived.first_mismatch()
+    if mismatch is not None:
+        item_id, how, arrival_seq = mismatch
+        if how == "missing":
             return VerifyProblem(
                 "items",
                 f"item {item_id}",
                 "no event records its arrival (inserted behind the log?)",
             )
-        if recorded[0] != sha:
-            return VerifyProblem(
-                "raw bytes",
-                f"item {item_id}",
-                f"raw sha256 differs from the one recorded at arrival (event seq {recorded[1]})",
-            )
+        return VerifyProblem(
+            "raw bytes",
+            f"item {item_id}",
+            f"raw sha256 differs from the one recorded at arrival (event seq {arrival_seq})",
+        )
     head = conn.execute("SELECT seq, hash FROM chain_head").fetchone()
     if head is None:
         if expected_seq > 1:
