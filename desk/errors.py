@@ -66,8 +66,7 @@ class SetConflictError(ConflictError):
     def __init__(self, clashes: list[Clash]) -> None:
         self.clashes = clashes
         super().__init__(
-            "; ".join(c.line() for c in clashes)
-            + ": nothing changed (set it again to use yours)"
+            "; ".join(c.line() for c in clashes) + ": nothing changed (set it again to use yours)"
         )
 
 

@@ -14,7 +14,7 @@ harlequin's `app.py` is the model: `@work` methods that post
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -23,6 +23,7 @@ from textual.notifications import SeverityLevel
 
 from db.models import Counts, ItemRow, RecapEntry, Story
 from desk.checklist_records import ChecklistView
+from desk.errors import Clash
 from widgets.item_detail import ItemView
 from widgets.link_picker import Candidate
 
@@ -205,3 +206,23 @@ class VerdictRefused(Message):
     verdict: str
     reason: str | None
     missing: Sequence[str]
+    seen: Mapping[int, str] = field(default_factory=dict)
+    """The verdicts the user saw: the override is still checked against them."""
+
+
+@dataclass
+class ValueConflicted(Message):
+    """A colleague set the triage or verdict after the user saw it: nothing was written.
+
+    The screen asks (`widgets.conflict_choice`) whether to keep theirs or use
+    mine, then writes the answer (`writes.after_conflict`).
+    """
+
+    column: str
+    """`triage` or `verdict`."""
+    ids: Sequence[int]
+    value: str
+    reason: str | None
+    override: str | None
+    seen: Mapping[int, str]
+    clashes: Sequence[Clash]

@@ -365,6 +365,10 @@ def set_triage(
     actor = normalise_actor(actor)
     if state not in TRIAGE_STATES:
         raise BadInputError(f"bad triage {state!r}: use one of {', '.join(TRIAGE_STATES)}")
+    for base in (seen or {}).values():
+        if base not in TRIAGE_STATES:
+            shown = clean_line(str(base))[:64]
+            raise BadInputError(f"bad base triage {shown!r}: use one of {', '.join(TRIAGE_STATES)}")
     return _set_field(
         store, actor, ids, kind="item.triage", column="triage", value=state, seen=seen
     )

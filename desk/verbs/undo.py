@@ -137,9 +137,7 @@ def undo(store: Store, actor: str) -> UndoResult:
             event = w.append_event(
                 actor=actor, kind="undo", target=candidate.target, payload=payload
             )
-            return UndoResult(
-                undone=candidate, event=event, skipped=(*passed, *done.skipped)
-            )
+            return UndoResult(undone=candidate, event=event, skipped=(*passed, *done.skipped))
     if refusal is not None:  # raised after the commit: the refusal is kept
         raise refusal
     raise NothingToUndoError(f"nothing to undo for {actor}" + "".join(f"; {p}" for p in passed))
