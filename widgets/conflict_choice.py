@@ -40,6 +40,8 @@ class ConflictQuestion:
     lines: Sequence[str]
     theirs: str
     mine: str
+    escape: str = "escape changes nothing"
+    """What escape does, said under the choices."""
 
 
 class ConflictChoice(Prompt[Choice]):
@@ -67,7 +69,8 @@ class ConflictChoice(Prompt[Choice]):
                 Option(Text(safe_line(q.mine)), id="mine"),
                 id="conflict-options",
             )
-            yield Static(Text("enter chooses    escape changes nothing", "dim"), classes="hint")
+            hint = f"enter chooses    {safe_line(q.escape)}"
+            yield Static(Text(hint, "dim"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

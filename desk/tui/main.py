@@ -58,6 +58,7 @@ from desk.tui.messages import (
     CitationRead,
     DeskChanged,
     DetailLoaded,
+    EntryConflicted,
     EntrySaved,
     FirstPageShown,
     LinkTargetsRead,
@@ -376,6 +377,9 @@ class MainScreen(Screen[None]):
 
     def on_recap_entry_editor_failed(self, message: RecapEntryEditor.Failed) -> None:
         self.recap_keys.failed(message)
+
+    def on_entry_conflicted(self, message: EntryConflicted) -> None:
+        self.recap_keys.conflicted(message)
 
     def on_entry_saved(self, message: EntrySaved) -> None:
         self.recap_keys.saved(message.entry_id)

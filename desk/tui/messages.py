@@ -26,6 +26,7 @@ from desk.checklist_records import ChecklistView
 from desk.errors import Clash
 from widgets.item_detail import ItemView
 from widgets.link_picker import Candidate
+from widgets.recap_editor import EntryRequest
 
 Direction = Literal["above", "below"]
 
@@ -208,6 +209,18 @@ class VerdictRefused(Message):
     missing: Sequence[str]
     seen: Mapping[int, str] = field(default_factory=dict)
     """The verdicts the user saw: the override is still checked against them."""
+
+
+@dataclass
+class EntryConflicted(Message):
+    """The recap editor's save found the entry changed by a colleague since it opened:
+    nothing was saved. The screen asks: keep theirs, use mine, or (escape) edit again."""
+
+    request: EntryRequest
+    story_id: int
+    section_was: str | None
+    theirs: RecapEntry
+    error: str
 
 
 @dataclass

@@ -12,16 +12,18 @@ several items, an ingest of several records) report each failure as a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db import Store
+from db import ConflictError, Store
 from desk import verbs
-from desk.errors import USER_ERRORS, BadInputError, SetConflictError
+from desk.errors import USER_ERRORS, BadInputError, SetConflictError, when
 from desk.text import safe_line
 from desk.tui import summaries
 from desk.tui.jobs import Job
 from desk.tui.messages import (
+    EntryConflicted,
     EntrySaved,
     Notice,
     StoryWritten,
@@ -185,6 +187,12 @@ def recap_entry(
             if section_was is not None and request.section != section_was:
                 verbs.move_recap_entry(store, actor, entry_id, to_section=request.section)
                 done = f"Saved recap entry {entry_id} and moved it to {request.section}."
+    except ConflictError as exc:  # a colleague's edit since the editor opened
+        if request.entry_id is None:
+            raise
+        theirs = store.recap_entry(request.entry_id)
+        yield EntryConflicted(request, story_id, section_was, theirs, str(exc))
+        return
     except USER_ERRORS as exc:
         yield Notice(str(exc), "error", "Error")
         yield RecapEntryEditor.Failed(request, str(exc))
@@ -273,6 +281,41 @@ def conflict_question(message: ValueConflicted) -> ConflictQuestion:
         theirs += f" (mine on the other {plural(others, 'item')})"
     lines = [c.line() for c in clashes]
     return ConflictQuestion(title, lines, theirs, f"Use mine: {message.value}")
+
+
+ENTRY_FIELDS = (("headline", "headline"), ("date", "date_text"), ("confidence", "confidence"))
+
+
+def entry_question(message: EntryConflicted) -> ConflictQuestion:
+    """What the chooser asks when a recap entry changed under the editor: who and when,
+    then each field where theirs and mine differ (the body by its first words)."""
+    theirs, mine = message.theirs, message.request
+    who = theirs.updated_by or "someone"
+    lines = [f"{who} changed recap entry {theirs.id} {when(theirs.updated_at or '')}"]
+    for label, name in ENTRY_FIELDS:
+        a, b = getattr(theirs, name) or "", getattr(mine, name) or ""
+        if a != b:
+            lines.append(f"{label}: theirs {a[:60]!r}, yours {b[:60]!r}")
+    if theirs.body != mine.body:
+        lines.append(f"body: theirs {theirs.body[:40]!r}..., yours {mine.body[:40]!r}...")
+    return ConflictQuestion(
+        f"{who} edited recap entry {theirs.id} meanwhile",
+        lines,
+        "Keep theirs (drop my edit)",
+        "Use mine (save it over theirs)",
+        escape="escape: back to my edit",
+    )
+
+
+def after_entry_conflict(
+    store: Store, actor: str, message: EntryConflicted, choice: str | None
+) -> Job | None:
+    """Mine: save my edit again from their version (a third edit meanwhile is caught
+    again); theirs: nothing to write. (Escape is the screen's: the editor again.)"""
+    if choice != "mine":
+        return None
+    request = replace(message.request, base_version=message.theirs.version)
+    return recap_entry(store, actor, request, message.story_id, message.section_was)
 
 
 def after_conflict(

@@ -5,12 +5,17 @@ use mine); nothing is overwritten silently. And `u` never undoes a colleague's l
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+from textual.widgets import Input
+
 from db import Store
 from desk import verbs
 from desk.tui.app import DeskApp
 from tests.tui.conftest import notices, screen_text, settle, top, type_text
 from widgets.conflict_choice import ConflictChoice
 from widgets.prompts import TriageChooser, VerdictChooser
+from widgets.recap import RecapPane
+from widgets.recap_editor import RecapEntryEditor
 
 SMALL = (80, 24)
 
@@ -152,3 +157,57 @@ async def test_u_leaves_a_colleagues_later_change_then_goes_on(app: DeskApp, sto
         assert "Undid item.triage" in notices(app)[-1]
         assert "Left alone: your item.tag" in notices(app)[-1]
         assert kinds(store, "alice") == ["item.triage", "item.tag", "undo.refused", "undo"]
+
+
+# -- a recap entry edited by two people at once -------------------------------------------
+
+
+async def _edit_entry_meanwhile(pilot: Pilot[None], app: DeskApp, store: Store) -> None:
+    """Alice opens entry 1 in the editor; carol saves a new headline; alice saves hers."""
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    pane = app.main.query_one(RecapPane)
+    await pilot.press("g")
+    while pane.current is None or pane.current.key != "entry:1":
+        await pilot.press("j")
+    await pilot.press("e")
+    await settle(pilot)
+    entry = store.recap_entry(1)
+    verbs.edit_recap_entry(store, "carol", 1, entry.version, headline="Carol's headline")
+    editor = top(app)
+    assert isinstance(editor, RecapEntryEditor)
+    editor.query_one("#entry-headline", Input).value = "Alice's headline"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_an_entry_edited_meanwhile_shows_both_and_use_mine_saves(
+    app: DeskApp, store: Store
+) -> None:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _edit_entry_meanwhile(pilot, app, store)
+        assert isinstance(top(app), ConflictChoice)
+        shown = screen_text(app)
+        assert "carol edited recap entry 1 meanwhile" in shown
+        assert 'headline: theirs "Carol\'s headline", yours "Alice\'s headline"' in shown
+        assert store.recap_entry(1).headline == "Carol's headline"
+        await pilot.press("down", "enter")  # use mine
+        await settle(pilot)
+        assert store.recap_entry(1).headline == "Alice's headline"
+        await pilot.press("u")  # alice's undo puts carol's back
+        await settle(pilot)
+        assert store.recap_entry(1).headline == "Carol's headline"
+
+
+async def test_an_entry_edited_meanwhile_keep_theirs_saves_nothing(
+    app: DeskApp, store: Store
+) -> None:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _edit_entry_meanwhile(pilot, app, store)
+        before = store.last_seq()
+        await pilot.press("enter")  # keep theirs
+        await settle(pilot)
+        assert store.recap_entry(1).headline == "Carol's headline"
+        assert store.last_seq() == before
+        assert any("Kept carol's recap entry 1" in n for n in notices(app))
