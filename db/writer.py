@@ -13,13 +13,14 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from db import queries
+from db import event_walk, queries
 from db.clock import iso_micro
 from db.errors import ConflictError, NotFoundError
 from db.events import GENESIS_HASH, canonical_json, event_hash
@@ -163,6 +164,31 @@ class Writer:
             prev_hash=prev,
             hash=digest,
         )
+
+    def actor_events(self, actor: str) -> Iterator[Event]:
+        """An actor's events, newest first, a page at a time (`db.event_walk`): undo's walk."""
+        return event_walk.actor_events(self.conn, actor)
+
+    def item_events_after(self, item_id: int, seq: int) -> Iterator[Event]:
+        """Events on an item after `seq`, oldest first: what changed it since."""
+        return event_walk.item_events_after(self.conn, item_id, seq)
+
+    def item_events_newest_first(self, item_id: int) -> Iterator[Event]:
+        """Events on an item, newest first: who set a value last."""
+        return event_walk.item_events_newest_first(self.conn, item_id)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A step of the transaction that can fail alone: on an exception its writes go
+        (`ROLLBACK TO`), the transaction's other writes stay, and the exception goes on."""
+        self._x("SAVEPOINT step")
+        try:
+            yield
+        except BaseException:
+            self._x("ROLLBACK TO step")
+            self._x("RELEASE step")
+            raise
+        self._x("RELEASE step")
 
     # -- blobs and items ----------------------------------------------------
 

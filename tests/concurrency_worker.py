@@ -26,6 +26,7 @@ from typing import Any
 
 from db import Store
 from desk import verbs
+from desk.errors import SetConflictError
 from desk.vocab import PILLARS, STEP_STATES, TRIAGE_STATES, VERDICTS
 
 # The weights make collisions likely on the shared items while still using
@@ -37,6 +38,7 @@ MIX: dict[str, int] = {
     "link": 10,
     "annotate": 15,
     "set_verdict": 10,
+    "rate_seen": 5,
     "log_check": 10,
     "undo": 5,
 }
@@ -83,6 +85,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
     my_tags: dict[int, set[str]] = {}
     created: dict[int, str] = {}
     notes = 0
+    conflicts = 0
     errors: list[str] = []
     max_latency = 0.0
     for step, kind in enumerate(plan(rng, int(config["verbs"]))):
@@ -129,6 +132,25 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
                     store, actor, [rng.choice(pool)], verdict, reason, override="load test"
                 ):
                     expected_kinds["item.verdict"] += 1
+            elif kind == "rate_seen":
+                # As the TUI does: set from the verdict read a moment ago. A colleague's
+                # verdict in between is a conflict (nothing written), never a silent loss.
+                target = rng.choice(pool)
+                seen = store.item(target).verdict
+                try:
+                    if verbs.set_verdict(
+                        store,
+                        actor,
+                        [target],
+                        rng.choice(VERDICTS),
+                        override="load test",
+                        seen={target: seen},
+                    ):
+                        expected_kinds["item.verdict"] += 1
+                except SetConflictError as exc:
+                    conflicts += 1
+                    if exc.clashes[0].theirs == seen:
+                        errors.append(f"rate_seen {step}: a conflict with no change: {exc}")
             elif kind == "link":
                 src, dst = rng.sample(pool, 2)
                 relation = rng.choice(RELATIONS)
@@ -162,6 +184,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         "my_tags": {str(k): sorted(v) for k, v in my_tags.items()},
         "created": {str(k): v for k, v in created.items()},
         "notes": notes,
+        "conflicts": conflicts,
         "errors": errors,
         "max_latency_s": max_latency,
     }

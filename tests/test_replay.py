@@ -14,6 +14,7 @@ import pytest
 from db import Store
 from db.slices import snapshot
 from desk import verbs
+from desk.errors import NothingToUndoError
 from desk.ingest import registry
 from desk.ingest.pipeline import ingest_bytes
 from desk.replay import APPLY, ReplayReport, replay
@@ -45,6 +46,8 @@ def full(store: Store, fake: types.ModuleType) -> Iterator[Store]:
         actor="ann",
         tags=("dam",),
     )
+    with pytest.raises(NothingToUndoError, match="an import is many items"):
+        verbs.undo(store, "ann")  # an undo.refused event, which changes nothing
     yield store
 
 

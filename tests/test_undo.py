@@ -73,6 +73,8 @@ def test_every_event_written_matches_its_payload_type(store: Store) -> None:
     _script(store)
     verbs.set_triage(store, "ann", [1], "flagged")  # ann's last undo left #1 at new
     ingest_bytes(store, b"A pasted post about the dam\n", "paste.txt", actor="ann")
+    with pytest.raises(NothingToUndoError, match="an import is many items"):
+        verbs.undo(store, "ann")  # recorded as undo.refused
     kinds = set()
     for event in store.events():
         kinds.add(event.kind)

@@ -42,16 +42,25 @@ def tag(args: tuple[str, ...]) -> None:
             click.echo(f"item {item_id}: {safe_line(' '.join(parts))}")
 
 
+BASE_HELP = (
+    "The value you last saw; refused, naming who changed it and when, if it is not the "
+    "value now (without it the value read in the same write is the base: no change is lost "
+    "between the read and the write, but one made since you looked is not detected)."
+)
+
+
 @click.command()
 @click.argument("args", nargs=-1, required=True)
+@click.option("--base", default=None, metavar="STATE", help=BASE_HELP)
 @desk_options
-def triage(args: tuple[str, ...]) -> None:
+def triage(args: tuple[str, ...], base: str | None) -> None:
     """Set triage: desk triage ID... kept|flagged|discarded|new"""
     ids, rest = split_ids(args)
     if len(rest) != 1:
         raise BadInputError("give one triage state: kept, flagged, discarded or new")
     with open_store() as store:
-        changes = verbs.set_triage(store, actor_name(), ids, rest[0].lower())
+        seen = None if base is None else dict.fromkeys(ids, base.strip().lower())
+        changes = verbs.set_triage(store, actor_name(), ids, rest[0].lower(), seen=seen)
         for item_id in ids:
             click.echo(
                 f"item {item_id}: {safe_line(rest[0].lower())}"
@@ -149,8 +158,11 @@ def note(item_id: str, text: tuple[str, ...]) -> None:
     default=None,
     help="Set verified although required steps are open; the reason is recorded.",
 )
+@click.option("--base", default=None, metavar="VERDICT", help=BASE_HELP)
 @desk_options
-def verdict(args: tuple[str, ...], reason: str | None, override: str | None) -> None:
+def verdict(
+    args: tuple[str, ...], reason: str | None, override: str | None, base: str | None
+) -> None:
     """Rate items: desk verdict ID... false --reason '...'
 
     `verified` needs every required checklist step passed or n/a; otherwise
@@ -165,7 +177,8 @@ def verdict(args: tuple[str, ...], reason: str | None, override: str | None) -> 
     with open_store() as store:
         scheme = scheme_from(store.verdicts())
         value = scheme.resolve(" ".join(rest))
-        verbs.set_verdict(store, actor_name(), ids, value, reason, override=override)
+        seen = None if base is None else dict.fromkeys(ids, scheme.resolve(base))
+        verbs.set_verdict(store, actor_name(), ids, value, reason, override=override, seen=seen)
         gated = scheme.meaning(value) == "verified"
         suffix = " (override recorded)" if override is not None and gated else ""
         click.echo(f"{', '.join(map(str, ids))}: {safe_line(scheme.label(value))}{suffix}")

@@ -315,6 +315,10 @@ def _filter_save(ctx: Context, event: Event) -> None:
     ctx.writer.save_filter(name, str(event["payload"]["expr"]), event["actor"])
 
 
+def _nothing(ctx: Context, event: Event) -> None:
+    """`undo.refused` changed nothing: it only records that an undo was refused."""
+
+
 # -- undo: the recorded inverse, applied ------------------------------------------------
 
 
@@ -455,6 +459,7 @@ APPLY: dict[str, Apply] = {
     "filter.save": _filter_save,
     "ingest": _ingest,
     "undo": _undo,
+    "undo.refused": _nothing,
 }
 """Event kind -> how a replay applies it to the scratch desk."""
 

@@ -93,9 +93,12 @@ class ChecklistKeys:
 
     # -- the verdict -------------------------------------------------------------------
 
-    def verdict(self, ids: list[int], verdict: str, reason: str | None) -> None:
+    def verdict(
+        self, ids: list[int], verdict: str, reason: str | None, seen: dict[int, str]
+    ) -> None:
         screen = self.screen
-        screen.run_write(writes.verdict(screen.store, screen.actor, ids, verdict, reason))
+        job = writes.verdict(screen.store, screen.actor, ids, verdict, reason, seen=seen)
+        screen.run_write(job)
 
     def refused(self, message: VerdictRefused) -> None:
         """`verified` refused: say what is open, and offer to set it with a reason."""
@@ -111,6 +114,7 @@ class ChecklistKeys:
                     request.verdict,
                     request.reason,
                     override=request.override,
+                    seen=message.seen,
                 )
                 screen.run_write(job)
 

@@ -58,6 +58,7 @@ from desk.tui.messages import (
     CitationRead,
     DeskChanged,
     DetailLoaded,
+    EntryConflicted,
     EntrySaved,
     FirstPageShown,
     LinkTargetsRead,
@@ -67,6 +68,7 @@ from desk.tui.messages import (
     StoryWritten,
     TagsRead,
     UrlRead,
+    ValueConflicted,
     VerdictRefused,
     Written,
 )
@@ -76,6 +78,7 @@ from desk.verdicts import BUILTIN, VerdictScheme
 from desk.vocab import RECAP_SECTIONS
 from widgets.add_item import AddItemPrompt, AddRequest
 from widgets.checklist import ChecklistPane
+from widgets.conflict_choice import ConflictChoice
 from widgets.evidence_prompt import EvidencePrompt
 from widgets.footer import DeskFooter
 from widgets.header import DeskHeader, HeaderInfo, PaneTabs
@@ -382,6 +385,9 @@ class MainScreen(Screen[None]):
     def on_recap_entry_editor_failed(self, message: RecapEntryEditor.Failed) -> None:
         self.recap_keys.failed(message)
 
+    def on_entry_conflicted(self, message: EntryConflicted) -> None:
+        self.recap_keys.conflicted(message)
+
     def on_entry_saved(self, message: EntrySaved) -> None:
         self.recap_keys.saved(message.entry_id)
 
@@ -551,32 +557,65 @@ class MainScreen(Screen[None]):
         """`s` then `k` keep, `f` flag, `d` discard."""
         ids = self._targets()
         if ids:
-            self.app.push_screen(TriageChooser(len(ids)), partial(self.triage_to, ids))
+            seen = self._seen(ids)  # what the user decides on, read as the chooser opens
+            self.app.push_screen(TriageChooser(len(ids)), partial(self.triage_to, ids, seen))
 
     def action_set_triage(self, state: str) -> None:
         """Triage without the chooser (the palette's keep/flag/discard commands)."""
-        self.triage_to(None, state)
+        self.triage_to(None, None, state)
 
-    def triage_to(self, ids: list[int] | None, state: str | None) -> None:
+    def triage_to(
+        self, ids: list[int] | None, seen: dict[int, str] | None, state: str | None
+    ) -> None:
         if not state:
             return
         ids = ids if ids is not None else self._targets()
         if ids:
-            self.write(summaries.triaged(len(ids), state), verbs.set_triage, ids, state)
+            seen = seen if seen is not None else self._seen(ids)
+            self.run_write(writes.triage(self.store, self.actor, ids, state, seen))
 
     def action_verdict(self) -> None:
         """`r`: rate: unverified, in progress, verified, false, misleading, unverifiable."""
         ids = self._targets()
         if ids:
             current = self.open_view.item.verdict if self.open_view else None
+            seen = self._seen(ids, "verdict")  # what the user decides on, as the chooser opens
             self.app.push_screen(
                 VerdictChooser(len(ids), current, self.verdicts),
-                partial(self._verdict_entered, ids),
+                partial(self._verdict_entered, ids, seen),
             )
 
-    def _verdict_entered(self, ids: list[int], request: VerdictRequest | None) -> None:
+    def _verdict_entered(
+        self, ids: list[int], seen: dict[int, str], request: VerdictRequest | None
+    ) -> None:
         if request:
-            self.checklist_keys.verdict(ids, request.verdict, request.reason)
+            self.checklist_keys.verdict(ids, request.verdict, request.reason, seen)
+
+    def _seen(self, ids: list[int], column: str = "triage") -> dict[int, str]:
+        """The triage or verdict on screen for each item: the base a set is checked against
+        (a colleague's change since is a conflict, not silently overwritten). Items not on
+        screen (marked, then scrolled far away) are set from the value the write reads."""
+        seen: dict[int, str] = {}
+        for item_id in ids:
+            index = self.items.index_of(item_id)
+            if index is not None:
+                seen[item_id] = str(getattr(self.items.rows[index], column))
+        if self.open_view is not None and self.open_view.item.id in ids:
+            seen[self.open_view.item.id] = str(getattr(self.open_view.item, column))
+        return seen
+
+    def on_value_conflicted(self, message: ValueConflicted) -> None:
+        """A colleague set it meanwhile: ask, naming them, whether to keep theirs or use mine."""
+
+        def chosen(choice: str | None) -> None:
+            job = writes.after_conflict(self.store, self.actor, message, choice)
+            if job is not None:
+                self.run_write(job)
+            else:
+                whose = ", ".join(sorted({c.who for c in message.clashes}))
+                self.notify(f"Kept {whose}'s {message.column}; nothing changed.", markup=False)
+
+        self.app.push_screen(ConflictChoice(writes.conflict_question(message)), chosen)
 
     def on_verdict_refused(self, message: VerdictRefused) -> None:
         self.checklist_keys.refused(message)

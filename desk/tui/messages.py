@@ -14,7 +14,7 @@ harlequin's `app.py` is the model: `@work` methods that post
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -23,9 +23,11 @@ from textual.notifications import SeverityLevel
 
 from db.models import Counts, ItemRow, RecapEntry, Story
 from desk.checklist_records import ChecklistView
+from desk.errors import Clash
 from desk.verdicts import VerdictScheme
 from widgets.item_detail import ItemView
 from widgets.link_picker import Candidate
+from widgets.recap_editor import EntryRequest
 
 Direction = Literal["above", "below"]
 
@@ -208,3 +210,35 @@ class VerdictRefused(Message):
     verdict: str
     reason: str | None
     missing: Sequence[str]
+    seen: Mapping[int, str] = field(default_factory=dict)
+    """The verdicts the user saw: the override is still checked against them."""
+
+
+@dataclass
+class EntryConflicted(Message):
+    """The recap editor's save found the entry changed by a colleague since it opened:
+    nothing was saved. The screen asks: keep theirs, use mine, or (escape) edit again."""
+
+    request: EntryRequest
+    story_id: int
+    section_was: str | None
+    theirs: RecapEntry
+    error: str
+
+
+@dataclass
+class ValueConflicted(Message):
+    """A colleague set the triage or verdict after the user saw it: nothing was written.
+
+    The screen asks (`widgets.conflict_choice`) whether to keep theirs or use
+    mine, then writes the answer (`writes.after_conflict`).
+    """
+
+    column: str
+    """`triage` or `verdict`."""
+    ids: Sequence[int]
+    value: str
+    reason: str | None
+    override: str | None
+    seen: Mapping[int, str]
+    clashes: Sequence[Clash]

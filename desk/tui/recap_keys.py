@@ -22,6 +22,8 @@ from desk import verbs
 from desk.recap_dates import read_date
 from desk.text import safe_line
 from desk.tui import editor, writes
+from desk.tui.messages import EntryConflicted
+from widgets.conflict_choice import ConflictChoice
 from widgets.note_editor import NoteEditor
 from widgets.recap import RecapLine, RecapPane
 from widgets.recap_editor import (
@@ -132,6 +134,27 @@ class RecapKeys:
     def failed(self, message: RecapEntryEditor.Failed) -> None:
         """The verb refused the save: the editor again, with what was typed and why."""
         self._editor(message.request, message.error)
+
+    def conflicted(self, message: EntryConflicted) -> None:
+        """A colleague edited the entry while I did: keep theirs, use mine, or (escape)
+        the editor again with what I typed and why."""
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                self._editor(message.request, message.error)
+                return
+            job = writes.after_entry_conflict(self.screen.store, self.screen.actor, message, choice)
+            if job is not None:
+                self.screen.run_write(job)
+            else:
+                who = message.theirs.updated_by or "someone"
+                self.screen.notify(
+                    f"Kept {who}'s recap entry {message.theirs.id}; my edit was not saved.",
+                    markup=False,
+                )
+
+        question = writes.entry_question(message)
+        self.screen.app.push_screen(ConflictChoice(question), chosen)
 
     def saved(self, entry_id: int) -> None:
         self.pane.select_entry(entry_id)

@@ -11,20 +11,31 @@ several items, an ingest of several records) report each failure as a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db import Store
+from db import ConflictError, Store
 from desk import verbs
-from desk.errors import USER_ERRORS, BadInputError
+from desk.errors import USER_ERRORS, BadInputError, SetConflictError, when
 from desk.text import safe_line
 from desk.tui import summaries
 from desk.tui.jobs import Job
-from desk.tui.messages import EntrySaved, Notice, StoryWritten, VerdictRefused, Written
+from desk.tui.messages import (
+    EntryConflicted,
+    EntrySaved,
+    Notice,
+    StoryWritten,
+    ValueConflicted,
+    VerdictRefused,
+    Written,
+)
 from desk.vocab import normalise_slug
 from widgets.add_item import AddRequest
+from widgets.conflict_choice import ConflictQuestion
 from widgets.link_picker import LinkRequest
+from widgets.prompts import plural
 from widgets.recap_editor import EntryRequest, RecapEntryEditor
 from widgets.story_prompt import StoryPrompt, StoryRequest
 
@@ -176,6 +187,12 @@ def recap_entry(
             if section_was is not None and request.section != section_was:
                 verbs.move_recap_entry(store, actor, entry_id, to_section=request.section)
                 done = f"Saved recap entry {entry_id} and moved it to {request.section}."
+    except ConflictError as exc:  # a colleague's edit since the editor opened
+        if request.entry_id is None:
+            raise
+        theirs = store.recap_entry(request.entry_id)
+        yield EntryConflicted(request, story_id, section_was, theirs, str(exc))
+        return
     except USER_ERRORS as exc:
         yield Notice(str(exc), "error", "Error")
         yield RecapEntryEditor.Failed(request, str(exc))
@@ -211,22 +228,115 @@ def verdict(
     chosen: str,
     reason: str | None,
     override: str | None = None,
+    seen: Mapping[int, str] | None = None,
 ) -> Job:
-    """`r`: rate the items; `verified` with required steps open comes back as
-    `VerdictRefused` (the screen offers the override, with a reason it records)."""
+    """`r`: rate the items from the verdicts the user saw (`seen`); `verified` with
+    required steps open comes back as `VerdictRefused` (the screen offers the override,
+    with a reason it records), a colleague's verdict set since as `ValueConflicted`
+    (the screen asks: keep theirs or use mine)."""
     try:
-        verbs.set_verdict(store, actor, ids, chosen, reason, override=override)
+        verbs.set_verdict(store, actor, ids, chosen, reason, override=override, seen=seen)
     except verbs.VerdictGateError as exc:
         missing = [
             f"#{item_id} {step}" if len(ids) > 1 else step
             for item_id, steps in exc.missing.items()
             for step in steps
         ]
-        yield VerdictRefused(ids, chosen, reason, missing)
+        yield VerdictRefused(ids, chosen, reason, missing, dict(seen or {}))
+        return
+    except SetConflictError as exc:
+        yield ValueConflicted(
+            "verdict", ids, chosen, reason, override, dict(seen or {}), exc.clashes
+        )
         return
     done = summaries.rated(len(ids), chosen)
     yield Notice(done + (f" (override: {safe_line(override)})" if override else ""))
     yield Written()
+
+
+def triage(store: Store, actor: str, ids: list[int], state: str, seen: Mapping[int, str]) -> Job:
+    """`s` then `k f d n`: triage the items from the states the user saw; a colleague's
+    triage set since comes back as `ValueConflicted` (keep theirs or use mine)."""
+    try:
+        verbs.set_triage(store, actor, ids, state, seen=seen)
+    except SetConflictError as exc:
+        yield ValueConflicted("triage", ids, state, None, None, dict(seen), exc.clashes)
+        return
+    yield Notice(summaries.triaged(len(ids), state))
+    yield Written()
+
+
+def conflict_question(message: ValueConflicted) -> ConflictQuestion:
+    """What the chooser asks: who set what and when, per item; theirs or mine."""
+    clashes = message.clashes
+    if len(clashes) == 1:
+        c = clashes[0]
+        title = f"{c.who} set the {c.field} of #{c.item_id} meanwhile"
+        theirs = f"Keep theirs: {c.theirs}"
+    else:
+        title = f"Colleagues set the {message.column} of {len(clashes)} items meanwhile"
+        theirs = "Keep theirs on those items"
+    others = len(message.ids) - len(clashes)
+    if others:
+        theirs += f" (mine on the other {plural(others, 'item')})"
+    lines = [c.line() for c in clashes]
+    return ConflictQuestion(title, lines, theirs, f"Use mine: {message.value}")
+
+
+ENTRY_FIELDS = (("headline", "headline"), ("date", "date_text"), ("confidence", "confidence"))
+
+
+def entry_question(message: EntryConflicted) -> ConflictQuestion:
+    """What the chooser asks when a recap entry changed under the editor: who and when,
+    then each field where theirs and mine differ (the body by its first words)."""
+    theirs, mine = message.theirs, message.request
+    who = theirs.updated_by or "someone"
+    lines = [f"{who} changed recap entry {theirs.id} {when(theirs.updated_at or '')}"]
+    for label, name in ENTRY_FIELDS:
+        a, b = getattr(theirs, name) or "", getattr(mine, name) or ""
+        if a != b:
+            lines.append(f"{label}: theirs {a[:60]!r}, yours {b[:60]!r}")
+    if theirs.body != mine.body:
+        lines.append(f"body: theirs {theirs.body[:40]!r}..., yours {mine.body[:40]!r}...")
+    return ConflictQuestion(
+        f"{who} edited recap entry {theirs.id} meanwhile",
+        lines,
+        "Keep theirs (drop my edit)",
+        "Use mine (save it over theirs)",
+        escape="escape: back to my edit",
+    )
+
+
+def after_entry_conflict(
+    store: Store, actor: str, message: EntryConflicted, choice: str | None
+) -> Job | None:
+    """Mine: save my edit again from their version (a third edit meanwhile is caught
+    again); theirs: nothing to write. (Escape is the screen's: the editor again.)"""
+    if choice != "mine":
+        return None
+    request = replace(message.request, base_version=message.theirs.version)
+    return recap_entry(store, actor, request, message.story_id, message.section_was)
+
+
+def after_conflict(
+    store: Store, actor: str, message: ValueConflicted, choice: str | None
+) -> Job | None:
+    """The chooser's answer as a write: mine is set again from their values (so a third
+    change meanwhile is caught again); theirs leaves their items alone and sets mine on
+    the others of the action, if any; no choice (escape) writes nothing. None: nothing
+    to write."""
+    if choice is None:
+        return None
+    clashed = {c.item_id for c in message.clashes}
+    seen = {**message.seen, **{c.item_id: c.theirs or "" for c in message.clashes}}
+    ids = list(message.ids)
+    if choice != "mine":
+        ids = [i for i in ids if i not in clashed]
+        if not ids:
+            return None
+    if message.column == "triage":
+        return triage(store, actor, ids, message.value, seen)
+    return verdict(store, actor, ids, message.value, message.reason, message.override, seen)
 
 
 def step(

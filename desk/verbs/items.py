@@ -7,16 +7,17 @@ transaction and one event, so `undo` reverses the whole action.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from db import NewItem, Store, Writer
 from db.errors import ConflictError
 from db.models import Event, Item
-from desk.errors import BadInputError
+from desk.errors import BadInputError, Clash, SetConflictError
 from desk.text import clean_line, clean_text
 from desk.verbs._checklist import missing
 from desk.verbs._common import check_items, item_target
+from desk.verbs._since import colleague_changes, describe, last_setter
 from desk.verbs.payloads import (
     FieldChange,
     FieldChangePayload,
@@ -181,17 +182,35 @@ def tag(store: Store, actor: str, ids: Sequence[int], ops: Iterable[str]) -> dic
 
 @inverse_of("item.tag")
 def _undo_tag(w: Writer, original: Event) -> Undone:
-    """Take off what was added and put back what was removed; only those tags."""
+    """Take off what was added and put back what was removed; only those tags, and only
+    where no colleague has changed the same tag on the same item since (theirs stands,
+    and is named in `skipped`; when all of it is theirs, `ConflictError`)."""
     p = cast(ItemTagPayload, original.payload)
+    skipped: list[str] = []
+    done: dict[str, TagChange] = {}
     for key, change in p["changes"].items():
         item_id = int(key)
-        for name in change["added"]:
+        theirs = colleague_changes(w, original, item_id)
+        kept: TagChange = {"added": [], "removed": []}
+        for side in ("added", "removed"):
+            for name in change[side]:
+                later = theirs.get(f"tag:{name}")
+                if later is not None:
+                    skipped.append(describe(later, item_id, f"tag:{name}"))
+                else:
+                    kept[side].append(name)
+        if not (kept["added"] or kept["removed"]):
+            continue
+        for name in kept["added"]:
             w.remove_tag(item_id, name)
-        for name in change["removed"]:
+        for name in kept["removed"]:
             w.add_tag(item_id, name)
         w.bump_version(item_id)
-    inverse: TagUndone = {"changes": p["changes"]}
-    return Undone(inverse)
+        done[key] = kept
+    if not done:
+        raise ConflictError("; ".join(skipped) or "nothing left to undo")
+    inverse: TagUndone = {"changes": done}
+    return Undone(inverse, skipped)
 
 
 def _set_field(
@@ -205,8 +224,17 @@ def _set_field(
     extra: dict[str, Any] | None = None,
     override: str | None = None,
     gate: bool = False,
+    seen: Mapping[int, str | None] | None = None,
 ) -> dict[int, FieldChange]:
     """Set `column` on every item; one event for the items that really changed.
+
+    `seen` is the value the user saw on each item (the base of the change):
+    an item whose value differs now, and is not already what the user
+    chose, was set by a colleague meanwhile. Then nothing is written and
+    `SetConflictError` names, per item, who set what and when (the TUI asks
+    which to keep; to use mine, set again with `seen` = their value). An
+    item not in `seen` is set from the value read in this transaction: no
+    change can slip in between, but a stale screen is not detected.
 
     Setting `verified` (`gate`: any verdict the desk means as verified) is
     gated in the same transaction (so a colleague's reopened step cannot
@@ -216,6 +244,7 @@ def _set_field(
     """
     with store.transaction() as w:
         items = check_items(w, ids)
+        _check_seen(w, items, column, value, (extra or {}).get("reason"), seen or {})
         if gate and override is None:
             open_steps = {i: found for i in items if (found := missing(w, i))}
             if open_steps:
@@ -254,6 +283,42 @@ def _set_field(
     return changes
 
 
+def _check_seen(
+    w: Writer,
+    items: Sequence[int],
+    column: str,
+    value: str,
+    reason: str | None,
+    seen: Mapping[int, str | None],
+) -> None:
+    """Refuse, naming each colleague, when an item's value moved since the user saw it."""
+    clashes: list[Clash] = []
+    for item_id in items:
+        if item_id not in seen:
+            continue
+        current = w.item_field(item_id, column)
+        if current == seen[item_id]:
+            continue
+        if current == value and (
+            column != "verdict" or w.item_field(item_id, "verdict_reason") == reason
+        ):
+            continue  # already what I chose: nothing of theirs would be lost
+        setter = last_setter(w, item_id, column)
+        clashes.append(
+            Clash(
+                item_id=item_id,
+                field=column,
+                seen=seen[item_id],
+                theirs=current,
+                mine=value,
+                who=setter.actor if setter else "someone",
+                at=setter.at if setter else "",
+            )
+        )
+    if clashes:
+        raise SetConflictError(clashes)
+
+
 @inverse_of("item.triage", "item.verdict")
 def _undo_set_field(w: Writer, original: Event) -> Undone:
     """Put back the old value on items still at the value this event set.
@@ -267,9 +332,13 @@ def _undo_set_field(w: Writer, original: Event) -> Undone:
     done: dict[str, FieldChange] = {}
     for key, change in p["changes"].items():
         item_id = int(key)
+        later = colleague_changes(w, original, item_id).get(column)
+        if later is not None:
+            skipped.append(describe(later, item_id, column))
+            continue
         current = w.item_field(item_id, column)
         if current != change["to"]:
-            skipped.append(f"item {item_id} is now {current!r} (changed since)")
+            skipped.append(f"#{item_id} is now {current!r} (changed since)")
             continue
         fields: dict[str, Any] = {column: change["from"]}
         if column == "verdict":
@@ -282,12 +351,29 @@ def _undo_set_field(w: Writer, original: Event) -> Undone:
     return Undone(inverse, skipped)
 
 
-def set_triage(store: Store, actor: str, ids: Sequence[int], state: str) -> dict[int, FieldChange]:
-    """Keep, flag, discard (hide, never delete) or reset items to new."""
+def set_triage(
+    store: Store,
+    actor: str,
+    ids: Sequence[int],
+    state: str,
+    *,
+    seen: Mapping[int, str | None] | None = None,
+) -> dict[int, FieldChange]:
+    """Keep, flag, discard (hide, never delete) or reset items to new.
+
+    `seen`: the triage the user saw per item; a colleague's change since is
+    a `SetConflictError` naming them, and nothing is written.
+    """
     actor = normalise_actor(actor)
     if state not in TRIAGE_STATES:
         raise BadInputError(f"bad triage {state!r}: use one of {', '.join(TRIAGE_STATES)}")
-    return _set_field(store, actor, ids, kind="item.triage", column="triage", value=state)
+    for base in (seen or {}).values():
+        if base not in TRIAGE_STATES:
+            shown = clean_line(str(base))[:64]
+            raise BadInputError(f"bad base triage {shown!r}: use one of {', '.join(TRIAGE_STATES)}")
+    return _set_field(
+        store, actor, ids, kind="item.triage", column="triage", value=state, seen=seen
+    )
 
 
 def set_verdict(
@@ -298,9 +384,13 @@ def set_verdict(
     reason: str | None = None,
     *,
     override: str | None = None,
+    seen: Mapping[int, str | None] | None = None,
 ) -> dict[int, FieldChange]:
     """Rate items: unverified, in progress, verified, false, misleading, unverifiable, or one
     of the desk's own verdicts (`desk.verdicts`), named by its name or its label.
+
+    `seen`: the verdict the user saw per item; a colleague's change since is
+    a `SetConflictError` naming them, and nothing is written.
 
     `verified` (and any verdict the desk added like it) needs every required
     step of each item's checklist passed or n/a; otherwise `VerdictGateError`
@@ -329,4 +419,5 @@ def set_verdict(
         extra={"reason": clean_reason},
         override=clean_override if gate else None,
         gate=gate,
+        seen={int(k): scheme.resolve(v) if v else v for k, v in seen.items()} if seen else None,
     )

@@ -58,6 +58,7 @@ EventKind = Literal[
     "filter.save",
     "ingest",
     "undo",
+    "undo.refused",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
@@ -567,6 +568,16 @@ class UndoPayload(TypedDict):
     skipped: list[str]
 
 
+class RefusalPayload(TypedDict):
+    """`undo.refused`: an undo that could not reverse the event (a colleague changed the same
+    thing since, or its kind has no undo), and why; the next undo walks past the event."""
+
+    undoes: str
+    undoes_seq: int
+    undoes_kind: str
+    refused: str
+
+
 EVENT_PAYLOADS: dict[str, Any] = {
     "item.add": ItemAddPayload,
     "item.tag": ItemTagPayload,
@@ -594,6 +605,7 @@ EVENT_PAYLOADS: dict[str, Any] = {
     "filter.save": FilterSavePayload,
     "ingest": IngestPayload,
     "undo": UndoPayload,
+    "undo.refused": RefusalPayload,
 }
 """Event kind -> its payload type (a `TypedDict` class); its keys are `EVENT_KINDS`."""
 

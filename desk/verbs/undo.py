@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from db import Store, Writer
+from db import ConflictError, Store, Writer
 from db.models import Event
-from desk.errors import NothingToUndoError
-from desk.verbs.payloads import InversePayload, UndoPayload
+from desk.errors import NothingToUndoError, UndoConflictError
+from desk.verbs.payloads import InversePayload, RefusalPayload, UndoPayload
 from desk.vocab import normalise_actor
 
 
@@ -63,8 +63,12 @@ def not_undoable(kind: str, why: str) -> None:
 
 
 not_undoable("undo", "undo walks back past undos; to redo, do the action again")
+not_undoable("undo.refused", "it records that an undo was refused, so the next one goes on")
 # The pipeline (desk/ingest/) writes this kind; its rule sits here, with the others.
 not_undoable("ingest", "an import is many items: discard the ones not wanted (s d)")
+
+ANSWERS = ("undo", "undo.refused")
+"""Kinds that answer an earlier event (`payload["undoes"]`): undone, or refused once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +83,50 @@ class UndoResult:
 def undo(store: Store, actor: str) -> UndoResult:
     """Undo the actor's last undoable action, as a new event (nothing is deleted).
 
-    Repeated undos walk further back. Changes that a colleague has since
-    overwritten are left alone and reported, never clobbered. A last
-    action of a kind with no inverse is refused, naming it, rather than
-    skipped: undoing an older action instead would surprise the user.
+    Repeated undos walk further back, through every action of the actor's
+    back to the first (the log is read newest first through the
+    `(actor, seq)` index, a page at a time; no cap, no whole-log read).
+    Changes that a colleague made since to the same thing are left alone
+    and reported (who, when), never clobbered.
+
+    When nothing of the last action can be reversed (a colleague changed
+    all of it, or its kind has no undo), the undo is refused, naming why,
+    and the refusal is recorded (an `undo.refused` event). The next undo
+    tries that action again: if the obstacle has gone (the colleague undid
+    theirs) it is undone; if not, it is passed over (it was said once) and
+    the undo goes on to the action before it, saying so in `skipped`.
     """
     actor = normalise_actor(actor)
+    refusal: Exception | None = None
+    passed: list[str] = []
     with store.transaction() as w:
-        undone_ids = store.undone_event_ids(actor)
-        for candidate in store.latest_events_of(actor):
-            if candidate.kind == "undo" or candidate.id in undone_ids:
+        undone: set[str] = set()
+        refused: set[str] = set()
+        for candidate in w.actor_events(actor):
+            if candidate.kind == "undo":
+                undone.add(str(candidate.payload.get("undoes")))
+                continue
+            if candidate.kind == "undo.refused":
+                refused.add(str(candidate.payload.get("undoes")))
+                continue
+            if candidate.id in undone:
+                undone.discard(candidate.id)  # each event is undone once: keep the set small
                 continue
             inverse = INVERSES.get(candidate.kind)
-            if inverse is None:
-                raise NothingToUndoError(_refusal(candidate))
-            done = inverse(w, candidate)
+            try:
+                if inverse is None:
+                    raise NothingToUndoError(_refusal(candidate))
+                with w.savepoint():  # an inverse that fails half-way leaves nothing behind
+                    done = inverse(w, candidate)
+            except (ConflictError, NothingToUndoError) as exc:
+                if candidate.id in refused:  # said once already: go on past it
+                    refused.discard(candidate.id)
+                    passed.append(
+                        f"your {candidate.kind} (event {candidate.seq}) stays as it is: {exc}"
+                    )
+                    continue
+                refusal = _refuse(w, actor, candidate, exc)
+                break
             payload: UndoPayload = {
                 "undoes": candidate.id,
                 "undoes_seq": candidate.seq,
@@ -104,8 +137,26 @@ def undo(store: Store, actor: str) -> UndoResult:
             event = w.append_event(
                 actor=actor, kind="undo", target=candidate.target, payload=payload
             )
-            return UndoResult(undone=candidate, event=event, skipped=tuple(done.skipped))
-    raise NothingToUndoError(f"nothing to undo for {actor}")
+            return UndoResult(undone=candidate, event=event, skipped=(*passed, *done.skipped))
+    if refusal is not None:  # raised after the commit: the refusal is kept
+        raise refusal
+    raise NothingToUndoError(f"nothing to undo for {actor}" + "".join(f"; {p}" for p in passed))
+
+
+def _refuse(w: Writer, actor: str, candidate: Event, exc: Exception) -> Exception:
+    """Record that `candidate` was not undone, and why; the error to raise after the commit."""
+    why = str(exc)
+    if isinstance(exc, ConflictError):
+        why = f"cannot undo your {candidate.kind} (event {candidate.seq}): {why}; left as it is"
+    payload: RefusalPayload = {
+        "undoes": candidate.id,
+        "undoes_seq": candidate.seq,
+        "undoes_kind": candidate.kind,
+        "refused": why,
+    }
+    w.append_event(actor=actor, kind="undo.refused", target=candidate.target, payload=payload)
+    told = f"{why} (undo again to go on to your action before it)"
+    return UndoConflictError(told) if isinstance(exc, ConflictError) else NothingToUndoError(told)
 
 
 def _refusal(event: Event) -> str:

@@ -19,6 +19,7 @@ from desk import verbs
 from desk.settings import Settings
 from desk.tui.app import DeskApp, make_app
 from tests.tui.conftest import ENV, HOSTILE, NOW, notices, screen_text, settle, top, type_text
+from widgets.conflict_choice import ConflictChoice
 from widgets.header import DeskHeader
 from widgets.item_detail import ItemDetail
 from widgets.note_editor import NoteEditor
@@ -208,6 +209,9 @@ async def test_edit_after_a_colleagues_change_is_refused_and_keeps_the_typing(
         assert isinstance(editor, RecapEntryEditor)
         editor.query_one("#entry-headline", Input).value = "Alice's headline"
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(top(app), ConflictChoice)  # keep theirs / use mine (test_conflicts)
+        await pilot.press("escape")  # neither: back to my edit
         await settle(pilot)
         again = top(app)
         assert isinstance(again, RecapEntryEditor)
