@@ -152,11 +152,11 @@ def _first_str(value: Any) -> str | None:
             if isinstance(entry, str):
                 return entry
             if isinstance(entry, dict) and isinstance(entry.get("url"), str):
-                return entry["url"]
+                return str(entry["url"])
     if isinstance(value, dict):
         for key in ("url", "@id"):
             if isinstance(value.get(key), str):
-                return value[key]
+                return str(value[key])
     return None
 
 

@@ -84,7 +84,7 @@ from desk.ingest.jsondocs import (
 )
 from desk.ingest.times import iso_time
 from desk.ingest.urls import host_of
-from desk.ingest.values import first, line_of, str_or_none, text_of
+from desk.ingest.values import array, first, line_of, str_or_none, text_of
 from desk.text import strip_escapes
 
 NAME = "mastodon"
@@ -323,8 +323,8 @@ def _document_items(
     records: list[tuple[int, Any, str | None]] = []  # (record, status, context role)
     if isinstance(doc, dict):
         if isinstance(doc.get("ancestors"), list) or isinstance(doc.get("descendants"), list):
-            ancestors = doc.get("ancestors") if isinstance(doc.get("ancestors"), list) else []
-            descendants = doc.get("descendants") if isinstance(doc.get("descendants"), list) else []
+            ancestors = array(doc.get("ancestors"))
+            descendants = array(doc.get("descendants"))
             records = [(i, s, "ancestor") for i, s in enumerate(ancestors, 1)]
             records += [(len(ancestors) + i, s, "descendant") for i, s in enumerate(descendants, 1)]
         elif isinstance(doc.get("statuses"), list):
