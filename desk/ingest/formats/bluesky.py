@@ -70,7 +70,7 @@ from typing import Any, TypeGuard
 from urllib.parse import quote
 
 from db.models import Media
-from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     canonical_bytes,
@@ -253,10 +253,6 @@ def _blob_cid(blob: Any) -> str | None:
     cid = cid or blob.get("cid")
     cid = line_of(cid)
     return cid if cid and re.fullmatch(r"[A-Za-z0-9]+", cid) else None
-
-
-def _posted(value: Any) -> Posted | None:
-    return iso_time(value)
 
 
 # ---------------------------------------------------------------- embeds
@@ -507,7 +503,7 @@ def _post_item(
     }
     if counts:
         extra["counts"] = counts
-    indexed = _posted(meta.get("indexedAt"))
+    indexed = iso_time(meta.get("indexedAt"))
     if indexed:
         extra["indexed_at"] = indexed.at
 
@@ -523,7 +519,7 @@ def _post_item(
         author_handle=handle,
         author_url=_profile_url(handle, did),
         lang=langs[0] if langs else None,
-        posted=_posted(record.get("createdAt")),
+        posted=iso_time(record.get("createdAt")),
         media=tuple(embed.media),
         refs=tuple(refs),
         extra=extra,
@@ -635,7 +631,7 @@ def _feed_view_items(
                 "name": line_of(by.get("displayName")) or None,
                 "did": _did(by, None),
             }
-            at = _posted(reason.get("indexedAt"))
+            at = iso_time(reason.get("indexedAt"))
             if at:
                 reposter["at"] = at.at
             if _clean_uri(reason.get("uri")):
