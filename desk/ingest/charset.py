@@ -154,9 +154,9 @@ def decode(data: bytes, *, declared: str | None = None, json_text: bool = False)
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    codec = _codec(declared)
-    if codec is not None and codec != "utf-8":
-        return Decoded(data.decode(codec, errors="replace"), codec)
+    named = _codec(declared)
+    if named is not None and named != "utf-8":
+        return Decoded(data.decode(named, errors="replace"), named)
     guessed = guess(data)
     if guessed is not None:
         text, encoding = guessed

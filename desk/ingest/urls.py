@@ -21,6 +21,7 @@ way, and they all spell it here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from desk.text import clean_line
@@ -86,12 +87,17 @@ def strip_tracking(url: str | None) -> str | None:
     url = clean_line(url)
     if not url:
         return None
+    return _cut_pairs(url, lambda pair: is_tracking(pair.partition("=")[0]))
+
+
+def _cut_pairs(url: str, drop: Callable[[str], bool]) -> str:
+    """`url` with the query pairs `drop` names cut out; all else as it stands."""
     base, hash_, fragment = url.partition("#")
     path, question, query = base.partition("?")
     if not question:
         return url
     pairs = query.split("&")
-    kept = [pair for pair in pairs if not is_tracking(pair.partition("=")[0])]
+    kept = [pair for pair in pairs if not drop(pair)]
     if len(kept) == len(pairs):
         return url
     return path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment if hash_ else "")
@@ -143,12 +149,4 @@ def former_spelling(url: str | None, *, reader: str) -> str | None:
             url = f"{scheme}://{host}{slash}{quote(path, safe=_FORMER_IRI_SAFE)}"
     elif reader != "feed":
         raise ValueError(f"no former URL spelling for reader {reader!r}")
-    base, hash_, fragment = url.partition("#")
-    path, question, query = base.partition("?")
-    if not question:
-        return url
-    pairs = query.split("&")
-    kept = [pair for pair in pairs if not pair.lower().startswith(_FORMER_TRACKING)]
-    if len(kept) == len(pairs):
-        return url
-    return path + ("?" + "&".join(kept) if kept else "") + (hash_ + fragment if hash_ else "")
+    return _cut_pairs(url, lambda pair: pair.lower().startswith(_FORMER_TRACKING))

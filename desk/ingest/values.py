@@ -61,6 +61,11 @@ def first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else None
 
 
+def array(value: Any) -> list[Any]:
+    """The value when it is a list, else an empty list (to iterate without a check)."""
+    return value if isinstance(value, list) else []
+
+
 def mapping(value: Any) -> dict[str, Any]:
     """The value when it is a dict, else an empty dict (for chained `.get`)."""
     return value if isinstance(value, dict) else {}

@@ -224,8 +224,8 @@ def _party(value: Any) -> tuple[str | None, str | None]:
         if not isinstance(party, dict):
             continue
         raw_name = party.get("name")
-        for name in raw_name if isinstance(raw_name, list) else [raw_name]:
-            name = clean_line(string(name))
+        for given in raw_name if isinstance(raw_name, list) else [raw_name]:
+            name = clean_line(string(given))
             if name and name not in names:
                 names.append(name)
         url = url or http_url(party.get("url"))

@@ -65,11 +65,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from functools import partial
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 from db.models import Media
-from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     canonical_bytes,
@@ -142,7 +143,7 @@ def _type(obj: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _is_post_view(obj: Any) -> bool:
+def _is_post_view(obj: Any) -> TypeGuard[dict[str, Any]]:
     return (
         isinstance(obj, dict)
         and isinstance(obj.get("uri"), str)
@@ -252,10 +253,6 @@ def _blob_cid(blob: Any) -> str | None:
     cid = cid or blob.get("cid")
     cid = line_of(cid)
     return cid if cid and re.fullmatch(r"[A-Za-z0-9]+", cid) else None
-
-
-def _posted(value: Any) -> Posted | None:
-    return iso_time(value)
 
 
 # ---------------------------------------------------------------- embeds
@@ -387,7 +384,8 @@ def _record_view(record: Any, out: _Embed) -> None:
     # a feed generator, list, labeler or starter pack view
     _embedded_uri(uri, None, None, out)
     if uri and "embedded_record" in out.extra:
-        inner = record.get("record") if isinstance(record.get("record"), dict) else record
+        nested = record.get("record")
+        inner = nested if isinstance(nested, dict) else record
         name = line_of(inner.get("name")) or line_of(record.get("displayName"))
         if name:
             out.extra["embedded_record"]["name"] = name
@@ -505,7 +503,7 @@ def _post_item(
     }
     if counts:
         extra["counts"] = counts
-    indexed = _posted(meta.get("indexedAt"))
+    indexed = iso_time(meta.get("indexedAt"))
     if indexed:
         extra["indexed_at"] = indexed.at
 
@@ -521,7 +519,7 @@ def _post_item(
         author_handle=handle,
         author_url=_profile_url(handle, did),
         lang=langs[0] if langs else None,
-        posted=_posted(record.get("createdAt")),
+        posted=iso_time(record.get("createdAt")),
         media=tuple(embed.media),
         refs=tuple(refs),
         extra=extra,
@@ -633,7 +631,7 @@ def _feed_view_items(
                 "name": line_of(by.get("displayName")) or None,
                 "did": _did(by, None),
             }
-            at = _posted(reason.get("indexedAt"))
+            at = iso_time(reason.get("indexedAt"))
             if at:
                 reposter["at"] = at.at
             if _clean_uri(reason.get("uri")):
@@ -720,13 +718,13 @@ def _one(
     kind = _kind(obj)
     if kind == "feed":
         for i, entry in enumerate(obj["feed"], 1):
-            yield from _guarded(lambda e=entry, n=i: _feed_view_items(e, n, emit), i)
+            yield from _guarded(partial(_feed_view_items, entry, i, emit), i)
     elif kind == "posts":
         for i, view in enumerate(obj["posts"], 1):
             if not _is_post_view(view):
                 yield Rejected(record=i, reason="not a Bluesky post view")
                 continue
-            yield from _guarded(lambda v=view, n=i: _view_items(v, n, emit, main=True), i)
+            yield from _guarded(partial(_view_items, view, i, emit, main=True), i)
     elif kind in ("thread", "thread_view"):
         thread = obj["thread"] if kind == "thread" else obj
         yield from _guarded(lambda: _thread_items(thread, [record_no - 1], emit), record_no)
@@ -789,6 +787,7 @@ def parse_document(
     within one document (one line), so memory stays bounded on big files.
     """
     emit = _Emitter()
+    results: Iterable[ParsedItem | Rejected]
     if isinstance(doc, list):
         results = (r for i, e in enumerate(doc, 1) for r in _one(e, i, emit))
     else:

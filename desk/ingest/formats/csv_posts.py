@@ -384,10 +384,12 @@ def _twarc_refs(row: dict[str, str]) -> tuple[Ref, ...]:
     elif isinstance(listed, dict):  # {"quoted": {"id": "…"}}
         entries = [(str(k), v.get("id") if isinstance(v, dict) else v) for k, v in listed.items()]
     for kind, raw_id in entries:
-        relation = _REF_TYPES.get(kind)
+        listed_relation = _REF_TYPES.get(kind)
         ref_id = tweet_id(raw_id)
-        if relation and ref_id and (relation, ref_id) not in refs:
-            refs[(relation, ref_id)] = Ref(relation, platform=PLATFORM, platform_id=ref_id)
+        if listed_relation and ref_id and (listed_relation, ref_id) not in refs:
+            refs[(listed_relation, ref_id)] = Ref(
+                listed_relation, platform=PLATFORM, platform_id=ref_id
+            )
     return tuple(refs.values())
 
 

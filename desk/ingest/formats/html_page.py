@@ -4,8 +4,10 @@ Desks save the pages they cover (live blogs, fact-checks, reports). One page
 yields several items: the page as a web article (title, author, publication
 time, the main text with navigation and boilerplate dropped), each embedded
 tweet as its own post linked to the page with `embedded-in`, and each
-schema.org ClaimReview in its JSON-LD as a fact-check (read by the
-`claimreview` format, so a fact-check reads the same alone or in a page).
+schema.org ClaimReview in its JSON-LD as a fact-check (read by
+`formats/_factcheck.py`, as the `claimreview` format reads it, so a
+fact-check is the same alone or in a page; embedded tweets are read by
+`formats/_embeds.py`, as the `twitter_embed` format reads them).
 
 Everything is read with lxml; JSON-LD with the json module. Nothing here uses
 regular expressions on markup.
@@ -152,11 +154,11 @@ def _first_str(value: Any) -> str | None:
             if isinstance(entry, str):
                 return entry
             if isinstance(entry, dict) and isinstance(entry.get("url"), str):
-                return entry["url"]
+                return str(entry["url"])
     if isinstance(value, dict):
         for key in ("url", "@id"):
             if isinstance(value.get(key), str):
-                return value[key]
+                return str(value[key])
     return None
 
 

@@ -73,7 +73,7 @@ from dataclasses import replace
 from typing import Any
 
 from db.models import Media
-from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_of
 from desk.ingest.jsondocs import (
     NOT_PARSED,
@@ -84,7 +84,7 @@ from desk.ingest.jsondocs import (
 )
 from desk.ingest.times import iso_time
 from desk.ingest.urls import host_of
-from desk.ingest.values import first, line_of, str_or_none, text_of
+from desk.ingest.values import array, first, line_of, str_or_none, text_of
 from desk.text import strip_escapes
 
 NAME = "mastodon"
@@ -323,8 +323,8 @@ def _document_items(
     records: list[tuple[int, Any, str | None]] = []  # (record, status, context role)
     if isinstance(doc, dict):
         if isinstance(doc.get("ancestors"), list) or isinstance(doc.get("descendants"), list):
-            ancestors = doc.get("ancestors") if isinstance(doc.get("ancestors"), list) else []
-            descendants = doc.get("descendants") if isinstance(doc.get("descendants"), list) else []
+            ancestors = array(doc.get("ancestors"))
+            descendants = array(doc.get("descendants"))
             records = [(i, s, "ancestor") for i, s in enumerate(ancestors, 1)]
             records += [(len(ancestors) + i, s, "descendant") for i, s in enumerate(descendants, 1)]
         elif isinstance(doc.get("statuses"), list):
@@ -514,7 +514,7 @@ def _item(
             extra[key] = value
     if status.get("sensitive") is True:
         extra["sensitive"] = True
-    edited = _posted(status.get("edited_at"))
+    edited = iso_time(status.get("edited_at"))
     if edited:
         extra["edited_at"] = edited.at
     counts = {
@@ -549,7 +549,7 @@ def _item(
         author_handle=_handle(account),
         author_url=_http(account.get("url")),
         lang=line_of(status.get("language")) or None,
-        posted=_posted(status.get("created_at")),
+        posted=iso_time(status.get("created_at")),
         media=media,
         refs=tuple(refs),
         extra=extra,
@@ -557,13 +557,9 @@ def _item(
     )
 
 
-def _posted(value: Any) -> Posted | None:
-    return iso_time(value)
-
-
 def _at(value: Any) -> str:
     """The UTC ISO time of a value, or "" (sorts first) when unreadable."""
-    posted = _posted(value)
+    posted = iso_time(value)
     return posted.at if posted else ""
 
 
@@ -611,7 +607,7 @@ def _poll(poll: dict[str, Any]) -> tuple[dict[str, Any], str]:
     for key in ("multiple", "expired"):
         if isinstance(poll.get(key), bool):
             summary[key] = poll[key]
-    expires = _posted(poll.get("expires_at"))
+    expires = iso_time(poll.get("expires_at"))
     if expires:
         summary["expires_at"] = expires.at
     notes = []
@@ -698,7 +694,7 @@ def _edit_history(
             author_name=line_of(account.get("display_name")) or None,
             author_handle=_handle(account),
             author_url=_http(account.get("url")),
-            posted=_posted(ordered[0].get("created_at")),
+            posted=iso_time(ordered[0].get("created_at")),
             media=_media(newest),
             extra=extra,
             record=1,

@@ -37,7 +37,7 @@ from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsondocs import load_document
 from desk.ingest.times import from_text, from_unix
-from desk.ingest.values import mime_kind, string
+from desk.ingest.values import array, mime_kind, string
 from desk.text import clean_line, clean_text
 
 NAME = "telegram"
@@ -319,7 +319,7 @@ def _add_structured(message: dict[str, Any], extra: dict[str, Any]) -> None:
     """Polls, places, contacts, stickers: kept as facts, not invented text."""
     poll = message.get("poll")
     if isinstance(poll, dict):
-        answers = poll.get("answers") if isinstance(poll.get("answers"), list) else []
+        answers = array(poll.get("answers"))
         extra["poll"] = {
             "question": clean_line(string(poll.get("question"))),
             "answers": [

@@ -380,7 +380,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
                 reason = (
                     f"API error: {_error_text(error)}"
                     if error is not None
-                    else _stream_notice(value)
+                    else _stream_notice(value) or "not a v1.1 status"
                 )
                 yield Rejected(number, reason)
         else:
