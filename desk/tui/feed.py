@@ -28,11 +28,9 @@ from desk.tui import loads
 from desk.tui.jobs import Job, run_job, worker_error
 from desk.tui.messages import (
     FirstPageShown,
-    NewRows,
+    RowsChanged,
     RowsFetched,
-    RowsReread,
     SearchFound,
-    SelectRow,
     WindowLoaded,
 )
 from desk.vocab import TRIAGE_STATES
@@ -49,6 +47,15 @@ class DeskList(ItemList):
         listed: str | None
         new_above: int
 
+    @dataclass
+    class Changed(Message):
+        """Live refresh applied events `since` .. `seq` (none new when equal): the screen
+        reloads what else they may touch (counts, recap, the open item)."""
+
+        since: int
+        seq: int
+        touched: frozenset[int]
+
     def __init__(
         self,
         store: Store,
@@ -61,6 +68,10 @@ class DeskList(ItemList):
         super().__init__(clock=clock, id=id, classes=classes)
         self.store = store
         self.order = order
+        self.seen_seq = 0
+        """The last event the list has applied (or read its window after)."""
+        self.select_after: int | None = None
+        """An item this user just added: the cursor goes to it once it shows."""
         self.item_query = ItemQuery()
         """The filter, parsed (the screen sets it)."""
         self.filtered = False
@@ -93,9 +104,18 @@ class DeskList(ItemList):
         row = self.cursor_row if keep_cursor else None
         self.reload_at(row_key(row) if row else None, row.id if row else None, bottom=bottom)
 
-    def reload_at(self, anchor: PageKey | None, cursor_id: int | None, *, bottom: bool) -> None:
+    def reload_at(
+        self,
+        anchor: PageKey | None,
+        cursor_id: int | None,
+        *,
+        bottom: bool,
+        keep_line: int | None = None,
+    ) -> None:
         generation = self.new_generation()
-        job = loads.window(self.source(), generation, anchor, cursor_id, bottom=bottom)
+        job = loads.window(
+            self.source(), generation, anchor, cursor_id, bottom=bottom, keep_line=keep_line
+        )
         self._run(job, "window")
 
     def on_window_loaded(self, message: WindowLoaded) -> None:
@@ -108,7 +128,13 @@ class DeskList(ItemList):
             more_above=message.more_above,
             more_below=message.more_below,
             empty_text=message.empty_text,
+            keep_line=message.keep_line,
         )
+        if message.generation == self.generation:
+            # Commits between reading the sequence and the rows are applied again
+            # (harmless); any after them, whose refresh this window overtook, now.
+            self.seen_seq = message.seq
+            self.live_refresh()
         self.show_listed()
 
     def on_item_list_need_rows(self, event: ItemList.NeedRows) -> None:
@@ -123,6 +149,7 @@ class DeskList(ItemList):
             message.rows,
             generation=message.generation,
             exhausted=message.exhausted,
+            seq=message.seq,
         )
         self.show_listed()
 
@@ -131,46 +158,45 @@ class DeskList(ItemList):
         event.stop()
         self.reload(keep_cursor=False, bottom=event.where == "bottom")
 
-    # -- after a write ------------------------------------------------------------
+    # -- live refresh: after a write, ours or another process's ---------------------
 
-    def refresh_rows(self, select: int | None = None) -> None:
-        """Re-read the rows near the view and fetch new ones above; `select` one just added."""
-        self.trim_to_view()
-        top = row_key(self.rows[0]) if self.rows and self.at_top else None
-        job = loads.refresh(
-            self.source(),
-            self.generation,
-            top=top,
-            empty=not self.rows,
-            ids=self.ids_near_view(),
-            select=select,
-        )
+    def live_refresh(self, select: int | None = None) -> None:
+        """Read the events after the last one applied, and the rows they touched.
+
+        `select`: an item this user just added, to put the cursor on once it shows."""
+        if select is not None:
+            self.select_after = select
+        job = loads.changes(self.source(), self.generation, self.seen_seq, self.select_after)
         self._run(job, "refresh")
 
-    def on_rows_reread(self, message: RowsReread) -> None:
-        """Changed rows in place; rows that now hide (just discarded) leave the list."""
-        message.stop()
-        if message.generation != self.generation:
-            return
-        self.update_rows(message.rows)
-        if message.hidden:
-            self.reload()  # around the cursor's row; if it went, the next one below
+    def on_rows_changed(self, message: RowsChanged) -> None:
+        """Touched rows move to where they sort now, or leave; the cursor keeps its row.
 
-    def on_new_rows(self, message: NewRows) -> None:
+        A message from before a refill, from a job a later one overtook, or landing
+        while a window is being read is dropped: the refill reads on from its own
+        sequence number, and the later job covers the same events."""
         message.stop()
-        if message.generation != self.generation:
+        if message.generation != self.generation or self.fetching or message.seq < self.seen_seq:
             return
-        self.prepend_new(message.rows)
-        if message.more:
-            self.more_above = True
-        self.show_listed()
-
-    def on_select_row(self, message: SelectRow) -> None:
-        message.stop()
-        if message.generation == self.generation:
-            index = self.index_of(message.item_id)
-            if index is not None:
-                self.move_to(index)
+        self.seen_seq = message.seq
+        if message.broad:
+            row = self.cursor_row
+            line = self.cursor - int(self.scroll_offset.y)
+            self.reload_at(
+                row_key(row) if row else None,
+                row.id if row else None,
+                bottom=False,
+                keep_line=line if row else None,
+            )
+        else:
+            self.apply_changes(message.touched, message.rows, message.seq)
+            if self.select_after is not None:
+                index = self.index_of(self.select_after)
+                self.select_after = None  # once: an item the filter hides is not waited for
+                if index is not None:
+                    self.move_to(index)
+            self.show_listed()
+        self.post_message(self.Changed(message.since, message.seq, message.touched))
 
     # -- search -----------------------------------------------------------------
 
