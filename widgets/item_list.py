@@ -11,6 +11,13 @@ posts `NeedRows` with the keyset key of the edge row; the screen fetches a
 page in a thread worker and hands the rows back with `add_rows`. Every
 reset bumps a generation number so that a late page from an old filter is
 dropped instead of mixed in.
+
+Live refresh hands it the rows that new events touched (`apply_changes`):
+each leaves the window and goes back where it sorts now, when it still
+shows and falls inside the window's keyset bounds (a row beyond them is
+the pages' to bring). The cursor is re-anchored by item id, on the same
+screen line. The window is the list's only cache of rows, so nothing else
+goes stale: the strips are cached by row value.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from textual import on
 from textual.message import Message
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from db import Store
 from db.models import Counts, ItemQuery, PageKey
@@ -35,6 +35,8 @@ from desk.tui.messages import (
 )
 from desk.vocab import TRIAGE_STATES
 from widgets.item_list import ItemList, row_key
+
+_ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 class DeskList(ItemList):
@@ -72,6 +74,8 @@ class DeskList(ItemList):
         """The last event the list has applied (or read its window after)."""
         self.select_after: int | None = None
         """An item this user just added: the cursor goes to it once it shows."""
+        self._refreshing = False
+        self._refresh_again = False
         self.item_query = ItemQuery()
         """The filter, parsed (the screen sets it)."""
         self.filtered = False
@@ -87,6 +91,11 @@ class DeskList(ItemList):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "refresh" and event.state in _ENDED:
+            self._refreshing = False
+            if self._refresh_again:
+                self._refresh_again = False
+                self.live_refresh()
         text = worker_error(event)
         if text:
             self.notify(text, title="Error", severity="error", markup=False, timeout=10)
@@ -166,8 +175,14 @@ class DeskList(ItemList):
         `select`: an item this user just added, to put the cursor on once it shows."""
         if select is not None:
             self.select_after = select
+        if self._refreshing:
+            # One at a time, and once more when it ends (from the sequence it reached):
+            # a burst of commits is one or two reads, and no worker is cancelled.
+            self._refresh_again = True
+            return
+        self._refreshing = True
         job = loads.changes(self.source(), self.generation, self.seen_seq, self.select_after)
-        self._run(job, "refresh")
+        self._run(job, "refresh", exclusive=False)
 
     def on_rows_changed(self, message: RowsChanged) -> None:
         """Touched rows move to where they sort now, or leave; the cursor keeps its row.

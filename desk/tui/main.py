@@ -420,7 +420,7 @@ class MainScreen(Screen[None]):
         return self.open_view.item.id if self.open_view else None
 
     def run_presence(self, job: Job) -> None:
-        self._run(job, group="presence")
+        self._run(job, group="presence", exclusive=False)  # a beat is never cancelled
 
     def on_presence_read(self, message: PresenceRead) -> None:
         self.query_one(ItemDetail).show_presence(message.item_id, message.text)

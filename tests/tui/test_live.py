@@ -274,6 +274,33 @@ async def test_presence_shows_who_else_has_the_item_and_what_they_do(desk_path: 
         assert presence.others(store, 40, "nobody") == []
 
 
+async def test_presence_names_a_colleague_editing_a_recap_entry(desk_path: Path) -> None:
+    from tests.tui.test_recap_pane import cursor_to
+    from widgets.recap_editor import RecapEntryEditor
+
+    alice, bob = app_for(desk_path, "alice"), app_for(desk_path, "bob")
+    async with alice.run_test(size=SIZE) as a, bob.run_test(size=SIZE) as b:
+        await settle(a)
+        await settle(b)
+        await a.press("enter")
+        await b.press("enter")  # both on #40, which sources entry 1
+        await until(b, "bob's open item", lambda: bob.main.open_item_id == 40)
+        await b.press("3")
+        await cursor_to(b, bob, "entry:1")
+        await b.press("e")
+        await until(b, "bob's editor", lambda: isinstance(bob.screen, RecapEntryEditor))
+        detail = alice.main.query_one(ItemDetail)
+        await until(
+            a, "bob editing the entry", lambda: "bob (editing recap entry 1)" in detail.text
+        )
+        await b.press("escape")
+        await until(
+            a,
+            "bob done editing",
+            lambda: "also open: bob" in detail.text and "editing" not in detail.text,
+        )
+
+
 async def test_presence_expires_when_a_process_dies_and_names_are_cleaned(
     app: DeskApp, desk_path: Path
 ) -> None:
