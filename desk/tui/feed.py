@@ -181,7 +181,7 @@ class DeskList(ItemList):
             self._refresh_again = True
             return
         self._refreshing = True
-        job = loads.changes(self.source(), self.generation, self.seen_seq, self.select_after)
+        job = loads.changes(self.source(), self.generation, self.seen_seq)
         self._run(job, "refresh", exclusive=False)
 
     def on_rows_changed(self, message: RowsChanged) -> None:

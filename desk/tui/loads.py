@@ -158,11 +158,11 @@ def more_rows(source: ListSource, generation: int, direction: Direction, key: Pa
     yield RowsFetched(generation, direction, rows, exhausted=len(rows) < PAGE, seq=seq)
 
 
-def changes(source: ListSource, generation: int, since: int, select: int | None) -> Job:
+def changes(source: ListSource, generation: int, since: int) -> Job:
     """Live refresh: the events after `since`, and the rows they touched as the list's
     filter shows them now (a touched item it does not show is left out: it leaves the
     list). Reads the new events and those rows by id, never a table, so the cost follows
-    what changed, not the desk. `select`: an item this user just added."""
+    what changed, not the desk."""
     found = source.store.changes_since(since)
     rows: list[ItemRow] = []
     wanted = set(found.item_ids)
@@ -178,7 +178,6 @@ def changes(source: ListSource, generation: int, since: int, select: int | None)
         found.item_ids,
         rows,
         broad=found.broad,
-        select=select,
     )
 
 

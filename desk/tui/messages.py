@@ -70,15 +70,6 @@ class RowsChanged(Message):
     touched: frozenset[int]
     rows: Sequence[ItemRow]
     broad: bool = False
-    select: int | None = None
-
-
-@dataclass
-class SelectRow(Message):
-    """Put the cursor on this item once it is in the window (an item the user added)."""
-
-    generation: int
-    item_id: int
 
 
 @dataclass

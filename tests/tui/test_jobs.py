@@ -24,14 +24,14 @@ def test_changes_read_only_new_events_and_leave_out_rows_just_discarded(store: S
     verbs.set_triage(store, "bob", [39], "discarded")
     verbs.tag(store, "bob", [40], ["+later"])
     source = loads.ListSource(store, ItemQuery(), "posted", filtered=False)
-    (changed,) = list(loads.changes(source, 1, since, None))
+    (changed,) = list(loads.changes(source, 1, since))
     assert isinstance(changed, RowsChanged)
     assert changed.touched == frozenset({39, 40}) and changed.seq == since + 2
     assert [row.id for row in changed.rows] == [40]  # 39 is discarded: it leaves the list
     shown = loads.ListSource(store, ItemQuery(show_discarded=True), "posted", filtered=False)
-    (changed,) = list(loads.changes(shown, 1, since, None))
+    (changed,) = list(loads.changes(shown, 1, since))
     assert [row.id for row in changed.rows] == [40, 39]
-    (nothing,) = list(loads.changes(source, 1, since + 2, None))
+    (nothing,) = list(loads.changes(source, 1, since + 2))
     assert nothing.touched == frozenset() and nothing.seq == nothing.since == since + 2
 
 
