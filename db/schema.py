@@ -615,3 +615,33 @@ WHEN EXISTS (SELECT 1 FROM items WHERE verdict = old.name) BEGIN
 END
 """,
     )
+
+
+@migration("0009_presence")
+def m0009_presence(db: Database) -> None:
+    """Who has which item open, right now: one row per running app (`db/presence.py`).
+
+    Not desk state and not an event: it says nothing about the desk's
+    content, is worthless a few seconds later, and must never reach the log,
+    a merge or a replay. Each app rewrites its own row every few seconds
+    (`beat_at`, unix seconds); a row older than `presence.STALE_SECONDS`, or
+    whose process on this host is gone (`host`, `pid`), is ignored and
+    deleted by the next writer. No foreign key: a presence row must never
+    stop anything else from happening.
+    """
+    _script(
+        db,
+        """
+CREATE TABLE presence (
+    session TEXT PRIMARY KEY,
+    actor TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    item_id INTEGER,
+    activity TEXT NOT NULL DEFAULT 'open',
+    entry_id INTEGER,
+    beat_at REAL NOT NULL
+);
+CREATE INDEX presence_item ON presence(item_id, beat_at)
+""",
+    )

@@ -26,6 +26,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from db import queries
+from db.changes import DeskChanges, read_changes
 from db.connection import open_database
 from db.errors import NotFoundError
 from db.integrity import verify_snapshot
@@ -165,6 +166,11 @@ class Store:
         """Changes when another connection commits: poll it for live refresh."""
         row = self._one("PRAGMA data_version")
         return int(row[0]) if row else 0
+
+    def changes_since(self, seq: int) -> DeskChanges:
+        """The events after `seq` as the items they touched (`db.changes`): live refresh."""
+        with self.lock:
+            return read_changes(self.conn, seq)
 
     def last_seq(self) -> int:
         row = self._one("SELECT max(seq) FROM events")

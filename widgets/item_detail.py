@@ -83,8 +83,11 @@ class ItemView:
         return sum(n for _, _, n in self.link_counts) if self.link_counts else len(self.links)
 
 
-def describe_item(view: ItemView) -> Text:
-    """The whole pane as one Text: fields, the post's text, links, notes."""
+def describe_item(view: ItemView, presence: str = "") -> Text:
+    """The whole pane as one Text: fields, the post's text, links, notes.
+
+    `presence` (who else has the item open, from other apps) is a line under
+    the first; it names other people, so it is cleaned like any desk text."""
     item = view.item
     out = Text()
     label = "bold"
@@ -98,6 +101,8 @@ def describe_item(view: ItemView) -> Text:
     out.append(f"{item.kind} on {safe_line(item.platform)}", label)
     verdict = safe_line(view.verdict_label or item.verdict)
     out.append(f"   triage: {safe_line(item.triage)}   verdict: {verdict}\n", "bold")
+    if presence:
+        out.append(safe_line(presence)[:200] + "\n", "italic")
     if item.title:
         out.append(safe_line(item.title) + "\n", "bold")
     author = safe_line(item.author_name)
@@ -177,6 +182,8 @@ class ItemDetail(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.view: ItemView | None = None
+        self.presence: tuple[int, str] | None = None
+        """Who else has an item open (item id, the words): shown while that item is."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -198,12 +205,27 @@ class ItemDetail(VerticalScroll, can_focus=True):
         elif view is not None and had > len(view.links) and view.links_after is not None:
             self._read_links(view, view.links_after, had - len(view.links))
 
+    def show_presence(self, item_id: int, text: str) -> None:
+        """`also open: bob (editing checklist)` for `item_id` ('' : nobody else)."""
+        if self.presence == (item_id, text):
+            return
+        self.presence = (item_id, text)
+        if self.view is not None and self.view.item.id == item_id:
+            self._draw()
+
+    @property
+    def presence_text(self) -> str:
+        """Who else has the shown item open, as the header line says it ('' : nobody)."""
+        if self.view is None or self.presence is None or self.presence[0] != self.view.item.id:
+            return ""
+        return self.presence[1]
+
     def _draw(self) -> None:
         body = self.query_one("#detail-body", Static)
         if self.view is None:
             body.update(Text("No item open.", "dim"))
         else:
-            body.update(describe_item(self.view))
+            body.update(describe_item(self.view, self.presence_text))
 
     def action_more_links(self) -> None:
         """`m`: the next page of the open item's links."""
@@ -250,4 +272,4 @@ class ItemDetail(VerticalScroll, can_focus=True):
     @property
     def text(self) -> str:
         """What the pane shows, as plain text (for tests and the screen reader of a test)."""
-        return describe_item(self.view).plain if self.view else ""
+        return describe_item(self.view, self.presence_text).plain if self.view else ""

@@ -11,11 +11,19 @@ posts `NeedRows` with the keyset key of the edge row; the screen fetches a
 page in a thread worker and hands the rows back with `add_rows`. Every
 reset bumps a generation number so that a late page from an old filter is
 dropped instead of mixed in.
+
+Live refresh hands it the rows that new events touched (`apply_changes`):
+each leaves the window and goes back where it sorts now, when it still
+shows and falls inside the window's keyset bounds (a row beyond them is
+the pages' to bring). The cursor is re-anchored by item id, on the same
+screen line. The window is the list's only cache of rows, so nothing else
+goes stale: the strips are cached by row value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar, Literal
@@ -32,6 +40,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db.models import ItemRow, PageKey
+from db.order import sort_key
 from desk.text import safe_line
 from desk.verdicts import BUILTIN, VerdictScheme
 from desk.vocab import PLATFORM_SHORT, TRIAGE_LETTER
@@ -47,6 +56,8 @@ PREFETCH = 80
 ARRIVAL_MARK = "?"
 """After the time of a row whose posted time is unknown: the time shown is when it arrived.
 Not `~`: the list already uses it for a cut-off column and the in-progress verdict."""
+LATE_CHANGES = 1000
+"""Changed rows remembered (by id) for pages still being read when the change came."""
 
 
 _PLATFORM_SHORT: dict[str, str] = {str(k): v for k, v in PLATFORM_SHORT.items()}
@@ -63,6 +74,11 @@ def _utc_now() -> datetime:
 def row_key(row: ItemRow) -> PageKey:
     """The keyset key of a row, as the store's `page()` wants it."""
     return PageKey(sort_at=row.sort_at, id=row.id)
+
+
+def order_key(row: ItemRow, order: str) -> int:
+    """Where a row sorts, as the store's keyset pages sort it (larger: nearer the top)."""
+    return row.id if order == "arrival" else sort_key(row.sort_at, row.id)
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -167,6 +183,8 @@ class ItemList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.verdict_letters: dict[str, str] = BUILTIN.letters()
         """The desk's verdict letters (`desk verdicts`), looked up per row."""
+        self.order = "posted"
+        """The list's order, `posted` or `arrival` (where a changed row is put back)."""
         self.clock = clock
         """The app's clock (injected, so tests and snapshots see a fixed year)."""
         self.year = clock().year
@@ -192,6 +210,9 @@ class ItemList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._style_memo: dict[bool, dict[str, Style]] = {}
         self._last_cursor_id: int | None = None
+        self._late: dict[int, tuple[int, ItemRow | None]] = {}
+        """Rows changed (seq of the change, the row or None when it left) that a page
+        read before the change may bring back stale: `add_rows` lays them over it."""
 
     # -- reading ----------------------------------------------------------------
 
@@ -223,13 +244,6 @@ class ItemList(ScrollView, can_focus=True):
     def index_of(self, item_id: int) -> int | None:
         return self._index.get(item_id)
 
-    def ids_near_view(self, margin: int = 50) -> list[int]:
-        """Ids of loaded rows on screen and `margin` rows either side: what to refresh."""
-        top = int(self.scroll_offset.y)
-        start = max(0, min(top, self.cursor) - margin)
-        end = min(len(self.rows), max(top + self.size.height, self.cursor + 1) + margin)
-        return [row.id for row in self.rows[start:end]]
-
     # -- feeding rows (called by the screen, on the event loop) -----------------
 
     def new_generation(self, *, loading_text: str = "Loading...") -> int:
@@ -250,8 +264,10 @@ class ItemList(ScrollView, can_focus=True):
         more_above: bool = False,
         more_below: bool = False,
         empty_text: str = "No items.",
+        keep_line: int | None = None,
     ) -> None:
-        """Replace the window; put the cursor on `cursor_id` if loaded, else at `cursor_index`."""
+        """Replace the window; put the cursor on `cursor_id` if loaded, else at `cursor_index`,
+        on screen line `keep_line` (a refill under live refresh) or a third of the way down."""
         if generation != self.generation:
             return
         self.rows = list(rows)
@@ -264,19 +280,31 @@ class ItemList(ScrollView, can_focus=True):
         self.new_above = 0
         self._pending.clear()
         self._cache.clear()
+        self._late.clear()
         index = self._index.get(cursor_id) if cursor_id is not None else None
         self.cursor = max(0, min(index if index is not None else cursor_index, len(self.rows) - 1))
         self._update_virtual_size()
         height = max(1, self.scrollable_content_region.height)
-        self.scroll_to(y=max(0, self.cursor - height // 3), animate=False, immediate=True)
+        line = height // 3 if keep_line is None else keep_line
+        self.scroll_to(y=max(0, self.cursor - line), animate=False, immediate=True)
         self.refresh()
         self._cursor_changed()
         self._prefetch()
 
     def add_rows(
-        self, direction: Direction, rows: Sequence[ItemRow], *, generation: int, exhausted: bool
+        self,
+        direction: Direction,
+        rows: Sequence[ItemRow],
+        *,
+        generation: int,
+        exhausted: bool,
+        seq: int = 0,
     ) -> None:
-        """A page fetched for `NeedRows`: append below or prepend above the window."""
+        """A page fetched for `NeedRows`: append below or prepend above the window.
+
+        `seq` is the last event before the page was read: rows changed after it
+        (remembered by `apply_changes`) are laid over the page, which may hold
+        them as they were, or miss them."""
         self._pending.discard(direction)
         if generation != self.generation:
             return
@@ -290,25 +318,12 @@ class ItemList(ScrollView, can_focus=True):
             self.more_above = not exhausted
             self._insert_above(fresh)
             self._trim("below")
+        late = {i: row for i, (at, row) in self._late.items() if at > seq}
+        if late:
+            self._merge(late.keys(), [row for row in late.values() if row is not None])
         self._update_virtual_size()
         self.refresh()
         self._prefetch()
-
-    def prepend_new(self, rows: Sequence[ItemRow]) -> int:
-        """New arrivals (newest first) go on top; the row under the cursor stays put."""
-        if self.more_above:
-            return 0
-        fresh = [row for row in rows if row.id not in self._index]
-        if not fresh:
-            return 0
-        was_empty = not self.rows
-        self._insert_above(fresh)
-        self.new_above += len(fresh)
-        self._update_virtual_size()
-        self.refresh()
-        if was_empty:
-            self._cursor_changed()
-        return len(fresh)
 
     def show_verdicts(self, verdicts: VerdictScheme) -> None:
         """The desk's verdict letters (renamed or added in its settings); redraws on a change."""
@@ -317,34 +332,64 @@ class ItemList(ScrollView, can_focus=True):
             self.verdict_letters = letters
             self.refresh()
 
-    def update_rows(self, rows: Iterable[ItemRow]) -> None:
-        """Fresh copies of loaded rows (tags, triage, verdict changed); others are ignored."""
-        changed = False
-        for row in rows:
-            index = self._index.get(row.id)
-            if index is not None and self.rows[index] != row:
-                self.rows[index] = row
-                changed = True
-        if changed:
-            self.refresh()
+    def apply_changes(self, touched: Collection[int], rows: Sequence[ItemRow], seq: int) -> int:
+        """Live refresh: the items `touched` by new events, `rows` those the filter shows.
 
-    def trim_to_view(self, keep: int = 300) -> None:
-        """Drop rows far from the cursor so that what stays can be refreshed cheaply."""
-        start = max(0, self.cursor - keep)
-        end = min(len(self.rows), self.cursor + keep + 1)
-        if start == 0 and end == len(self.rows):
-            return
-        if end < len(self.rows):
-            del self.rows[end:]
-            self.more_below = True
-        if start > 0:
-            del self.rows[:start]
-            self.more_above = True
-            self.cursor -= start
-            self.scroll_to(y=max(0, self.scroll_offset.y - start), animate=False, immediate=True)
+        Wherever they sort: a touched row leaves the window, and comes back
+        where it sorts now if the filter still shows it and it falls inside
+        the loaded window (beyond it, the keyset pages bring it when the user
+        gets there). The row under the cursor stays under the cursor, on the
+        same screen line; if it left, the row that took its place is there.
+        Returns how many rows came in at the top."""
+        for item_id in touched:
+            self._late.pop(item_id, None)
+            self._late[item_id] = (seq, None)
+        for row in rows:
+            self._late[row.id] = (seq, row)
+        while len(self._late) > LATE_CHANGES:
+            self._late.pop(next(iter(self._late)))
+        return self._merge(touched, rows)
+
+    def _merge(self, touched: Collection[int], rows: Sequence[ItemRow]) -> int:
+        if not touched and not rows:
+            return 0
+        order = self.order
+        was_empty = not self.rows
+        cursor_row = self.cursor_row
+        line = self.cursor - int(self.scroll_offset.y)
+        cursor_key = order_key(cursor_row, order) if cursor_row else None
+        top_key = order_key(self.rows[0], order) if self.rows else None
+        high = top_key if self.more_above and top_key is not None else None
+        low = order_key(self.rows[-1], order) if self.more_below and self.rows else None
+        gone = set(touched) | {row.id for row in rows}
+        if any(item_id in self._index for item_id in gone):
+            self.rows = [row for row in self.rows if row.id not in gone]
+        at_top = 0
+        for row in rows:
+            key = order_key(row, order)
+            if (high is not None and key > high) or (low is not None and key < low):
+                continue  # beyond the window: the pages bring it when the user gets there
+            at = bisect_left(self.rows, -key, key=lambda r: -order_key(r, order))
+            self.rows.insert(at, row)
+            if top_key is None or key > top_key:
+                at_top += 1
         self._reindex()
+        if cursor_row is not None and cursor_row.id in self._index:
+            cursor = self._index[cursor_row.id]
+        elif cursor_key is not None:  # it left: the next row down takes its place
+            cursor = bisect_left(self.rows, -cursor_key, key=lambda r: -order_key(r, order))
+        else:
+            cursor = 0
+        self.cursor = max(0, min(cursor, len(self.rows) - 1))
+        if not self.more_above:
+            self.new_above = min(self.new_above + at_top, self.cursor)
         self._update_virtual_size()
+        self.scroll_to(y=max(0, self.cursor - max(0, line)), animate=False, immediate=True)
         self.refresh()
+        if was_empty or cursor_row is None or self.cursor_id != cursor_row.id:
+            self._cursor_changed()
+        self._prefetch()
+        return at_top
 
     def _insert_above(self, fresh: list[ItemRow]) -> None:
         if not fresh:

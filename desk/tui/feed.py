@@ -20,7 +20,7 @@ from datetime import datetime
 
 from textual import on
 from textual.message import Message
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from db import Store
 from db.models import Counts, ItemQuery, PageKey
@@ -28,15 +28,15 @@ from desk.tui import loads
 from desk.tui.jobs import Job, run_job, worker_error
 from desk.tui.messages import (
     FirstPageShown,
-    NewRows,
+    RowsChanged,
     RowsFetched,
-    RowsReread,
     SearchFound,
-    SelectRow,
     WindowLoaded,
 )
 from desk.vocab import TRIAGE_STATES
 from widgets.item_list import ItemList, row_key
+
+_ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 class DeskList(ItemList):
@@ -48,6 +48,15 @@ class DeskList(ItemList):
 
         listed: str | None
         new_above: int
+
+    @dataclass
+    class Changed(Message):
+        """Live refresh applied events `since` .. `seq` (none new when equal): the screen
+        reloads what else they may touch (counts, recap, the open item)."""
+
+        since: int
+        seq: int
+        touched: frozenset[int]
 
     def __init__(
         self,
@@ -61,6 +70,12 @@ class DeskList(ItemList):
         super().__init__(clock=clock, id=id, classes=classes)
         self.store = store
         self.order = order
+        self.seen_seq = 0
+        """The last event the list has applied (or read its window after)."""
+        self.select_after: int | None = None
+        """An item this user just added: the cursor goes to it once it shows."""
+        self._refreshing = False
+        self._refresh_again = False
         self.item_query = ItemQuery()
         """The filter, parsed (the screen sets it)."""
         self.filtered = False
@@ -76,6 +91,11 @@ class DeskList(ItemList):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "refresh" and event.state in _ENDED:
+            self._refreshing = False
+            if self._refresh_again:
+                self._refresh_again = False
+                self.live_refresh()
         text = worker_error(event)
         if text:
             self.notify(text, title="Error", severity="error", markup=False, timeout=10)
@@ -93,9 +113,18 @@ class DeskList(ItemList):
         row = self.cursor_row if keep_cursor else None
         self.reload_at(row_key(row) if row else None, row.id if row else None, bottom=bottom)
 
-    def reload_at(self, anchor: PageKey | None, cursor_id: int | None, *, bottom: bool) -> None:
+    def reload_at(
+        self,
+        anchor: PageKey | None,
+        cursor_id: int | None,
+        *,
+        bottom: bool,
+        keep_line: int | None = None,
+    ) -> None:
         generation = self.new_generation()
-        job = loads.window(self.source(), generation, anchor, cursor_id, bottom=bottom)
+        job = loads.window(
+            self.source(), generation, anchor, cursor_id, bottom=bottom, keep_line=keep_line
+        )
         self._run(job, "window")
 
     def on_window_loaded(self, message: WindowLoaded) -> None:
@@ -108,7 +137,13 @@ class DeskList(ItemList):
             more_above=message.more_above,
             more_below=message.more_below,
             empty_text=message.empty_text,
+            keep_line=message.keep_line,
         )
+        if message.generation == self.generation:
+            # Commits between reading the sequence and the rows are applied again
+            # (harmless); any after them, whose refresh this window overtook, now.
+            self.seen_seq = message.seq
+            self.live_refresh()
         self.show_listed()
 
     def on_item_list_need_rows(self, event: ItemList.NeedRows) -> None:
@@ -123,6 +158,7 @@ class DeskList(ItemList):
             message.rows,
             generation=message.generation,
             exhausted=message.exhausted,
+            seq=message.seq,
         )
         self.show_listed()
 
@@ -131,46 +167,51 @@ class DeskList(ItemList):
         event.stop()
         self.reload(keep_cursor=False, bottom=event.where == "bottom")
 
-    # -- after a write ------------------------------------------------------------
+    # -- live refresh: after a write, ours or another process's ---------------------
 
-    def refresh_rows(self, select: int | None = None) -> None:
-        """Re-read the rows near the view and fetch new ones above; `select` one just added."""
-        self.trim_to_view()
-        top = row_key(self.rows[0]) if self.rows and self.at_top else None
-        job = loads.refresh(
-            self.source(),
-            self.generation,
-            top=top,
-            empty=not self.rows,
-            ids=self.ids_near_view(),
-            select=select,
-        )
-        self._run(job, "refresh")
+    def live_refresh(self, select: int | None = None) -> None:
+        """Read the events after the last one applied, and the rows they touched.
 
-    def on_rows_reread(self, message: RowsReread) -> None:
-        """Changed rows in place; rows that now hide (just discarded) leave the list."""
-        message.stop()
-        if message.generation != self.generation:
+        `select`: an item this user just added, to put the cursor on once it shows."""
+        if select is not None:
+            self.select_after = select
+        if self._refreshing:
+            # One at a time, and once more when it ends (from the sequence it reached):
+            # a burst of commits is one or two reads, and no worker is cancelled.
+            self._refresh_again = True
             return
-        self.update_rows(message.rows)
-        if message.hidden:
-            self.reload()  # around the cursor's row; if it went, the next one below
+        self._refreshing = True
+        job = loads.changes(self.source(), self.generation, self.seen_seq)
+        self._run(job, "refresh", exclusive=False)
 
-    def on_new_rows(self, message: NewRows) -> None:
+    def on_rows_changed(self, message: RowsChanged) -> None:
+        """Touched rows move to where they sort now, or leave; the cursor keeps its row.
+
+        A message from before a refill, from a job a later one overtook, or landing
+        while a window is being read is dropped: the refill reads on from its own
+        sequence number, and the later job covers the same events."""
         message.stop()
-        if message.generation != self.generation:
+        if message.generation != self.generation or self.fetching or message.seq < self.seen_seq:
             return
-        self.prepend_new(message.rows)
-        if message.more:
-            self.more_above = True
-        self.show_listed()
-
-    def on_select_row(self, message: SelectRow) -> None:
-        message.stop()
-        if message.generation == self.generation:
-            index = self.index_of(message.item_id)
-            if index is not None:
-                self.move_to(index)
+        self.seen_seq = message.seq
+        if message.broad:
+            row = self.cursor_row
+            line = self.cursor - int(self.scroll_offset.y)
+            self.reload_at(
+                row_key(row) if row else None,
+                row.id if row else None,
+                bottom=False,
+                keep_line=line if row else None,
+            )
+        else:
+            self.apply_changes(message.touched, message.rows, message.seq)
+            if self.select_after is not None:
+                index = self.index_of(self.select_after)
+                self.select_after = None  # once: an item the filter hides is not waited for
+                if index is not None:
+                    self.move_to(index)
+            self.show_listed()
+        self.post_message(self.Changed(message.since, message.seq, message.touched))
 
     # -- search -----------------------------------------------------------------
 

@@ -31,12 +31,10 @@ from desk.tui.messages import (
     DetailLoaded,
     Direction,
     LinkTargetsRead,
-    NewRows,
     Notice,
+    RowsChanged,
     RowsFetched,
-    RowsReread,
     SearchFound,
-    SelectRow,
     SideLoaded,
     StoryChosen,
     TagsRead,
@@ -106,8 +104,14 @@ def window(
     cursor_id: int | None,
     *,
     bottom: bool = False,
+    keep_line: int | None = None,
 ) -> Job:
-    """Fill the list at the top, around `anchor`, or at the bottom."""
+    """Fill the list at the top, around `anchor`, or at the bottom.
+
+    The event sequence is read first: live refresh applies every event after
+    it, so a commit between the two reads is applied twice (harmless), never
+    missed."""
+    seq = source.store.last_seq()
     if bottom:
         rows = source.page(before=BOTTOM)
         yield WindowLoaded(
@@ -116,6 +120,7 @@ def window(
             cursor_index=len(rows) - 1,
             more_above=len(rows) == PAGE,
             empty_text=source.empty_text(rows),
+            seq=seq,
         )
         return
     if anchor is None:
@@ -128,6 +133,7 @@ def window(
             cursor_id=cursor_id,
             more_below=len(rows) == FIRST_PAGE,
             empty_text=source.empty_text(rows),
+            seq=seq,
         )
         return
     below = source.page(after=PageKey(anchor.sort_at, anchor.id + 1))
@@ -141,42 +147,39 @@ def window(
         more_above=len(above) == PAGE // 2,
         more_below=len(below) == PAGE,
         empty_text=source.empty_text(rows),
+        seq=seq,
+        keep_line=keep_line,
     )
 
 
 def more_rows(source: ListSource, generation: int, direction: Direction, key: PageKey) -> Job:
     """The next page older (`below`) or newer (`above`) than `key`."""
+    seq = source.store.last_seq()
     rows = source.page(after=key) if direction == "below" else source.page(before=key)
-    yield RowsFetched(generation, direction, rows, exhausted=len(rows) < PAGE)
+    yield RowsFetched(generation, direction, rows, exhausted=len(rows) < PAGE, seq=seq)
 
 
-def refresh(
-    source: ListSource,
-    generation: int,
-    *,
-    top: PageKey | None,
-    empty: bool,
-    ids: list[int],
-    select: int | None,
-) -> Job:
-    """After a write: re-read the rows near the view, fetch new rows above the top one.
-
-    Rows are re-read whatever their triage, so that a row just discarded is
-    known as such: the screen then drops it (discarding hides)."""
-    if empty:
-        yield from window(source, generation, None, select)
-        return
-    if ids:
-        fresh = source.page(ItemQuery(ids=tuple(ids), show_discarded=True), limit=len(ids))
-        hides = source.hides_discarded
-        hidden = frozenset(r.id for r in fresh if hides and r.triage == "discarded")
-        yield RowsReread(generation, fresh, hidden)
-    if top is not None:
-        rows = source.page(before=top)
-        if rows:
-            yield NewRows(generation, rows, more=len(rows) == PAGE)
-    if select is not None:
-        yield SelectRow(generation, select)
+def changes(source: ListSource, generation: int, since: int) -> Job:
+    """Live refresh: the events after `since`, and the rows they touched as the list's
+    filter shows them now (a touched item it does not show is left out: it leaves the
+    list). Reads the new events and those rows by id, never a table, so the cost follows
+    what changed, not the desk."""
+    found = source.store.changes_since(since)
+    rows: list[ItemRow] = []
+    wanted = set(found.item_ids)
+    if source.query.ids:
+        wanted &= set(source.query.ids)
+    if wanted and not found.broad:
+        query = replace(source.query, ids=tuple(sorted(wanted)))
+        rows = source.page(query, limit=len(wanted))
+    yield RowsChanged(
+        generation,
+        since,
+        found.last_seq,
+        found.item_ids,
+        rows,
+        broad=found.broad,
+    )
 
 
 def search(source: ListSource, text: str, step: int, start: PageKey | None) -> Job:

@@ -43,6 +43,10 @@ class WindowLoaded(Message):
     more_above: bool = False
     more_below: bool = False
     empty_text: str = "No items."
+    seq: int = 0
+    """The last event before the rows were read: live refresh goes on from there."""
+    keep_line: int | None = None
+    """The screen line the cursor's row stays on (a refill under live refresh)."""
 
 
 @dataclass
@@ -53,32 +57,22 @@ class RowsFetched(Message):
     direction: Direction
     rows: Sequence[ItemRow]
     exhausted: bool
+    seq: int = 0
+    """The last event before the page was read: changes after it are applied over it."""
 
 
 @dataclass
-class RowsReread(Message):
-    """Fresh copies of the rows on screen after a write; `hidden` now hide (discarded)."""
+class RowsChanged(Message):
+    """Live refresh: the events after `since` up to `seq` touched `touched`; `rows` are
+    those of them the list's filter shows now (the others leave it). `broad`: the events
+    reach further than rows (or were too many): the list refills around its cursor."""
 
     generation: int
+    since: int
+    seq: int
+    touched: frozenset[int]
     rows: Sequence[ItemRow]
-    hidden: frozenset[int] = frozenset()
-
-
-@dataclass
-class NewRows(Message):
-    """Rows that arrived above the top row (newest first); `more`: even more above them."""
-
-    generation: int
-    rows: Sequence[ItemRow]
-    more: bool
-
-
-@dataclass
-class SelectRow(Message):
-    """Put the cursor on this item once it is in the window (an item the user added)."""
-
-    generation: int
-    item_id: int
+    broad: bool = False
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Watching the desk file for commits by other processes.
 
 `PRAGMA data_version` changes when another connection commits, and costs a
-few microseconds to read. A plain daemon thread reads it every 250 ms and
-calls back only when it changed. It is a thread of its own rather than a
+few microseconds to read. A plain daemon thread reads it every `interval`
+(the screen asks for 100 ms) and calls back only when it changed; what
+changed is then read from the event log (`db/changes.py`), never the
+tables. It is a thread of its own rather than a
 Textual worker started on every tick: each worker start and finish is a
 message to the screen, and while a modal prompt is open every such
 message repaints the prompt and the desk under it.

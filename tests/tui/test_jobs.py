@@ -15,19 +15,24 @@ from desk.filter_expr import parse_filter
 from desk.tui import loads, writes
 from desk.tui.app import DeskApp
 from desk.tui.feed import DeskList
-from desk.tui.messages import Notice, RowsReread, TagsRead, WindowLoaded, Written
+from desk.tui.messages import Notice, RowsChanged, TagsRead, WindowLoaded, Written
 from tests.tui.conftest import settle
 
 
-def test_refresh_marks_rows_just_discarded_as_hidden(store: Store) -> None:
+def test_changes_read_only_new_events_and_leave_out_rows_just_discarded(store: Store) -> None:
+    since = store.last_seq()
     verbs.set_triage(store, "bob", [39], "discarded")
+    verbs.tag(store, "bob", [40], ["+later"])
     source = loads.ListSource(store, ItemQuery(), "posted", filtered=False)
-    out = list(loads.refresh(source, 1, top=None, empty=False, ids=[40, 39], select=None))
-    reread = [m for m in out if isinstance(m, RowsReread)]
-    assert len(reread) == 1 and reread[0].hidden == frozenset({39})
+    (changed,) = list(loads.changes(source, 1, since))
+    assert isinstance(changed, RowsChanged)
+    assert changed.touched == frozenset({39, 40}) and changed.seq == since + 2
+    assert [row.id for row in changed.rows] == [40]  # 39 is discarded: it leaves the list
     shown = loads.ListSource(store, ItemQuery(show_discarded=True), "posted", filtered=False)
-    out = list(loads.refresh(shown, 1, top=None, empty=False, ids=[40, 39], select=None))
-    assert [m.hidden for m in out if isinstance(m, RowsReread)] == [frozenset()]
+    (changed,) = list(loads.changes(shown, 1, since))
+    assert [row.id for row in changed.rows] == [40, 39]
+    (nothing,) = list(loads.changes(source, 1, since + 2))
+    assert nothing.touched == frozenset() and nothing.seq == nothing.since == since + 2
 
 
 def test_an_empty_filter_says_when_discarded_items_match(store: Store) -> None:
