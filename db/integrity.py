@@ -64,7 +64,7 @@ def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
     arrived: dict[int, tuple[str | None, int]] = {}
     cursor = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
     for row in cursor:
-        seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest = row
+        seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest, os_user = row
         if seq != expected_seq:
             return VerifyProblem("event log", f"event seq {expected_seq}", "missing (deleted?)")
         if prev_hash != prev:
@@ -83,6 +83,7 @@ def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
             payload_json=payload,
             base_version=base_version,
             prev_hash=prev_hash,
+            os_user=os_user,
         )
         if recomputed != digest:
             return VerifyProblem(

@@ -297,8 +297,8 @@ def test_cli_says_it_upgrades_an_old_desk_then_lists_it(desk_path: Path, run_des
     result = run_desk("ls")
     assert result.code == 0, result.err
     assert (
-        f"upgrading {desk_path} (0002_sort_key, 0003_recap, 0004_recap_sections, 0005_verification)"
-        in result.err
+        f"upgrading {desk_path} (0002_sort_key, 0003_recap, 0004_recap_sections, "
+        "0005_verification, 0008_identity)" in result.err
     )
     assert [line.split()[0] for line in result.out.splitlines()][:4] == ["4", "3", "1", "2"]
     again = run_desk("ls")
