@@ -205,3 +205,10 @@ class VerdictRefused(Message):
     verdict: str
     reason: str | None
     missing: Sequence[str]
+
+
+@dataclass
+class DeskGone(Message):
+    """The desk file was deleted, moved or replaced under the app (`Store.file_problem`)."""
+
+    reason: str
