@@ -55,7 +55,7 @@ def test_forced_read_only_reads_and_refuses_writes(tmp_path: Path) -> None:
         assert store.search_ids("harbour") == [1]
         assert store.verify() is None
         before = store.last_seq()
-        with pytest.raises(ReadOnlyError, match="^this desk is read-only: opened read-only$"):
+        with pytest.raises(ReadOnlyError, match=r"^this desk is read-only: opened read-only$"):
             verbs.tag(store, "ann", [1], ["+x"])
         assert store.last_seq() == before
 
