@@ -117,3 +117,43 @@ def test_init_group_refusals_are_one_line(accounts: Accounts) -> None:
     assert not (theirs / "x.desk").exists()
     for ran in (none, outside, taken):
         assert len(ran.err.strip().splitlines()) == 1 and "Traceback" not in ran.err
+
+
+def _my_group() -> str:
+    """A group this process is in (its own primary group), for tests that need no other user."""
+    return grp.getgrgid(os.getegid()).gr_name
+
+
+@pytest.mark.parametrize("how", ["refuses", "ignores"])
+def test_a_filesystem_that_refuses_chmod_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """FAT, some network mounts: chmod fails, or succeeds and changes nothing."""
+    desk = tmp_path / "fat" / "x.desk"
+    (tmp_path / "fat").mkdir()
+
+    def chmod(path: object, mode: int) -> None:
+        if how == "refuses":
+            raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chmod", chmod)
+    ran = run_cli(desk, "init", "--group", _my_group(), str(desk))
+    assert ran.code == 1
+    assert ran.err.startswith(f"desk: cannot share the folder {desk.parent} with group ")
+    wanted = "Operation not permitted" if how == "refuses" else "the filesystem ignored the change"
+    assert wanted in ran.err and "Unix owners and modes" in ran.err
+    assert len(ran.err.strip().splitlines()) == 1
+    assert not desk.exists()  # refused before the desk was made
+
+
+def test_init_group_on_an_existing_desk_shares_it_and_keeps_its_events(tmp_path: Path) -> None:
+    desk = tmp_path / "old" / "x.desk"
+    assert run_cli(desk, "init", str(desk)).code == 0
+    assert run_cli(desk, "add", "--text", "kept").code == 0
+    os.chmod(desk, 0o600)
+    ran = run_cli(desk, "init", "--group", _my_group(), str(desk))
+    assert ran.code == 0, ran.err
+    assert ran.out.startswith("desk up to date: ")
+    assert desk.stat().st_mode & 0o060 == 0o060
+    assert desk.parent.stat().st_mode & stat.S_ISGID
+    assert "kept" in run_cli(desk, "ls").out
