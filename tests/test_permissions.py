@@ -92,7 +92,9 @@ def test_an_outsider_gets_the_desk_read_only_in_the_app(accounts: Accounts) -> N
     assert "READ-ONLY" in shown["header"]
     assert any(n.startswith("This desk is read-only: you (") for n in shown["notices"])
     # `t` (tag) says read-only instead of opening its prompt; nothing was written.
-    assert any(n.startswith("read-only: this desk is read-only") for n in shown["notices"])
+    assert any(
+        n.startswith(f"this desk is read-only: you ({accounts.outsider})") for n in shown["notices"]
+    )
     assert shown["screen"] == "MainScreen"
     assert shown["events"] == 1
     assert "Traceback" not in ran.err

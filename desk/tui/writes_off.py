@@ -68,5 +68,4 @@ def refusal(store: Store, action: str) -> str | None:
     """The line to show instead of running `action` (None: run it)."""
     if action_name(action) not in WRITE_ACTIONS:
         return None
-    why = why_off(store)
-    return None if why is None else f"read-only: {why}"
+    return why_off(store)  # shown under the title "Read-only"

@@ -63,7 +63,9 @@ async def test_deleted_desk_is_noticed_and_writes_refused(app: DeskApp, desk_pat
         await pilot.press("t")  # a write key says why and opens no prompt
         await settle(pilot)
         assert not isinstance(top(app), TagPrompt)
-        assert any(n.startswith("read-only: the desk file") for n in notices(app))
+        assert any(
+            n.startswith("the desk file") and "nothing more is written" in n for n in notices(app)
+        )
         await pilot.press("u")
         await settle(pilot)
         assert not any(n.startswith(("Undone", "Tagged", "Note added")) for n in notices(app))
@@ -161,7 +163,7 @@ async def test_a_read_only_desk_in_the_app(desk_path: Path, settings: object) ->
             await pilot.press(key)
             await settle(pilot)
             assert type(top(app)).__name__ == "MainScreen", key
-        refused = [n for n in notices(app) if n.startswith("read-only: this desk is read-only")]
+        refused = [n for n in notices(app) if n == "this desk is read-only: opened read-only"]
         assert len(refused) == 4
         await pilot.press("j", "enter")  # reading still works
         await settle(pilot)
