@@ -25,3 +25,15 @@ class NotFoundError(StoreError):
 
 class ConflictError(StoreError):
     """Someone else changed the thing since the caller last saw it."""
+
+
+class ReadOnlyError(StoreError):
+    """A write to a desk opened read-only; the message says why it is (`db.access`)."""
+
+
+class DeskGoneError(StoreError):
+    """The desk file was deleted, moved or replaced while it was open: writes would be lost."""
+
+
+class BusyError(StoreError):
+    """Another process held the desk's write lock for longer than the busy timeout."""

@@ -30,18 +30,27 @@ def event_hash(
     payload_json: str,
     base_version: int | None,
     prev_hash: str,
+    os_user: str | None = None,
 ) -> str:
-    body = canonical_json(
-        {
-            "id": id,
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "kind": kind,
-            "target": target,
-            "payload": payload_json,
-            "base_version": base_version,
-            "prev_hash": prev_hash,
-        }
-    )
+    """The event's sha256; `os_user` is hashed when the event has one.
+
+    Events written before migration 0008 have no OS user and keep the hash
+    they were written with (the key is left out of the body, not set to
+    null); every later event carries it, so the account that wrote it is as
+    tamper-evident as the display name.
+    """
+    fields: dict[str, object] = {
+        "id": id,
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "kind": kind,
+        "target": target,
+        "payload": payload_json,
+        "base_version": base_version,
+        "prev_hash": prev_hash,
+    }
+    if os_user is not None:
+        fields["os_user"] = os_user
+    body = canonical_json(fields)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

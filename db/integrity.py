@@ -115,7 +115,7 @@ def _verify(conn: sqlite3.Connection, arrived: _Arrivals) -> VerifyProblem | Non
     expected_seq = 1
     cursor = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
     for row in cursor:
-        seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest = row
+        seq, eid, at, actor, kind, target, payload, base_version, prev_hash, digest, os_user = row
         if seq != expected_seq:
             return VerifyProblem("event log", f"event seq {expected_seq}", "missing (deleted?)")
         if prev_hash != prev:
@@ -134,6 +134,7 @@ def _verify(conn: sqlite3.Connection, arrived: _Arrivals) -> VerifyProblem | Non
             payload_json=payload,
             base_version=base_version,
             prev_hash=prev_hash,
+            os_user=os_user,
         )
         if recomputed != digest:
             return VerifyProblem(

@@ -105,6 +105,8 @@ class Note:
     created_at: str
     text: str
     retracted: bool = False
+    os_user: str | None = None
+    """The OS account that wrote it; None on notes older than migration 0008."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,8 @@ class Event:
     base_version: int | None
     prev_hash: str
     hash: str
+    os_user: str | None = None
+    """The OS account that wrote it (`db.whoami`); None on events older than migration 0008."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +292,8 @@ class StepHistoryRow:
     after: str
     note: str | None
     evidence_added: int
+    os_user: str | None = None
+    """The OS account that made the change; None before migration 0008."""
 
 
 @dataclass(frozen=True, slots=True)

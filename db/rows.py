@@ -121,7 +121,7 @@ def link_from_row(r: Sequence[Any]) -> Link:
     )
 
 
-EVENT_COLUMNS = "seq, id, at, actor, kind, target, payload, base_version, prev_hash, hash"
+EVENT_COLUMNS = "seq, id, at, actor, kind, target, payload, base_version, prev_hash, hash, os_user"
 
 
 def event_from_row(row: Sequence[Any]) -> Event:
@@ -136,10 +136,11 @@ def event_from_row(row: Sequence[Any]) -> Event:
         base_version=row[7],
         prev_hash=row[8],
         hash=row[9],
+        os_user=row[10],
     )
 
 
-NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted"
+NOTE_COLUMNS = "id, uuid, item_id, entry_id, author, created_at, text, retracted, os_user"
 NOTE_COLUMNS_N = ", ".join("n." + c.strip() for c in NOTE_COLUMNS.split(","))
 """`NOTE_COLUMNS` from `notes n`, for reads that join the notes to their entries."""
 
@@ -154,6 +155,7 @@ def note_from_row(r: Sequence[Any]) -> Note:
         created_at=r[5],
         text=r[6],
         retracted=bool(r[7]),
+        os_user=r[8],
     )
 
 
@@ -235,7 +237,7 @@ def check_step_from_row(r: Sequence[Any]) -> CheckStep:
     )
 
 
-HISTORY_COLUMNS = "id, item_id, step, at, actor, before, after, note, evidence_added"
+HISTORY_COLUMNS = "id, item_id, step, at, actor, before, after, note, evidence_added, os_user"
 
 
 def history_from_row(r: Sequence[Any]) -> StepHistoryRow:
@@ -249,6 +251,7 @@ def history_from_row(r: Sequence[Any]) -> StepHistoryRow:
         after=str(r[6]),
         note=r[7],
         evidence_added=int(r[8]),
+        os_user=r[9],
     )
 
 

@@ -617,6 +617,28 @@ END
     )
 
 
+@migration("0008_identity")
+def m0008_identity(db: Database) -> None:
+    """The OS account behind each event, note and step change, beside the display name.
+
+    `events.os_user` is part of an event's hash from this migration on
+    (`db.events.event_hash` adds it to the hashed body when it is not NULL);
+    events written before it keep NULL and their old hash, so an old chain
+    still verifies, and setting or clearing the column of any event breaks
+    its hash. Notes and step history carry it too, so the panes that show
+    who wrote a note or changed a step can show both names without a join
+    through the log.
+    """
+    _script(
+        db,
+        """
+ALTER TABLE events ADD COLUMN os_user TEXT;
+ALTER TABLE notes ADD COLUMN os_user TEXT;
+ALTER TABLE check_history ADD COLUMN os_user TEXT;
+""",
+    )
+
+
 @migration("0009_presence")
 def m0009_presence(db: Database) -> None:
     """Who has which item open, right now: one row per running app (`db/presence.py`).

@@ -49,6 +49,8 @@ class EventRecord:
     base_version: int | None
     prev_hash: str
     hash: str
+    os_user: str | None = None
+    """The OS account that wrote it (hashed when set; None before migration 0008)."""
 
     def recomputed_hash(self) -> str:
         """The hash the desk would give these fields (`db.events.event_hash`)."""
@@ -62,6 +64,7 @@ class EventRecord:
             payload_json=self.payload_json,
             base_version=self.base_version,
             prev_hash=self.prev_hash,
+            os_user=self.os_user,
         )
 
 
@@ -109,6 +112,7 @@ def _record(row: tuple[Any, ...]) -> EventRecord:
         base_version=None if row[7] is None else int(row[7]),
         prev_hash=str(row[8]),
         hash=str(row[9]),
+        os_user=None if row[10] is None else str(row[10]),
     )
 
 

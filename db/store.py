@@ -17,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,10 +27,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db import queries
+from db import queries, whoami
+from db.access import why_read_only
 from db.changes import DeskChanges, read_changes
-from db.connection import open_database
-from db.errors import NotFoundError
+from db.connection import open_desk
+from db.errors import BusyError, DeskGoneError, NotFoundError, ReadOnlyError
 from db.integrity import verify_snapshot
 from db.models import (
     CheckStep,
@@ -111,6 +114,15 @@ _SECTION_RANK = (
 """An entry's section's place in the desk's template; a section not in it sorts after all."""
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """`(device, inode)` of the file at `path`, None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class Store:
     """One open desk file."""
 
@@ -120,11 +132,36 @@ class Store:
         *,
         create: bool = False,
         on_upgrade: Callable[[Path, list[str]], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
-        self.db: Database = open_database(self.path, create=create, on_upgrade=on_upgrade)
+        opened = open_desk(self.path, create=create, on_upgrade=on_upgrade, read_only=read_only)
+        self.db: Database = opened.db
         self.conn = self.db.conn
         self.lock = threading.RLock()
+        self.read_only: str | None = opened.read_only
+        """Why writes are refused (None: they are not): `db.access.why_read_only`."""
+        self.os_user: str | None = whoami.os_user()
+        """The OS account recorded on every event this store writes (`db.whoami`)."""
+        self._identity = _file_identity(self.path)
+        self._gone: str | None = None
+
+    def file_problem(self) -> str | None:
+        """Why the desk file at `path` is no longer the file this store has open (None: it is).
+
+        A desk deleted or moved under an open app (with its `-wal` and
+        `-shm`) still takes writes through the open connection, which land
+        in a file no one will see again: every write checks this first (a
+        `stat`, a couple of microseconds), and the app's watcher polls it.
+        Once gone, always gone: a new file at the path is another desk.
+        """
+        if self._gone is None:
+            now = _file_identity(self.path)
+            if now is None:
+                self._gone = f"the desk file {self.path} was deleted or moved while it was open"
+            elif now != self._identity:
+                self._gone = f"the desk file {self.path} was replaced by another file while open"
+        return self._gone
 
     def close(self) -> None:
         with self.lock:
@@ -140,16 +177,56 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
-        """One write transaction: `BEGIN IMMEDIATE` … `COMMIT`, or rollback on error."""
+        """One write transaction: `BEGIN IMMEDIATE` … `COMMIT`, or rollback on error.
+
+        Refused with one line before anything is written: on a read-only
+        desk (`ReadOnlyError`), on a desk file deleted or moved since it
+        was opened (`DeskGoneError`), and when another process holds the
+        write lock past the busy timeout (`BusyError`).
+        """
         with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            if self.read_only is not None:
+                raise ReadOnlyError(f"this desk is read-only: {self.read_only}")
+            gone = self.file_problem()
+            if gone is not None:
+                raise DeskGoneError(f"{gone}: nothing more is written to it")
             try:
-                yield Writer(self.conn)
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            else:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                refusal = self._refusal(exc)
+                if refusal is exc:
+                    raise
+                raise refusal from None
+            try:
+                yield Writer(self.conn, self.os_user)
                 self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                refusal = self._refusal(exc)
+                if refusal is exc:
+                    raise
+                raise refusal from None
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def _refusal(self, exc: sqlite3.OperationalError) -> Exception:
+        """SQLite's "locked" or "readonly", as the one line that says what to do."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            row = self.conn.execute("PRAGMA busy_timeout").fetchone()
+            waited = int(row[0]) / 1000 if row else 0
+            return BusyError(
+                f"the desk is busy: another process held its write lock for more than "
+                f"{waited:g} s; nothing was written, try again"
+            )
+        if "readonly" in text:
+            why = why_read_only(self.path) or f"SQLite refuses to write it ({text})"
+            self.read_only = why
+            return ReadOnlyError(f"this desk is read-only: {why}")
+        return exc
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.lock:

@@ -98,8 +98,11 @@ class NewItem:
 class Writer:
     """Write access to one open transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, os_user: str | None = None) -> None:
         self.conn = conn
+        # The OS account of this process (`db.whoami`, read once by the Store):
+        # recorded on every event, note and step change this writer makes.
+        self.os_user = os_user
         # Whether pending_links is empty, asked once per transaction (which
         # holds the write lock, so only this writer can add to it): an ingest
         # with nothing pending skips one lookup per new item.
@@ -141,11 +144,24 @@ class Writer:
             payload_json=payload_json,
             base_version=base_version,
             prev_hash=prev,
+            os_user=self.os_user,
         )
         self._x(
             "INSERT INTO events(seq, id, at, actor, kind, target, payload, base_version, "
-            "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [seq, eid, at, actor, kind, target, payload_json, base_version, prev, digest],
+            "prev_hash, hash, os_user) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                seq,
+                eid,
+                at,
+                actor,
+                kind,
+                target,
+                payload_json,
+                base_version,
+                prev,
+                digest,
+                self.os_user,
+            ],
         )
         self._x(
             "INSERT INTO chain_head(one, seq, hash) VALUES (1, ?, ?) "
@@ -163,6 +179,7 @@ class Writer:
             base_version=base_version,
             prev_hash=prev,
             hash=digest,
+            os_user=self.os_user,
         )
 
     def actor_events(self, actor: str) -> Iterator[Event]:
@@ -463,9 +480,9 @@ class Writer:
         note_uuid = new_uuid()
         created = iso_micro()
         cursor = self._x(
-            "INSERT INTO notes(uuid, item_id, entry_id, author, created_at, text) "
-            "VALUES (?,?,?,?,?,?)",
-            [note_uuid, item_id, entry_id, author, created, text],
+            "INSERT INTO notes(uuid, item_id, entry_id, author, created_at, text, os_user) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [note_uuid, item_id, entry_id, author, created, text, self.os_user],
         )
         return Note(
             id=int(cursor.lastrowid or 0),
@@ -475,6 +492,7 @@ class Writer:
             author=author,
             created_at=created,
             text=text,
+            os_user=self.os_user,
         )
 
     def set_note_retracted(self, note_uuid: str, retracted: bool) -> bool:
@@ -826,8 +844,8 @@ class Writer:
     ) -> int:
         cursor = self._x(
             "INSERT INTO check_history(item_id, step, at, actor, before, after, note, "
-            "evidence_added) VALUES (?,?,?,?,?,?,?,?)",
-            [item_id, step, iso_micro(), actor, before, after, note, evidence_added],
+            "evidence_added, os_user) VALUES (?,?,?,?,?,?,?,?,?)",
+            [item_id, step, iso_micro(), actor, before, after, note, evidence_added, self.os_user],
         )
         return int(cursor.lastrowid or 0)
 

@@ -30,6 +30,8 @@ class StepChange:
     after: str  # state after
     note: str | None
     evidence_added: int
+    os_user: str | None = None
+    """The OS account that made the change (shown beside `actor` when it differs)."""
 
 
 @dataclass(frozen=True, slots=True)

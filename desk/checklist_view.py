@@ -87,6 +87,7 @@ def read_checklist(store: Store, item_id: int) -> ChecklistView:
                 after=change.after,
                 note=change.note,
                 evidence_added=change.evidence_added,
+                os_user=change.os_user,
             )
         )
     steps: list[StepView] = []

@@ -7,6 +7,13 @@ One rule, in this order, for every way into the desk:
 3. `actor = "NAME"` in config.toml (read by `desk.settings`);
 4. the OS user.
 
+Beside that display name, every event records the OS account that wrote
+it (`db.whoami`: the effective uid's entry in the password database, over
+SSH the person's own login; never `$USER`, which anyone can set). The store
+reads it itself, so no caller can put another account on an event. Where
+an event's author shows (`desk log`, notes, a step's history) both names
+show when they differ: `alice (os: bob)` (`who`).
+
 A name given on purpose (the first three) that is blank, holds a line
 break or a control character is refused by `desk.vocab.normalise_actor`
 rather than cleaned: a silently changed name is a different person in the
@@ -16,12 +23,12 @@ error names where the bad name came from, so the person can fix it.
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Mapping
 
+from db import whoami
 from desk.errors import BadInputError
-from desk.text import clean_line
+from desk.text import clean_line, safe_line
 from desk.vocab import normalise_actor
 
 ENV_VAR = "DESK_USER"
@@ -29,12 +36,26 @@ UNKNOWN = "unknown"
 
 
 def os_user() -> str:
-    """The login name, cleaned to one line; `unknown` when the system cannot say."""
+    """The authenticated account (`db.whoami`), cleaned to one line; `unknown` if blank."""
     try:
-        name = clean_line(getpass.getuser())
-    except (KeyError, OSError):
+        name = clean_line(whoami.os_user() or "")
+    except OSError:
         return UNKNOWN
     return name or UNKNOWN
+
+
+def who(actor: str, os_user: str | None) -> str:
+    """`alice`, or `alice (os: bob)` when the account that wrote it is another name.
+
+    Safe for a terminal: both names pass `safe_line`, whatever the desk file
+    holds (a hand-edited name with escapes, bidi overrides or line breaks).
+    None (an event from before OS users were recorded) shows the name alone.
+    """
+    name = safe_line(actor)
+    if os_user is None:
+        return name
+    account = safe_line(os_user)
+    return name if account == name else f"{name} (os: {account})"
 
 
 def checked_actor(raw: str, where: str) -> str:

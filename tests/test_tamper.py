@@ -145,7 +145,7 @@ def test_edited_event_with_recomputed_hash_breaks_the_next_link(built: Built) ->
     seq = built.note_seq
     with attacker(built.path) as conn:
         row = conn.execute(
-            "SELECT id, at, actor, kind, target, payload, base_version, prev_hash "
+            "SELECT id, at, actor, kind, target, payload, base_version, prev_hash, os_user "
             "FROM events WHERE seq = ?",
             [seq],
         ).fetchone()
@@ -160,6 +160,7 @@ def test_edited_event_with_recomputed_hash_breaks_the_next_link(built: Built) ->
             payload_json=payload,
             base_version=row[6],
             prev_hash=row[7],
+            os_user=row[8],
         )
         conn.execute(
             "UPDATE events SET payload = ?, hash = ? WHERE seq = ?", [payload, digest, seq]

@@ -12,7 +12,11 @@ import pytest
 
 from db import Store
 from desk import verbs
+from desk.identity import os_user, who
 from tests.clirun import Ran, run_cli
+
+ME = os_user()
+"""The account running the tests: a step's history names it beside the actor."""
 
 GOOD = """\
 name = "quote-check"
@@ -152,7 +156,8 @@ def test_check_with_evidence_files_and_urls_then_the_checklist(desk: Path, tmp_p
     assert f"    file: frame.png (image/png, 15 bytes) sha256 {sha}, vera at" in text
     assert "    url: https://e.org/orig (vera at" in text
     assert (
-        "vera: open -> unclear, +1 evidence" in text and "bob: unclear -> passed: shadows" in text
+        f"{who('vera', ME)}: open -> unclear, +1 evidence" in text
+        and f"{who('bob', ME)}: unclear -> passed: shadows" in text
     )
     view = json.loads(ok(run_cli(desk, "checklist", "1", "--json")).out)
     assert view["template"] == "five-pillars" and view["summary"] == "2 passed · 3 open"

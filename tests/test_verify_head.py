@@ -82,11 +82,11 @@ def rewrite_chain_from(conn: sqlite3.Connection, seq: int, payload: str) -> None
     row = conn.execute("SELECT hash FROM events WHERE seq = ?", [seq - 1]).fetchone()
     prev = row[0] if row else GENESIS_HASH
     rows = conn.execute(
-        "SELECT seq, id, at, actor, kind, target, payload, base_version FROM events "
+        "SELECT seq, id, at, actor, kind, target, payload, base_version, os_user FROM events "
         "WHERE seq >= ? ORDER BY seq",
         [seq],
     ).fetchall()
-    for s, eid, at, actor, kind, target, body, base in rows:
+    for s, eid, at, actor, kind, target, body, base, os_user in rows:
         digest = event_hash(
             id=eid,
             seq=s,
@@ -97,6 +97,7 @@ def rewrite_chain_from(conn: sqlite3.Connection, seq: int, payload: str) -> None
             payload_json=body,
             base_version=base,
             prev_hash=prev,
+            os_user=os_user,
         )
         conn.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?", [prev, digest, s])
         prev = digest

@@ -30,6 +30,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from desk.checklist_records import ChecklistView, EvidenceView, StepView
+from desk.identity import who
 from desk.text import safe, safe_line, truncate
 from widgets.keys import bindings
 from widgets.text import long_time
@@ -212,7 +213,7 @@ class StepHistory(ModalScreen[None]):
             out.append("Never checked: the step is open.\n", "dim")
         for change in self.step.history:
             out.append(f"{long_time(change.at, 'minute', annotate=False)}  ", "dim")
-            out.append(f"{safe_line(change.actor)}: ", "bold")
+            out.append(f"{who(change.actor, change.os_user)}: ", "bold")
             out.append(f"{safe_line(change.before)} -> {safe_line(change.after)}")
             if change.evidence_added:
                 added = change.evidence_added
@@ -223,9 +224,9 @@ class StepHistory(ModalScreen[None]):
         if self.step.evidence:
             out.append("\nEvidence\n", "bold underline")
             for evidence in self.step.evidence:
-                who = f"{safe_line(evidence.added_by)}, "
+                by = f"{safe_line(evidence.added_by)}, "
                 when = long_time(evidence.added_at, "minute", annotate=False)
-                out.append(f"  {evidence_line(evidence)}\n    {who}{when}\n")
+                out.append(f"  {evidence_line(evidence)}\n    {by}{when}\n")
         return out
 
     @property

@@ -30,6 +30,8 @@ class HeaderInfo:
     show_discarded: bool = False
     listed: str | None = None
     """How many items the list holds (`40`, or `64+` while more are unread)."""
+    writes_off: str | None = None
+    """`read-only` or `desk file gone`: the desk takes no writes (shown first, always)."""
 
     def but(self, **changes: object) -> HeaderInfo:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -60,6 +62,8 @@ class DeskHeader(Widget):
         info = self.info
         width = self.size.width or 200
         rest = Text(no_wrap=True)
+        if info.writes_off:
+            rest.append(f"  {safe_line(info.writes_off).upper()}", "bold reverse")
         if info.search:
             rest.append("  search ", "bold")
             rest.append(_cut(safe_line(info.search), max(8, width // 4)))

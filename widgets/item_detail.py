@@ -29,6 +29,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from db.models import Item, Note
+from desk.identity import who
 from desk.text import safe, safe_line
 from widgets.keys import bindings
 from widgets.text import long_time
@@ -151,7 +152,7 @@ def describe_item(view: ItemView, presence: str = "") -> Text:
         out.append(f"Notes ({len(view.notes)})\n", label)
         for note in view.notes:
             when = long_time(note.created_at, "minute", annotate=False)
-            out.append(f"  {safe_line(note.author)}, {when}\n", muted)
+            out.append(f"  {who(note.author, note.os_user)}, {when}\n", muted)
             for line in safe(note.text).splitlines() or [""]:
                 out.append(f"    {line}\n")
     else:

@@ -28,6 +28,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from db.models import RecapEntry, RecapSource, Story
+from desk.identity import who
 from desk.sourcing import backs, interval, not_ready
 from desk.text import safe, safe_line, truncate
 from desk.verdicts import BUILTIN, VerdictScheme
@@ -110,7 +111,7 @@ def _entry_prompt(entry: RecapEntry, open_item: int | None, verdicts: VerdictSch
         if len(lines) > BODY_LINES:
             out.append(f"\n    ({len(lines) - BODY_LINES} more lines: e shows them)", "dim")
     for note in entry.notes[-NOTE_LINES:]:
-        out.append(f"\n    note by {safe_line(note.author)}: ", "dim")
+        out.append(f"\n    note by {who(note.author, note.os_user)}: ", "dim")
         out.append(truncate(safe_line(note.text), 200), "italic")
     if len(entry.notes) > NOTE_LINES:
         out.append(f"\n    ({len(entry.notes) - NOTE_LINES} earlier notes)", "dim")

@@ -105,6 +105,8 @@ def _check_events(path: Path, head: tuple[int, str] | None, report: CheckReport)
                 for k, kinds in _EVENT_FIELDS.items()
                 if k not in event or type(event[k]) not in kinds
             ]
+            if type(event.get("os_user")) not in (str, type(None)):
+                bad.append("os_user")  # optional: bundles made before 0008 have none
             if bad:
                 report.problems.append(f"{at}: missing or mistyped {', '.join(bad)}")
                 continue
@@ -119,6 +121,7 @@ def _check_events(path: Path, head: tuple[int, str] | None, report: CheckReport)
                 payload_json=event["payload_json"],
                 base_version=event["base_version"],
                 prev_hash=event["prev_hash"],
+                os_user=event.get("os_user"),
             )
             if recomputed != event["hash"]:
                 report.problems.append(f"{at}: its contents do not match its hash (changed?)")

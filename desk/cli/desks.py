@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from db import Store
+from desk import sharing
 from desk.cli.common import context, desk_options, desk_path, upgrading
 from desk.settings import load_settings
 from desk.text import safe, safe_line
@@ -29,13 +31,38 @@ def run_tui(path: Path, actor: str | None, *, create: bool) -> None:
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--group",
+    "group",
+    default=None,
+    metavar="NAME",
+    help="Set the desk, its -wal and -shm and its folder up so every member of this Unix "
+    "group can write it (group owner, g+rw, setgid folder).",
+)
 @desk_options
-def init(path: str | None) -> None:
+def init(path: str | None, group: str | None) -> None:
     """Create a desk file (or bring an existing one up to date)."""
     target = Path(path) if path else desk_path()
     existed = target.exists()
+    if group is None:
+        Store(target, create=True, on_upgrade=upgrading).close()
+        click.echo(f"{'desk up to date' if existed else 'new desk'}: {safe_line(str(target))}")
+        return
+    gid = sharing.prepare_folder(target, group)  # refuses, touching nothing, where it cannot work
+    if not existed:
+        # Made here, group-writable whatever the umask, before SQLite opens it: SQLite
+        # gives the -wal and -shm it creates the desk file's mode.
+        mode = sharing.new_file_mode()
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+        os.fchmod(fd, mode)
+        os.close(fd)
     Store(target, create=True, on_upgrade=upgrading).close()
+    sharing.share_files(target, group, gid)
     click.echo(f"{'desk up to date' if existed else 'new desk'}: {safe_line(str(target))}")
+    click.echo(
+        f"shared with group {safe_line(group)}: {safe_line(str(target.absolute().parent))} "
+        "(setgid, g+rwx) and the desk file (g+rw); members write it as themselves"
+    )
 
 
 @click.command()

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from db.models import CheckStep, Event, Item, ItemRow, Link, Note
+from desk.identity import who
 from desk.text import safe, safe_line, truncate
 from desk.verdicts import BUILTIN, VerdictScheme
 
@@ -128,7 +129,8 @@ def item_text(
             lines.append(f"link:     item {link.src_id} {relation} -> this  (by {by})")
     for note in notes:
         lines.append(
-            f"note:     {iso_time(note.created_at)} {safe_line(note.author)}: {safe(note.text)}"
+            f"note:     {iso_time(note.created_at)} {who(note.author, note.os_user)}: "
+            f"{safe(note.text)}"
         )
     steps = [s for s in checklist if s.status != "open" or s.note]
     for step in steps:
@@ -140,10 +142,13 @@ def item_text(
 
 
 def event_line(event: Event) -> str:
-    """`desk log`: one event on one line; a name can never start a second line."""
+    """`desk log`: one event on one line; a name can never start a second line.
+
+    The author is the display name, with the OS account beside it when that
+    is another name (`alice (os: bob)`, `desk.identity.who`)."""
     summary = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
     return (
-        f"{event.seq:>6}  {event.at[:19].replace('T', ' ')}  {safe_line(event.actor):<12} "
+        f"{event.seq:>6}  {event.at[:19].replace('T', ' ')}  {who(event.actor, event.os_user):<12} "
         f"{safe_line(event.kind):<13} {safe_line(event.target or '-'):<16} "
         f"{truncate(safe_line(summary), 100)}"
     )

@@ -22,6 +22,7 @@ from desk.checklist_view import ChecklistView, read_checklist, template_named, t
 from desk.cli.common import actor_name, desk_options, json_option, open_store, parse_ids
 from desk.cli.render import dumps
 from desk.errors import BadInputError
+from desk.identity import who
 from desk.text import safe, safe_line, truncate
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -140,8 +141,8 @@ def checklist_text(view: ChecklistView) -> list[str]:
             lines.append(
                 "    "
                 + safe_line(
-                    f"{_when(change.at)} {change.actor}: {change.before} -> {change.after}"
-                    f"{extra}{note}"
+                    f"{_when(change.at)} {who(change.actor, change.os_user)}: "
+                    f"{change.before} -> {change.after}{extra}{note}"
                 )
             )
     return lines

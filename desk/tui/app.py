@@ -26,14 +26,17 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.theme import BUILTIN_THEMES
 
 from db import Store
 from db.clock import now
 from desk.settings import Settings
+from desk.tui import writes_off
 from desk.tui.commands import DeskCommands
 from desk.tui.main import MainScreen
 from widgets.keys import BY_ID, bindings, keymap_problems
@@ -168,6 +171,21 @@ class DeskApp(App[None]):
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
         await super().on_event(event)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """A key (or a palette command) that writes, on a desk that takes no writes,
+        says why in one line instead of opening its prompt (`writes_off`)."""
+        if isinstance(action, str):
+            refused = writes_off.refusal(self.store, action)
+            if refused is not None:
+                self.notify(refused, title="Read-only", severity="warning", markup=False)
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as words a basic font can draw (`enter`, not an arrow glyph)."""

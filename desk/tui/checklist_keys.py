@@ -68,11 +68,16 @@ class ChecklistKeys:
         )
 
     def note(self, item_id: int, step: StepView) -> None:
+        title = f"Note on {step.id} of #{item_id} (it replaces the step's note)"
+
         def written(text: str | None) -> None:
             if text is not None and text.strip() != (step.note or "").strip():
-                self._step(item_id, step, step.state, text)
+                screen = self.screen
+                job = writes.step(
+                    screen.store, screen.actor, item_id, step.id, step.state, note=text
+                )
+                screen.write_note(job, title, text, written)
 
-        title = f"Note on {step.id} of #{item_id} (it replaces the step's note)"
         self.screen.app.push_screen(NoteEditor(title, step.note or ""), written)
 
     def evidence(self, request: EvidenceRequest, error: str | None = None) -> None:

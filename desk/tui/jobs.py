@@ -55,6 +55,10 @@ def worker_error(event: Worker.StateChanged) -> str | None:
     else (a bug, a database error) with its type, so it can be reported."""
     if event.state != WorkerState.ERROR or event.worker.error is None:
         return None
-    error = event.worker.error
+    return error_line(event.worker.error)
+
+
+def error_line(error: BaseException) -> str:
+    """An exception as the one line the desk shows: a refusal as said, else with its type."""
     text = str(error) if isinstance(error, USER_ERRORS) else f"{type(error).__name__}: {error}"
     return safe_line(text)[:300]

@@ -54,10 +54,11 @@ from desk.tui import editor, loads, reads, summaries, writes
 from desk.tui.checklist_keys import ChecklistKeys
 from desk.tui.feed import DeskList
 from desk.tui.help import HelpScreen
-from desk.tui.jobs import Job, run_job, worker_error
+from desk.tui.jobs import Job, error_line, run_job, worker_error
 from desk.tui.messages import (
     CitationRead,
     DeskChanged,
+    DeskGone,
     DetailLoaded,
     EntryConflicted,
     EntrySaved,
@@ -105,6 +106,8 @@ from widgets.story_prompt import StoryPrompt, StoryRequest
 
 POLL_SECONDS = 0.1
 """`PRAGMA data_version` costs microseconds: a tenth of a second keeps p95 well inside 250 ms."""
+GONE_NOTICE_SECONDS = 24 * 3600.0
+"""The vanished-desk notice stays up (a day: Textual notifications have a timeout)."""
 DETAIL_DELAY = 0.12
 """The open item follows the cursor after this pause, so holding `j` costs no reads."""
 PANES: tuple[str, ...] = ("list", "detail", "recap", "checklist")
@@ -205,6 +208,16 @@ class MainScreen(Screen[None]):
         for name, title in TITLES.items():
             self.pane(name).border_title = title
         self._layout()
+        if self.store.read_only is not None:
+            self._header(writes_off="read-only")
+            self.notify(
+                f"This desk is read-only: {self.store.read_only}. Reading, searching and "
+                "export work; keys that write say so.",
+                title="Read-only",
+                severity="warning",
+                markup=False,
+                timeout=30,
+            )
         self.items.start()  # the first screenful first: the story and side panes after it
 
     def on_resize(self) -> None:
@@ -301,9 +314,24 @@ class MainScreen(Screen[None]):
         def changed() -> None:  # on the watcher's thread; post_message is thread-safe
             self.post_message(DeskChanged())
 
-        self._watcher = DeskWatcher(self.store, changed, interval=POLL_SECONDS)
+        def gone(reason: str) -> None:  # on the watcher's thread too
+            self.post_message(DeskGone(reason))
+
+        self._watcher = DeskWatcher(self.store, changed, interval=POLL_SECONDS, on_gone=gone)
         self._watcher.start()
         self.presence.start()
+
+    def on_desk_gone(self, message: DeskGone) -> None:
+        """The desk file was deleted or moved: say so until the app closes; writes are off."""
+        self._header(writes_off="desk file gone")
+        self.notify(
+            f"{message.reason}. Nothing more can be saved to it: writes are off. An open "
+            "editor keeps its text (copy it out); restore the file and open the desk again.",
+            title="Desk file gone",
+            severity="error",
+            markup=False,
+            timeout=GONE_NOTICE_SECONDS,
+        )
 
     # -- the list -------------------------------------------------------------------
 
@@ -669,7 +697,30 @@ class MainScreen(Screen[None]):
 
     def _note_entered(self, item_id: int, text: str | None) -> None:
         if text:
-            self.write(f"Note added to #{item_id}.", verbs.annotate, item_id, text)
+            self.write_note(
+                writes.verb(
+                    self.store,
+                    self.actor,
+                    f"Note added to #{item_id}.",
+                    verbs.annotate,
+                    item_id,
+                    text,
+                ),
+                f"Note on #{item_id}",
+                text,
+                partial(self._note_entered, item_id),
+            )
+
+    def write_note(
+        self, job: Job, title: str, text: str, then: Callable[[str | None], None]
+    ) -> None:
+        """A write of typed text: if it fails, the editor opens again with the text and why."""
+        self.run_write(_keep_typed(job, title, text, then))
+
+    def on_note_editor_failed(self, message: NoteEditor.Failed) -> None:
+        self.app.push_screen(
+            NoteEditor(message.title, message.text, reason=message.error), message.then
+        )
 
     def action_edit_note(self) -> None:
         """`e`: write the note in `$EDITOR`; the in-app editor where that cannot work."""
@@ -805,6 +856,15 @@ class MainScreen(Screen[None]):
         if self._watcher is not None:
             self._watcher.stop()
         self.presence.stop()
+
+
+def _keep_typed(job: Job, title: str, text: str, then: Callable[[str | None], None]) -> Job:
+    """The job, passed through; if it raised (a refusal, a locked or vanished desk, a bug),
+    `NoteEditor.Failed` with the text, so the screen reopens the editor on it."""
+    try:
+        yield from job
+    except Exception as exc:  # whatever failed, what was typed must come back
+        yield NoteEditor.Failed(title, text, f"Not saved: {error_line(exc)}", then)
 
 
 def _reopen_add_on_error(job: Job, request: AddRequest) -> Job:

@@ -236,3 +236,10 @@ class ValueConflicted(Message):
     override: str | None
     seen: Mapping[int, str]
     clashes: Sequence[Clash]
+
+
+@dataclass
+class DeskGone(Message):
+    """The desk file was deleted, moved or replaced under the app (`Store.file_problem`)."""
+
+    reason: str

@@ -255,16 +255,21 @@ class RecapKeys:
         self.screen.run_write(job)
 
     def note(self, entry: RecapEntry) -> None:
+        title = f"Note on recap entry {entry.id}: {safe_line(entry.headline)[:50]}"
+
         def written(text: str | None) -> None:
             if text:
-                self.screen.write(
+                screen = self.screen
+                job = writes.verb(
+                    screen.store,
+                    screen.actor,
                     f"Note added to recap entry {entry.id}.",
                     partial(verbs.annotate, entry_id=entry.id),
                     None,
                     text,
                 )
+                screen.write_note(job, title, text, written)
 
-        title = f"Note on recap entry {entry.id}: {safe_line(entry.headline)[:50]}"
         self.screen.app.push_screen(NoteEditor(title), written)
 
     # -- between the recap and the items ---------------------------------------------

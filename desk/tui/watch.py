@@ -22,12 +22,20 @@ class DeskWatcher(threading.Thread):
     """Calls `on_change()` (from this thread) when the desk's data version moves."""
 
     def __init__(
-        self, store: Store, on_change: Callable[[], None], *, interval: float = 0.25
+        self,
+        store: Store,
+        on_change: Callable[[], None],
+        *,
+        interval: float = 0.25,
+        on_gone: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(name="desk-watcher", daemon=True)
         self.store = store
         self.on_change = on_change
         self.interval = interval
+        # Told once, with the reason, when the desk file is deleted, moved or replaced
+        # under the app (`Store.file_problem`: one stat per poll).
+        self.on_gone = on_gone
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -36,6 +44,11 @@ class DeskWatcher(threading.Thread):
         except Exception:  # the desk is already closing
             return
         while not self._stop_event.wait(self.interval):
+            if self.on_gone is not None:
+                gone = self.store.file_problem()
+                if gone is not None:
+                    self.on_gone(gone)
+                    self.on_gone = None
             try:
                 version = self.store.data_version()
             except Exception:  # closed under us at shutdown, or a transient lock

@@ -18,6 +18,7 @@ import pytest
 from textual.pilot import Pilot
 
 import db.clock
+import db.whoami
 from db import NewItem, Store
 from db.clock import iso_micro, iso_second
 from db.models import Media
@@ -51,7 +52,12 @@ def _frozen() -> datetime:
 def build_desk(path: Path, *, hostile: bool = True) -> None:
     """40 items over 11 hours, a story with a recap, tags, links, a note, a check, verdicts."""
     original = db.clock.now
+    original_os_user = db.whoami.os_user
     db.clock.now = _frozen  # event, note and link times
+    # No OS user on the fixture's events and notes (as before migration 0008): the
+    # snapshots then do not depend on who runs the tests (tests/tui/test_vanished.py
+    # and tests/test_identity_os.py show the OS user).
+    db.whoami.os_user = lambda: None  # type: ignore[assignment,return-value]
     try:
         with Store(path, create=True) as store:
             story = verbs.create_story(store, "bob", "harbor-fire", "Harbor fire")
@@ -127,6 +133,7 @@ def build_desk(path: Path, *, hostile: bool = True) -> None:
             verbs.save_filter(store, "bob", "fires", "tag:fire")
     finally:
         db.clock.now = original
+        db.whoami.os_user = original_os_user
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from textual.widgets import Input, TextArea
 
 from db import Store
 from desk import verbs
+from desk.identity import who
 from desk.settings import Settings
 from desk.tui.app import DeskApp, make_app
 from tests.tui.conftest import ENV, HOSTILE, NOW, notices, screen_text, settle, top, type_text
@@ -392,7 +393,9 @@ async def test_note_on_an_entry(app: DeskApp, store: Store) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert [n.text for n in store.entry_notes(1)] == ["Fire marshal report pending"]
-        assert "note by alice: Fire marshal report pending" in pane(app).text
+        # alice, and the OS account of this test's process when that is another name
+        author = who("alice", store.os_user)
+        assert f"note by {author}: Fire marshal report pending" in pane(app).text
         await pilot.press("u")  # the note is retracted; the pane follows
         await settle(pilot)
         assert store.entry_notes(1) == []
