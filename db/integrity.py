@@ -14,6 +14,7 @@ import json
 import sqlite3
 
 from db.events import GENESIS_HASH, event_hash
+from db.merge_rows import check_imported
 from db.models import VerifyProblem
 from db.rows import EVENT_COLUMNS
 
@@ -90,7 +91,7 @@ def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
             )
         prev = digest
         expected_seq = seq + 1
-        if kind in ("item.add", "ingest") and '"raw' in payload:
+        if kind in ("item.add", "ingest", "merge") and '"raw' in payload:
             body = json.loads(payload)
             if kind == "item.add" and "raw_sha256" in body:
                 arrived[int(body["item"])] = (body["raw_sha256"], seq)
@@ -140,6 +141,9 @@ def verify_snapshot(conn: sqlite3.Connection) -> VerifyProblem | None:
                 f"item {item_id}",
                 f"raw sha256 differs from the one recorded at arrival (event seq {recorded[1]})",
             )
+    merged = check_imported(conn)
+    if merged is not None:
+        return merged
     head = conn.execute("SELECT seq, hash FROM chain_head").fetchone()
     if head is None:
         if expected_seq > 1:

@@ -15,7 +15,18 @@ import sys
 
 import click
 
-from desk.cli import bundle, desks, export, history, ingest, items, stories, verification, work
+from desk.cli import (
+    bundle,
+    desks,
+    export,
+    history,
+    ingest,
+    items,
+    offline,
+    stories,
+    verification,
+    work,
+)
 from desk.cli.common import OPENED, Context, desk_path
 from desk.errors import USER_ERRORS
 from desk.text import safe_line
@@ -41,7 +52,7 @@ def cli(ctx: click.Context, desk: str | None, actor: str | None) -> None:
         desks.run_tui(desk_path(), actor, create=False)
 
 
-for _group in (desks, items, work, history, ingest, export, stories, bundle, verification):
+for _group in (desks, items, work, history, ingest, export, stories, bundle, verification, offline):
     for _command in _group.COMMANDS:
         cli.add_command(_command)
 

@@ -21,6 +21,7 @@ what fills the undo table.
 from __future__ import annotations
 
 from desk.verbs.checks import MAX_EVIDENCE_BYTES, add_evidence, log_check
+from desk.verbs.conflicts import resolve_conflict
 from desk.verbs.filters import save_filter
 from desk.verbs.items import (
     MAX_ITEM_CHARS,
@@ -58,6 +59,7 @@ __all__ = [
     "UndoResult",
     "VerdictGateError",
     "add_evidence",
+    "resolve_conflict",
     "add_item",
     "add_recap_entry",
     "add_template",
