@@ -113,9 +113,7 @@ def imported_event(conn: sqlite3.Connection, event_id: str) -> dict[str, Any] | 
 
 def known_event_ids(conn: sqlite3.Connection) -> set[str]:
     """Every event this desk holds: its own (merges aside) and every one merged in."""
-    ids = {
-        str(r[0]) for r in conn.execute("SELECT id FROM events WHERE kind <> 'merge'")
-    }
+    ids = {str(r[0]) for r in conn.execute("SELECT id FROM events WHERE kind <> 'merge'")}
     ids.update(str(r[0]) for r in conn.execute("SELECT id FROM imported_events"))
     return ids
 

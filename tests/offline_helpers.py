@@ -27,8 +27,7 @@ def state(path: Path) -> dict[str, Any]:
     with Store(path) as store:
         c = store.conn
         name = {
-            int(r[0]): f"{r[1]}|{r[2]}"
-            for r in c.execute("SELECT id, platform, text FROM items")
+            int(r[0]): f"{r[1]}|{r[2]}" for r in c.execute("SELECT id, platform, text FROM items")
         }
         items = {}
         for r in c.execute("SELECT id, triage, verdict, verdict_reason FROM items"):
@@ -46,7 +45,9 @@ def state(path: Path) -> dict[str, Any]:
         )
         conflicts = sorted(
             (
-                name.get(int(k.thing.split(":")[1]), k.thing) if k.thing.startswith("item") else k.thing,
+                name.get(int(k.thing.split(":")[1]), k.thing)
+                if k.thing.startswith("item")
+                else k.thing,
                 k.field,
                 json.dumps(sorted(json.dumps(m["value"]) for m in k.candidates)),
             )

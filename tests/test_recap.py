@@ -580,6 +580,7 @@ def test_the_migration_upgrades_a_0002_desk_in_place(tmp_path: Path) -> None:
             "0003_recap",
             "0004_recap_sections",
             "0005_verification",
+            "0007_merge",
         ]
 
 

@@ -289,5 +289,5 @@ def test_the_migration_seeds_an_existing_desk_and_keeps_its_order(tmp_path: Path
         assert [e.section for e in store.recap(1)][-1] == "analysis"
     with Store(path) as again:
         names = [r[0] for r in again.conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert names[-1] == "0005_verification" and len(names) == len(set(names))
+        assert names[-1] == "0007_merge" and len(names) == len(set(names))
         assert again.recap_sections()[-1] == "analysis"

@@ -90,6 +90,7 @@ def test_reopen_applies_nothing_twice(desk_path: Path) -> None:
         "0003_recap",
         "0004_recap_sections",
         "0005_verification",
+        "0007_merge",
     ]
 
 

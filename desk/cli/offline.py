@@ -1,4 +1,5 @@
-"""Working offline from the shell: `checkout`, `merge`, `export-events`, `import-events`, `conflicts`."""
+"""Working offline from the shell: `checkout`, `merge`, `export-events`, `import-events`,
+`conflicts`."""
 
 from __future__ import annotations
 
@@ -112,9 +113,8 @@ def conflicts(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     """The merge conflict queue: values changed on both sides, waiting for an editor."""
     if ctx.invoked_subcommand is not None:
         return
-    with open_store() as store:
-        with store.lock:
-            rows = merge_rows.conflicts(store.conn, closed=show_all)
+    with open_store() as store, store.lock:
+        rows = merge_rows.conflicts(store.conn, closed=show_all)
     if as_json:
         click.echo(
             json.dumps(

@@ -68,6 +68,10 @@ rows) are refused by name.
 from __future__ import annotations
 
 from desk.merge import kinds as _kinds  # noqa: F401 (adds the replay of merge kinds)
-from desk.merge.core import Frontier, Merger, MergeError
+from desk.merge.core import Frontier, MergeError, Merger
 
-__all__ = ["Frontier", "MergeError", "Merger"]
+OFFLINE_KINDS = frozenset({"merge", "conflict.resolve"})
+"""The event kinds working offline writes (tested in tests/test_merge*.py, not by the
+every-verb scripts of tests/test_undo.py and tests/test_replay.py)."""
+
+__all__ = ["OFFLINE_KINDS", "Frontier", "MergeError", "Merger"]

@@ -222,9 +222,7 @@ class Merger:
 
         return renumber
 
-    def _make_items(
-        self, event: dict[str, Any], rows: list[Any], made: dict[str, int]
-    ) -> None:
+    def _make_items(self, event: dict[str, Any], rows: list[Any], made: dict[str, int]) -> None:
         offset = 0
         for row in rows:
             if not isinstance(row, dict) or "id" not in row or "uuid" not in row:
@@ -319,7 +317,9 @@ class Merger:
                 APPLY[kind](self.ctx, local)
                 self.ctx.undoes = None
                 if kind == "recap.add":
-                    merge_rows.set_entry_uuid(self.conn, f("entry", _target_id(event)), body["uuid"])
+                    merge_rows.set_entry_uuid(
+                        self.conn, f("entry", _target_id(event)), body["uuid"]
+                    )
             elif kind not in APPLY and kind not in ("conflict.resolve",):
                 raise MergeError(f"{describe(event)}: this desk knows no {kind!r} (a newer desk?)")
             decided = self._values(event, kind, body, record.get("base") or [], f, decisions)

@@ -1,4 +1,4 @@
-"""`desk checkout` and `desk merge`: a consistent copy of a desk, and another desk's work merged in."""
+"""`desk checkout` and `desk merge`: a consistent copy of a desk, another desk's work merged in."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from db import Store, merge_rows
 from db.clock import iso_micro
 from desk.errors import BadInputError
-from desk.merge.core import Frontier, Merger, MergeError, Record
+from desk.merge.core import Frontier, MergeError, Merger, Record
 from desk.merge.walk import frontier_of, records
 
 
@@ -107,7 +107,9 @@ def merge_desk(store: Store, other_path: Path, actor: str) -> MergeResult:
                     found = merge_rows.blob_row(other.conn, sha)
                     return found[1] if found else None
 
-                return apply_records(store, actor, theirs, head, records(other.conn, Frontier()), blob)
+                return apply_records(
+                    store, actor, theirs, head, records(other.conn, Frontier()), blob
+                )
             finally:
                 other.conn.execute("COMMIT")
 

@@ -140,11 +140,13 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     raise BadInputError(f"{path}: events file version {body.get('version')!r}")
             expected = _chain(prev, body)
             if chain != expected:
-                seq = body.get("event", {}).get("seq") if isinstance(body.get("event"), dict) else None
-                what = f" (event seq {seq})" if seq is not None else ""
-                raise BadInputError(
-                    f"{where}{what}: altered in transit (its hash does not match)"
+                seq = (
+                    body.get("event", {}).get("seq")
+                    if isinstance(body.get("event"), dict)
+                    else None
                 )
+                what = f" (event seq {seq})" if seq is not None else ""
+                raise BadInputError(f"{where}{what}: altered in transit (its hash does not match)")
             prev = expected
             ended = body.get("type") == "end"
             yield number, body
@@ -181,9 +183,7 @@ def _check(path: Path) -> dict[str, Any]:
             except (KeyError, TypeError, ValueError):
                 ok = False
             if not ok:
-                raise BadInputError(
-                    f"{where} (event seq {seq}): the event does not match its hash"
-                )
+                raise BadInputError(f"{where} (event seq {seq}): the event does not match its hash")
             if not isinstance(body.get("refs"), dict) or not isinstance(body.get("base"), list):
                 raise BadInputError(f"{where} (event seq {seq}): no refs or base")
             events += 1

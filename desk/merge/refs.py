@@ -54,9 +54,7 @@ def _walk(value: Any, f: Map, key: str | None) -> Any:
     if isinstance(value, dict):
         if key in _ITEM_KEYED:
             return {
-                (str(f("item", int(k))) if str(k).lstrip("-").isdecimal() else k): _walk(
-                    v, f, None
-                )
+                (str(f("item", int(k))) if str(k).lstrip("-").isdecimal() else k): _walk(v, f, None)
                 for k, v in value.items()
             }
         if key == "row":

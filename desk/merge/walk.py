@@ -51,7 +51,9 @@ def records(
                 except ValueError:
                     continue
                 for i, piece in enumerate(pieces(str(event["kind"]), body)):
-                    ident = _local(conn, piece.thing, imp["refs"].get(refmod.ref_key(piece.thing, piece.ident)))
+                    ident = _local(
+                        conn, piece.thing, imp["refs"].get(refmod.ref_key(piece.thing, piece.ident))
+                    )
                     if ident is None:
                         continue
                     base = imp["base"][i] if i < len(imp["base"]) else []
@@ -65,13 +67,13 @@ def records(
             ref = merge_rows.ref_of(conn, thing, ident)
             if ref is not None:
                 refs[refmod.ref_key(thing, ident)] = ref
-        base: list[list[str]] = []
+        bases: list[list[str]] = []
         for piece in pieces(str(row["kind"]), body):
             key = (piece.thing, piece.ident, piece.field)
-            base.append(frontier.ids(key))
+            bases.append(frontier.ids(key))
             frontier.native(key, row, piece.value)
         if seq > since:
-            yield seq, {"event": row, "refs": refs, "base": base}
+            yield seq, {"event": row, "refs": refs, "base": bases}
 
 
 def frontier_of(conn: sqlite3.Connection) -> Frontier:

@@ -102,7 +102,9 @@ def resolve_conflict(store: Store, actor: str, conflict_id: int, take: str) -> R
         event = w.append_event(
             actor=actor, kind="conflict.resolve", target=found.thing, payload=payload
         )
-        merge_rows.close_conflict(w.conn, found.thing, found.field, event.seq, f"resolved by {actor}")
+        merge_rows.close_conflict(
+            w.conn, found.thing, found.field, event.seq, f"resolved by {actor}"
+        )
     return Resolved(found, value, event)
 
 

@@ -564,7 +564,7 @@ class MergePayload(TypedDict):
     conflicts: int
 
 
-ConflictResolvePayload = TypedDict(  # noqa: UP013 (NotRequired: see StoryAddPayload)
+ConflictResolvePayload = TypedDict(
     "ConflictResolvePayload",
     {
         "conflict": int,
