@@ -38,7 +38,18 @@ def state(path: Path) -> dict[str, Any]:
                     "SELECT uuid, text, retracted FROM notes WHERE item_id = ?", [r[0]]
                 )
             )
-            items[name[int(r[0])]] = (r[1], r[2], r[3], tags, notes)
+            steps = sorted(
+                (s[0], s[1], s[2])
+                for s in c.execute(
+                    "SELECT pillar, status, note FROM check_steps WHERE item_id = ? "
+                    "AND NOT (status = 'open' AND note IS NULL)",
+                    [r[0]],
+                )
+            )
+            evidence = sorted(
+                e[0] for e in c.execute("SELECT value FROM evidence WHERE item_id = ?", [r[0]])
+            )
+            items[name[int(r[0])]] = (r[1], r[2], r[3], tags, notes, steps, evidence)
         links = sorted(
             (name[int(r[0])], r[1], name.get(int(r[2] or 0)))
             for r in c.execute("SELECT src_id, relation, dst_item_id FROM links")
@@ -53,4 +64,7 @@ def state(path: Path) -> dict[str, Any]:
             )
             for k in merge_rows.conflicts(c)
         )
-        return {"items": items, "links": links, "conflicts": conflicts}
+        done = sorted(
+            name[int(r[0])] for r in c.execute("SELECT id FROM items WHERE checks_done = 1")
+        )
+        return {"items": items, "links": links, "conflicts": conflicts, "done": done}

@@ -297,7 +297,7 @@ def test_cli_says_it_upgrades_an_old_desk_then_lists_it(desk_path: Path, run_des
     result = run_desk("ls")
     assert result.code == 0, result.err
     assert (
-        f"upgrading {desk_path} (0002_sort_key, 0003_recap, 0004_recap_sections, 0005_verification)"
+        f"upgrading {desk_path} (0002_sort_key, 0003_recap, 0004_recap_sections, 0005_verification, 0007_merge)"
         in result.err
     )
     assert [line.split()[0] for line in result.out.splitlines()][:4] == ["4", "3", "1", "2"]

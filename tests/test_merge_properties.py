@@ -7,6 +7,7 @@ the checkout is in the conflict queue.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -14,13 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db import Store
+from db.errors import ConflictError
 from desk import verbs
+from desk.errors import DeskError
 from desk.merge.desks import checkout, merge_desk
 from tests.offline_helpers import state
 
 DESKS = ("server", "a", "b")
 VERDICTS = ("false", "misleading", "unverifiable")
 TRIAGE = ("kept", "flagged", "discarded")
+STEPS = ("passed", "failed", "unclear")
 
 action = st.one_of(
     st.tuples(st.just("tag"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from("xyz")),
@@ -32,6 +36,8 @@ action = st.one_of(
         st.just("triage"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from(TRIAGE)
     ),
     st.tuples(st.just("add"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from("mn")),
+    st.tuples(st.just("check"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from(STEPS)),
+    st.tuples(st.just("undo"), st.sampled_from(DESKS), st.integers(1, 3), st.just("")),
 )
 merges = st.lists(st.tuples(st.sampled_from(DESKS), st.sampled_from(DESKS)), max_size=4)
 
@@ -46,6 +52,12 @@ def _do(store: Store, who: str, act: tuple[str, str, int, str]) -> None:
         verbs.set_verdict(store, who, [item], word, reason=None)
     elif kind == "triage":
         verbs.set_triage(store, who, [item], word)
+    elif kind == "check":
+        verbs.log_check(store, who, item, "provenance", word, evidence=[f"https://e/{who}"])
+    elif kind == "undo":
+        # nothing of theirs to undo, or a colleague changed it since: fine
+        with contextlib.suppress(DeskError, ConflictError):
+            verbs.undo(store, who)
     else:
         verbs.add_item(store, who, text=f"post {word}")
 
@@ -65,6 +77,7 @@ def test_any_merge_order_converges_keeps_appends_and_queues_conflicts(
         stores = {name: Store(path) for name, path in paths.items()}
         tags: set[tuple[int, str]] = set()
         notes: set[str] = set()
+        undone = False
         changed: dict[tuple[int, str], dict[str, str]] = {}
         try:
             for act in work:
@@ -75,6 +88,8 @@ def test_any_merge_order_converges_keeps_appends_and_queues_conflicts(
                     notes.add(f"{act[3]} by {act[1]}")
                 elif act[0] in ("verdict", "triage"):
                     changed.setdefault((act[2], act[0]), {})[act[1]] = act[3]
+                elif act[0] == "undo":
+                    undone = True
             for into, source in middle:
                 if into != source:
                     merge_desk(stores[into], paths[source], "ed")
@@ -89,14 +104,15 @@ def test_any_merge_order_converges_keeps_appends_and_queues_conflicts(
         states = [state(paths[name]) for name in DESKS]
         assert states[0] == states[1] == states[2]
         final = states[0]
-        for item, tag in tags:
-            assert tag in final["items"][f"manual|seed {item}"][3]
+        if not undone:  # an undo takes a tag off or retracts a note, on purpose
+            for item, tag in tags:
+                assert tag in final["items"][f"manual|seed {item}"][3]
         kept = {n[1] for v in final["items"].values() for n in v[4]}
-        assert notes <= kept
+        assert notes <= kept  # retracted notes stay in the desk
         queued = {(c[0], c[1]) for c in final["conflicts"]}
         for (item, field), sides in changed.items():
             # a value set on two desks to different last values, before they ever
             # exchanged, is a true conflict; the middle merges may have settled
             # nothing (nobody resolves), so it is still queued
-            if not middle and len(set(sides.values())) > 1:
+            if not middle and not undone and len(set(sides.values())) > 1:
                 assert (f"manual|seed {item}", field) in queued

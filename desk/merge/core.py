@@ -147,6 +147,21 @@ def set_value(w: Writer, thing: str, ident: int, fieldname: str, value: Any, act
             if len(values) > 1:
                 fields["verdict_reason"] = values[1]
             w.set_item_columns(ident, fields)
+        elif fieldname.startswith("step:"):
+            step = fieldname.removeprefix("step:")
+            status, note = [*list(value), None, None][:2]
+            if status == "open" and note is None:
+                w.delete_step(ident, step)
+            else:
+                w.set_step(
+                    item_id=ident,
+                    step=step,
+                    position=0,
+                    question="",
+                    status=str(status),
+                    note=note,
+                    actor=str(actor),
+                )
         else:
             raise MergeError(f"no merge rule for item {fieldname}")
         w.bump_version(ident)
@@ -191,6 +206,8 @@ class Merger:
         self.pairs: list[tuple[str, str]] = []
         self.arrivals: list[list[Any]] = []
         self.conflicts_opened = 0
+        self.touched: set[int] = set()
+        """Items whose checklist may have changed: `finish` brings their `checks_done` up."""
 
     # -- ids -------------------------------------------------------------------------
 
@@ -325,6 +342,10 @@ class Merger:
             decided = self._values(event, kind, body, record.get("base") or [], f, decisions)
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise MergeError(f"{describe(event)} could not be applied: {exc!r}") from None
+        if kind in ("check.log", "evidence.add", "item.template", "undo", "conflict.resolve"):
+            for key, local_id in made.items():
+                if key.startswith("item:"):
+                    self.touched.add(local_id)
         merge_rows.insert_imported(
             self.conn,
             event=event,
@@ -339,6 +360,13 @@ class Merger:
         self.pairs.append((eid, str(event["hash"])))
         self.known.add(eid)
         return True
+
+    def finish(self) -> None:
+        """Derived state the verbs keep: whether each touched item's required steps are done."""
+        from desk.verbs._checklist import update_done
+
+        for item_id in sorted(self.touched):
+            update_done(self.w, item_id)
 
     def _values(
         self,
@@ -365,7 +393,7 @@ class Merger:
             set_value(self.w, piece.thing, ident, piece.field, winner["value"], winner["actor"])
             out.append([winner["value"]])
             thing = f"{piece.thing}:{ident}"
-            if len(members) > 1:
+            if len({json.dumps(m["value"], sort_keys=True) for m in members}) > 1:
                 if merge_rows.open_conflict(self.conn, thing, piece.field) is None:
                     self.conflicts_opened += 1
                 merge_rows.put_conflict(self.conn, thing, piece.field, members, self.merge_seq)

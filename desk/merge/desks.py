@@ -145,6 +145,7 @@ def apply_records(
                 skipped += 1
         if not merger.pairs:
             return MergeResult(source, 0, skipped, 0, None)
+        merger.finish()
         payload: dict[str, object] = {
             "source": source,
             "source_head": {"seq": head[0], "hash": head[1]},

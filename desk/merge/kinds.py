@@ -28,6 +28,7 @@ def _merge(ctx: Context, event: Event) -> None:
     for row in merge_rows.imported_under(ctx.live, int(event["seq"])):
         record = {"event": row["event"], "refs": row["refs"], "base": row["base"]}
         merger.take(record, row["decisions"])
+    merger.finish()
 
 
 def _thing(body: dict[str, Any]) -> tuple[str, int]:

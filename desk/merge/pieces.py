@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 ENTRY_FIELDS = ("headline", "body", "date_text", "confidence")
-"""A recap entry's values that merge as values (its placement merges as it is applied)."""
+"""A recap entry's values that merge as values (its placement merges as it is applied).
+
+An item's values are its triage, its verdict and each checklist step's state and note
+(`step:provenance`: `[status, note]`; `["open", None]` is a step never logged)."""
 
 _VALUE_KINDS = frozenset({"item.triage", "item.verdict", "recap.edit", "conflict.resolve"})
 
@@ -49,6 +52,16 @@ def _entry(entry: int, fields: dict[str, Any]) -> list[Piece]:
     return [Piece("entry", int(entry), f, fields[f]) for f in ENTRY_FIELDS if f in fields]
 
 
+def _check(body: dict[str, Any], step: dict[str, Any], verdict: Any) -> list[Piece]:
+    """A check sets its step (`step:ID`, `[status, note]`) and may move the verdict."""
+    item = int(body["item"])
+    out = []
+    if isinstance(verdict, dict):
+        out.append(Piece("item", item, "verdict", [verdict["to"]]))
+    out.append(Piece("item", item, f"step:{body['pillar']}", [step["status"], step.get("note")]))
+    return out
+
+
 def _resolved(body: dict[str, Any], side: str) -> Piece:
     thing = "item" if body.get("item") is not None else "entry"
     return Piece(thing, int(body[thing]), str(body["field"]), body[side])
@@ -62,8 +75,8 @@ def pieces(kind: str, body: dict[str, Any]) -> list[Piece]:
         return _changes(body["changes"], "verdict", "to")
     if kind == "recap.edit":
         return _entry(body["entry"], body["to"])
-    if kind == "check.log" and body.get("verdict") is not None:
-        return [Piece("item", int(body["item"]), "verdict", [body["verdict"]["to"], None])]
+    if kind == "check.log":
+        return _check(body, body["after"], body.get("verdict"))
     if kind == "conflict.resolve":
         return [_resolved(body, "to")]
     if kind == "undo":
@@ -74,8 +87,8 @@ def pieces(kind: str, body: dict[str, Any]) -> list[Piece]:
             return _changes(inv["changes"], "verdict", "from")
         if undone == "recap.edit":
             return _entry(inv["entry"], inv["restored"])
-        if undone == "check.log" and inv.get("verdict") is not None:
-            return [Piece("item", int(inv["item"]), "verdict", [inv["verdict"]["to"], None])]
+        if undone == "check.log":
+            return _check(inv, inv["restored"], inv.get("verdict"))
         if undone == "conflict.resolve":
             return [_resolved(inv, "restored")]
     return []

@@ -56,18 +56,23 @@ def _native(w: Writer, event_id: str) -> bool:
     return merge_rows.imported_event(w.conn, event_id) is None
 
 
-def choose(w: Writer, conflict: Conflict, take: str) -> Any:
-    """The value `take` names: `mine` (this desk's side), `theirs`, or a value as typed."""
+def choose(w: Writer, conflict: Conflict, take: str, side: int | None = None) -> Any:
+    """The value `take` names: `mine` (this desk's side), `theirs`, or a value as typed;
+    with `side`, that candidate's (0 the oldest)."""
     members = list(conflict.candidates)
+    if side is not None:
+        if not 0 <= side < len(members):
+            raise BadInputError(f"conflict {conflict.id} has {len(members)} sides, not {side + 1}")
+        return members[side]["value"]
     if take in ("mine", "theirs"):
         wanted = take == "mine"
-        side = [m for m in members if _native(w, str(m["event"])) == wanted]
-        if not side:
+        ours = [m for m in members if _native(w, str(m["event"])) == wanted]
+        if not ours:
             raise BadInputError(
                 f"conflict {conflict.id} has no value from "
                 f"{'this desk' if wanted else 'another desk'}: give the value to keep"
             )
-        return side[-1]["value"]
+        return ours[-1]["value"]
     return _typed(conflict.field, take)
 
 
@@ -78,7 +83,9 @@ class Resolved:
     event: Event
 
 
-def resolve_conflict(store: Store, actor: str, conflict_id: int, take: str) -> Resolved:
+def resolve_conflict(
+    store: Store, actor: str, conflict_id: int, take: str, *, side: int | None = None
+) -> Resolved:
     """Settle a conflict with one value (an event; `u` reopens it)."""
     actor = normalise_actor(actor)
     with store.transaction() as w:
@@ -88,7 +95,7 @@ def resolve_conflict(store: Store, actor: str, conflict_id: int, take: str) -> R
         if found.closed_seq is not None:
             raise BadInputError(f"conflict {conflict_id} is already resolved")
         thing, ident = split_thing(found.thing)
-        value = choose(w, found, take)
+        value = choose(w, found, take, side)
         before = current_value(w, thing, ident, found.field)
         set_value(w, thing, ident, found.field, value, actor)
         payload: ConflictResolvePayload = {
