@@ -152,3 +152,48 @@ def test_a_tampered_merged_event_is_named_by_verify(tmp_path: Path) -> None:
         )
     ran = run_cli(server, "verify")
     assert ran.code != 0 and "merged" in (ran.out + ran.err)
+
+
+def _field_work(tmp_path: Path, laptop: Path) -> bytes:
+    """On the laptop: a pasted post ingested (raw bytes kept) and an evidence file."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text("A post pasted from the field about the spillway\n", encoding="utf-8")
+    ok(laptop, "ingest", str(paste), actor="al")
+    shot = tmp_path / "shot.png"
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    shot.write_bytes(data)
+    ok(laptop, "evidence", "add", "1", "provenance", str(shot), actor="al")
+    return data
+
+
+def test_raw_bytes_and_evidence_files_travel_with_a_merge(tmp_path: Path) -> None:
+    server, a, _ = _three(tmp_path)
+    data = _field_work(tmp_path, a)
+    ok(server, "merge", str(a))
+    assert "chain and raw hashes intact" in ok(server, "verify").out
+    assert "state matches the log" in ok(server, "verify", "--replay").out
+    out = tmp_path / "back.png"
+    with Store(server) as s:
+        sha = s.evidence_of(1)[0].sha256
+        assert sha is not None
+    ok(server, "evidence", "get", sha, "-o", str(out))
+    assert out.read_bytes() == data
+    assert any("spillway" in k for k in state(server)["items"])
+
+
+def test_raw_bytes_and_evidence_files_travel_in_an_events_file(tmp_path: Path) -> None:
+    server, a, _ = _three(tmp_path)
+    _field_work(tmp_path, a)
+    events = tmp_path / "field.jsonl"
+    ok(a, "export-events", "-o", str(events))
+    ok(server, "import-events", str(events))
+    assert "chain and raw hashes intact" in ok(server, "verify").out
+    assert state(server)["items"] == state(a)["items"]
+
+
+def test_an_events_file_is_not_a_desk(tmp_path: Path) -> None:
+    server, a, _ = _three(tmp_path)
+    events = tmp_path / "a.jsonl"
+    ok(a, "export-events", "-o", str(events))
+    ran = run_cli(server, "merge", str(events))
+    assert ran.code == 1 and "not a desk file" in ran.err

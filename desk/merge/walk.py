@@ -33,7 +33,7 @@ def _local(conn: sqlite3.Connection, thing: str, ref: Any) -> int | None:
 
 
 def records(
-    conn: sqlite3.Connection, frontier: Frontier, *, since: int = 0
+    conn: sqlite3.Connection, frontier: Frontier, *, since: int = 0, refs: bool = True
 ) -> Iterator[tuple[int, Record]]:
     """`(local seq, record)` for every event the desk holds, in its order.
 
@@ -62,23 +62,24 @@ def records(
                     yield seq, record
             continue
         body = json.loads(str(row["payload"]))
-        refs: dict[str, str] = {}
-        for thing, ident in sorted(refmod.collect(body, row.get("target"))):
+        names: dict[str, str] = {}
+        wanted = refs and seq > since
+        for thing, ident in sorted(refmod.collect(body, row.get("target")) if wanted else ()):
             ref = merge_rows.ref_of(conn, thing, ident)
             if ref is not None:
-                refs[refmod.ref_key(thing, ident)] = ref
+                names[refmod.ref_key(thing, ident)] = ref
         bases: list[list[str]] = []
         for piece in pieces(str(row["kind"]), body):
             key = (piece.thing, piece.ident, piece.field)
             bases.append(frontier.ids(key))
             frontier.native(key, row, piece.value)
         if seq > since:
-            yield seq, {"event": row, "refs": refs, "base": bases}
+            yield seq, {"event": row, "refs": names, "base": bases}
 
 
 def frontier_of(conn: sqlite3.Connection) -> Frontier:
     """Where every value of the desk stands now (one pass over its log)."""
     frontier = Frontier()
-    for _ in records(conn, frontier, since=1 << 62):
+    for _ in records(conn, frontier, since=1 << 62, refs=False):
         pass
     return frontier
