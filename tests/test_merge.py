@@ -197,3 +197,25 @@ def test_an_events_file_is_not_a_desk(tmp_path: Path) -> None:
     ok(a, "export-events", "-o", str(events))
     ran = run_cli(server, "merge", str(events))
     assert ran.code == 1 and "not a desk file" in ran.err
+
+
+def test_a_tag_taken_off_on_one_side_and_put_on_on_the_other_stays_on(tmp_path: Path) -> None:
+    """Tags merge as a set that never conflicts: a removal takes off what it had seen."""
+    server, _, _ = _three(tmp_path)
+    ok(server, "tag", "1", "+old")
+    a2, b2 = tmp_path / "a2.desk", tmp_path / "b2.desk"
+    ok(server, "checkout", "-o", str(a2))
+    ok(server, "checkout", "-o", str(b2))
+    ok(a2, "tag", "1", "-old", actor="al")  # saw `old`: takes it off
+    ok(a2, "tag", "1", "+z", actor="al")
+    ok(b2, "tag", "1", "+z", actor="bo")
+    ok(b2, "tag", "1", "-z", actor="bo")  # never saw al's `z`
+    other = tmp_path / "other.desk"
+    ok(server, "checkout", "-o", str(other))
+    ok(server, "merge", str(a2))
+    ok(server, "merge", str(b2))
+    ok(other, "merge", str(b2))
+    ok(other, "merge", str(a2))
+    assert state(server) == state(other)
+    assert state(server)["items"]["manual|server post one"][3] == ["z"]
+    assert state(server)["conflicts"] == []

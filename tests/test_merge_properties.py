@@ -36,6 +36,7 @@ action = st.one_of(
         st.just("triage"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from(TRIAGE)
     ),
     st.tuples(st.just("add"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from("mn")),
+    st.tuples(st.just("untag"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from("xyz")),
     st.tuples(st.just("check"), st.sampled_from(DESKS), st.integers(1, 3), st.sampled_from(STEPS)),
     st.tuples(st.just("undo"), st.sampled_from(DESKS), st.integers(1, 3), st.just("")),
 )
@@ -46,6 +47,9 @@ def _do(store: Store, who: str, act: tuple[str, str, int, str]) -> None:
     kind, _, item, word = act
     if kind == "tag":
         verbs.tag(store, who, [item], [f"+{word}"])
+    elif kind == "untag":
+        with contextlib.suppress(DeskError):  # not on the item here
+            verbs.tag(store, who, [item], [f"-{word}"])
     elif kind == "note":
         verbs.annotate(store, who, item, f"{word} by {who}")
     elif kind == "verdict":
@@ -84,6 +88,8 @@ def test_any_merge_order_converges_keeps_appends_and_queues_conflicts(
                 _do(stores[act[1]], act[1], act)
                 if act[0] == "tag":
                     tags.add((act[2], act[3]))
+                elif act[0] == "untag":
+                    tags.discard((act[2], act[3]))
                 elif act[0] == "note":
                     notes.add(f"{act[3]} by {act[1]}")
                 elif act[0] in ("verdict", "triage"):

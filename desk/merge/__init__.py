@@ -33,11 +33,12 @@ holds some of the same events, applies each once.
 
 Appends and values
 ------------------
-Tags, notes, links, checks, evidence and items are appended work: they are
+Notes, links, check history, evidence and items are appended work: they are
 applied as they are, through the same apply table as `desk verify --replay`
 (`desk.replay.apply.APPLY`), so they always merge. A value (triage, verdict,
-a recap entry's headline, body, date or confidence) is taken out of the
-event (`desk.merge.pieces`) and decided as a multi-value register:
+a checklist step's state and note, a recap entry's headline, body, date or
+confidence, and each tag's being on an item) is taken out of the event
+(`desk.merge.pieces`) and decided as a multi-value register:
 
 - each desk knows, per value, its *frontier*: the events that set it and
   that no later event had seen (one event when the value is settled);
@@ -49,6 +50,9 @@ event (`desk.merge.pieces`) and decided as a multi-value register:
   the value was changed on both sides since their common point, a true
   conflict: it goes to `merge_conflicts` with every member (value, who,
   when), and the value shown is the latest member's by (time, event id).
+  Members that agree are no conflict. A tag never conflicts: it is on when
+  any member says on (a removal takes off only the additions it had seen),
+  so tags always merge.
 
 Both rules are order-free (a set union that forgets what a later event had
 seen; a maximum), so two laptops merged in either order, any number of
@@ -60,9 +64,12 @@ records the values it decided with each merged event, and `desk verify
 `Merger.take`.
 
 Known limits: other single values (a story's title and reference date, a
-chosen template, recap sections, an entry's place) are applied in the
-order they arrive; events written by a desk older than issue 10 (no item
-rows) are refused by name.
+chosen template, recap sections, an entry's place, a recap entry's
+deletion, a link's removal and its undo) are applied in the order they
+arrive, so two desks that both changed one of them may differ until one
+changes it again; the same link made on both sides (two uuids) is one link,
+and a removal of the other uuid does not remove it; events written by a
+desk older than issue 10 (no item rows) are refused by name.
 """
 
 from __future__ import annotations

@@ -147,6 +147,12 @@ def set_value(w: Writer, thing: str, ident: int, fieldname: str, value: Any, act
             if len(values) > 1:
                 fields["verdict_reason"] = values[1]
             w.set_item_columns(ident, fields)
+        elif fieldname.startswith("tag:"):
+            name = fieldname.removeprefix("tag:")
+            if value:
+                w.add_tag(ident, name)
+            else:
+                w.remove_tag(ident, name)
         elif fieldname.startswith("step:"):
             step = fieldname.removeprefix("step:")
             status, note = [*list(value), None, None][:2]
@@ -390,6 +396,11 @@ class Merger:
             self.frontier.take(key, event, piece.value, [str(s) for s in seen])
             members = self.frontier.members(key)
             winner = members[-1]
+            if piece.field.startswith("tag:"):  # add wins: on if any side still has it on
+                value = any(bool(m["value"]) for m in members)
+                set_value(self.w, piece.thing, ident, piece.field, value, winner["actor"])
+                out.append([value])
+                continue
             set_value(self.w, piece.thing, ident, piece.field, winner["value"], winner["actor"])
             out.append([winner["value"]])
             thing = f"{piece.thing}:{ident}"

@@ -17,10 +17,14 @@ from typing import Any
 ENTRY_FIELDS = ("headline", "body", "date_text", "confidence")
 """A recap entry's values that merge as values (its placement merges as it is applied).
 
-An item's values are its triage, its verdict and each checklist step's state and note
-(`step:provenance`: `[status, note]`; `["open", None]` is a step never logged)."""
+An item's values are its triage, its verdict, each checklist step's state and note
+(`step:provenance`: `[status, note]`; `["open", None]` is a step never logged) and each
+tag (`tag:x`: True on, False off). A tag is never a conflict: on when any side's latest
+word on it is on (a removal takes off only the additions it had seen)."""
 
-_VALUE_KINDS = frozenset({"item.triage", "item.verdict", "recap.edit", "conflict.resolve"})
+_VALUE_KINDS = frozenset(
+    {"item.tag", "item.triage", "item.verdict", "recap.edit", "conflict.resolve"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +71,22 @@ def _resolved(body: dict[str, Any], side: str) -> Piece:
     return Piece(thing, int(body[thing]), str(body["field"]), body[side])
 
 
+def _tags(changes: dict[str, Any], *, reverse: bool = False) -> list[Piece]:
+    """Each tag an event put on (True) or took off (False) an item: `tag:x`."""
+    out: list[Piece] = []
+    for key in sorted(changes, key=lambda k: int(k)):
+        change = changes[key]
+        for name in sorted(change.get("added", ())):
+            out.append(Piece("item", int(key), f"tag:{name}", not reverse))
+        for name in sorted(change.get("removed", ())):
+            out.append(Piece("item", int(key), f"tag:{name}", reverse))
+    return out
+
+
 def pieces(kind: str, body: dict[str, Any]) -> list[Piece]:
     """The values an event sets (its payload as written), in a fixed order."""
+    if kind == "item.tag":
+        return _tags(body["changes"])
     if kind == "item.triage":
         return _changes(body["changes"], "triage", "to")
     if kind == "item.verdict":
@@ -81,6 +99,10 @@ def pieces(kind: str, body: dict[str, Any]) -> list[Piece]:
         return [_resolved(body, "to")]
     if kind == "undo":
         undone, inv = str(body["undoes_kind"]), body["inverse"]
+        if undone == "item.tag":
+            return _tags(inv["changes"], reverse=True)
+        if undone == "item.add":
+            return [Piece("item", int(inv["item"]), "triage", "discarded")]
         if undone == "item.triage":
             return _changes(inv["changes"], "triage", "from")
         if undone == "item.verdict":
@@ -102,7 +124,7 @@ def strip(kind: str, body: dict[str, Any]) -> dict[str, Any] | None:
         return {k: v for k, v in body.items() if k != "verdict"}
     if kind == "undo":
         undone = str(body["undoes_kind"])
-        if undone in _VALUE_KINDS:
+        if undone in _VALUE_KINDS or undone == "item.add":
             return None
         if undone == "check.log":
             inverse = {k: v for k, v in body["inverse"].items() if k != "verdict"}
