@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from db import Store
 from db.errors import ConflictError
+from db.slices import snapshot
 from desk import verbs
 from desk.errors import DeskError
 from desk.merge.desks import checkout, merge_desk
+from desk.replay import replay
 from tests.offline_helpers import state
 
 DESKS = ("server", "a", "b")
@@ -107,6 +109,10 @@ def test_any_merge_order_converges_keeps_appends_and_queues_conflicts(
         finally:
             for store in stores.values():
                 store.close()
+        for name in DESKS:  # each merged desk replays to itself (`desk verify --replay`)
+            with Store(paths[name]) as store, snapshot(store.conn, store.lock):
+                report = replay(store.conn)
+            assert report.ok and not report.failures, [d.line() for d in report.differences]
         states = [state(paths[name]) for name in DESKS]
         assert states[0] == states[1] == states[2]
         final = states[0]
