@@ -14,6 +14,7 @@ import json
 import sqlite3
 
 from db.events import GENESIS_HASH, event_hash
+from db.merge_rows import check_imported
 from db.models import VerifyProblem
 from db.rows import EVENT_COLUMNS
 
@@ -142,7 +143,7 @@ def _verify(conn: sqlite3.Connection, arrived: _Arrivals) -> VerifyProblem | Non
             )
         prev = digest
         expected_seq = seq + 1
-        if kind in ("item.add", "ingest") and '"raw' in payload:
+        if kind in ("item.add", "ingest", "merge") and '"raw' in payload:
             body = json.loads(payload)
             if kind == "item.add" and "raw_sha256" in body:
                 arrived.add(int(body["item"]), body["raw_sha256"], seq)
@@ -192,6 +193,9 @@ def _verify(conn: sqlite3.Connection, arrived: _Arrivals) -> VerifyProblem | Non
             f"item {item_id}",
             f"raw sha256 differs from the one recorded at arrival (event seq {arrival_seq})",
         )
+    merged = check_imported(conn)
+    if merged is not None:
+        return merged
     head = conn.execute("SELECT seq, hash FROM chain_head").fetchone()
     if head is None:
         if expected_seq > 1:

@@ -617,6 +617,75 @@ END
     )
 
 
+@migration("0007_merge")
+def m0007_merge(db: Database) -> None:
+    """Working offline: the desk's own identity, events merged in, aliases and conflicts.
+
+    `desk_identity` names this desk (a random uuid made here, once) and, for
+    a copy made by `desk checkout`, the desk and event it was copied from.
+    `imported_events` holds each event merged in from another desk exactly as
+    it was written there (every column of its events row, as JSON, so a
+    column added later travels too), under the local `merge` event that
+    brought it (`merge_seq`, in order by `position`); `refs` gives the uuid
+    (a story: its slug) of every id its payload names, `base` what its desk
+    had seen of each value it sets, `decisions` the values the merge set.
+    `item_aliases` maps the uuid of an item that arrived twice (added on both
+    sides) to the local item it deduplicated into. `merge_conflicts` is the
+    queue of values changed on both sides: one open row per value.
+    See `desk/merge/__init__.py` for the design.
+    """
+    import os
+    import uuid
+
+    _script(
+        db,
+        """
+CREATE TABLE desk_identity (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    uuid TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    origin_uuid TEXT,
+    origin_seq INTEGER,
+    origin_hash TEXT,
+    origin_story TEXT,
+    checked_out_at TEXT
+);
+CREATE TABLE imported_events (
+    id TEXT PRIMARY KEY,
+    merge_seq INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    event TEXT NOT NULL,
+    refs TEXT NOT NULL,
+    base TEXT NOT NULL,
+    decisions TEXT NOT NULL
+);
+CREATE UNIQUE INDEX imported_order ON imported_events(merge_seq, position);
+CREATE TABLE item_aliases (
+    uuid TEXT PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id)
+);
+CREATE TABLE merge_conflicts (
+    id INTEGER PRIMARY KEY,
+    thing TEXT NOT NULL,
+    field TEXT NOT NULL,
+    candidates TEXT NOT NULL,
+    opened_seq INTEGER NOT NULL,
+    closed_seq INTEGER,
+    resolution TEXT
+);
+CREATE UNIQUE INDEX merge_conflicts_open ON merge_conflicts(thing, field)
+    WHERE closed_seq IS NULL;
+""",
+    )
+    desk_uuid = str(uuid.UUID(bytes=os.urandom(16), version=4))
+    db.execute(
+        "INSERT INTO desk_identity(one, uuid, created_at) "
+        "VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        [desk_uuid],
+    )
+
+
 @migration("0008_identity")
 def m0008_identity(db: Database) -> None:
     """The OS account behind each event, note and step change, beside the display name.

@@ -32,6 +32,8 @@ class HeaderInfo:
     """How many items the list holds (`40`, or `64+` while more are unread)."""
     writes_off: str | None = None
     """`read-only` or `desk file gone`: the desk takes no writes (shown first, always)."""
+    conflicts: int = 0
+    """Open merge conflicts (`desk conflicts`; `C` shows them)."""
 
     def but(self, **changes: object) -> HeaderInfo:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -73,6 +75,9 @@ class DeskHeader(Widget):
             rest.append(f"  {info.listed} listed", "bold")
         if info.marked:
             rest.append(f"  {info.marked} marked", "bold reverse")
+        if info.conflicts:
+            word = "conflict" if info.conflicts == 1 else "conflicts"
+            rest.append(f"  {info.conflicts} {word}", "bold reverse")
         if info.new_above:
             rest.append(f"  {info.new_above} new above", "bold reverse")
         user = Text(no_wrap=True)

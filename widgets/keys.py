@@ -56,6 +56,7 @@ CONTEXTS: dict[str, str] = {
     "link": "Link picker (l)",
     "evidence": "Evidence prompt (E in the checklist)",
     "export": "Export preview (Story: export…)",
+    "conflicts": "Merge conflicts (C)",
     "help": "This help",
 }
 """Contexts in help order, with their titles."""
@@ -73,6 +74,7 @@ ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
     frozenset({"app", "prompt", "add"}),
     frozenset({"app", "prompt", "link"}),
     frozenset({"app", "prompt", "evidence"}),
+    frozenset({"app", "prompt", "conflicts"}),
     frozenset({"app", "export"}),
     frozenset({"app", "help"}),
 )
@@ -135,6 +137,7 @@ KEYS: tuple[KeyAction, ...] = (
     KeyAction("desk.show_discarded", "desk", "S", "toggle_discarded", "show/hide discarded"),
     KeyAction("desk.checklist", "desk", "c", "checklist", "checklist"),
     KeyAction("desk.queue", "desk", "Q", "queue", "needs verification (oldest first)"),
+    KeyAction("desk.conflicts", "desk", "C", "conflicts", "merge conflicts"),
     KeyAction("desk.copy_url", "desk", "y", "copy_url", "copy URL"),
     KeyAction("desk.copy_citation", "desk", "Y", "copy_citation", "copy a citation"),
     KeyAction("desk.show_url", "desk", "o", "show_url", "show URL"),
@@ -234,6 +237,11 @@ KEYS: tuple[KeyAction, ...] = (
     ),
     KeyAction("export.cancel", "export", "escape", "cancel", "close, write nothing", palette=False),
     # Help.
+    KeyAction("conflicts.next", "conflicts", "j,down", "move(1)", "next conflict", palette=False),
+    KeyAction("conflicts.prev", "conflicts", "k,up", "move(-1)", "previous", palette=False),
+    KeyAction("conflicts.take_1", "conflicts", "1", "pick(0)", "keep value 1", palette=False),
+    KeyAction("conflicts.take_2", "conflicts", "2", "pick(1)", "keep value 2", palette=False),
+    KeyAction("conflicts.take_3", "conflicts", "3", "pick(2)", "keep value 3", palette=False),
     KeyAction("help.close", "help", "escape,q,question_mark", "close", "back", palette=False),
     KeyAction("help.down", "help", "j,down", "scroll('down')", "down", palette=False),
     KeyAction("help.up", "help", "k,up", "scroll('up')", "up", palette=False),

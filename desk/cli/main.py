@@ -22,6 +22,7 @@ from desk.cli import (
     history,
     ingest,
     items,
+    offline,
     stories,
     verdicts,
     verification,
@@ -63,6 +64,7 @@ for _group in (
     bundle,
     verification,
     verdicts,
+    offline,
 ):
     for _command in _group.COMMANDS:
         cli.add_command(_command)

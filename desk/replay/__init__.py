@@ -170,3 +170,8 @@ def _apply_one(ctx: Context, event: Event, unknown: dict[str, int], failures: li
                 f"event {event['seq']} ({kind}) could not be applied: "
                 f"{truncate(str(exc), VALUE_CHARS)}"
             )
+
+
+# Working offline's kinds (`merge`, `conflict.resolve`) replay through `desk.merge`,
+# which adds them to the tables when it is imported (it imports this package first).
+import desk.merge  # noqa: E402, F401

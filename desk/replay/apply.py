@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from db import Writer
+from db import Writer, merge_rows
 from db.errors import NotFoundError
 from db.models import VerdictRow
 
@@ -257,6 +257,8 @@ def _recap_add(ctx: Context, event: Event) -> None:
     wanted = _target_id(event)
     if made != wanted:
         raise NotFoundError(f"recap entry {wanted} came out as {made}")
+    if isinstance(p.get("uuid"), str):  # the entry's own uuid: what a merge finds it by
+        merge_rows.set_entry_uuid(ctx.writer.conn, made, p["uuid"])
 
 
 def _update_entry(ctx: Context, event: Event, entry_id: int, fields: dict[str, Any]) -> None:

@@ -52,6 +52,7 @@ from desk.filter_expr import fts_query, parse_filter
 from desk.text import safe_line
 from desk.tui import editor, loads, reads, summaries, writes
 from desk.tui.checklist_keys import ChecklistKeys
+from desk.tui.conflicts import ConflictKeys, ConflictsCounted, ConflictsRead
 from desk.tui.feed import DeskList
 from desk.tui.help import HelpScreen
 from desk.tui.jobs import Job, error_line, run_job, worker_error
@@ -170,6 +171,7 @@ class MainScreen(Screen[None]):
         """The desk's verdicts (`desk verdicts`), read with the side panes: live."""
         self.recap_keys = RecapKeys(self)
         self.checklist_keys = ChecklistKeys(self)
+        self.conflict_keys = ConflictKeys(self)
         self.saved_filters: list[tuple[str, str]] = []
         self.open_view: ItemView | None = None
         self._detail_timer: Timer | None = None
@@ -279,6 +281,10 @@ class MainScreen(Screen[None]):
         """One verb in a worker; writes never cancel each other."""
         self.run_write(writes.verb(self.store, self.actor, done, verb, *args))
 
+    def run_job_of(self, group: str, job: Job) -> None:
+        """A read job of a helper (`ConflictKeys`) in its own worker group."""
+        self._run(job, group=group)
+
     def run_write(self, job: Job) -> None:
         """A job of `writes` in a worker of the write group (never cancelled by another)."""
         self._run(job, group="write", exclusive=False)
@@ -310,6 +316,7 @@ class MainScreen(Screen[None]):
         slowed it: both want the store.)"""
         self.post_message(self.Ready())
         self._run(loads.start(self.store, self.story_slug, self.clock()), group="start")
+        self.conflict_keys.refresh()
 
         def changed() -> None:  # on the watcher's thread; post_message is thread-safe
             self.post_message(DeskChanged())
@@ -385,6 +392,20 @@ class MainScreen(Screen[None]):
         """Counts, sparkline, recap, saved filters: what changes when the desk does."""
         job = loads.side(self.store, self.clock(), self.item_query.story_id, self.story)
         self._run(job, group="side")
+        self.conflict_keys.refresh()
+
+    def show_conflicts(self, count: int) -> None:
+        self._header(conflicts=count)
+
+    def on_conflicts_counted(self, message: ConflictsCounted) -> None:
+        self.conflict_keys.counted(message)
+
+    def on_conflicts_read(self, message: ConflictsRead) -> None:
+        self.conflict_keys.opened(message)
+
+    def action_conflicts(self) -> None:
+        """`C`: the merge conflicts, each value with its sides; a number keeps one."""
+        self.conflict_keys.open()
 
     def on_side_loaded(self, message: SideLoaded) -> None:
         self.stories, self.story = list(message.stories), message.story

@@ -21,6 +21,7 @@ what fills the undo table.
 from __future__ import annotations
 
 from desk.verbs.checks import MAX_EVIDENCE_BYTES, add_evidence, log_check
+from desk.verbs.conflicts import resolve_conflict
 from desk.verbs.filters import save_filter
 from desk.verbs.items import (
     MAX_ITEM_CHARS,
@@ -74,6 +75,7 @@ __all__ = [
     "remove_verdict",
     "rename_recap_section",
     "rename_verdict",
+    "resolve_conflict",
     "save_filter",
     "set_item_template",
     "set_recap_sections",

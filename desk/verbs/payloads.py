@@ -59,6 +59,8 @@ EventKind = Literal[
     "ingest",
     "undo",
     "undo.refused",
+    "merge",
+    "conflict.resolve",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
@@ -576,6 +578,58 @@ class RefusalPayload(TypedDict):
     undoes_seq: int
     undoes_kind: str
     refused: str
+# -- working offline (desk/merge) ----------------------------------------------
+
+
+class MergeHead(TypedDict):
+    """The source desk's chain head when it was merged."""
+
+    seq: int
+    hash: str
+
+
+class MergePayload(TypedDict):
+    """`merge`: another desk's events taken in (kept in `imported_events`, see `desk.merge`).
+
+    `digest` is sha256 over the merged events' `id hash` lines in order, so the
+    local chain commits to them; `raw` the items that arrived (`[id, raw sha256]`).
+    """
+
+    source: str
+    source_head: MergeHead
+    count: int
+    first: str
+    last: str
+    digest: str
+    raw: list[list[object]]
+    conflicts: int
+
+
+ConflictResolvePayload = TypedDict(
+    "ConflictResolvePayload",
+    {
+        "conflict": int,
+        "item": NotRequired[int],
+        "entry": NotRequired[int],
+        "field": str,
+        "from": Any,
+        "to": Any,
+        "candidates": list[str],
+    },
+)
+"""`conflict.resolve`: a value changed on both sides set to one, the candidates' event ids."""
+
+ConflictResolveUndone = TypedDict(  # noqa: UP013
+    "ConflictResolveUndone",
+    {
+        "conflict": int,
+        "item": NotRequired[int],
+        "entry": NotRequired[int],
+        "field": str,
+        "restored": Any,
+    },
+)
+"""The value put back and the conflict reopened."""
 
 
 EVENT_PAYLOADS: dict[str, Any] = {
@@ -606,6 +660,8 @@ EVENT_PAYLOADS: dict[str, Any] = {
     "ingest": IngestPayload,
     "undo": UndoPayload,
     "undo.refused": RefusalPayload,
+    "merge": MergePayload,
+    "conflict.resolve": ConflictResolvePayload,
 }
 """Event kind -> its payload type (a `TypedDict` class); its keys are `EVENT_KINDS`."""
 
@@ -633,6 +689,7 @@ INVERSE_PAYLOADS: dict[str, Any] = {
     "recap.section.rename": RecapRenameUndone,
     "verdict.define": VerdictUndone,
     "verdict.remove": VerdictUndone,
+    "conflict.resolve": ConflictResolveUndone,
 }
 """Undone event kind -> the type of the `inverse` in its `undo` event."""
 
