@@ -578,6 +578,8 @@ class RefusalPayload(TypedDict):
     undoes_seq: int
     undoes_kind: str
     refused: str
+
+
 # -- working offline (desk/merge) ----------------------------------------------
 
 
