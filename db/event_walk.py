@@ -25,62 +25,47 @@ _ON_ITEM = "target LIKE 'item:%' AND instr(',' || substr(target, 6) || ',', ?) >
 """An event whose target (`item:3` or `item:3,5`) names the item given as `,3,`."""
 
 
-def actor_events(conn: sqlite3.Connection, actor: str) -> Iterator[Event]:
-    """An actor's events, newest first, read through the `(actor, seq)` index a page at a time."""
-    before: int | None = None
+def _walk(
+    conn: sqlite3.Connection,
+    where: str,
+    params: list[object],
+    *,
+    newest_first: bool,
+    start: int | None = None,
+) -> Iterator[Event]:
+    """Events matching `where`, by seq, a keyset page at a time; from `start` (excluded) on."""
+    order, beyond = ("DESC", "<") if newest_first else ("ASC", ">")
+    bound = start
     while True:
-        if before is None:
-            rows = conn.execute(
-                f"SELECT {EVENT_COLUMNS} FROM events WHERE actor = ? ORDER BY seq DESC LIMIT ?",
-                [actor, PAGE],
-            ).fetchall()
-        else:
-            rows = conn.execute(
-                f"SELECT {EVENT_COLUMNS} FROM events WHERE actor = ? AND seq < ? "
-                "ORDER BY seq DESC LIMIT ?",
-                [actor, before, PAGE],
-            ).fetchall()
-        if not rows:
-            return
-        for row in rows:
-            yield event_from_row(row)
-        before = int(rows[-1][0])
-
-
-def item_events_after(conn: sqlite3.Connection, item_id: int, seq: int) -> Iterator[Event]:
-    """Events on an item (its id in their target) after `seq`, oldest first."""
-    needle = f",{int(item_id)},"
-    after = seq
-    while True:
+        clause, args = (
+            (where, params)
+            if bound is None
+            else (
+                f"seq {beyond} ? AND ({where})",
+                [bound, *params],
+            )
+        )
         rows = conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE seq > ? AND {_ON_ITEM} ORDER BY seq LIMIT ?",
-            [after, needle, PAGE],
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE {clause} ORDER BY seq {order} LIMIT ?",
+            [*args, PAGE],
         ).fetchall()
         if not rows:
             return
         for row in rows:
             yield event_from_row(row)
-        after = int(rows[-1][0])
+        bound = int(rows[-1][0])
+
+
+def actor_events(conn: sqlite3.Connection, actor: str) -> Iterator[Event]:
+    """An actor's events, newest first, read through the `(actor, seq)` index a page at a time."""
+    return _walk(conn, "actor = ?", [actor], newest_first=True)
+
+
+def item_events_after(conn: sqlite3.Connection, item_id: int, seq: int) -> Iterator[Event]:
+    """Events on an item (its id in their target) after `seq`, oldest first."""
+    return _walk(conn, _ON_ITEM, [f",{int(item_id)},"], newest_first=False, start=seq)
 
 
 def item_events_newest_first(conn: sqlite3.Connection, item_id: int) -> Iterator[Event]:
     """Events on an item, newest first (who set a value last is near the end of the log)."""
-    needle = f",{int(item_id)},"
-    before: int | None = None
-    while True:
-        if before is None:
-            rows = conn.execute(
-                f"SELECT {EVENT_COLUMNS} FROM events WHERE {_ON_ITEM} ORDER BY seq DESC LIMIT ?",
-                [needle, PAGE],
-            ).fetchall()
-        else:
-            rows = conn.execute(
-                f"SELECT {EVENT_COLUMNS} FROM events WHERE seq < ? AND {_ON_ITEM} "
-                "ORDER BY seq DESC LIMIT ?",
-                [before, needle, PAGE],
-            ).fetchall()
-        if not rows:
-            return
-        for row in rows:
-            yield event_from_row(row)
-        before = int(rows[-1][0])
+    return _walk(conn, _ON_ITEM, [f",{int(item_id)},"], newest_first=True)
