@@ -461,8 +461,9 @@ class _CountingReader:
 
     def read(self, size: int = -1) -> bytes:
         chunk: bytes = self._fh.read(size)
-        self.previous = self.position
-        self.position += len(chunk)
+        if chunk:  # at the end, the break lies in the last chunk read
+            self.previous = self.position
+            self.position += len(chunk)
         self._feed(chunk)
         return chunk
 
