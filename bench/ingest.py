@@ -858,7 +858,9 @@ ARRAY_TARGET_MB = 200
 def array_memory(args: argparse.Namespace, rows: list[Row], work: Path) -> list[str]:
     """The bounded-memory lines (issue 12): peak RSS of desk and of the bare
     baseline on one Mastodon array of n statuses, and of N with --array-big."""
-    figures = [(r.n, r.desk, r.bare) for r in rows if r.kind == "mastodon-array"]
+    figures: list[tuple[int, Measured, Measured | None]] = [
+        (r.n, r.desk, r.bare) for r in rows if r.kind == "mastodon-array"
+    ]
     if args.array_big:
         data = work / "array-big"
         files = generate("mastodon-array", args.corpus, data, args.array_big, args.array_big)

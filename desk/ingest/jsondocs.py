@@ -512,10 +512,7 @@ def streams_as_array(source: Source) -> bool:
             orjson.loads(line)
         except orjson.JSONDecodeError:
             return True  # a pretty-printed or long array: its first line is not JSON
-        for later in fh:
-            if later.strip():
-                return False  # JSON Lines of arrays
-        return True
+        return all(not later.strip() for later in fh)  # else JSON Lines of arrays
 
 
 def stream_array(source: Source, prefix: str = "item") -> Iterator[Any]:

@@ -34,9 +34,9 @@ def _streamed_corpus_files() -> list[str]:
         return []
     found = []
     for path in sorted(CORPUS.rglob("*")):
-        if path.is_file() and path.suffix in (".json", ".jsonl", ".txt", ""):
-            if jsondocs.streams_as_array(Source(path.name, path=path)):
-                found.append(str(path.relative_to(CORPUS)))
+        suffix_ok = path.suffix in (".json", ".jsonl", ".txt", "")
+        if suffix_ok and path.is_file() and jsondocs.streams_as_array(Source(path.name, path=path)):
+            found.append(str(path.relative_to(CORPUS)))
     return found
 
 
@@ -115,7 +115,8 @@ def test_a_small_broken_array_reads_as_before() -> None:
     data = json.dumps(timeline(5)).encode()[:-40]
     streamed, whole = both(Source("cut.json", data=data))
     assert streamed == whole
-    assert [type(r) for r in streamed] == [Rejected] and "line 1 column" in streamed[0].reason
+    (why,) = streamed
+    assert isinstance(why, Rejected) and "line 1 column" in why.reason
 
 
 @pytest.fixture
@@ -133,7 +134,8 @@ def test_a_big_truncated_array_keeps_the_statuses_before_the_cut(cut: int) -> No
     cut_at = cut if cut > 0 else len(data) + cut
     items, rejected = split(mastodon.parse(Source("t.json", data=data[:cut_at])))
     complete, _ = jsondocs.array_prefix(data[:cut_at].decode(), 0)
-    assert [i for i in whole if isinstance(i, ParsedItem) and i.record <= len(complete)] == items
+    kept = [i for i in whole if isinstance(i, ParsedItem) and (i.record or 0) <= len(complete)]
+    assert kept == items
     (why,) = rejected
     assert why.reason.startswith("not valid JSON: ") and "in bytes" in why.reason
     assert "\n" not in why.reason
@@ -163,7 +165,7 @@ def test_depth_is_counted_outside_strings_across_chunk_boundaries(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(jsondocs, "_STREAM_CHUNK", 7)
-    tricky = ['[[[{{{ "', '\\"[[[', "\\\\", "\\\\\\\"{{", '"' * 30, "[" * 5000]
+    tricky = ['[[[{{{ "', '\\"[[[', "\\\\", '\\\\\\"{{', '"' * 30, "[" * 5000]
     data = json.dumps([{"text": t} for t in tricky]).encode()
     assert list(jsondocs.stream_array(Source("s.json", data=data))) == json.loads(data)
     limit = jsondocs.MAX_STREAM_DEPTH

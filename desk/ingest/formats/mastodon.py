@@ -91,10 +91,10 @@ from desk.ingest.jsondocs import (
     ArrayBreak,
     canonical_bytes,
     read_documents,
-    stream_array,
-    streams_as_array,
     sample_json,
     sample_text,
+    stream_array,
+    streams_as_array,
 )
 from desk.ingest.times import iso_time
 from desk.ingest.urls import host_of
