@@ -32,7 +32,7 @@ yajl2_c): a 1M-status Mastodon timeline as one JSON array is read one
 element at a time, so memory stays bounded whatever the file's size. ijson
 gives no byte offsets, so a streamed element's raw copy is its canonical
 re-serialisation (`canonical_bytes`), which is what the readers that stream
-(Mastodon arrays) kept as raw before; readers that keep exact byte spans
+(Mastodon arrays, Bluesky feeds) kept as raw before; readers that keep exact byte spans
 (`array_spans`) still read whole. Decimals are read as floats and integers
 of any size as ints. A stream that breaks (truncated, corrupt, trailing
 garbage, a lone surrogate yajl refuses) raises `ArrayBreak` with the number
@@ -493,18 +493,18 @@ class _CountingReader:
             self._depth += opens - outside.count(b"]") - outside.count(b"}")
 
 
-def streams_as_array(source: Source) -> bool:
-    """Whether the source is one whole JSON array to stream.
+def streams_as_array(source: Source, opening: bytes = b"[") -> bool:
+    """Whether the source is one whole JSON array (`opening` b"{": object) to stream.
 
-    UTF-8 without a BOM (others read whole), its first non-blank byte `[`,
-    and not JSON Lines: its first line, when it is a complete JSON value no
-    longer than 1 MiB, is not followed by another non-blank line.
+    UTF-8 without a BOM (others read whole), its first non-blank byte
+    `opening`, and not JSON Lines: its first line, when it is a complete JSON
+    value no longer than 1 MiB, is not followed by another non-blank line.
     """
     with source.open() as fh:
         line = fh.readline(_FIRST_LINE_LIMIT)
         while line and not line.strip():
             line = fh.readline(_FIRST_LINE_LIMIT)
-        if not line.lstrip().startswith(b"["):
+        if not line.lstrip().startswith(opening):
             return False
         if not line.endswith(b"\n"):
             return True  # one line (the whole array) or a first line past the limit

@@ -20,7 +20,7 @@ import pytest
 
 from desk.ingest import jsondocs
 from desk.ingest.base import ParsedItem, Rejected, Source
-from desk.ingest.formats import mastodon
+from desk.ingest.formats import bluesky, mastodon
 from tests.corpus import CORPUS, corpus_path
 from tests.ingest.helpers import split
 
@@ -41,6 +41,21 @@ def _streamed_corpus_files() -> list[str]:
 
 
 STREAMED = _streamed_corpus_files()
+FEED = "bluesky/extracted_from_bskyr_vcr/f_timeline__00_app.bsky.feed.getTimeline.json"
+
+
+def _json_objects() -> list[str]:
+    if not CORPUS.is_dir():
+        return []
+    return [
+        str(path.relative_to(CORPUS))
+        for path in sorted(CORPUS.rglob("*.json"))
+        if jsondocs.streams_as_array(Source(path.name, path=path), b"{")
+        and bluesky.detect(Source(path.name, path=path).sample()) > 0
+    ]
+
+
+OBJECTS = _json_objects()
 
 
 def both(source: Source) -> tuple[list[ParsedItem | Rejected], list[ParsedItem | Rejected]]:
@@ -179,7 +194,7 @@ def test_depth_is_counted_outside_strings_across_chunk_boundaries(
 def test_hostile_text_and_a_huge_field_stream_like_the_whole_document() -> None:
     statuses = timeline(4)
     statuses[0]["content"] = "<p>\x1b]8;;http://evil\x07click\x1b[2J [red]x[/red] \u202eabc</p>"
-    statuses[1]["content"] = "<p>" + "word " * 2_100_000 + "</p>"
+    statuses[1]["content"] = "<p>" + "word " * 1_100_000 + "</p>"
     statuses[2]["account"] = dict(statuses[2]["account"], display_name="\x00\x07[bold]B\u202e")
     data = json.dumps(statuses).encode()
     streamed, whole = both(Source("hostile.json", data=data))
@@ -194,3 +209,67 @@ def test_an_edit_history_array_is_read_whole() -> None:
     streamed, whole = both(Source("edits.json", data=data))
     assert streamed == whole and len(streamed) == 1
     assert streamed[0].extra["edit_history"] is True  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- Bluesky feeds
+
+
+def feed(count: int) -> dict[str, Any]:
+    """A getTimeline response of `count` entries made from the corpus one."""
+    response = json.loads(corpus_path(FEED).read_text(encoding="utf-8"))
+    entries = response["feed"]
+    made = []
+    for index in range(count):
+        entry = json.loads(json.dumps(entries[index % len(entries)]))
+        entry["post"]["uri"] = f"{entry['post']['uri']}{index}"
+        made.append(entry)
+    return {"feed": made, "cursor": "abc"}
+
+
+def test_the_corpus_has_feeds_that_stream() -> None:
+    corpus_path(FEED)
+    assert FEED in OBJECTS
+
+
+@pytest.mark.parametrize("relative", OBJECTS)
+def test_streamed_bluesky_items_equal_whole_document_items(relative: str) -> None:
+    source = Source(Path(relative).name, path=corpus_path(relative))
+    assert list(bluesky.parse(source)) == list(bluesky.parse_whole(source))
+
+
+@pytest.mark.parametrize("cursor_first", [False, True])
+def test_a_made_feed_streams_like_the_whole_document(cursor_first: bool) -> None:
+    response = feed(30)
+    if cursor_first:
+        response = {"cursor": "abc", "feed": response["feed"]}
+    response["feed"][4]["post"]["record"]["text"] = "\x1b[2J[bold]x[/bold] \u202eevil"
+    source = Source("feed.json", data=json.dumps(response, indent=2).encode())
+    streamed = list(bluesky.parse(source))
+    assert streamed == list(bluesky.parse_whole(source))
+    assert len([r for r in streamed if isinstance(r, ParsedItem)]) >= 30
+
+
+@pytest.mark.parametrize(
+    "doc", [{"feed": []}, {"posts": []}, {"feed": [1, 2]}], ids=["empty", "posts", "not-entries"]
+)
+def test_what_is_not_a_feed_reads_whole(doc: dict[str, Any]) -> None:
+    source = Source("x.json", data=json.dumps(doc).encode())
+    assert list(bluesky.parse(source)) == list(bluesky.parse_whole(source))
+
+
+def test_a_big_truncated_feed_keeps_the_entries_before_the_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bluesky, "STREAM_FALLBACK_LIMIT", -1)
+    data = json.dumps(feed(10)).encode()
+    cut = data[: len(data) // 2]
+    items, rejected = split(bluesky.parse(Source("cut.json", data=cut)))
+    whole = list(bluesky.parse_whole(Source("feed.json", data=data)))
+    (why,) = rejected
+    assert (
+        why.reason.startswith("not valid JSON: parse error") and "complete record(s)" in why.reason
+    )
+    assert items and items == [i for i in whole if isinstance(i, ParsedItem)][: len(items)]
+    assert why.record == max(i.record or 0 for i in items) + 1
+    small = split(bluesky.parse(Source("cut.json", data=cut[:1])))
+    assert small[0] == [] and len(small[1]) == 1
