@@ -23,6 +23,13 @@ shared corpus (`../shared/corpus` or `$DESK_CORPUS`), `--n` items each
   `mastodon/extracted_from_Mastodon.py_cassettes/
   test_home_tl__01_GET_v1_timelines_home.json` cycled with a new id, uri,
   url and created_at.
+- mastodon-array: the same statuses as ONE JSON array of n (a whole
+  timeline export), which desk streams (ijson) and the bare baseline, like
+  `sqlite-utils insert items file.json`, reads whole with `json.load`. With
+  `--array-big N` (e.g. 1000000) desk and the baseline also take one array
+  of N statuses (`--array-big-bare no` skips the baseline there: it needs
+  tens of GB). The peak RSS of these rows is the bounded-memory target of
+  issue 12 (under 200 MB at 100k and at 1M).
 
 For each dataset, in the same run:
 
@@ -108,7 +115,7 @@ RSS_TEMPLATE = "rss_atom/RSParser_Resources/EMarley.rss"
 MASTODON_TEMPLATE = (
     "mastodon/extracted_from_Mastodon.py_cassettes/test_home_tl__01_GET_v1_timelines_home.json"
 )
-DATASETS = ("twitter", "rss", "mastodon")
+DATASETS = ("twitter", "rss", "mastodon", "mastodon-array")
 TWEETS_PER_PAGE = 100
 START = datetime(2024, 1, 1, tzinfo=UTC)
 TWEET_ID_BASE = 1_750_000_000_000_000_000
@@ -222,27 +229,34 @@ def generate_rss(corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
     return paths
 
 
-def generate_mastodon(corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
-    """n Mastodon statuses as JSON arrays of `per_file`, new id, uri, url and time."""
+def generate_mastodon(
+    corpus: Path, out: Path, n: int, per_file: int, kind: str = "mastodon"
+) -> list[Path]:
+    """n Mastodon statuses as JSON arrays of `per_file`, new id, uri, url and time.
+
+    Written one status at a time, so a 1M-status array is never in memory here.
+    """
     templates = json.loads((corpus / MASTODON_TEMPLATE).read_text(encoding="utf-8"))
-    folder = out / "mastodon"
+    folder = out / kind
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for number, start in enumerate(range(0, n, per_file), 1):
-        statuses = []
-        for index in range(start, min(start + per_file, n)):
-            template = templates[index % len(templates)]
-            new_id = str(STATUS_ID_BASE + index)
-            status = dict(template)
-            status["id"] = new_id
-            status["uri"] = template["uri"].replace(template["id"], new_id)
-            status["url"] = template["url"].replace(template["id"], new_id)
-            status["created_at"] = (START + timedelta(seconds=index)).strftime(
-                "%Y-%m-%dT%H:%M:%S.000Z"
-            )
-            statuses.append(status)
         path = folder / f"statuses-{number:03d}.json"
-        path.write_text(json.dumps(statuses, ensure_ascii=False), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write("[")
+            for index in range(start, min(start + per_file, n)):
+                template = templates[index % len(templates)]
+                new_id = str(STATUS_ID_BASE + index)
+                status = dict(template)
+                status["id"] = new_id
+                status["uri"] = template["uri"].replace(template["id"], new_id)
+                status["url"] = template["url"].replace(template["id"], new_id)
+                status["created_at"] = (START + timedelta(seconds=index)).strftime(
+                    "%Y-%m-%dT%H:%M:%S.000Z"
+                )
+                fh.write(", " if index > start else "")
+                fh.write(json.dumps(status, ensure_ascii=False))
+            fh.write("]")
         paths.append(path)
     return paths
 
@@ -252,6 +266,8 @@ def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[
         return generate_twitter(corpus, out, n)
     if kind == "rss":
         return generate_rss(corpus, out, n, per_file)
+    if kind == "mastodon-array":
+        return generate_mastodon(corpus, out, n, n, kind)
     return generate_mastodon(corpus, out, n, per_file)
 
 
@@ -380,7 +396,12 @@ def _mastodon_records(files: list[Path]) -> Iterator[dict[str, Any]]:
             }
 
 
-RECORDS = {"twitter": _twitter_records, "rss": _rss_records, "mastodon": _mastodon_records}
+RECORDS = {
+    "twitter": _twitter_records,
+    "rss": _rss_records,
+    "mastodon": _mastodon_records,
+    "mastodon-array": _mastodon_records,
+}
 
 
 def run_bare(kind: str, files: list[Path], db_path: Path) -> dict[str, Any]:
@@ -435,7 +456,7 @@ def child_main(argv: list[str]) -> None:
 
 
 def dataset_files(kind: str, data_dir: Path) -> list[Path]:
-    pattern = {"twitter": "*.jsonl", "rss": "*.xml", "mastodon": "*.json"}[kind]
+    pattern = {"twitter": "*.jsonl", "rss": "*.xml"}.get(kind, "*.json")
     return sorted((data_dir / kind).glob(pattern))
 
 
@@ -701,6 +722,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate into this directory and keep it")
     parser.add_argument("--markdown", type=Path, help="also write the Markdown table here")
     parser.add_argument("--no-memory-check", action="store_true", help="skip the n/5 rerun")
+    parser.add_argument("--array-big", type=int, default=0, help="also one array of N statuses")
+    parser.add_argument("--array-big-bare", default="yes", help="'no': skip the baseline at N")
     parser.add_argument("--profile", action="store_true", help="cProfile each desk ingest")
     parser.add_argument("--profile-n", type=int, default=20_000, help="items when profiling")
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
@@ -776,6 +799,8 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
             f"{big.result.get('rss_before_mb', 0):,.0f} MB)."
         )
 
+    memory_lines += array_memory(args, rows, work)
+
     cells = table_rows(rows, twarc_note)
     print()
     print_table(cells)
@@ -825,6 +850,47 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
             m = child("desk", kind, folder, work / f"{kind}-profile.desk", stats)
             if m.returncode == 0:
                 print_profile(stats, kind, args.top)
+
+
+ARRAY_TARGET_MB = 200
+
+
+def array_memory(args: argparse.Namespace, rows: list[Row], work: Path) -> list[str]:
+    """The bounded-memory lines (issue 12): peak RSS of desk and of the bare
+    baseline on one Mastodon array of n statuses, and of N with --array-big."""
+    figures: list[tuple[int, Measured, Measured | None]] = [
+        (r.n, r.desk, r.bare) for r in rows if r.kind == "mastodon-array"
+    ]
+    if args.array_big:
+        data = work / "array-big"
+        files = generate("mastodon-array", args.corpus, data, args.array_big, args.array_big)
+        size = files[0].stat().st_size / 2**20
+        print(f"\n[mastodon-array] one array of {args.array_big:,} statuses, {size:,.0f} MB")
+        desk = child("desk", "mastodon-array", data, work / "array-big.desk")
+        _say("desk", desk)
+        bare: Measured | None = None
+        if args.array_big_bare != "no":
+            bare = child("bare", "mastodon-array", data, work / "array-big-bare.db")
+            _say("bare sqlite-utils", bare)
+        figures.append((args.array_big, desk, bare))
+        if not args.keep:
+            shutil.rmtree(data, ignore_errors=True)
+    lines = []
+    for n, desk, bare in figures:
+        ok = desk.returncode == 0 and desk.peak_rss_mb < ARRAY_TARGET_MB
+        baseline = (
+            f"bare sqlite-utils (json.load of the file, as `sqlite-utils insert`) "
+            f"{bare.peak_rss_mb:,.0f} MB, {_fmt_rate(_rate(bare))}/s"
+            if bare is not None and bare.returncode == 0
+            else "bare sqlite-utils not run"
+        )
+        lines.append(
+            f"One Mastodon array of {n:,} statuses: desk peak RSS {desk.peak_rss_mb:,.0f} MB "
+            f"(before ingesting {desk.result.get('rss_before_mb', 0):,.0f} MB), "
+            f"{_fmt_rate(_rate(desk))}/s; {baseline}. Target (issue 12): desk < "
+            f"{ARRAY_TARGET_MB} MB: {'met' if ok else 'NOT met'}."
+        )
+    return lines
 
 
 def _say(label: str, m: Measured) -> None:

@@ -56,6 +56,14 @@ Choices, and why:
   such as `app.bsky.feed.pythonSdkCustomRecordPost`) is recognised as AT
   Protocol and rejected with its type named, rather than left to "unknown
   format".
+- A feed response (`{"feed": [...]}`) saved as one document is streamed
+  (`jsondocs.stream_array` at `feed.item`), so a 1M-entry export is read in
+  bounded memory: one walk checks the whole document and that it is a feed,
+  the next yields the entries; the items are the same as reading it whole.
+  A broken document up to `STREAM_FALLBACK_LIMIT` is read whole as before; a
+  larger one keeps the entries before the break and says in which bytes it
+  broke. The context copies already given are remembered by the hash of
+  their URI, not the URI, to keep that memory small too.
 - VCR cassettes (YAML) holding these responses as strings are containers,
   not this format: `detect` returns 0 for anything that is not JSON.
 """
@@ -73,10 +81,14 @@ from db.models import Media
 from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
 from desk.ingest.jsondocs import (
     NOT_PARSED,
+    STREAM_FALLBACK_LIMIT,
+    ArrayBreak,
     canonical_bytes,
     read_documents,
     sample_json,
     sample_text,
+    stream_array,
+    streams_as_array,
 )
 from desk.ingest.times import iso_time
 from desk.ingest.values import first, line_of, mapping, text_of
@@ -535,15 +547,15 @@ class _Emitter:
     """Yields items, once per URI for the copies carried only as context."""
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()
+        self.seen: set[int] = set()  # hash() of the URIs given: small at 1M posts
 
     def main(self, item: ParsedItem) -> Iterator[ParsedItem]:
         if item.platform_id:
-            self.seen.add(item.platform_id)
+            self.seen.add(hash(item.platform_id))
         yield item
 
     def context(self, item: ParsedItem) -> Iterator[ParsedItem]:
-        if item.platform_id and item.platform_id in self.seen:
+        if item.platform_id and hash(item.platform_id) in self.seen:
             return
         yield from self.main(item)
 
@@ -769,6 +781,48 @@ def _guarded(
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a Bluesky document or JSON Lines file; bad records rejected, then onwards."""
+    if streams_as_array(source, b"{"):
+        streamed = _streamed_feed(source)
+        if streamed is not None:
+            yield from streamed
+            return
+    yield from parse_whole(source)
+
+
+def _streamed_feed(source: Source) -> Iterator[ParsedItem | Rejected] | None:
+    """The items of a `{"feed": [...]}` document read one entry at a time, or
+    None when it is to be read whole (not a feed, an empty one, or broken
+    and small enough to re-read for its exact message). See the docstring."""
+    count = 0
+    is_feed = False
+    broken: ArrayBreak | None = None
+    try:
+        for entry in stream_array(source, "feed.item"):
+            if count == 0:
+                is_feed = isinstance(entry, dict) and "post" in entry
+            count += 1
+    except ArrayBreak as exc:
+        broken = exc
+    if broken is not None and source.size() <= STREAM_FALLBACK_LIMIT:
+        return None
+    if not is_feed:
+        return None
+    return _yield_feed(source, broken)
+
+
+def _yield_feed(source: Source, broken: ArrayBreak | None) -> Iterator[ParsedItem | Rejected]:
+    emit = _Emitter()
+    try:
+        for number, entry in enumerate(stream_array(source, "feed.item"), 1):
+            yield from _guarded(partial(_feed_view_items, entry, number, emit), number)
+    except ArrayBreak as exc:
+        broken = exc
+    if broken is not None:
+        yield broken.rejected("not valid JSON")
+
+
+def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """`parse` without streaming: the document read at once (JSON Lines by line)."""
     for entry in read_documents(source, invalid="not valid JSON"):
         if isinstance(entry, Rejected):
             yield entry

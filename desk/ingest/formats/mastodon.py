@@ -60,6 +60,16 @@ Choices, and why:
   `url` are None: the pipeline cannot dedup it against the status itself.
 - A StatusSource (`{id, text, spoiler_text}`, the redraft source) has no
   author, time or uri: it is recognised and rejected with a clear reason.
+- A timeline saved as one JSON array is streamed (`jsondocs.stream_array`),
+  so a 1M-status export is read in bounded memory: a first walk counts the
+  server hints and the local ids that replies and quotes point at, a second
+  (only when there are such ids or nested copies) keeps the uri/url of just
+  those targets and which nested copies to watch, the third yields the
+  items. The items are the same as reading the array whole; the raw copy of
+  each status is its canonical dump, as before. A broken array up to
+  `STREAM_FALLBACK_LIMIT` is read whole as before (exact line and column);
+  a larger one keeps the statuses before the break and says in which bytes
+  it broke. An edit history (StatusEdit[]) is small and read whole.
 - VCR cassettes (YAML) holding Mastodon JSON as strings are containers, not
   this format: `detect` returns 0 for anything that is not JSON.
 """
@@ -68,7 +78,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -77,10 +87,14 @@ from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_of
 from desk.ingest.jsondocs import (
     NOT_PARSED,
+    STREAM_FALLBACK_LIMIT,
+    ArrayBreak,
     canonical_bytes,
     read_documents,
     sample_json,
     sample_text,
+    stream_array,
+    streams_as_array,
 )
 from desk.ingest.times import iso_time
 from desk.ingest.urls import host_of
@@ -218,13 +232,25 @@ class _Document:
 
     def __init__(self, statuses: list[dict[str, Any]], hosts: Counter[str]) -> None:
         self.by_local_id: dict[str, dict[str, Any]] = {}
-        self.seen: set[str] = set()  # platform ids yielded, to give nested copies once
+        # hash(platform id) of the statuses yielded, to give nested copies once;
+        # when streamed, only of those that `watch` (nested copies) holds.
+        self.seen: set[int] = set()
+        self.watch: set[int] | None = None
         for status in _all_statuses(statuses):
             local = str_or_none(status.get("id"))
             if local and (status.get("uri") or status.get("url")):
                 self.by_local_id.setdefault(local, status)
             _server_hints(status, hosts)
         self.server: str | None = hosts.most_common(1)[0][0] if hosts else None
+
+    def given(self, platform_id: str, nested: bool) -> bool:
+        """Whether a nested copy was already given; notes that this one is."""
+        key = hash(platform_id)
+        if nested and key in self.seen:
+            return True
+        if self.watch is None or key in self.watch:
+            self.seen.add(key)
+        return False
 
 
 def _all_statuses(statuses: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -286,6 +312,16 @@ def _handle(account: dict[str, Any]) -> str | None:
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a Mastodon document or JSON Lines file; bad records rejected, then onwards."""
+    if streams_as_array(source):
+        streamed = _streamed(source)
+        if streamed is not None:
+            yield from streamed
+            return
+    yield from parse_whole(source)
+
+
+def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """`parse` without streaming: the document read at once (JSON Lines by line)."""
     hosts: Counter[str] = Counter()  # server hints carried from line to line
     for entry in read_documents(source, invalid=_INVALID):
         if isinstance(entry, Rejected):
@@ -358,6 +394,12 @@ def _document_items(
     statuses = [s for _, s, _ in records if isinstance(s, dict)]
     document = _Document(statuses, hosts)
     whole = raw if len(records) == 1 and records[0][1] is doc else None
+    yield from _records_items(records, document, whole)
+
+
+def _records_items(
+    records: Iterable[tuple[int, Any, str | None]], document: _Document, whole: bytes | None
+) -> Iterator[ParsedItem | Rejected]:
     for record, status, role in records:
         if not _is_status(status):
             yield Rejected(record=record, reason="not a Mastodon Status (no id, account, content)")
@@ -371,6 +413,83 @@ def _document_items(
             yield Rejected(record=record, reason=f"unreadable status: {type(exc).__name__}: {exc}")
             continue
         yield from items
+
+
+def _streamed(source: Source) -> Iterator[ParsedItem | Rejected] | None:
+    """The items of a timeline array read one status at a time (see the module
+    docstring), or None when the array is to be read whole: an edit history,
+    or a broken array small enough to re-read for its exact message."""
+    hosts: Counter[str] = Counter()
+    targets: set[str] = set()  # local ids that replies and quotes point at
+    nested = False
+    edits = True
+    count = 0
+    broken: ArrayBreak | None = None
+    try:
+        for status in stream_array(source):
+            count += 1
+            edits = edits and _is_status_edit(status)
+            if not isinstance(status, dict):
+                continue
+            for found in _all_statuses([status]):
+                _server_hints(found, hosts)
+                nested = nested or found is not status
+                for local in (found.get("in_reply_to_id"), _quoted_id(found)):
+                    if str_or_none(local):
+                        targets.add(str(str_or_none(local)))
+    except ArrayBreak as exc:
+        broken = exc
+    if (count and edits and broken is None) or (
+        broken is not None and source.size() <= STREAM_FALLBACK_LIMIT
+    ):
+        return None
+    document = _Document([], hosts)
+    if targets or nested:
+        document.watch = set()
+        try:
+            for status in stream_array(source):
+                if isinstance(status, dict):
+                    _note_targets(status, targets, document)
+        except ArrayBreak:
+            pass
+    return _yield_streamed(source, document, broken)
+
+
+def _note_targets(status: dict[str, Any], targets: set[str], document: _Document) -> None:
+    """Keep the uri/url of reply and quote targets, and watch nested copies."""
+    for found in _all_statuses([status]):
+        local = str_or_none(found.get("id"))
+        if local in targets and (found.get("uri") or found.get("url")):
+            keep = {"id": found.get("id"), "uri": found.get("uri"), "url": found.get("url")}
+            document.by_local_id.setdefault(str(local), keep)
+        if found is not status and _is_status(found) and document.watch is not None:
+            platform_id = _platform_id(found, document)
+            if platform_id:
+                document.watch.add(hash(platform_id))
+
+
+def _yield_streamed(
+    source: Source, document: _Document, broken: ArrayBreak | None
+) -> Iterator[ParsedItem | Rejected]:
+    count = 0
+    limit = broken.count if broken is not None else None
+    try:
+        for status in stream_array(source):
+            if limit is not None and count >= limit:
+                break
+            count += 1
+            yield from _records_items([(count, status, None)], document, None)
+    except ArrayBreak as exc:
+        broken = exc
+    if broken is not None:
+        yield broken.rejected(_INVALID)
+
+
+def _quoted_id(status: dict[str, Any]) -> Any:
+    quote = status.get("quote")
+    if isinstance(quote, dict) and not isinstance(quote.get("quoted_status"), dict):
+        return quote.get("quoted_status_id")
+    return None
 
 
 def _status_items(
@@ -414,10 +533,8 @@ def _status_items(
             refs.append(target)
     boosted = reblog if isinstance(reblog, dict) else None
     item = _item(status, record, doc, role, refs, extra, boosted, raw)
-    if item.platform_id:
-        if depth > 0 and item.platform_id in doc.seen:
-            return  # a boosted or quoted copy already given in this document
-        doc.seen.add(item.platform_id)
+    if item.platform_id and doc.given(item.platform_id, depth > 0):
+        return  # a boosted or quoted copy already given in this document
     yield item
 
 
