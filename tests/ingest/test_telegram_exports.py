@@ -197,6 +197,9 @@ def test_html_title_offset_is_the_standard_one() -> None:
         # only St John's keeps UTC-03:30 as standard time, and it is on summer time
         "24.07.2025 14:03:11 UTC-03:30": ("2025-07-24T16:33:11Z", True, None),
         "15.01.2024 10:00:00 UTC+10:00": ("2024-01-15T00:00:00Z", False, "2024-01-14T23:00:00Z"),
+        # the day Europe moves its clocks back at 03:00: summer time before, not after
+        "26.10.2025 01:30:00 UTC+01:00": ("2025-10-26T00:30:00Z", False, "2025-10-25T23:30:00Z"),
+        "26.10.2025 12:00:00 UTC+01:00": ("2025-10-26T11:00:00Z", True, None),
         "24.11.2025 14:03 UTC": ("2025-11-24T14:03:00Z", True, None),
         "24.11.2025 14:03:11": ("2025-11-24T14:03:11Z", False, None),  # older exports: no zone
     }

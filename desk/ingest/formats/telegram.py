@@ -47,7 +47,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -636,9 +636,28 @@ def _standard_zones(year: int, standard: timedelta) -> tuple[ZoneInfo, ...]:
     return tuple(zones)
 
 
-@lru_cache(maxsize=16384)
 def _daylight_saving(wall_hour: datetime, standard: timedelta) -> frozenset[timedelta]:
     """How far ahead of standard time those zones' clocks were at that wall-clock hour."""
+    whole_day = _day_saving(wall_hour.date(), standard)
+    return whole_day if whole_day is not None else _hour_saving(wall_hour, standard)
+
+
+@lru_cache(maxsize=8192)
+def _day_saving(day: date, standard: timedelta) -> frozenset[timedelta] | None:
+    """The same for a whole wall-clock day; None when a zone changes its clocks that day."""
+    found: set[timedelta] = set()
+    for zone in _standard_zones(day.year, standard):
+        morning = datetime(day.year, day.month, day.day, 0, 0, tzinfo=zone).utcoffset()
+        night = datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset()
+        if morning != night:
+            return None
+        if morning is not None:
+            found.add(morning - standard)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def _hour_saving(wall_hour: datetime, standard: timedelta) -> frozenset[timedelta]:
     found: set[timedelta] = set()
     for zone in _standard_zones(wall_hour.year, standard):
         offset = wall_hour.replace(tzinfo=zone).utcoffset()
