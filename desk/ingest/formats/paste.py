@@ -15,8 +15,17 @@ sometimes the text cut with `…`). Such a paste becomes:
   `sha256:<hex of the pasted bytes>`) whose text is the whole paste, so the
   "quick recap" paragraphs and the reporter's prose stay searchable;
 - one post per byline, linked to the article with `embedded-in`. Its text is
-  the paragraph just above the byline (up to the previous blank line or
-  previous byline).
+  the short run of lines just above the byline: up to a blank line, the
+  previous byline, or a line ending with a link (how a post closes). When
+  the lines run on longer than the platform allows (280 characters on X,
+  500 on Mastodon, 300 on Bluesky, links counted as 23) with no such clue,
+  as in a page copied without blank lines between paragraphs, the post is
+  the line just above its byline, marked `extra["may_be_partial"]`: prose
+  stays the article's, never given to the post's author.
+
+The article's title is the paste's first line (its headline), never a
+quoted post's first line or a byline: a paste that opens with a post has
+no title.
 
 Platform of a quoted post, in order: a status URL in the post or byline
 decides (twitter.com / x.com: "twitter", with the tweet id); a handle shaped
@@ -334,29 +343,122 @@ def _urls(text: str) -> list[str]:
     return [u.rstrip(").,;\u2026") for u in _URL.findall(text)]
 
 
-def _post_lines(clean_lines: list[str], byline: _Byline, stop: int) -> tuple[int, int]:
-    """`(first, last)` line indices of the post text above a byline; first > last if none.
+# The most a post holds on each platform (X and Bluesky count a link as
+# about 23 characters; an attached picture's pic.twitter.com link as none).
+_POST_LIMITS = {"twitter": 280, "mastodon": 500, "bluesky": 300}
+_LINK_WEIGHT = 23
+_MAX_POST_LINES = 40
+# A line that ends with a link: how a quoted post's text closes (its picture
+# or its link), so such a line above a post is the end of something else.
+_CLOSING_LINK = re.compile(
+    r"(?:^|[\s(])(?:https?://\S+|(?:pic\.twitter\.com|pic\.x\.com)/\S+)\s*$", re.IGNORECASE
+)
 
-    The paragraph just above: up to the previous blank line, or the line
-    after the previous byline (`stop`). Blank lines right above the byline
-    are skipped first.
+
+def _platform_of_byline(byline: _Byline) -> str:
+    """The platform whose length limit bounds the post (as `_post_identity` would say)."""
+    for url in _urls(byline.rest):
+        if status_from_url(url if "://" in url else "https://" + url) is not None:
+            return "twitter"
+    if "@" in byline.handle:
+        return "mastodon"
+    return "bluesky" if "." in byline.handle else "twitter"
+
+
+def _weight(line: str) -> int:
+    """A line's length as the platform counts it: links at their fixed weight."""
+    if "://" not in line and ".com/" not in line.lower():
+        return len(line)
+    links = _URL.findall(line)
+    rest = len(_URL.sub("", line))
+    return rest + sum(0 if "pic." in link.lower()[:12] else _LINK_WEIGHT for link in links)
+
+
+def _post_lines(
+    clean_lines: list[str], pieces: list[str], byline: _Byline, stop: int
+) -> tuple[int, int, bool]:
+    """`(first, last, unsure)` line indices of the post text above a byline; first > last if none.
+
+    A quoted post is the short run of lines just above its byline. Blank
+    lines right above are skipped, then lines are taken upward until one
+    of the clues that a post starts there: a blank line, the previous
+    byline (`stop`) or the paste's start, a line ending with a link (a
+    pic.twitter.com picture or a URL closes a post, so that line ends
+    something else), or, for a post quoted with `>`, the first unquoted
+    line. When the lines run on past the platform's length
+    (`_POST_LIMITS`) with none of these, the page was copied without blank
+    lines between paragraphs and nothing tells the post's first line from
+    the prose: the post is then only the line just above its byline, and
+    `unsure` is set. Words of the article are never given to the post's
+    author. The line just above the byline is always the post's, however
+    long.
     """
     end = byline.line - 1
     if byline.before:
         end = byline.line
     while end > stop and not clean_lines[end] and end != byline.line:
         end -= 1
+    if end <= stop:
+        return byline.line, byline.line - 1, False
+    limit = _POST_LIMITS[_platform_of_byline(byline)]
+    quoted = pieces[end].lstrip().startswith(">")
+    used = _line_weight(clean_lines, pieces, byline, end)
     start = end
     while start - 1 > stop and clean_lines[start - 1]:
-        start -= 1
-    if end <= stop:
-        return byline.line, byline.line - 1
-    return start, end
+        above = start - 1
+        if quoted and not pieces[above].lstrip().startswith(">"):
+            break
+        if "/" in clean_lines[above] and _CLOSING_LINK.search(clean_lines[above]):
+            break
+        used += 1 + _line_weight(clean_lines, pieces, byline, above)
+        if used > limit or end - above + 1 > _MAX_POST_LINES:
+            return end, end, True
+        start = above
+    return start, end, False
+
+
+def _line_weight(clean_lines: list[str], pieces: list[str], byline: _Byline, index: int) -> int:
+    if index == byline.line and byline.before:
+        return _weight(byline.before)
+    if len(pieces[index]) > _MAX_BYLINE_LINE:  # stood in for by "…" in clean_lines
+        return len(pieces[index])
+    return _weight(_strip_quote_mark(clean_lines[index]))
 
 
 def _strip_quote_mark(line: str) -> str:
     stripped = line.lstrip()
     return stripped[1:].lstrip() if stripped.startswith(">") else line
+
+
+def _article(
+    data: bytes,
+    whole: str,
+    clean_lines: list[str],
+    bylines: list[_Byline],
+    spans: list[tuple[int, int]],
+    paste_id: str,
+    extra: dict[str, Any],
+) -> ParsedItem:
+    """The whole paste as a web article, titled by its first line unless that line is a post's."""
+    first_index = next((n for n, line in enumerate(clean_lines) if line), None)
+    title: str | None = None
+    if first_index is not None:
+        first = clean_lines[first_index]
+        in_post = any(start <= first_index <= end for start, end in spans) or any(
+            b.line <= first_index <= b.last_line for b in bylines
+        )
+        if not in_post and len(first) <= 200 and first != whole:
+            title = first
+    return ParsedItem(
+        platform="web",
+        kind="article",
+        text=whole,
+        raw=data,
+        platform_id=paste_id,
+        title=title,
+        extra=dict(extra, quoted_posts=len(bylines)),
+        record=1,
+    )
 
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
@@ -403,25 +505,20 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         )
         return
 
-    first = next((line for line in clean_lines if line), "")
-    title = first if len(first) <= 200 and _match_byline(first) is None and first != whole else None
-    yield ParsedItem(
-        platform="web",
-        kind="article",
-        text=whole,
-        raw=data,
-        platform_id=paste_id,
-        title=title,
-        extra=dict(extra, quoted_posts=len(bylines)),
-        record=1,
-    )
-
+    spans: list[tuple[int, int]] = []
+    unsure: list[bool] = []
+    stop = -1
+    for byline in bylines:
+        first_line, last_line, guessed = _post_lines(clean_lines, pieces, byline, stop)
+        spans.append((first_line, last_line))
+        unsure.append(guessed)
+        stop = byline.last_line
+    yield _article(data, whole, clean_lines, bylines, spans, paste_id, extra)
     page_ref = Ref("embedded-in", platform="web", platform_id=paste_id)
     raw_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    stop = -1
-    for record, byline in enumerate(bylines, start=2):
-        start, end = _post_lines(clean_lines, byline, stop)
-        stop = byline.last_line
+    for record, (byline, (start, end), guessed) in enumerate(
+        zip(bylines, spans, unsure, strict=True), start=2
+    ):
         body_lines = [_strip_quote_mark(unescape_entities(p)) for p in pieces[start : end + 1]]
         if byline.before and body_lines and end == byline.line:
             body_lines[-1] = _strip_quote_mark(byline.before)
@@ -440,6 +537,8 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         post_extra: dict[str, Any] = {"byline": clean_line(byline.rest) or None}
         if _TRUNCATED.search(post_text[-500:]):
             post_extra["truncated"] = True
+        if guessed:  # earlier lines of the post may be in the article only
+            post_extra["may_be_partial"] = True
         if not post_extra["byline"]:
             del post_extra["byline"]
         posted = _posted(byline.rest)

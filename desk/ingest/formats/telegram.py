@@ -12,9 +12,28 @@ Telegram Desktop writes two export shapes, and reporters hand us both:
   `tz_known=False`.
 - HTML: `messages.html` pages (`div.message` with `.from_name`, `.text` and
   the full time in the `title` of `.date`, e.g. `23.08.2023 13:11:23
-  UTC-08:00`). The HTML has no chat id, so the platform id there is
-  `html:<chat name>/<message id>`: stable across re-ingests of the same page,
-  but it does not dedup against the JSON export of the same chat.
+  UTC-08:00`).
+
+One chat, one item per message, whichever export arrives first. The HTML
+has no chat id, only the chat's name (the page header) and the message id
+(`id="message123"`), so both shapes key a message the same way:
+`chat:<chat name>/<message id>`, the chat id staying in `extra["chat_id"]`.
+A JSON export whose chats share a name (two groups called "Family") cannot
+be told apart that way: those chats keep `<chat id>/<message id>`. Earlier
+desks stored JSON messages as `<chat id>/<message id>` and HTML ones as
+`html:<chat name>/<message id>`; both spellings stay `earlier_keys`, so a
+re-ingest adds nothing (only an HTML page cannot find a message an earlier
+desk stored from JSON: the page does not carry the chat id).
+
+The HTML title's offset is not the message's own: Telegram Desktop prints
+the exporting computer's zone under its *standard* time
+(`QTimeZone::displayName(StandardTime, OffsetName)`) next to a wall-clock
+time that includes daylight saving. A summer message from Berlin reads
+`14:03:11 UTC+01:00` while it was posted at 12:03:11Z, not 13:03:11Z. When
+no zone of that standard offset keeps daylight saving at that moment (or
+all do), the UTC time is exact; when some do and some do not (Berlin and
+Lagos in July), it is the printed offset's reading with `tz_known=False`
+and the other reading in `extra["posted_if_daylight_saving"]`.
 
 Service messages (joins, pins, calls, the HTML date separators) are not
 items: they are skipped without a rejection, because nothing is wrong with
@@ -26,8 +45,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import lxml.html
 from lxml import etree
@@ -69,7 +92,7 @@ _MEDIA_TYPES = {
 # "23.08.2023 13:11:23 UTC-08:00" (newer exports) or "23.08.2023 13:11:23".
 _HTML_DATE = re.compile(
     r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"(?:\s*(?:UTC|GMT)\s*([+-])(\d{1,2}):?(\d{2})?)?\s*$"
+    r"(?:\s*(UTC|GMT)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?)?\s*$"
 )
 _HTML_MESSAGE_ID = re.compile(r"^message(\d+)$")
 _GO_TO_MESSAGE = re.compile(r"go_to_message(\d+)")
@@ -145,11 +168,13 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         yield Rejected(record=None, reason="not a Telegram export: no chat with messages")
         return
     counter = _Counter()
+    names = Counter(_chat_name(chat) for chat in chats if isinstance(chat, dict))
+    shared = {name for name, count in names.items() if name and count > 1}
     for chat in chats:
         if not isinstance(chat, dict):
             yield Rejected(record=None, reason="a chat in the export is not an object")
             continue
-        yield from _parse_chat(chat, counter)
+        yield from _parse_chat(chat, counter, shared)
 
 
 class _Counter:
@@ -174,10 +199,24 @@ def _chats(doc: dict[str, Any]) -> Iterator[Any]:
             yield from section["list"]
 
 
-def _parse_chat(chat: dict[str, Any], counter: _Counter) -> Iterator[ParsedItem | Rejected]:
+def _chat_name(chat: dict[str, Any]) -> str | None:
+    return clean_line(string(chat.get("name"))) or None
+
+
+def name_key(chat_name: str, msg_id: str) -> str:
+    """The platform id both export shapes give a message: `chat:<chat name>/<message id>`."""
+    return f"chat:{chat_name}/{msg_id}"
+
+
+def _parse_chat(
+    chat: dict[str, Any], counter: _Counter, shared: set[str]
+) -> Iterator[ParsedItem | Rejected]:
     chat_id = chat.get("id")
-    chat_key = str(chat_id) if chat_id is not None else None
-    chat_name = clean_line(string(chat.get("name"))) or None
+    chat_key = (
+        str(chat_id) if chat_id is not None and not isinstance(chat_id, (dict, list)) else None
+    )
+    chat_name = _chat_name(chat)
+    by_name = chat_name is not None and chat_name not in shared
     chat_type = string(chat.get("type")) or None
     username = clean_line(string(chat.get("username"))).lstrip("@") or None
     messages = chat.get("messages")
@@ -191,7 +230,15 @@ def _parse_chat(chat: dict[str, Any], counter: _Counter) -> Iterator[ParsedItem 
         if message.get("type") == "service":
             continue  # joins, pins, calls: facts about the chat, not items
         try:
-            yield _message_item(message, record, chat_key, chat_name, chat_type, username)
+            yield _message_item(
+                message,
+                record,
+                chat_key,
+                chat_name if by_name else None,
+                chat_type,
+                username,
+                chat_name=chat_name,
+            )
         except _BadMessage as exc:
             yield Rejected(record=record, reason=str(exc))
 
@@ -200,20 +247,36 @@ class _BadMessage(Exception):
     """A message that cannot become an item; the reason is the message."""
 
 
+def _json_keys(
+    chat_key: str | None, key_name: str | None, msg_key: str
+) -> tuple[str, tuple[tuple[str | None, str | None], ...]]:
+    """The message's platform id and the spellings earlier desks stored it under."""
+    if key_name is None:
+        if chat_key is None:
+            raise _BadMessage(f"message {msg_key}: its chat has no id and no name")
+        return f"{chat_key}/{msg_key}", ()
+    earlier: list[tuple[str | None, str | None]] = [(f"html:{key_name}/{msg_key}", None)]
+    if chat_key is not None:
+        earlier.insert(0, (f"{chat_key}/{msg_key}", None))
+    return name_key(key_name, msg_key), tuple(earlier)
+
+
 def _message_item(
     message: dict[str, Any],
     record: int,
     chat_key: str | None,
-    chat_name: str | None,
+    key_name: str | None,
     chat_type: str | None,
     username: str | None,
+    chat_name: str | None = None,
 ) -> ParsedItem:
+    """One message; `key_name` is the chat's name when it keys the chat (see the docstring)."""
     msg_id = message.get("id")
     if msg_id is None or isinstance(msg_id, (dict, list, bool)):
         raise _BadMessage("message without an id")
-    msg_key = str(msg_id)
-    if chat_key is None:
-        raise _BadMessage(f"message {msg_key}: its chat has no id")
+    msg_key = clean_line(str(msg_id))
+    platform_id, earlier_keys = _json_keys(chat_key, key_name, msg_key)
+    chat_name = chat_name or key_name
 
     links: list[str] = []
     text = _message_text(message, links)
@@ -221,7 +284,7 @@ def _message_item(
     if author is None and chat_type in ("public_channel", "private_channel"):
         author = chat_name
 
-    extra: dict[str, Any] = {"chat_id": chat_key}
+    extra: dict[str, Any] = {"chat_id": chat_key} if chat_key is not None else {}
     if chat_name:
         extra["chat_name"] = chat_name
     if chat_type:
@@ -249,14 +312,15 @@ def _message_item(
     refs: list[Ref] = []
     reply_id = message.get("reply_to_message_id")
     if reply_id is not None and not isinstance(reply_id, (dict, list, bool)):
-        refs.append(Ref("reply-to", platform=PLATFORM, platform_id=f"{chat_key}/{reply_id}"))
+        reply_key = _json_keys(chat_key, key_name, clean_line(str(reply_id)))[0]
+        refs.append(Ref("reply-to", platform=PLATFORM, platform_id=reply_key))
 
     return ParsedItem(
         platform=PLATFORM,
         kind="post",
         text=text,
         raw=json.dumps(message, ensure_ascii=False, sort_keys=True).encode(),
-        platform_id=f"{chat_key}/{msg_key}",
+        platform_id=platform_id,
         url=f"https://t.me/{username}/{msg_key}" if username else None,
         author_name=author,
         posted=_message_posted(message),
@@ -264,6 +328,7 @@ def _message_item(
         refs=tuple(refs),
         extra=extra,
         record=record,
+        earlier_keys=earlier_keys,
     )
 
 
@@ -387,7 +452,6 @@ def _parse_html(data: bytes) -> Iterator[ParsedItem | Rejected]:
         return
     header = doc.xpath(f"//div[{_has_class('page_header')}]//div[{_has_class('text')}]")
     chat_name = clean_line(header[0].text_content()) if header else ""
-    chat_key = f"html:{chat_name or 'unknown chat'}"
     history = doc.xpath(f"//div[{_has_class('history')}]")
     if not history:
         yield Rejected(record=None, reason="not a Telegram export page: no message history")
@@ -404,7 +468,7 @@ def _parse_html(data: bytes) -> Iterator[ParsedItem | Rejected]:
             yield Rejected(record=record, reason="message without an id")
             continue
         try:
-            item = _html_item(div, record, chat_key, chat_name, match.group(1), last_author)
+            item = _html_item(div, record, chat_name, match.group(1), last_author)
         except _BadMessage as exc:
             yield Rejected(record=record, reason=str(exc))
             continue
@@ -412,8 +476,17 @@ def _parse_html(data: bytes) -> Iterator[ParsedItem | Rejected]:
         yield item
 
 
+def _html_keys(
+    chat_name: str, msg_id: str
+) -> tuple[str, tuple[tuple[str | None, str | None], ...]]:
+    """The JSON export's key for the same message, and the spelling earlier desks used."""
+    if not chat_name:
+        return f"html:unknown chat/{msg_id}", ()
+    return name_key(chat_name, msg_id), ((f"html:{chat_name}/{msg_id}", None),)
+
+
 def _html_item(
-    div: Any, record: int, chat_key: str, chat_name: str, msg_id: str, last_author: str | None
+    div: Any, record: int, chat_name: str, msg_id: str, last_author: str | None
 ) -> ParsedItem:
     bodies = div.xpath(f"./div[{_has_class('body')}]")
     if not bodies:
@@ -438,15 +511,16 @@ def _html_item(
     posted = None
     dates = body.xpath(f".//div[{_has_class('date')}][@title]")
     if dates:
-        posted = _html_date(dates[0].get("title") or "")
+        posted, if_daylight_saving = _html_date(dates[0].get("title") or "")
+        if if_daylight_saving is not None:
+            extra["posted_if_daylight_saving"] = if_daylight_saving
 
     refs: list[Ref] = []
     for href in body.xpath(f"./div[{_has_class('reply_to')}]//a/@href"):
         found = _GO_TO_MESSAGE.search(href)
         if found:
-            refs.append(
-                Ref("reply-to", platform=PLATFORM, platform_id=f"{chat_key}/{found.group(1)}")
-            )
+            reply_key = _html_keys(chat_name, found.group(1))[0]
+            refs.append(Ref("reply-to", platform=PLATFORM, platform_id=reply_key))
             break
 
     media: list[Media] = []
@@ -462,18 +536,20 @@ def _html_item(
     if missing:
         extra["media_not_included"] = missing
 
+    platform_id, earlier_keys = _html_keys(chat_name, msg_id)
     return ParsedItem(
         platform=PLATFORM,
         kind="post",
         text=text,
         raw=lxml.html.tostring(div, encoding="utf-8"),
-        platform_id=f"{chat_key}/{msg_id}",
+        platform_id=platform_id,
         author_name=author,
         posted=posted,
         media=tuple(media),
         refs=tuple(refs),
         extra=extra,
         record=record,
+        earlier_keys=earlier_keys,
     )
 
 
@@ -503,20 +579,88 @@ def _html_media_kind(link: Any) -> str:
     return "file"
 
 
-def _html_date(title: str) -> Posted | None:
-    """`23.08.2023 13:11:23 UTC-08:00`: day first; the offset, when present, is real."""
+def _html_date(title: str) -> tuple[Posted | None, str | None]:
+    """`23.08.2023 13:11:23 UTC-08:00`: day first, then the zone's *standard* offset.
+
+    Returns the time and, when daylight saving may have applied there and
+    then, the UTC time it would give (see the module docstring).
+    """
     match = _HTML_DATE.match(clean_line(title))
     if match is None:
-        return None
-    day, month, year, hour, minute, second, sign, off_h, off_m = match.groups()
-    stamp = f"{year}-{int(month):02d}-{int(day):02d}T{int(hour):02d}:{minute}:{second or '00'}"
-    if sign:
-        stamp += f"{sign}{int(off_h):02d}:{off_m or '00'}"
-        posted = from_text(stamp)
-    else:
-        posted = from_text(stamp)
-        if posted is not None:
-            posted = Posted(posted.at, posted.precision, False)
-    if posted is not None and second is None:
-        posted = Posted(posted.at, "minute", posted.tz_known)
-    return posted
+        return None, None
+    day, month, year, hour, minute, second, zone, sign, off_h, off_m = match.groups()
+    try:
+        wall = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None, None
+    precision = "second" if second is not None else "minute"
+    if zone is None:  # older exports: wall-clock time, zone unknown
+        return Posted(_utc(wall, timedelta(0)), precision, False), None
+    standard = timedelta(hours=int(off_h or 0), minutes=int(off_m or 0))
+    if sign == "-":
+        standard = -standard
+    if abs(standard) > timedelta(hours=14):
+        return None, None
+    savings = _daylight_saving(wall.replace(minute=0, second=0), standard)
+    if not savings or savings == {timedelta(0)}:
+        return Posted(_utc(wall, standard), precision, True), None
+    if len(savings) == 1:  # every zone with that standard offset is on summer time
+        return Posted(_utc(wall, standard + next(iter(savings))), precision, True), None
+    other = next(s for s in sorted(savings) if s)
+    return Posted(_utc(wall, standard), precision, False), _utc(wall, standard + other)
+
+
+def _utc(wall: datetime, offset: timedelta) -> str:
+    return (wall - offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=512)
+def _standard_zones(year: int, standard: timedelta) -> tuple[ZoneInfo, ...]:
+    """The IANA zones whose standard offset in `year` is `standard` (none without tzdata).
+
+    Standard time is the lower of a zone's January and July offsets, as
+    Qt names it (tzdata's negative summer time for Dublin aside).
+    """
+    zones: list[ZoneInfo] = []
+    for name in sorted(available_timezones()):
+        if "/" not in name or name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+            continue
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            continue
+        offsets = [datetime(year, month, 1, 12, tzinfo=zone).utcoffset() for month in (1, 7)]
+        known = [offset for offset in offsets if offset is not None]
+        if known and min(known) == standard:
+            zones.append(zone)
+    return tuple(zones)
+
+
+def _daylight_saving(wall_hour: datetime, standard: timedelta) -> frozenset[timedelta]:
+    """How far ahead of standard time those zones' clocks were at that wall-clock hour."""
+    whole_day = _day_saving(wall_hour.date(), standard)
+    return whole_day if whole_day is not None else _hour_saving(wall_hour, standard)
+
+
+@lru_cache(maxsize=8192)
+def _day_saving(day: date, standard: timedelta) -> frozenset[timedelta] | None:
+    """The same for a whole wall-clock day; None when a zone changes its clocks that day."""
+    found: set[timedelta] = set()
+    for zone in _standard_zones(day.year, standard):
+        morning = datetime(day.year, day.month, day.day, 0, 0, tzinfo=zone).utcoffset()
+        night = datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset()
+        if morning != night:
+            return None
+        if morning is not None:
+            found.add(morning - standard)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def _hour_saving(wall_hour: datetime, standard: timedelta) -> frozenset[timedelta]:
+    found: set[timedelta] = set()
+    for zone in _standard_zones(wall_hour.year, standard):
+        offset = wall_hour.replace(tzinfo=zone).utcoffset()
+        if offset is not None:
+            found.add(offset - standard)
+    return frozenset(found)
