@@ -174,9 +174,9 @@ def _embed(
     """Media and refs of an embed; the readable line of an external card, or ""."""
     kind = str_or_none(embed.get("$type")) or ""
     if kind == "app.bsky.embed.recordWithMedia":
-        _embed(mapping(embed.get("media")), did, media, refs, extra)
+        card = _embed(mapping(embed.get("media")), did, media, refs, extra)
         _embed(mapping(embed.get("record")), did, media, refs, extra)
-        return ""
+        return card
     if kind == "app.bsky.embed.images":
         for image in dicts(embed.get("images")):
             cid = _blob_cid(image.get("image"))

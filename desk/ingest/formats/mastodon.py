@@ -308,7 +308,7 @@ def _handle(account: dict[str, Any]) -> str | None:
 def parse(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
     """Items of a Mastodon document or JSON Lines file; bad records rejected, then onwards."""
     hosts: Counter[str] = Counter()  # server hints carried from line to line
-    if _looks_sse(sample_text(source.sample())):
+    if sample_text(source.sample()).startswith(_SSE_FIELDS):  # JSON never starts so
         yield from _sse_items(source, hosts)
         return
     for entry in read_documents(source, invalid=_INVALID):
