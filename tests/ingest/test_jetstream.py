@@ -149,3 +149,11 @@ def test_a_jetstream_post_and_its_api_record_are_one_item(tmp_path: Path) -> Non
     ran = run_cli(desk, "ingest", str(api))
     assert ran.code == 0, ran.err
     assert "(bluesky)" in ran.out and "added 0 new, 1 duplicate" in ran.out
+
+
+def test_an_event_longer_than_the_detection_sample_is_still_recognised() -> None:
+    data = _lines(_post("long " * 40_000), _post("next")).encode()
+    assert len(data.split(b"\n")[0]) > 64 * 1024
+    assert registry.detect(Source("big.jsonl", data=data).sample()).NAME == "jetstream"
+    items, rejected, _ = run(jetstream, data)
+    assert not rejected and len(items) == 2

@@ -185,3 +185,12 @@ def test_cli_ingest_reports_the_delete_and_keeps_the_post(tmp_path: Path) -> Non
     assert "rejected:" not in ran.err
     listed = run_cli(desk, "ls", "--json")
     assert listed.code == 0 and len(json.loads(listed.out)) == 1
+
+
+def test_an_event_longer_than_the_detection_sample_is_still_recognised() -> None:
+    huge = _status(content="<p>" + "long " * 40_000 + "</p>")
+    data = _ws("update", json.dumps(huge)).encode()
+    assert len(data) > 64 * 1024
+    assert registry.detect(Source("big.jsonl", data=data).sample()).NAME == "mastodon"
+    (item,), rejected, _ = run(mastodon, data)
+    assert not rejected and item.platform_id == URI

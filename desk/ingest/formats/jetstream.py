@@ -66,7 +66,8 @@ _KINDS = frozenset({"commit", "identity", "account"})
 _DID = re.compile(r"^did:[a-z]{1,32}:[A-Za-z0-9._:%-]{1,2048}$")
 _RKEY = re.compile(r"^[A-Za-z0-9._:~-]{1,512}$")
 _AT_URI = re.compile(r"^at://([^/\s]{1,2048})/([A-Za-z0-9.-]{1,317})/([A-Za-z0-9._:~-]{1,512})$")
-# For samples too long to parse whole: an event line starts with its DID.
+# For samples too long to parse whole: an event line starts with its DID (an
+# XRPC response never does, so this outranks the `bluesky` signals).
 _EVENT_HEAD = re.compile(r'^\{\s*"did"\s*:\s*"did:[a-z]+:[^"]+"\s*,\s*"time_us"\s*:\s*\d+')
 
 
@@ -77,7 +78,7 @@ def detect(sample: Sample) -> int:
         return 0
     doc = sample_json(sample, text)
     if doc is NOT_PARSED:
-        return 85 if _EVENT_HEAD.match(text) and '"kind"' in text else 0
+        return 90 if _EVENT_HEAD.match(text) and '"kind"' in text else 0
     return 95 if _is_event(doc) else 0
 
 
