@@ -30,6 +30,12 @@ shared corpus (`../shared/corpus` or `$DESK_CORPUS`), `--n` items each
   of N statuses (`--array-big-bare no` skips the baseline there: it needs
   tens of GB). The peak RSS of these rows is the bounded-memory target of
   issue 12 (under 200 MB at 100k and at 1M).
+- mastodon-stream, jetstream, twitwi (issue 12): one file of n records
+  each, made from the samples in `tests/ingest/data` (written from each
+  format's documentation): Mastodon streaming `update` events (WebSocket
+  JSON Lines, the mastodon template statuses as JSON-string payloads),
+  Jetstream post commits (a new rkey and `createdAt` per line), and twitwi
+  CSV tweet rows (a new id and float `timestamp_utc` per row).
 
 For each dataset, in the same run:
 
@@ -115,7 +121,17 @@ RSS_TEMPLATE = "rss_atom/RSParser_Resources/EMarley.rss"
 MASTODON_TEMPLATE = (
     "mastodon/extracted_from_Mastodon.py_cassettes/test_home_tl__01_GET_v1_timelines_home.json"
 )
-DATASETS = ("twitter", "rss", "mastodon", "mastodon-array")
+DATASETS = (
+    "twitter",
+    "rss",
+    "mastodon",
+    "mastodon-array",
+    "mastodon-stream",
+    "jetstream",
+    "twitwi",
+)
+# Templates of the issue 12 formats: the test samples written from each format's docs.
+TEST_DATA = ROOT / "tests" / "ingest" / "data"
 TWEETS_PER_PAGE = 100
 START = datetime(2024, 1, 1, tzinfo=UTC)
 TWEET_ID_BASE = 1_750_000_000_000_000_000
@@ -261,6 +277,63 @@ def generate_mastodon(
     return paths
 
 
+def generate_mastodon_stream(corpus: Path, out: Path, n: int) -> list[Path]:
+    """n streaming `update` events (WebSocket JSON Lines) of the Mastodon template statuses."""
+    templates = json.loads((corpus / MASTODON_TEMPLATE).read_text(encoding="utf-8"))
+    folder = out / "mastodon-stream"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "stream.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for index in range(n):
+            template = templates[index % len(templates)]
+            new_id = str(STATUS_ID_BASE + index)
+            status = dict(template, id=new_id)
+            status["uri"] = template["uri"].replace(template["id"], new_id)
+            status["url"] = template["url"].replace(template["id"], new_id)
+            event = {"stream": ["public"], "event": "update", "payload": json.dumps(status)}
+            fh.write(json.dumps(event) + "\n")
+    return [path]
+
+
+def generate_jetstream(out: Path, n: int) -> list[Path]:
+    """n Jetstream post commits: the sample post event with a new rkey and time."""
+    template = json.loads((TEST_DATA / "jetstream.jsonl").read_text().splitlines()[1])
+    folder = out / "jetstream"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "jetstream.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for index in range(n):
+            event = json.loads(json.dumps(template))
+            event["time_us"] += index
+            event["commit"]["rkey"] = f"3l{index:011d}"
+            moment = START + timedelta(seconds=index)
+            # 9 fractional digits and a +00:00 offset, as Go clients write them
+            stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%f000+00:00")
+            event["commit"]["record"]["createdAt"] = stamp
+            fh.write(json.dumps(event) + "\n")
+    return [path]
+
+
+def generate_twitwi(out: Path, n: int) -> list[Path]:
+    """n twitwi CSV tweet rows: the sample's first row with a new id and timestamp."""
+    with (TEST_DATA / "twitwi-tweets.csv").open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        template = next(reader)
+        header = list(reader.fieldnames or [])
+    folder = out / "twitwi"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "tweets.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, header)
+        writer.writeheader()
+        for index in range(n):
+            new_id = str(TWEET_ID_BASE + index)
+            stamp = (START + timedelta(seconds=index)).timestamp()
+            url = template["url"].replace(template["id"], new_id)
+            writer.writerow(template | {"id": new_id, "timestamp_utc": f"{stamp:.1f}", "url": url})
+    return [path]
+
+
 def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
     if kind == "twitter":
         return generate_twitter(corpus, out, n)
@@ -268,6 +341,12 @@ def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[
         return generate_rss(corpus, out, n, per_file)
     if kind == "mastodon-array":
         return generate_mastodon(corpus, out, n, n, kind)
+    if kind == "mastodon-stream":
+        return generate_mastodon_stream(corpus, out, n)
+    if kind == "jetstream":
+        return generate_jetstream(out, n)
+    if kind == "twitwi":
+        return generate_twitwi(out, n)
     return generate_mastodon(corpus, out, n, per_file)
 
 
@@ -396,11 +475,66 @@ def _mastodon_records(files: list[Path]) -> Iterator[dict[str, Any]]:
             }
 
 
+def _status_record(status: dict[str, Any]) -> dict[str, Any]:
+    account = status.get("account") or {}
+    return {
+        "id": status["uri"],
+        "text": status.get("content"),
+        "author": account.get("display_name"),
+        "handle": account.get("acct"),
+        "created_at": status.get("created_at"),
+        "url": status.get("url"),
+        "raw": json.dumps(status, ensure_ascii=False),
+    }
+
+
+def _mastodon_stream_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        with path.open("rb") as fh:
+            for line in fh:
+                yield _status_record(json.loads(json.loads(line)["payload"]))
+
+
+def _jetstream_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        with path.open("rb") as fh:
+            for line in fh:
+                event = json.loads(line)
+                commit = event["commit"]
+                yield {
+                    "id": f"at://{event['did']}/{commit['collection']}/{commit['rkey']}",
+                    "text": commit["record"].get("text"),
+                    "author": event["did"],
+                    "handle": None,
+                    "created_at": commit["record"].get("createdAt"),
+                    "url": None,
+                    "raw": line.decode("utf-8"),
+                }
+
+
+def _twitwi_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                yield {
+                    "id": row["id"],
+                    "text": row["text"],
+                    "author": row["user_name"],
+                    "handle": row["user_screen_name"],
+                    "created_at": row["timestamp_utc"],
+                    "url": row["url"],
+                    "raw": json.dumps(row, ensure_ascii=False),
+                }
+
+
 RECORDS = {
     "twitter": _twitter_records,
     "rss": _rss_records,
     "mastodon": _mastodon_records,
     "mastodon-array": _mastodon_records,
+    "mastodon-stream": _mastodon_stream_records,
+    "jetstream": _jetstream_records,
+    "twitwi": _twitwi_records,
 }
 
 
@@ -456,7 +590,15 @@ def child_main(argv: list[str]) -> None:
 
 
 def dataset_files(kind: str, data_dir: Path) -> list[Path]:
-    pattern = {"twitter": "*.jsonl", "rss": "*.xml"}.get(kind, "*.json")
+    pattern = {
+        "twitter": "*.jsonl",
+        "rss": "*.xml",
+        "mastodon": "*.json",
+        "mastodon-array": "*.json",
+        "mastodon-stream": "*.jsonl",
+        "jetstream": "*.jsonl",
+        "twitwi": "*.csv",
+    }[kind]
     return sorted((data_dir / kind).glob(pattern))
 
 

@@ -59,6 +59,9 @@ def summary_line(report: IngestReport) -> str:
         f"{report.duplicates} duplicate{'s' if report.duplicates != 1 else ''}, "
         f"{report.links} link{'s' if report.links != 1 else ''}, {len(report.rejected)} rejected"
     )
+    skipped = report.skipped_summary()
+    if skipped:
+        line += f", {safe_line(skipped)}"
     if report.new == 0 and report.duplicates and not report.rejected:
         line += " (nothing new: already in the desk)"
     return line
@@ -141,6 +144,7 @@ def run_ingest(
                         "duplicates": r.duplicates,
                         "links": r.links,
                         "rejected": [str(x) for x in r.rejected],
+                        "skipped": dict(r.skipped),
                         "error": r.error,
                         "item_ids": r.item_ids,
                     }

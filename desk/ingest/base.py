@@ -7,7 +7,9 @@ A format module (one file per format, registered in `registry.py`) offers:
   from the content only, never the file name;
 - `parse(source: Source) -> Iterator[ParsedItem | Rejected]`: the items, in
   order, each with the raw bytes of its own record. A bad record yields a
-  `Rejected` naming its line or record number and the parse goes on.
+  `Rejected` naming its line or record number and the parse goes on; a
+  record that is fine but holds no post (a stream's like or delete event)
+  may yield a `Skipped`, counted in the summary.
 
 Parsers are pure: no database, no network, no clock except `captured_at`
 passed in through `Source`. The pipeline in `desk/ingest/pipeline.py`
@@ -100,6 +102,19 @@ class Rejected:
     line: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record read fine that holds no post, said so in the ingest summary.
+
+    Live streams carry more than posts (a Jetstream like, a Mastodon
+    `delete`): they are not faults of the file, so they are counted by
+    `reason` in the summary, never listed as rejections.
+    """
+
+    record: int | None
+    reason: str
+
+
 class Sample:
     """The first bytes of an input, decoded leniently, for `detect`."""
 
@@ -165,4 +180,4 @@ class Format(Protocol):
 
     def detect(self, sample: Sample) -> int: ...
 
-    def parse(self, source: Source) -> Iterator[ParsedItem | Rejected]: ...
+    def parse(self, source: Source) -> Iterator[ParsedItem | Rejected | Skipped]: ...

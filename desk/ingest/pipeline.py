@@ -26,7 +26,7 @@ from db import NewItem, Store, Writer
 from db.clock import iso_micro
 from db.models import Link
 from desk.ingest import registry
-from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Source
+from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Skipped, Source
 from desk.verbs.payloads import LinkFields
 
 BATCH_SIZE = 500
@@ -68,6 +68,19 @@ class IngestReport:
     error: str | None = None
     item_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
+    # Records that hold no post (a stream's likes, deletes): reason -> count.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skipped_summary(self, most: int = 3) -> str:
+        """`3 skipped (2 like events, 1 ...)`, the commonest reasons first; "" for none."""
+        if not self.skipped:
+            return ""
+        total = sum(self.skipped.values())
+        ranked = sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0]))
+        parts = [f"{count} {reason}" for reason, count in ranked[:most]]
+        if len(ranked) > most:
+            parts.append(f"{len(ranked) - most} other reasons")
+        return f"{total} skipped ({'; '.join(parts)})"
 
     @property
     def seen(self) -> int:
@@ -347,7 +360,7 @@ def _commit_batch(
     report.item_ids.extend(done.ids)
 
 
-def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Rejected]:
+def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
     """The parser's output; a parser bug becomes a rejection, not a crash."""
     try:
         yield from module.parse(source)
@@ -481,6 +494,9 @@ def ingest_source(
             rejection = Rejection(source.name, out.record, out.reason, out.line)
             report.rejected.append(rejection)
             pending_rejections.append(rejection)
+            continue
+        if isinstance(out, Skipped):
+            report.skipped[out.reason] = report.skipped.get(out.reason, 0) + 1
             continue
         batch.append(out)
         if len(batch) >= batch_size:

@@ -55,4 +55,6 @@ def ingested(report: IngestReport) -> str:
         text += f", {report.links} links"
     if report.rejected:
         text += f", {len(report.rejected)} rejected (first: {report.rejected[0]})"
+    if report.skipped:
+        text += f", {report.skipped_summary(most=1)}"
     return text

@@ -33,18 +33,15 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import codecs
-import csv
 import html
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 from db.models import Media
-from desk.ingest import charset
-from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
+from desk.ingest.formats._csvrows import header_of, rows, wide_codec
 from desk.ingest.formats._twitter import (
     PLATFORM,
     best_video_url,
@@ -63,7 +60,6 @@ from desk.text import clean_line, clean_text
 
 NAME = "csv"
 
-_FIELD_LIMIT = 64 * 1024 * 1024
 _TWARC_SIGNALS = {
     "author_id", "author.username", "author.name", "created_at", "conversation_id",
     "public_metrics.like_count", "referenced_tweets.replied_to.id", "edit_history_tweet_ids",
@@ -99,7 +95,6 @@ _ZONES = {
     "AEST": "+1000", "AEDT": "+1100",
 }  # fmt: skip
 _ZONE_SUFFIX = re.compile(r"^(.*\d)\s+([A-Z]{1,5})$")
-_DELIMITERS = (",", ";", "\t")
 
 
 # --------------------------------------------------------------------------
@@ -124,171 +119,17 @@ def _dialect(header: list[str]) -> str | None:
     return None
 
 
-def _header_of(text: str) -> list[str] | None:
-    line_end = text.find("\n")
-    first = text if line_end == -1 else text[:line_end]
-    if not first.strip() or first.lstrip()[:1] in ("{", "[", "<"):
-        return None
-    counts = {d: first.count(d) for d in _DELIMITERS}
-    delimiter = max(counts, key=lambda d: counts[d])
-    if counts[delimiter] == 0:
-        return None
-    try:
-        return next(csv.reader([first], delimiter=delimiter))
-    except (csv.Error, StopIteration):
-        return None
-
-
 def detect(sample: Sample) -> int:
     """A CSV whose header row is a known social-post export."""
     text = sample.text
-    codec = _wide_codec(sample.head)
+    codec = wide_codec(sample.head)
     if codec:  # Excel "Unicode text" and other UTF-16/32 exports
         text = sample.head.decode(codec, errors="replace").lstrip("\ufeff")
-    header = _header_of(text)
+    header = header_of(text)
     if header is None:
         return 0
     dialect = _dialect(header)
     return {"twarc": 90, "ct-api": 85, "ct-dash": 85}.get(dialect or "", 0)
-
-
-# --------------------------------------------------------------------------
-# streaming rows with their exact bytes
-# --------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Row:
-    start: int  # 1-based line the row starts on
-    fields: list[str]
-    raw: bytes
-    note: str | None
-
-
-class _LineFeed:
-    """Physical lines for csv.reader, remembering the bytes of the current row.
-
-    csv.reader pulls exactly the lines one row needs, so the lines pulled
-    since the last row are that row's raw bytes.
-    """
-
-    def __init__(self, fh: BinaryIO, fallback: str | None, codec: str | None) -> None:
-        self.fh = fh
-        self.fallback = fallback
-        self.codec = codec  # a BOM-declared UTF-16/32 codec: decode incrementally
-        self.decoder = codecs.getincrementaldecoder(codec)(errors="replace") if codec else None
-        self.number = 0
-        self.pending: list[bytes] = []
-        self.note: str | None = None
-        self.first = True
-
-    def __iter__(self) -> Iterator[str]:
-        if self.decoder is not None:
-            yield from self._wide()
-            return
-        for chunk in self.fh:
-            self.number += 1
-            self.pending.append(chunk)
-            if self.first:
-                self.first = False
-                if chunk.startswith(codecs.BOM_UTF8):
-                    chunk = chunk[3:]
-            try:
-                text = chunk.decode("utf-8")
-            except UnicodeDecodeError:
-                encoding = self.fallback or "cp1252"
-                text = chunk.decode(encoding, errors="replace")
-                self.note = f"not UTF-8; decoded as {encoding} (guessed)"
-            yield text.replace("\x00", "")
-
-    def _wide(self) -> Iterator[str]:
-        """UTF-16/32 text (Excel "Unicode text"): decode first, then split lines."""
-        assert self.decoder is not None and self.codec is not None
-        buffer = ""
-        while True:
-            block = self.fh.read(1 << 16)
-            buffer += self.decoder.decode(block, final=not block)
-            if buffer.startswith("\ufeff"):
-                buffer = buffer[1:]
-            *lines, buffer = buffer.split("\n")
-            for line in lines:
-                self.number += 1
-                self.pending.append((line + "\n").encode(self.codec))
-                yield line + "\n"
-            if not block:
-                if buffer:
-                    self.number += 1
-                    self.pending.append(buffer.encode(self.codec))
-                    yield buffer
-                return
-
-    def take(self) -> tuple[int, bytes, str | None]:
-        """The start line, raw bytes and encoding note of the row just read."""
-        start = self.number - len(self.pending) + 1
-        raw = b"".join(self.pending)
-        note = self.note
-        self.pending = []
-        self.note = None
-        return start, raw, note
-
-
-def _raise_field_limit() -> None:
-    limit = _FIELD_LIMIT
-    while limit > 1024:
-        try:
-            if csv.field_size_limit() < limit:
-                csv.field_size_limit(limit)
-            return
-        except OverflowError:
-            limit //= 2
-
-
-def _wide_codec(head: bytes) -> str | None:
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return None
-
-
-def _fallback_encoding(head: bytes) -> str | None:
-    """The encoding of a non-UTF-8 sample, guessed once per file."""
-    try:
-        head.decode("utf-8")
-        return None
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:  # a character cut by the sample's end
-            return None
-    return charset.guess_encoding(head)
-
-
-def _rows(source: Source) -> Iterator[_Row | Rejected]:
-    """Rows of the file, the header row first, each with its raw bytes."""
-    _raise_field_limit()
-    with source.open() as fh:
-        head = fh.read(SAMPLE_BYTES)
-    codec = _wide_codec(head)
-    fallback = None if codec else _fallback_encoding(head)
-    sample_text = head.decode(codec or fallback or "utf-8", errors="replace").lstrip("\ufeff")
-    header = _header_of(sample_text)
-    counts = {d: (sample_text.split("\n", 1)[0]).count(d) for d in _DELIMITERS}
-    delimiter = max(counts, key=lambda d: counts[d]) if header else ","
-    with source.open() as fh:
-        feed = _LineFeed(fh, fallback, codec)
-        reader = csv.reader(iter(feed), delimiter=delimiter, strict=False)
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                start, _, _ = feed.take()
-                yield Rejected(start, f"unreadable CSV row ({exc})", line=start)
-                continue
-            start, raw, note = feed.take()
-            if not fields or all(not f.strip() for f in fields):
-                continue
-            yield _Row(start, fields, raw, note)
 
 
 # --------------------------------------------------------------------------
@@ -611,9 +452,9 @@ _BUILDERS = {"twarc": _twarc_item, "ct-api": _ct_api_item, "ct-dash": _ct_dash_i
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a social-post CSV, one per data row, rows streamed."""
-    rows = _rows(source)
+    lines = rows(source)
     header: list[str] | None = None
-    for first in rows:
+    for first in lines:
         if isinstance(first, Rejected):
             yield first
             continue
@@ -632,7 +473,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         return
     build = _BUILDERS[dialect]
     width = len(header)
-    for row in rows:
+    for row in lines:
         if isinstance(row, Rejected):
             yield row
             continue

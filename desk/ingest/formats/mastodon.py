@@ -71,7 +71,20 @@ Choices, and why:
   a larger one keeps the statuses before the break and says in which bytes
   it broke. An edit history (StatusEdit[]) is small and read whole.
 - VCR cassettes (YAML) holding Mastodon JSON as strings are containers, not
-  this format: `detect` returns 0 for anything that is not JSON.
+  this format: `detect` returns 0 for anything that is not JSON (except the
+  streaming API's own text form, below).
+- Streaming API events (`GET /api/v1/streaming`), saved as WebSocket JSON
+  Lines (`{"stream": [...], "event": "update", "payload": "<Status as a JSON
+  string>"}`) or as server-sent events text (`event: update` / `data: {...}`
+  blocks ended by a blank line, `:` heartbeat comments). They are read here,
+  not in a format of their own, because a payload is a Status and a Status
+  has one reader. `update` and `status.update` (an edit) yield the status,
+  whose raw record is the event's own bytes; an edit has the same `uri`, so
+  it is the same item (`extra["stream_event"]` says which event carried it).
+  A `delete` removes nothing from the desk (a deleted post is evidence): it is
+  a `Skipped` ("delete event: status 123 was deleted upstream (kept)") in the
+  summary. A `notification` yields the status it carries, if any; other
+  events (filters_changed, announcement ...) are skipped and counted.
 """
 
 from __future__ import annotations
@@ -83,13 +96,15 @@ from dataclasses import replace
 from typing import Any
 
 from db.models import Media
-from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
+from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Skipped, Source
 from desk.ingest.clean import html_of
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
     ArrayBreak,
     canonical_bytes,
+    json_error,
+    loads,
     read_documents,
     sample_json,
     sample_text,
@@ -130,6 +145,8 @@ def detect(sample: Sample) -> int:
     bodies as strings) is never ours.
     """
     text = sample_text(sample)
+    if _looks_sse(text):
+        return 90
     if text[:1] not in ("{", "["):
         return 0
     doc = sample_json(sample, text)
@@ -139,11 +156,15 @@ def detect(sample: Sample) -> int:
         return 85
     if len(set(_STATUS_KEYS.findall(text))) >= 2:
         return 85
+    if _EVENT_KEY.search(text) and '"payload"' in text:
+        return 85
     return 0
 
 
 def _score(doc: Any) -> int:
     """Score a parsed document by shape (see `detect`)."""
+    if _is_stream_event(doc):
+        return 95
     if isinstance(doc, dict):
         if isinstance(doc.get("ancestors"), list) and isinstance(doc.get("descendants"), list):
             return 95
@@ -310,7 +331,7 @@ def _handle(account: dict[str, Any]) -> str | None:
 # ---------------------------------------------------------------- parsing
 
 
-def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
+def parse(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
     """Items of a Mastodon document or JSON Lines file; bad records rejected, then onwards."""
     if streams_as_array(source):
         streamed = _streamed(source)
@@ -323,11 +344,17 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
 def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
     """`parse` without streaming: the document read at once (JSON Lines by line)."""
     hosts: Counter[str] = Counter()  # server hints carried from line to line
+    if sample_text(source.sample()).startswith(_SSE_FIELDS):  # JSON never starts so
+        yield from _sse_items(source, hosts)
+        return
     for entry in read_documents(source, invalid=_INVALID):
         if isinstance(entry, Rejected):
             yield entry
             continue
         line, doc, raw = entry
+        if _is_stream_event(doc):
+            yield from _event_items(doc["event"], doc["payload"], line, raw, hosts)
+            continue
         yield from parse_document(doc, line=line, raw=raw, hosts=hosts)
 
 
@@ -820,3 +847,103 @@ def _edit_history(
         yield Rejected(record=1, reason="edit history nested too deeply to read")
     except Exception as exc:
         yield Rejected(record=1, reason=f"unreadable edit history: {type(exc).__name__}: {exc}")
+
+
+# ---------------------------------------------------------------- streaming API events
+
+# The event names of the streaming API (docs.joinmastodon.org/methods/streaming).
+_EVENTS = frozenset(
+    {
+        "update", "status.update", "delete", "notification", "conversation",
+        "filters_changed", "announcement", "announcement.reaction", "announcement.delete",
+        "encrypted_message", "notifications_merged",
+    }
+)  # fmt: skip
+_EVENT_KEY = re.compile(r'"event"\s*:\s*"(?:update|status\.update|delete|notification)"')
+_SSE_EVENT = re.compile(r"^event: ?(update|status\.update|delete|notification)\r?$", re.M)
+_SSE_FIELDS = ("event:", "data:", "id:", "retry:", ":")
+
+
+def _is_stream_event(doc: Any) -> bool:
+    """A WebSocket streaming message: a known `event` name and a `payload`."""
+    return isinstance(doc, dict) and doc.get("event") in _EVENTS and "payload" in doc
+
+
+def _looks_sse(text: str) -> bool:
+    """Server-sent events text: SSE field lines from the start, a known event name."""
+    return text.startswith(_SSE_FIELDS) and bool(_SSE_EVENT.search(text))
+
+
+def _sse_items(source: Source, hosts: Counter[str]) -> Iterator[ParsedItem | Rejected | Skipped]:
+    """Read `event:` / `data:` blocks line by line; a blank line ends an event.
+
+    Multi-line `data:` fields are joined with newlines (the SSE rule); a
+    block's raw record is its own bytes, its record the line it starts on.
+    """
+    name = "message"
+    data: list[str] = []
+    raw: list[bytes] = []
+    start = 0
+    with source.open() as fh:
+        number = 0
+        for chunk in fh:
+            number += 1
+            text = chunk.decode("utf-8", errors="replace").rstrip("\r\n")
+            if number == 1:
+                text = text.lstrip("\ufeff")
+            if not text:
+                if data:
+                    yield from _event_items(name, "\n".join(data), start, b"".join(raw), hosts)
+                name, data, raw = "message", [], []
+                continue
+            if not raw:
+                start = number
+            raw.append(chunk)
+            if text.startswith(":"):
+                continue  # a heartbeat comment
+            field, _, value = text.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "event":
+                name = value.strip()
+            elif field == "data":
+                data.append(value)
+    if data:  # a last event with no blank line after it (a cut-off capture)
+        yield from _event_items(name, "\n".join(data), start, b"".join(raw), hosts)
+
+
+def _event_items(
+    name: Any, payload: Any, line: int | None, raw: bytes | None, hosts: Counter[str]
+) -> Iterator[ParsedItem | Rejected | Skipped]:
+    """What one streaming event gives: the status of an update, a note for the rest."""
+    event = line_of(name) or "?"
+    record = line if line is not None else 1
+    if event == "delete":
+        status_id = line_of(payload if isinstance(payload, str) else str(payload))[:64] or "?"
+        yield Skipped(record, f"delete event: status {status_id} was deleted upstream (kept)")
+        return
+    if event not in ("update", "status.update", "notification"):
+        yield Skipped(record, f"{event[:40]} event (holds no post)")
+        return
+    if isinstance(payload, str):
+        try:
+            body = loads(payload)
+        except RecursionError:
+            yield Rejected(record, f"{event} event: payload nested too deeply to read", line=line)
+            return
+        except ValueError as exc:
+            reason = f"{event} event: payload is {json_error(exc, _INVALID)}"
+            yield Rejected(record, reason, line=line)
+            return
+    else:
+        body = payload
+    if event == "notification":
+        body = body.get("status") if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            yield Skipped(record, "notification event without a status")
+            return
+    results = list(parse_document(body, line=record, raw=raw, hosts=hosts))
+    for index, result in enumerate(results):
+        if isinstance(result, ParsedItem) and index == len(results) - 1:
+            # The event's own status comes last (after any boosted or quoted copy).
+            result = replace(result, extra={**result.extra, "stream_event": event})
+        yield result
