@@ -341,7 +341,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
     yield from parse_whole(source)
 
 
-def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
+def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
     """`parse` without streaming: the document read at once (JSON Lines by line)."""
     hosts: Counter[str] = Counter()  # server hints carried from line to line
     if sample_text(source.sample()).startswith(_SSE_FIELDS):  # JSON never starts so
