@@ -219,7 +219,7 @@ def _rest_is_dateish(rest: str) -> bool:
     if len(words) > 60:
         return False
     try:
-        dateparser.parse(words, default=datetime(1900, 1, 1))
+        dateparser.parse(words, default=datetime(1900, 1, 1), tzinfos=times.zone_info)
     except (ValueError, OverflowError, TypeError):
         return False
     return True
