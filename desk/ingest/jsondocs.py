@@ -17,9 +17,8 @@ Bluesky; Telegram, ClaimReview and JSON Feed through `load_document`):
 - Bytes are decoded by `charset.decode` (BOM, BOM-less UTF-16/32, UTF-8,
   else the one guess, with a note saying what was assumed).
 - Parsing is orjson's, falling back to the stdlib where orjson refuses
-  (lone surrogate escapes, NaN) so messages keep stdlib's line and column.
-  orjson reads an integer past 64 bits as a float (a known defect, to fix
-  in a later step of issue 12; `tests/ingest/test_jsondocs.py` marks it).
+  (lone surrogate escapes, NaN) so messages keep stdlib's line and column,
+  and for texts holding an integer past 64 bits (orjson reads it as a float).
 
 How a source is told to be JSON Lines: its first non-blank line is a JSON
 value on its own and a second non-blank line follows. A file whose first
@@ -32,6 +31,7 @@ Streaming whole documents (ijson) is a later step of issue 12.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -60,13 +60,24 @@ def loads(data: str | bytes) -> Any:
 
     orjson refuses what stdlib accepts in a few corners (lone surrogate
     escapes, NaN), and its errors carry no line number; the fallback keeps
-    stdlib's behaviour and messages exactly. (Integers past 64 bits orjson
-    does not refuse: it reads them as floats; see the module docstring.)
+    stdlib's behaviour and messages exactly. Integers past 64 bits orjson
+    does not refuse but reads as floats (an id of 10^30 would be lost):
+    a text with such a long run of digits is read by the stdlib instead.
     """
+    long_number = _LONG_NUMBER.search(data) if isinstance(data, str) else _LONG_BYTES.search(data)
+    if long_number:
+        return json.loads(data)  # orjson would read an integer past 64 bits as a float
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(data)
+
+
+# Twenty digits in a row: a number orjson may not hold as an int (2**64 has
+# 20 digits). Such a text (rare: ids past 64 bits, or a long digit run in a
+# string) goes to the stdlib, which keeps every integer exact.
+_LONG_NUMBER = re.compile(r"[0-9]{20}")
+_LONG_BYTES = re.compile(rb"[0-9]{20}")
 
 
 def canonical_bytes(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
