@@ -436,3 +436,16 @@ def is_vcr_cassette(text: str) -> bool:
         or head.startswith(("interactions:", "http_interactions:", "---\ninteractions:"))
         or "\ninteractions:\n" in head
     )
+
+
+def record_bytes(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
+    """A parsed record as the UTF-8 bytes of `json.dumps(sort_keys=True)`, never an error.
+
+    The raw copy of a record that cannot be cut out of its file. A lone
+    surrogate (a valid JSON escape, not valid Unicode) cannot be UTF-8: it
+    is written back as its `\\udXXX` escape, so the copy still reads as the
+    value the file held, where `.encode()` raised and lost the record, or
+    the whole rest of the file.
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=default)
+    return text.encode("utf-8", errors="backslashreplace")

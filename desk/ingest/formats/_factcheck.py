@@ -13,7 +13,6 @@ its id too, so any spelling of a tweet's URL finds it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ from desk.ingest.base import ParsedItem, Posted, Ref
 from desk.ingest.clean import html_to_text
 from desk.ingest.formats._twitter import PLATFORM as TWITTER
 from desk.ingest.formats._twitter import status_from_url, status_url
+from desk.ingest.jsondocs import record_bytes
 from desk.ingest.times import from_text
 from desk.ingest.urls import canonical_url, former_spelling
 from desk.ingest.values import first_dict, string
@@ -268,4 +268,4 @@ def _scalar(value: Any) -> str | int | float | None:
 
 
 def dump(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+    return record_bytes(value)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -41,7 +40,7 @@ from db.models import Media
 from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsondocs import load_document
+from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_struct_time, from_text
 from desk.ingest.urls import former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
@@ -295,7 +294,7 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str).encode(),
+        raw=record_bytes(entry, default=str),
         platform_id=_platform_id(entry_id, link, context.key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
@@ -542,7 +541,7 @@ def _json_item(
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=json.dumps(item, ensure_ascii=False, sort_keys=True).encode(),
+        raw=record_bytes(item),
         platform_id=_platform_id(entry_id, link, feed_key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, feed_key),
         url=link if link and link.startswith(("http://", "https://")) else None,

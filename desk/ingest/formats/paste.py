@@ -112,7 +112,7 @@ def decode(data: bytes, *, partial: bool = False) -> tuple[str, str] | None:
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace"), encoding
-    if b"\x00" in data:
+    if charset.binary(data):
         return None
     try:
         return data.decode("utf-8"), "utf-8"
