@@ -366,7 +366,8 @@ def _detect(source: Source) -> ModuleType:
     """Detect by the first bytes; if a huge first JSON line hides the shape, by that line.
 
     A JSONL whose first record is larger than the sample (a post with a
-    10 MB text) shows no keys a detector can see in its first 64 KB.
+    10 MB text) shows no keys a detector can see in its first 64 KB; nor
+    does a single-record file that large, with or without a final newline.
     """
     sample = source.sample()
     try:
@@ -376,12 +377,14 @@ def _detect(source: Source) -> ModuleType:
             raise
     with source.open() as fh:
         first = fh.readline(FIRST_RECORD_LIMIT)
-    if len(first) <= len(sample.head) or not first.endswith(b"\n"):
+        whole_file = not fh.read(1)  # one big document with no newline after it
+    if len(first) <= len(sample.head) or not (first.endswith(b"\n") or whole_file):
         raise registry.UnknownFormatError(
             f"{source.name}: not a format desk knows (tried: "
             f"{', '.join(m.NAME for m in registry.formats())})"
         )
-    return registry.detect(Sample(first, source.name))
+    # As a line of its own: detectors read a long sample's first line as JSON.
+    return registry.detect(Sample(first.rstrip(b"\r\n") + b"\n", source.name))
 
 
 def _why_unknown(source: Source) -> str | None:
