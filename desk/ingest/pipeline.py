@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -72,6 +73,19 @@ class IngestReport:
     @property
     def seen(self) -> int:
         return self.new + self.duplicates
+
+
+def saved(report: IngestReport) -> str:
+    """`N items were saved`: what an ingest cut short had committed (whole batches)."""
+    return "1 item was saved" if report.new == 1 else f"{report.new} items were saved"
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest: `report` counts the batches committed before it."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 class _CountingReader:
@@ -479,16 +493,24 @@ def ingest_source(
         batch.clear()
         pending_rejections.clear()
 
-    for out in _iter_parsed(module, tracked):
-        if isinstance(out, Rejected):
-            rejection = Rejection(source.name, out.record, out.reason, out.line)
-            report.rejected.append(rejection)
-            pending_rejections.append(rejection)
-            continue
-        batch.append(out)
-        if len(batch) >= batch_size:
-            flush()
-    flush(final=True)
+    try:
+        for out in _iter_parsed(module, tracked):
+            if isinstance(out, Rejected):
+                rejection = Rejection(source.name, out.record, out.reason, out.line)
+                report.rejected.append(rejection)
+                pending_rejections.append(rejection)
+                continue
+            batch.append(out)
+            if len(batch) >= batch_size:
+                flush()
+        flush(final=True)
+    except KeyboardInterrupt:
+        raise IngestInterrupted(report) from None
+    except sqlite3.OperationalError as exc:
+        # The batch being written was rolled back whole; the ones before stay.
+        if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+            raise
+        report.error = f"{source.name}: disk full: {saved(report)} before it filled"
     return report
 
 
