@@ -187,3 +187,16 @@ def test_binary_is_still_binary(data: bytes) -> None:
 )
 def test_text_is_not_binary(data: bytes) -> None:
     assert not charset.binary(data)
+
+
+def test_a_claimreview_in_a_page_with_a_lone_surrogate_is_kept() -> None:
+    """It was dropped without a word ("0 rejected"): the page's JSON-LD block is read whole."""
+    page = (
+        '<!doctype html><html><head><title>Check</title><script type="application/ld+json">'
+        + claim_review().decode()
+        + "</script></head><body><article><p>We checked it.</p></article></body></html>"
+    ).encode()
+    items, rejected = parse(html_page, page)
+    assert rejected == []
+    assert [i.kind for i in items] == ["article", "fact-check"]
+    assert "a claim \ufffd here" in items[1].text
