@@ -154,6 +154,7 @@ _ISO = re.compile(
     r"\s*(?:Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$",
     re.IGNORECASE,
 )
+_LONG_FRACTION = re.compile(r"([.,]\d{6})\d+")
 # Two defaults that differ in every field: what dateutil takes from them the
 # text did not give.
 # A written time is short; anything longer is prose, not a time (and dateutil
@@ -169,7 +170,12 @@ def _iso_reading(text: str) -> tuple[datetime, str] | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        return None
+        # Python reads at most 6 fractional digits; Bluesky writes up to 9
+        trimmed = _LONG_FRACTION.sub(r"\1", text)
+        try:
+            moment = datetime.fromisoformat(trimmed)
+        except ValueError:
+            return None
     hour, minute, second = match.groups()
     given = sum(1 for part in (hour, minute, second) if part is not None)
     return moment, PRECISIONS[2 + given]
