@@ -90,7 +90,7 @@ def run_ingest(
         TimeRemainingColumn,
     )
 
-    from desk.ingest.pipeline import IngestReport, ingest_source
+    from desk.ingest.pipeline import IngestInterrupted, IngestReport, ingest_source, saved
 
     console = Console(stderr=True)
     failed = False
@@ -115,16 +115,25 @@ def run_ingest(
                 def progress(done: int, total: int, t: TaskID = task, bar: Progress = bar) -> None:
                     bar.update(t, completed=done, total=total)
 
-                report = ingest_source(
-                    store,
-                    source,
-                    actor=actor,
-                    fmt=fmt,
-                    story_id=story_id,
-                    tags=tuple(tags),
-                    dry_run=dry_run,
-                    progress=progress,
-                )
+                try:
+                    report = ingest_source(
+                        store,
+                        source,
+                        actor=actor,
+                        fmt=fmt,
+                        story_id=story_id,
+                        tags=tuple(tags),
+                        dry_run=dry_run,
+                        progress=progress,
+                    )
+                except IngestInterrupted as stop:
+                    done = "nothing was written (dry run)" if dry_run else saved(stop.report)
+                    click.echo(
+                        f"desk: interrupted: {safe_line(source.name)}: {done} before it "
+                        "stopped; the same ingest again adds the rest",
+                        err=True,
+                    )
+                    sys.exit(130)
         reports.append(report)
         for rejection in report.rejected:
             click.echo(f"rejected: {safe_line(str(rejection))}", err=True)

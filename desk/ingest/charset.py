@@ -162,3 +162,23 @@ def decode(data: bytes, *, declared: str | None = None, json_text: bool = False)
         text, encoding = guessed
         return Decoded(text, encoding, f"not UTF-8; decoded as {encoding} (guessed)")
     return Decoded(data.decode("utf-8", errors="replace"), "utf-8", "not UTF-8; bad bytes replaced")
+
+
+def binary(data: bytes) -> bool:
+    """True for bytes that are not text: NULs in a row, many NULs, or many control bytes.
+
+    A stray NUL in a paste or a saved page (copied from a terminal, left by
+    an editor) is one control character, which the text cleaner drops: no
+    reason to refuse the file. Images, archives and BOM-less UTF-16/32 carry
+    NULs in runs or every few bytes, and control bytes (not tab, newlines,
+    form feed or the ESC of a colour code) in one byte of twenty or more.
+    (A UTF-16/32 text with its BOM is decoded before this is asked.)
+    """
+    nuls = data.count(b"\x00")
+    if nuls and (b"\x00\x00" in data or (nuls > 4 and nuls * 100 > len(data))):
+        return True
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls * 20 > len(data)
+
+
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13, 27))

@@ -17,9 +17,8 @@ Bluesky; Telegram, ClaimReview and JSON Feed through `load_document`):
 - Bytes are decoded by `charset.decode` (BOM, BOM-less UTF-16/32, UTF-8,
   else the one guess, with a note saying what was assumed).
 - Parsing is orjson's, falling back to the stdlib where orjson refuses
-  (lone surrogate escapes, NaN) so messages keep stdlib's line and column.
-  orjson reads an integer past 64 bits as a float (a known defect, to fix
-  in a later step of issue 12; `tests/ingest/test_jsondocs.py` marks it).
+  (lone surrogate escapes, NaN) so messages keep stdlib's line and column,
+  and for texts holding an integer past 64 bits (orjson reads it as a float).
 
 How a source is told to be JSON Lines: its first non-blank line is a JSON
 value on its own and a second non-blank line follows. A file whose first
@@ -75,13 +74,24 @@ def loads(data: str | bytes) -> Any:
 
     orjson refuses what stdlib accepts in a few corners (lone surrogate
     escapes, NaN), and its errors carry no line number; the fallback keeps
-    stdlib's behaviour and messages exactly. (Integers past 64 bits orjson
-    does not refuse: it reads them as floats; see the module docstring.)
+    stdlib's behaviour and messages exactly. Integers past 64 bits orjson
+    does not refuse but reads as floats (an id of 10^30 would be lost):
+    a text with such a long run of digits is read by the stdlib instead.
     """
+    long_number = _LONG_NUMBER.search(data) if isinstance(data, str) else _LONG_BYTES.search(data)
+    if long_number:
+        return json.loads(data)  # orjson would read an integer past 64 bits as a float
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(data)
+
+
+# Twenty digits in a row: a number orjson may not hold as an int (2**64 has
+# 20 digits). Such a text (rare: ids past 64 bits, or a long digit run in a
+# string) goes to the stdlib, which keeps every integer exact.
+_LONG_NUMBER = re.compile(r"[0-9]{20}")
+_LONG_BYTES = re.compile(rb"[0-9]{20}")
 
 
 def canonical_bytes(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
@@ -587,3 +597,16 @@ def is_vcr_cassette(text: str) -> bool:
         or head.startswith(("interactions:", "http_interactions:", "---\ninteractions:"))
         or "\ninteractions:\n" in head
     )
+
+
+def record_bytes(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
+    """A parsed record as the UTF-8 bytes of `json.dumps(sort_keys=True)`, never an error.
+
+    The raw copy of a record that cannot be cut out of its file. A lone
+    surrogate (a valid JSON escape, not valid Unicode) cannot be UTF-8: it
+    is written back as its `\\udXXX` escape, so the copy still reads as the
+    value the file held, where `.encode()` raised and lost the record, or
+    the whole rest of the file.
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=default)
+    return text.encode("utf-8", errors="backslashreplace")

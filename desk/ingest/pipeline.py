@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -85,6 +86,19 @@ class IngestReport:
     @property
     def seen(self) -> int:
         return self.new + self.duplicates
+
+
+def saved(report: IngestReport) -> str:
+    """`N items were saved`: what an ingest cut short had committed (whole batches)."""
+    return "1 item was saved" if report.new == 1 else f"{report.new} items were saved"
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest: `report` counts the batches committed before it."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 class _CountingReader:
@@ -379,7 +393,8 @@ def _detect(source: Source) -> ModuleType:
     """Detect by the first bytes; if a huge first JSON line hides the shape, by that line.
 
     A JSONL whose first record is larger than the sample (a post with a
-    10 MB text) shows no keys a detector can see in its first 64 KB.
+    10 MB text) shows no keys a detector can see in its first 64 KB; nor
+    does a single-record file that large, with or without a final newline.
     """
     sample = source.sample()
     try:
@@ -389,12 +404,14 @@ def _detect(source: Source) -> ModuleType:
             raise
     with source.open() as fh:
         first = fh.readline(FIRST_RECORD_LIMIT)
-    if len(first) <= len(sample.head) or not first.endswith(b"\n"):
+        whole_file = not fh.read(1)  # one big document with no newline after it
+    if len(first) <= len(sample.head) or not (first.endswith(b"\n") or whole_file):
         raise registry.UnknownFormatError(
             f"{source.name}: not a format desk knows (tried: "
             f"{', '.join(m.NAME for m in registry.formats())})"
         )
-    return registry.detect(Sample(first, source.name))
+    # As a line of its own: detectors read a long sample's first line as JSON.
+    return registry.detect(Sample(first.rstrip(b"\r\n") + b"\n", source.name))
 
 
 def _why_unknown(source: Source) -> str | None:
@@ -489,19 +506,27 @@ def ingest_source(
         batch.clear()
         pending_rejections.clear()
 
-    for out in _iter_parsed(module, tracked):
-        if isinstance(out, Rejected):
-            rejection = Rejection(source.name, out.record, out.reason, out.line)
-            report.rejected.append(rejection)
-            pending_rejections.append(rejection)
-            continue
-        if isinstance(out, Skipped):
-            report.skipped[out.reason] = report.skipped.get(out.reason, 0) + 1
-            continue
-        batch.append(out)
-        if len(batch) >= batch_size:
-            flush()
-    flush(final=True)
+    try:
+        for out in _iter_parsed(module, tracked):
+            if isinstance(out, Rejected):
+                rejection = Rejection(source.name, out.record, out.reason, out.line)
+                report.rejected.append(rejection)
+                pending_rejections.append(rejection)
+                continue
+            if isinstance(out, Skipped):
+                report.skipped[out.reason] = report.skipped.get(out.reason, 0) + 1
+                continue
+            batch.append(out)
+            if len(batch) >= batch_size:
+                flush()
+        flush(final=True)
+    except KeyboardInterrupt:
+        raise IngestInterrupted(report) from None
+    except sqlite3.OperationalError as exc:
+        # The batch being written was rolled back whole; the ones before stay.
+        if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+            raise
+        report.error = f"{source.name}: disk full: {saved(report)} before it filled"
     return report
 
 

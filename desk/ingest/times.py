@@ -3,22 +3,43 @@
 Every function returns a `Posted` (UTC ISO string, precision, whether the
 source gave a time zone) or None when the value is missing or unreadable;
 a bad date never rejects a whole item.
+
+A time is never guessed. dateutil, left alone, fills whatever a string does
+not say from today: `Monday` becomes next Monday at second precision,
+`March 3` gets this year. `from_text` is the one reader every format goes
+through, and it keeps only what the text gives: a string with no year is no
+time at all (None: the item sorts by arrival), `March 2024` is month
+precision, `2024-03-03 10:00` minute precision. It also reads day and month
+names in Portuguese, Spanish, French and German (`Seg, 24 Set 2018
+19:42:40 -0300`), and the usual zone abbreviations (`PST`) as offsets, so
+dateutil never warns about them and never reads one as this machine's zone.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as dateparser
 
 from desk.ingest.base import Posted
 from desk.ingest.values import scrub
 
+# Coarsest first: a time gives a prefix of these fields, or it is no time.
+PRECISIONS = ("year", "month", "day", "hour", "minute", "second")
+_DATE_PRECISIONS = frozenset(PRECISIONS[:3])
+
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def coarser(one: str, two: str) -> str:
+    """The coarser of two precisions (`day` of `day` and `second`)."""
+    ranks = {name: rank for rank, name in enumerate(PRECISIONS)}
+    return one if ranks.get(one, 0) <= ranks.get(two, 0) else two
 
 
 def from_unix(value: int | float | str | None) -> Posted | None:
@@ -31,7 +52,152 @@ def from_unix(value: int | float | str | None) -> Posted | None:
         return None
 
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ---------------------------------------------------------------- zones
+
+# Offsets of the zone abbreviations feeds, CSV dashboards and mail-style dates
+# print (RFC 822 names the US ones). Ambiguous abbreviations (IST, CST for
+# China) are left out: a zone we cannot name for sure is an unknown zone.
+ZONE_OFFSETS: dict[str, int] = {
+    name: hours * 3600
+    for name, hours in {
+        "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0,
+        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+        "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+        "AKST": -9, "AKDT": -8, "HST": -10,
+        "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2,
+        "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+    }.items()
+}  # fmt: skip
+
+
+def zone_info(name: str | None, offset: int | None) -> tzinfo | None:
+    """dateutil's `tzinfos` hook: a written offset, a zone we know, else no zone.
+
+    Without it dateutil reads a zone name that happens to be this machine's
+    as local time, and warns (two lines on stderr) about any other.
+    """
+    if offset is not None:
+        return timezone(timedelta(seconds=offset))
+    if name is None:
+        return None
+    seconds = ZONE_OFFSETS.get(name.upper())
+    return None if seconds is None else timezone(timedelta(seconds=seconds))
+
+
+# ---------------------------------------------------------------- day and month names
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).rstrip(".")
+
+
+_MONTH_WORDS = {
+    "Jan": "jan janeiro ene enero janv janvier januar jaen jaenner janner",
+    "Feb": "fev fevereiro feb febrero fevr fevrier februar",
+    "Mar": "marco mar marzo mars maer marz mrz",
+    "Apr": "abr abril avr avril april",
+    "May": "mai maio may mayo",
+    "Jun": "jun junho junio juin juni",
+    "Jul": "jul julho julio juil juillet juli",
+    "Aug": "ago agosto aout aug august",
+    "Sep": "set setembro sep sept septiembre setiembre septembre september",
+    "Oct": "out outubro oct octubre octobre okt oktober",
+    "Nov": "nov novembro noviembre novembre november",
+    "Dec": "dez dezembro dic diciembre dec decembre dezember",
+}
+_MONTHS = {word: english for english, words in _MONTH_WORDS.items() for word in words.split()}
+_DAY_WORDS = {  # abbreviations and full names, folded
+    "pt": "seg segunda ter terca qua quarta qui quinta sex sexta sab sabado dom domingo",
+    "es": "lun lunes mar martes mie miercoles jue jueves vie viernes sab sabado dom domingo",
+    "fr": "lun lundi mar mardi mer mercredi jeu jeudi ven vendredi sam samedi dim dimanche",
+    "de": "mo mon montag di die dienstag mi mit mittwoch do don donnerstag fr fre freitag "
+    "sa sam samstag sonnabend so son sonntag",
+    "en": "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday "
+    "sat saturday sun sunday",
+}
+_DAYS = frozenset(word for words in _DAY_WORDS.values() for word in words.split())
+_NAME = re.compile(r"[^\W\d_]+\.?")
+_LEADING_DAY = re.compile(r"^\s*([^\W\d_]+)\.?(\s*,\s*|\s+)")
+_CLOCK = re.compile(r"\d:\d\d")
+_DATE_OFFSET = re.compile(r"(?<=[\w.])\s+(?:[+-]\d{4}|[A-Z]{1,5})\s*$")
+_NOISE = re.compile(r"(?<=\d)\s+(?:de|del)\s+(?=[^\W\d_])|(?<=[^\W\d_])\s+(?:de|del)\s+(?=\d)")
+
+
+def english_names(text: str) -> str:
+    """`Seg, 24 Set 2018` -> `24 Sep 2018`: foreign month names in English, the weekday gone.
+
+    A leading weekday is dropped (with its comma): a date that has its day
+    does not need it, and one that does not must not be completed from it
+    (Spanish `Mar` is Tuesday, English `Mar` is March: without a comma a
+    leading `Mar` stays a month). `24 de setembro de 2018` loses its `de`s, `10:42 AM · Mar 3, 2024`
+    its dot.
+    An offset or zone after a date with no time is dropped (dateutil reads
+    `24 Sep 2018 -0300` as three o'clock and refuses `10 Jun 2003 PST`).
+    """
+    lead = _LEADING_DAY.match(text)
+    day = _fold(lead.group(1)) if lead else ""
+    if lead and day in _DAYS and ("," in lead.group(2) or day not in _MONTHS):
+        text = text[lead.end() :]
+    text = _NOISE.sub(" ", text.replace("\u00b7", " "))
+    if _CLOCK.search(text) is None:
+        zone = _DATE_OFFSET.search(text)
+        if zone and (zone.group(0).strip()[0] in "+-" or zone.group(0).strip() in ZONE_OFFSETS):
+            text = text[: zone.start()]
+    return _NAME.sub(lambda m: _MONTHS.get(_fold(m.group(0)), m.group(0)), text)
+
+
+# ---------------------------------------------------------------- the one reader
+
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?)?"
+    r"\s*(?:Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+_LONG_FRACTION = re.compile(r"([.,]\d{6})\d+")
+# Two defaults that differ in every field: what dateutil takes from them the
+# text did not give.
+# A written time is short; anything longer is prose, not a time (and dateutil
+# is slow on it).
+_LONGEST = 120
+_DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
+
+
+def _iso_reading(text: str) -> tuple[datetime, str] | None:
+    match = _ISO.match(text)
+    if match is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        # Python reads at most 6 fractional digits; Bluesky writes up to 9
+        trimmed = _LONG_FRACTION.sub(r"\1", text)
+        try:
+            moment = datetime.fromisoformat(trimmed)
+        except ValueError:
+            return None
+    hour, minute, second = match.groups()
+    given = sum(1 for part in (hour, minute, second) if part is not None)
+    return moment, PRECISIONS[2 + given]
+
+
+def _loose_reading(text: str) -> tuple[datetime, str] | None:
+    text = english_names(text)
+    try:
+        one = dateparser.parse(text, default=_DEFAULTS[0], tzinfos=zone_info)
+        two = dateparser.parse(text, default=_DEFAULTS[1], tzinfos=zone_info)
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None  # dateutil raises on what it cannot read (AttributeError on odd tokens)
+    given = 0
+    for field in PRECISIONS:
+        if getattr(one, field) != getattr(two, field):
+            break
+        given += 1
+    if given == 0:  # no year: the rest would be completed from the clock
+        return None
+    # `one` took its missing fields from a default at their minimum (January
+    # 1st, 00:00:00): it is already cut to the given precision.
+    return one.replace(microsecond=0), PRECISIONS[given - 1]
 
 
 def from_text(value: object, *, precision: str | None = None) -> Posted | None:
@@ -40,27 +206,34 @@ def from_text(value: object, *, precision: str | None = None) -> Posted | None:
     `value` is whatever a loose record holds there: anything but a non-empty
     string is no time (None).
 
-    A time without an offset is taken as UTC and marked `tz_known=False`. A
-    bare `2026-11-21` is day precision; otherwise second, unless the caller
-    knows better.
+    The precision is what the text gives (`2024` year, `2024-03` month,
+    `2024-03-03` day, `2024-03-03 10:00` minute, seconds second); a text
+    without a year is None. A time without an offset is taken as UTC and
+    marked `tz_known=False`; a bare date (day precision or coarser) is that
+    calendar date, `tz_known=False`, never shifted by an offset. `precision`
+    is what the caller knows better (a byline's minutes): the result is the
+    coarser of it and the text's.
     """
     if not value or not isinstance(value, str):
         return None
     text = value.strip()
-    try:  # ISO 8601 is most of what arrives; dateutil costs ~20x more
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            moment = dateparser.parse(text)
-        except (ValueError, OverflowError, TypeError):  # dateutil raises, never returns None
-            return None
-    if precision is None:
-        precision = "day" if _DATE_ONLY.match(text) else "second"
+    if not text or len(text) > _LONGEST:
+        return None
+    # ISO 8601 is most of what arrives; dateutil costs ~20x more
+    reading = _iso_reading(text) or _loose_reading(scrub(text))
+    if reading is None:
+        return None
+    moment, given = reading
+    if precision is not None:
+        given = coarser(precision, given)
+    if given in _DATE_PRECISIONS:
+        day = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+        return Posted(_iso(day), given, False)
     tz_known = moment.tzinfo is not None
     if not tz_known:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return Posted(_iso(moment), precision, tz_known)
+        return Posted(_iso(moment), given, tz_known)
     except (ValueError, OverflowError):
         return None
 
@@ -76,17 +249,12 @@ def from_struct_time(value: time.struct_time | None) -> Posted | None:
 
 
 def from_day(value: str | None) -> Posted | None:
-    """A date as a byline prints it (`March 3, 2024`): day precision, no zone."""
-    if not value:
-        return None
-    try:
-        moment = dateparser.parse(value.strip(), default=datetime(1900, 1, 1))
-    except (ValueError, OverflowError, TypeError):
-        return None
-    if moment.year == 1900:
-        return None
-    day = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
-    return Posted(_iso(day), "day", False)
+    """A date as a byline prints it (`March 3, 2024`): day precision, no zone.
+
+    A byline that prints only a month or a year keeps that precision; one
+    with no year is None (see `from_text`).
+    """
+    return from_text(value, precision="day")
 
 
 def iso_time(value: object) -> Posted | None:
@@ -100,7 +268,7 @@ def iso_time(value: object) -> Posted | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if len(text) >= 19 and text[10:11] == "T" and text.isascii():
+    if len(text) >= 19 and text[10:11] == "T" and text[16:17] == ":" and text.isascii():
         try:
             moment: datetime | None = datetime.fromisoformat(text)
         except ValueError:
@@ -118,15 +286,7 @@ def iso_time(value: object) -> Posted | None:
 
 
 def complete_date(value: str) -> bool:
-    """True when the string gives a whole date: dateutil would fill any gap from today.
-
-    Parsed against two different defaults, a string that names its own
-    year, month and day gives the same date both times; "Monday" or
-    "March 3" does not.
-    """
-    try:
-        one = dateparser.parse(value, default=datetime(2000, 1, 1))
-        two = dateparser.parse(value, default=datetime(2001, 2, 2))
-    except (ValueError, OverflowError, TypeError):
-        return False
-    return one is not None and two is not None and one.date() == two.date()
+    """True when the string gives a whole date (year, month and day), never
+    completed from today: "Monday", "March 3" and "March 2024" are not."""
+    posted = from_text(value)
+    return posted is not None and posted.precision not in ("year", "month")

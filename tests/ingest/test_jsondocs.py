@@ -10,7 +10,9 @@ import pytest
 
 from desk.ingest import jsondocs
 from desk.ingest.base import SAMPLE_BYTES, Rejected, Sample, Source
+from desk.ingest.formats import twitter_v1
 from desk.ingest.jsondocs import BrokenDocument, JsonValue
+from tests.ingest.helpers import parse
 
 
 def read(data: bytes, **options: Any) -> list[JsonValue | Rejected | BrokenDocument]:
@@ -109,13 +111,18 @@ def test_lone_surrogates_and_nan_are_read_as_the_stdlib_reads_them() -> None:
     assert nan["v"] != nan["v"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 (a later step): orjson reads an integer past 64 bits as a float, "
-    "so an id of 10^30 is lost; jsondocs.loads must keep it an int",
-)
 def test_integers_past_64_bits_stay_integers() -> None:
     assert values(b'{"id": 1000000000000000000000000000000}') == [{"id": 10**30}]
+    assert values(b'{"id": 18446744073709551616, "n": 1.5}') == [{"id": 2**64, "n": 1.5}]
+    lines = b'{"id": 1}\n{"id": -100000000000000000000000}\n'
+    assert values(lines) == [{"id": 1}, {"id": -(10**23)}]
+
+
+def test_an_id_past_64_bits_is_an_id() -> None:
+    """orjson reads 10^30 as 1e+30, which no format takes for an id."""
+    tweet = b'{"id": 1000000000000000000000000000000, "text": "hi", "user": {"screen_name": "a"}}'
+    items, rejected = parse(twitter_v1, tweet)
+    assert rejected == [] and items[0].platform_id == str(10**30)
 
 
 def test_deep_nesting_is_a_rejection_not_a_crash() -> None:

@@ -15,7 +15,7 @@ import lxml.html
 import pytest
 
 from desk.ingest import times
-from desk.ingest.base import Sample, Source
+from desk.ingest.base import Posted, Sample, Source
 from desk.ingest.formats import html_page, paste, twitter_embed
 from tests.corpus import corpus_files, corpus_path
 from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
@@ -282,12 +282,19 @@ def test_i_web_status_link_takes_the_handle_from_the_byline() -> None:
     assert item.url == "https://twitter.com/valley_watch/status/1764391234567890123"
 
 
-def test_localised_date_falls_back_to_the_snowflake_id() -> None:
-    html = X_VARIANT.replace("March 3, 2024", "3 mars 2024")
+def test_unread_localised_date_falls_back_to_the_snowflake_id() -> None:
+    html = X_VARIANT.replace("March 3, 2024", "3 марта 2024 г.")
     item = run_html(html)[0][0]
     assert item.posted is not None and item.posted.precision == "second"
     assert item.posted.at.startswith("2024-03-03")
     assert item.extra["posted_from"] == "snowflake id"
+
+
+@pytest.mark.parametrize("byline", ["3 mars 2024", "3 de março de 2024", "3. März 2024"])
+def test_french_portuguese_german_byline_dates_are_read(byline: str) -> None:
+    item = run_html(X_VARIANT.replace("March 3, 2024", byline))[0][0]
+    assert item.posted == Posted("2024-03-03T00:00:00Z", "day", False)
+    assert "posted_from" not in item.extra
 
 
 def test_embed_without_status_link_keeps_the_text() -> None:

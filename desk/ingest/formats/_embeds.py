@@ -28,6 +28,7 @@ from desk.ingest.formats._twitter import (
     status_from_url,
     status_url,
 )
+from desk.ingest.values import no_surrogates
 from desk.text import clean_line, clean_text
 
 EMBED_CLASSES = ("twitter-tweet", "twitter-video")
@@ -218,8 +219,11 @@ def embeds_in(root: Any) -> list[Any]:
 
 
 def parse_fragment(text: str) -> Any | None:
-    """An HTML fragment or page as an lxml tree; None when there is nothing to parse."""
-    text = text.lstrip("\ufeff \t\r\n")
+    """An HTML fragment or page as an lxml tree; None when there is nothing to parse.
+
+    Lone surrogates become U+FFFD first: lxml silently cuts a text at the first one.
+    """
+    text = no_surrogates(text).lstrip("\ufeff \t\r\n")
     if text.startswith("<?xml"):
         # The text is already decoded: an `encoding=` declaration would make lxml
         # refuse the str, and could only mislead it.

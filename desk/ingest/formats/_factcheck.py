@@ -13,8 +13,6 @@ its id too, so any spelling of a tweet's URL finds it.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,7 +20,8 @@ from desk.ingest.base import ParsedItem, Posted, Ref
 from desk.ingest.clean import html_to_text
 from desk.ingest.formats._twitter import PLATFORM as TWITTER
 from desk.ingest.formats._twitter import status_from_url, status_url
-from desk.ingest.times import complete_date, from_text
+from desk.ingest.jsondocs import record_bytes
+from desk.ingest.times import from_text
 from desk.ingest.urls import canonical_url, former_spelling
 from desk.ingest.values import first_dict, string
 from desk.text import clean_line, clean_text
@@ -33,15 +32,6 @@ KIND = "fact-check"
 
 
 MAX_DEPTH = 64  # JSON-LD deeper than this is not walked (no recursion blow-ups)
-
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
-
-
-_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
-
-
-_NO_SECONDS = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}\s*$")
 
 
 def items_from_jsonld(
@@ -233,22 +223,10 @@ def _party(value: Any) -> tuple[str | None, str | None]:
 
 
 def review_posted(value: str) -> Posted | None:
-    """datePublished: a bare date is day precision; `2020-06-24 00:03` has no zone."""
-    value = value.strip()
-    if not value:
-        return None
-    partial = _PARTIAL_DATE.match(value)
-    if partial:  # "2020" or "2020-06": say so rather than invent a day
-        year, month = partial.groups()
-        precision = "month" if month else "year"
-        return Posted(f"{year}-{month or '01'}-01T00:00:00Z", precision, False)
-    if not complete_date(value):
-        return None
-    if _DATE_ONLY.match(value):
-        day = from_text(value, precision="day")
-        return Posted(day.at, "day", False) if day else None
-    precision = "minute" if _NO_SECONDS.match(value) else "second"
-    return from_text(value, precision=precision)
+    """datePublished at the precision it is written: `2020` a year, `2020-06` a
+    month, a bare date a day, `2020-06-24 00:03` a minute with no zone
+    (`times.from_text`, which never completes a date from the clock)."""
+    return from_text(value)
 
 
 def review_date(value: str) -> str | None:
@@ -290,4 +268,4 @@ def _scalar(value: Any) -> str | int | float | None:
 
 
 def dump(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+    return record_bytes(value)

@@ -15,16 +15,18 @@ standard `json` module: it is JSON, not markup, so no regex parsing either.
 
 Dates: feedparser's `*_parsed` are UTC, but it silently assumes UTC for a
 date with no zone and misreads some forms (`2020/1/10 14:33:00` becomes
-1 November). The raw string is therefore also read with `times.from_text`:
-when it has no zone the result is kept with `tz_known=False`, and a bare
-`YYYY-MM-DD` gets day precision. A feed entry without a date is fine.
+1 November) and completes partial ones from the clock. Unless the raw
+string is a whole date and time with its zone, it is read with
+`times.from_text` instead: real precision (a bare `YYYY-MM-DD` is a day),
+`tz_known=False` without a zone, day and month names in Portuguese, Spanish,
+French and German, and no time at all for a date with no year. A feed entry
+without a date is fine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -38,8 +40,8 @@ from db.models import Media
 from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsondocs import load_document
-from desk.ingest.times import complete_date, from_struct_time, from_text
+from desk.ingest.jsondocs import load_document, record_bytes
+from desk.ingest.times import from_struct_time, from_text
 from desk.ingest.urls import former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
@@ -52,9 +54,10 @@ _ATOM_NS = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RSS_RDF_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
 _JSONFEED = "https://jsonfeed.org/version/"
-_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 # a date string that ends with its zone: feedparser's UTC reading can be trusted
 _EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\dZ|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
+_FULL_CLOCK = re.compile(r"\d:\d\d:\d\d")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
@@ -291,7 +294,7 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str).encode(),
+        raw=record_bytes(entry, default=str),
         platform_id=_platform_id(entry_id, link, context.key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
@@ -401,18 +404,28 @@ def _entry_posted(entry: Any) -> Posted | None:
 
 
 def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
-    if raw and _DATE_ONLY.match(raw):
-        day = from_text(raw.strip(), precision="day")
-        return Posted(day.at, "day", False) if day else None
-    if parsed and _EXPLICIT_ZONE.search(raw):  # the common case; dateutil is slow
+    """The entry's time as the feed wrote it, never completed from the clock.
+
+    feedparser fills what a date does not say (`10:00` becomes today at
+    10:00, `Mon, 24 Sep 2018` midnight at second precision), so its reading
+    is taken as it stands only for a whole date and time with its zone (the
+    common case, and dateutil is slow); anything else is read by
+    `times.from_text`, which keeps the real precision, reads Portuguese,
+    Spanish, French and German names, and gives None for a date with no year.
+    A form only feedparser reads (its Korean, Greek, Hungarian handlers) is
+    taken when it writes a year and a full clock time.
+    """
+    whole = bool(raw) and _FULL_CLOCK.search(raw) is not None
+    if parsed and whole and _EXPLICIT_ZONE.search(raw):
         struct_time = from_struct_time(parsed)
         if struct_time is not None:
             return struct_time
-    text_time = from_text(raw) if raw and complete_date(raw) else None
-    if text_time is not None and not text_time.tz_known:
-        return text_time  # feedparser would have guessed UTC (and may misread the form)
-    struct_time = from_struct_time(parsed) if parsed else None
-    return struct_time or text_time
+    text_time = from_text(raw)
+    if text_time is not None:
+        return text_time
+    if parsed and whole and _YEAR.search(raw):
+        return from_struct_time(parsed)
+    return None
 
 
 def _entry_media(entry: Any) -> list[Media]:
@@ -528,7 +541,7 @@ def _json_item(
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=json.dumps(item, ensure_ascii=False, sort_keys=True).encode(),
+        raw=record_bytes(item),
         platform_id=_platform_id(entry_id, link, feed_key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, feed_key),
         url=link if link and link.startswith(("http://", "https://")) else None,

@@ -272,7 +272,7 @@ def _is_telegram_export(sample: Sample) -> bool:
 
 def detect(sample: Sample) -> int:
     """30 for a whole HTML document: specific formats (Telegram exports) outrank it."""
-    if b"\x00" in sample.head:
+    if charset.binary(sample.head):
         return 0
     if not is_html_document(sample):
         return 0
@@ -388,10 +388,12 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     if not data.strip():
         yield Rejected(record=1, reason="empty input")
         return
-    if b"\x00" in data[:65536] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if charset.binary(data[:65536]) and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
         yield Rejected(record=1, reason="binary data (NUL bytes), not an HTML page")
         return
-    root = parse_document(decode_page(data))
+    root = parse_document(decode_page(data).replace("\x00", ""))  # lxml refuses a stray NUL
     if root is None:
         yield Rejected(record=1, reason="not readable as HTML")
         return

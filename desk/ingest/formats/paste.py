@@ -121,7 +121,7 @@ def decode(data: bytes, *, partial: bool = False) -> tuple[str, str] | None:
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace"), encoding
-    if b"\x00" in data:
+    if charset.binary(data):
         return None
     try:
         return data.decode("utf-8"), "utf-8"
@@ -228,7 +228,7 @@ def _rest_is_dateish(rest: str) -> bool:
     if len(words) > 60:
         return False
     try:
-        dateparser.parse(words, default=datetime(1900, 1, 1))
+        dateparser.parse(words, default=datetime(1900, 1, 1), tzinfos=times.zone_info)
     except (ValueError, OverflowError, TypeError):
         return False
     return True

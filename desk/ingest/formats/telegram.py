@@ -43,7 +43,6 @@ into Media with a fake URL; they are listed in `extra["media_not_included"]`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -58,7 +57,7 @@ from lxml import etree
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.jsondocs import load_document
+from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_text, from_unix
 from desk.ingest.values import array, mime_kind, string
 from desk.text import clean_line, clean_text
@@ -319,7 +318,7 @@ def _message_item(
         platform=PLATFORM,
         kind="post",
         text=text,
-        raw=json.dumps(message, ensure_ascii=False, sort_keys=True).encode(),
+        raw=record_bytes(message),
         platform_id=platform_id,
         url=f"https://t.me/{username}/{msg_key}" if username else None,
         author_name=author,

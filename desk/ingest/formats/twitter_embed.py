@@ -45,6 +45,7 @@ from desk.ingest.formats._twitter import (
     status_from_url,
     status_url,
 )
+from desk.ingest.jsondocs import record_bytes
 from desk.text import clean_line
 
 NAME = "twitter-embed"
@@ -73,7 +74,7 @@ def detect(sample: Sample) -> int:
     too and also keeps the page); feeds whose CDATA carries embeds are left
     to the feed format.
     """
-    if b"\x00" in sample.head:
+    if charset.binary(sample.head):
         return 0
     if sample.looks_json:
         return 90 if _looks_oembed(sample.text) else 0
@@ -144,7 +145,7 @@ def _parse_oembed(data: bytes) -> Iterator[ParsedItem | Rejected]:
             if not isinstance(obj, dict):
                 yield Rejected(record=index, reason="not an oEmbed object")
                 continue
-            raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()
+            raw = record_bytes(obj)
             yield _from_oembed(obj, index, raw)
     else:
         yield Rejected(record=1, reason="JSON is neither an oEmbed object nor a list of them")
@@ -166,10 +167,10 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     if stripped[:1] in ("{", "["):
         yield from _parse_oembed(data)
         return
-    if "\x00" in text:
+    if charset.binary(data):
         yield Rejected(record=1, reason="binary data (NUL bytes), not an HTML embed")
         return
-    root = parse_fragment(text)
+    root = parse_fragment(text.replace("\x00", ""))  # a stray NUL: lxml refuses the str
     quotes = embeds_in(root) if root is not None else []
     if not quotes:
         yield Rejected(record=1, reason="no twitter-tweet blockquote found")
