@@ -736,3 +736,62 @@ CREATE TABLE presence (
 CREATE INDEX presence_item ON presence(item_id, beat_at)
 """,
     )
+
+
+SEARCH_INVISIBLE = (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)
+"""Characters the search index leaves out: zero-width space, non-joiner and joiner, word
+joiner, BOM, soft hyphen. They are invisible, and the tokenizer reads each as a break
+(`ev\\u200bacuation` was the words `ev` and `acuation`)."""
+
+
+def _visible(expr: str) -> str:
+    """`expr` with the invisible characters removed, as SQL (nested `replace`)."""
+    for code in SEARCH_INVISIBLE:
+        expr = f"replace({expr}, char({code}), '')"
+    return expr
+
+
+@migration("0010_search_text")
+def m0010_search_text(db: Database) -> None:
+    """Search reads the text as a reader sees it: invisible characters left out of the index.
+
+    A post with a zero-width space inside a word (pasted text, or one put
+    there to dodge keyword filters) was not found by the word. The index
+    `items_text` now takes its content from the view `items_search`: the
+    items' text and names with `SEARCH_INVISIBLE` removed, keyed by the list
+    key as before. The stored `items.text` keeps every character, as the
+    evidence. Because the index's content is the view, FTS5's own `rebuild`
+    and `integrity-check` (and `PRAGMA integrity_check` where SQLite runs
+    it on FTS5 tables) read the same cleaned text the triggers index, so
+    the index never looks corrupt. The search words get the same cleaning
+    (`desk.filter_expr.fts_query`). A big desk pays one re-index here.
+    """
+    cols = ("text", "author_name", "author_handle")
+    new = ", ".join(_visible(f"new.{c}") for c in cols)
+    old = ", ".join(_visible(f"old.{c}") for c in cols)
+    every = ", ".join(f"{_visible(c)} AS {c}" for c in cols)
+    _script(
+        db,
+        f"""
+DROP TRIGGER items_text_ins;
+DROP TRIGGER items_text_upd;
+DROP TABLE items_text;
+CREATE VIEW items_search AS SELECT sort_key, {every} FROM items;
+CREATE VIRTUAL TABLE items_text USING fts5(
+    text, author_name, author_handle,
+    content='items_search', content_rowid='sort_key',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER items_text_ins AFTER INSERT ON items BEGIN
+    INSERT INTO items_text(rowid, text, author_name, author_handle)
+    VALUES (new.sort_key, {new});
+END;
+CREATE TRIGGER items_text_upd AFTER UPDATE OF text, author_name, author_handle ON items BEGIN
+    INSERT INTO items_text(items_text, rowid, text, author_name, author_handle)
+    VALUES ('delete', old.sort_key, {old});
+    INSERT INTO items_text(rowid, text, author_name, author_handle)
+    VALUES (new.sort_key, {new});
+END;
+INSERT INTO items_text(items_text) VALUES ('rebuild')
+""",
+    )

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from db.clock import iso_second, now
 from db.models import ItemQuery
+from db.schema import SEARCH_INVISIBLE
 from desk.errors import BadInputError
 from desk.verdicts import BUILTIN, VerdictScheme
 from desk.vocab import PLATFORM_ALIASES, PLATFORMS, TRIAGE_STATES, normalise_tag
@@ -54,12 +55,16 @@ _NOT_KEYS = frozenset(
 """URI schemes people paste (`mailto:x@y`, a Bluesky `did:plc:...`): searched as text."""
 
 
+_INVISIBLE = dict.fromkeys(SEARCH_INVISIBLE)
+"""What the search index leaves out (migration 0010), left out of the words searched too."""
+
+
 def fts_query(words: list[str]) -> str | None:
     """Quote each word for FTS5 so user text is never FTS syntax (no injection)."""
     terms = []
     for word in words:
         prefix = word.endswith("*")
-        core = word.rstrip("*").replace('"', '""').strip()
+        core = word.translate(_INVISIBLE).rstrip("*").replace('"', '""').strip()
         if not core:
             continue
         terms.append(f'"{core}"' + ("*" if prefix else ""))
