@@ -173,3 +173,18 @@ def rows(source: Source) -> Iterator[Row | Rejected]:
             if not fields or all(not f.strip() for f in fields):
                 continue
             yield Row(start, fields, raw, note)
+
+
+def header_row(lines: Iterator[Row | Rejected]) -> tuple[list[Rejected], list[str] | None]:
+    """The first row read as a header (cells stripped), and what was refused before it.
+
+    Takes rows from `lines` up to and including the header, so the caller
+    goes on with the data rows; None when the file has no row at all.
+    """
+    refused: list[Rejected] = []
+    for first in lines:
+        if isinstance(first, Rejected):
+            refused.append(first)
+            continue
+        return refused, [h.strip() for h in first.fields]
+    return refused, None

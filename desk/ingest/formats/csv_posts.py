@@ -41,7 +41,7 @@ from typing import Any
 
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats._csvrows import header_of, rows, wide_codec
+from desk.ingest.formats._csvrows import header_of, header_row, rows, wide_codec
 from desk.ingest.formats._twitter import (
     PLATFORM,
     best_video_url,
@@ -453,13 +453,8 @@ _BUILDERS = {"twarc": _twarc_item, "ct-api": _ct_api_item, "ct-dash": _ct_dash_i
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a social-post CSV, one per data row, rows streamed."""
     lines = rows(source)
-    header: list[str] | None = None
-    for first in lines:
-        if isinstance(first, Rejected):
-            yield first
-            continue
-        header = [h.strip() for h in first.fields]
-        break
+    refused, header = header_row(lines)
+    yield from refused
     if header is None:
         return
     dialect = _dialect(header)

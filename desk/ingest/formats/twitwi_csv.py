@@ -44,7 +44,7 @@ from urllib.parse import quote
 
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.formats._csvrows import header_of, rows, wide_codec
+from desk.ingest.formats._csvrows import header_of, header_row, rows, wide_codec
 from desk.ingest.formats._twitter import PLATFORM as TWITTER
 from desk.ingest.formats._twitter import (
     clean_handle,
@@ -299,13 +299,8 @@ def _bluesky(
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Items of a twitwi CSV, one per data row, rows streamed."""
     lines = rows(source)
-    header: list[str] | None = None
-    for first in lines:
-        if isinstance(first, Rejected):
-            yield first
-            continue
-        header = [h.strip() for h in first.fields]
-        break
+    refused, header = header_row(lines)
+    yield from refused
     if header is None:
         yield Rejected(None, "empty CSV: no header row")
         return
