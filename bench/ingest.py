@@ -463,16 +463,7 @@ def _rss_records(files: list[Path]) -> Iterator[dict[str, Any]]:
 def _mastodon_records(files: list[Path]) -> Iterator[dict[str, Any]]:
     for path in files:
         for status in json.loads(path.read_bytes()):
-            account = status.get("account") or {}
-            yield {
-                "id": status["uri"],
-                "text": status.get("content"),
-                "author": account.get("display_name"),
-                "handle": account.get("acct"),
-                "created_at": status.get("created_at"),
-                "url": status.get("url"),
-                "raw": json.dumps(status, ensure_ascii=False),
-            }
+            yield _status_record(status)
 
 
 def _status_record(status: dict[str, Any]) -> dict[str, Any]:
