@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from db import Store
 from db.models import EvidenceRow
+from desk.checklist_files import resolve
 from desk.checklist_records import ChecklistView, EvidenceView, StepChange, StepView
 from desk.checklists import (
     BUILTINS,
@@ -21,7 +22,6 @@ from desk.checklists import (
     Template,
     checklist,
     missing_for_verified,
-    resolve,
     tally,
 )
 

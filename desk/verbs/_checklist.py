@@ -11,7 +11,8 @@ in its transaction.
 from __future__ import annotations
 
 from db import Writer
-from desk.checklists import Template, missing_for_verified, resolve
+from desk.checklist_files import resolve
+from desk.checklists import Template, missing_for_verified
 
 
 def template_named(w: Writer, name: str | None) -> Template:

@@ -15,7 +15,8 @@ from typing import cast
 from db import Store, Writer
 from db.errors import ConflictError
 from db.models import Event
-from desk.checklists import BUILTINS, Template, dump_template, load_template, missing_for_verified
+from desk.checklist_files import dump_template, load_template
+from desk.checklists import BUILTINS, Template, missing_for_verified
 from desk.errors import BadInputError
 from desk.text import clean_line
 from desk.verbs._checklist import template_named, update_done
@@ -39,7 +40,7 @@ def _name(raw: str) -> str:
 
 
 def add_template(store: Store, actor: str, path: str | os.PathLike[str]) -> Template:
-    """Add a desk's own template from a TOML file (`desk.checklists.parse_template`); its name
+    """Add a desk's own template from a TOML file (`desk.checklist_files.parse_template`); its name
     must be new: neither a built-in's nor one the desk has."""
     actor = normalise_actor(actor)
     template = load_template(path)
