@@ -101,8 +101,7 @@ _NS = {
 # their text, feedparser-rs drops it); for RSS also inline XHTML and
 # xml:lang (feedparser reads both, feedparser-rs neither).
 _ODD_COMMON = (
-    f"not(node()) or @mode or namespace-uri()='{_NS['mathml']}'"
-    f" or namespace-uri()='{_NS['svg']}'"
+    f"not(node()) or @mode or namespace-uri()='{_NS['mathml']}' or namespace-uri()='{_NS['svg']}'"
 )
 _ODD = {
     "rss": etree.XPath(
@@ -190,7 +189,7 @@ _UTF8_NAMES = ("utf-8", "utf8")
 _C1 = re.compile("[\x80-\x9f]")  # characters, not markup
 # a character reference to one of them, also inside escaped HTML (`&amp;#150;`);
 # a search for a few bytes, not a reading of the markup: a hit only declines
-_C1_REFERENCE = re.compile(rb"&#(?:[xX]0*[89][0-9a-fA-F];|0*(?:12[89]|1[3-5][0-9]);)")
+_C1_REFERENCE = re.compile(rb"&(?:amp;)?#(?:[xX]0*[89][0-9a-fA-F];|0*(?:12[89]|1[3-5][0-9]);)")
 _BOMS_16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
