@@ -573,7 +573,7 @@ def child_main(argv: list[str]) -> None:
     files = dataset_files(kind, Path(data_dir))
     if engine == "desk":
         result = run_desk(files, Path(db_path), profile)
-    elif engine == "parse":
+    elif engine.startswith("parse"):
         result = run_parse(files)
     else:
         result = run_bare(kind, files, Path(db_path))
@@ -639,10 +639,36 @@ def child(
         cmd.append(str(profile))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    measured = measure(cmd, cwd=ROOT)
+    measured = measure(cmd, cwd=ROOT, env=_feed_env(engine))
     if measured.returncode != 0:
         print(f"  {engine} {kind} failed (exit {measured.returncode}):\n{measured.stderr}")
     return measured
+
+
+# `--feed-parser` (issue 12): which feed path the desk and parse children use
+# (DESK_FEED_PARSER, see desk/ingest/formats/_feedfast.py); `both` also times
+# the RSS parser alone under each path: the `feed_paths` line.
+FEED_PARSER = {"mode": "auto"}
+
+
+def _feed_env(engine: str) -> dict[str, str]:
+    path = engine.partition(":")[2] or FEED_PARSER["mode"]
+    return {**os.environ, "DESK_FEED_PARSER": "auto" if path == "both" else path}
+
+
+def feed_paths(data: Path, work: Path) -> str:
+    """The RSS parser alone (no database) through feedparser, then the fast path."""
+    rates = {}
+    for path in ("feedparser", "fast"):
+        m = child(f"parse:{path}", "rss", data, work / "unused.db")
+        _say(f"feeds.parse, DESK_FEED_PARSER={path}", m)
+        rates[path] = _rate(m) if m.returncode == 0 else 0.0
+    speedup = rates["fast"] / rates["feedparser"] if rates["feedparser"] else 0.0
+    return (
+        f"Feed parse alone (feeds.parse, no database), same files: feedparser "
+        f"{rates['feedparser']:,.0f} entries/s, fast path {rates['fast']:,.0f} entries/s "
+        f"({speedup:.1f}x)."
+    )
 
 
 def twarc_csv_available() -> bool:
@@ -860,7 +886,14 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile each desk ingest")
     parser.add_argument("--profile-n", type=int, default=20_000, help="items when profiling")
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
+    parser.add_argument(
+        "--feed-parser",
+        choices=("auto", "feedparser", "fast", "both"),
+        default="auto",
+        help="feed path of the desk ingest (DESK_FEED_PARSER); both: also time each alone",
+    )
     args = parser.parse_args()
+    FEED_PARSER["mode"] = args.feed_parser
     kinds = [k for k in args.datasets.split(",") if k]
     if unknown := set(kinds) - set(DATASETS):
         parser.error(f"unknown datasets: {', '.join(sorted(unknown))}")
@@ -888,6 +921,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
     have_twarc = twarc_csv_available()
     twarc_note = "twarc-csv not installed: skipped"
     rows: list[Row] = []
+    feed_lines: list[str] = []
     data = work / "data"
     for kind in kinds:
         started = time.perf_counter()
@@ -914,6 +948,8 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
             else:
                 print(f"  {twarc_note}")
         rows.append(row)
+        if kind == "rss" and args.feed_parser == "both":
+            feed_lines.append(feed_paths(data, work))
         if not args.keep:
             shutil.rmtree(data / kind, ignore_errors=True)
 
@@ -932,7 +968,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
             f"{big.result.get('rss_before_mb', 0):,.0f} MB)."
         )
 
-    memory_lines += array_memory(args, rows, work)
+    memory_lines += array_memory(args, rows, work) + feed_lines
 
     cells = table_rows(rows, twarc_note)
     print()
