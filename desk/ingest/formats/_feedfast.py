@@ -57,47 +57,66 @@ from lxml import etree
 ENV = "DESK_FEED_PARSER"
 MODES = ("auto", "feedparser", "fast")
 
-# Bounds given to feedparser-rs every time (its defaults truncate silently).
+# ---------------------------------------------------------------- bounds
+
 # Larger documents go to feedparser (or arrive in entry runs): feedparser-rs holds about
 # 11 bytes per byte of feed while it maps (measured on the bench's RSS), feedparser about 6.
 MAX_BYTES = 32 * 1024 * 1024
-MAX_ENTRIES = 1_000_000
-ENTRY_TEXT_LIMIT = 256 * 1024  # characters of text in one entry: over it, feedparser reads it
-_LIST_LIMITS = {  # feedparser-rs limit name -> the entry list it caps (feeds.py reads these)
+MAX_ENTRIES = 1_000_000  # never a huge max_entries (reported to abort the process)
+ENTRY_TEXT_LIMIT = 256 * 1024  # characters of text in one entry; over it, feedparser reads it
+_LIST_LIMITS = {  # feedparser-rs limit -> the entry list it caps silently (feeds.py reads these)
     "max_links_per_entry": "links",
     "max_authors": "authors",
     "max_tags": "tags",
     "max_content_blocks": "content",
     "max_enclosures": "enclosures",
 }
-_LIST_LIMIT = 1000  # each per-entry list; a list that reaches it may be cut short
+_LIST_LIMIT = 1000  # given for each; a list that reaches it may have been cut short
+
+
+def _names(prefix: str, words: str) -> frozenset[str]:
+    return frozenset(prefix + word for word in words.split())
+
+
+# ---------------------------------------------------------------- what the gate looks for
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _MEDIA = "{http://search.yahoo.com/mrss/}"
 _ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
-_ENTRY_TAGS = ("item", f"{_ATOM}entry")
-# Elements that are empty by design (everything is in their attributes);
-# any other empty leaf element is declined (see the self-closing bug above).
-_EMPTY_OK = frozenset(
-    {
-        "enclosure",
-        "cloud",
-        f"{_ATOM}link",
-        f"{_ATOM}category",
-        f"{_MEDIA}content",
-        f"{_MEDIA}thumbnail",
-        f"{_MEDIA}player",
-        f"{_ITUNES}image",
-        f"{_ITUNES}category",
-    }
-)
 _DC = "{http://purl.org/dc/elements/1.1/}"
+_DCTERMS = "{http://purl.org/dc/terms/}"  # feedparser reads its dates, feedparser-rs not
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NS = {
     "xhtml": "http://www.w3.org/1999/xhtml",
     "mathml": "http://www.w3.org/1998/Math/MathML",
     "svg": "http://www.w3.org/2000/svg",
 }
+_ENTRY_TAGS = ("item", f"{_ATOM}entry")
+# Elements empty by design (all in their attributes); any other empty leaf
+# element in a namespace feedparser-rs reads is declined (the self-closing bug).
+_EMPTY_OK = _names("", "enclosure cloud") | _names(_ATOM, "link category")
+_EMPTY_OK |= _names(_MEDIA, "content thumbnail player") | _names(_ITUNES, "image category")
+_READ_NAMESPACES = frozenset(ns[1:-1] for ns in ("{}", _ATOM, _DC, _CONTENT, _MEDIA, _ITUNES))
+# Children of an Atom entry both parsers read alike; another Atom element
+# (0.3's `<issued>`, an `<image>` ...) is one feedparser maps or descends into.
+_ATOM_KNOWN = _names(
+    _ATOM, "author category content contributor id link published rights source summary title"
+) | {f"{_ATOM}updated"}
+# RSS item children outside RSS 2.0 that feedparser has a handler for (it
+# maps them onto content, dates, authors, or descends into them); other
+# unknown children both parsers ignore alike
+_RSS_MAPPED = _names(
+    "",
+    "abstract body cloud content created email expirationdate feed fullitem generator height"
+    " image info issued item language modified name newlocation published rights subtitle"
+    " summary tags textinput textInput updated url webmaster where width",
+)
+# children an entry may hold several of; feedparser-rs reads a repeat of any
+# other as the first, feedparser as the last
+_REPEATABLE = frozenset(("category", "link", "enclosure", "author", "contributor", "creator"))
+_ATOM_TEXT_TYPES = (None, "text", "html", "xhtml")  # others: base64 or XML, feedparser decodes
+_ATOM_TEXTS = _names(_ATOM, "content summary title rights")
 # Descendants worth a closer look, found in C: empty leaves, feedparser's
 # Atom 0.3 `mode` (base64, escaped), inline MathML / SVG (feedparser keeps
 # their text, feedparser-rs drops it); for RSS also inline XHTML and
@@ -116,83 +135,12 @@ _ODD = {
 _UNSAFE_HTML = ("<script", "<style", "<math", "<svg")
 _TEXT = etree.XPath("string(.)")  # an entry's text, references decoded (measured 5 us/entry)
 _AUTHOR_LINK = etree.XPath("boolean(*[local-name()='uri' or local-name()='url'])")
-# children an entry may hold several of; a repeat of any other child is
-# read as the first by feedparser-rs and as the last by feedparser
-# Children of an Atom entry that both parsers read alike; another Atom
-# element (0.3's `<issued>`, an `<image>` ...) is one feedparser maps or
-# descends into.
-_ATOM_KNOWN = frozenset(
-    f"{_ATOM}{name}"
-    for name in [
-        "author",
-        "category",
-        "content",
-        "contributor",
-        "id",
-        "link",
-        "published",
-        "rights",
-        "source",
-        "summary",
-        "title",
-        "updated",
-    ]
-)
-# RSS children outside RSS 2.0 that feedparser has a handler for (it maps
-# them onto content, dates, authors, or descends into them); other unknown
-# children are ignored by both parsers alike
-_RSS_MAPPED = frozenset(
-    [
-        "abstract",
-        "body",
-        "cloud",
-        "content",
-        "created",
-        "email",
-        "expirationdate",
-        "feed",
-        "fullitem",
-        "generator",
-        "height",
-        "image",
-        "info",
-        "issued",
-        "item",
-        "language",
-        "modified",
-        "name",
-        "newlocation",
-        "published",
-        "rights",
-        "subtitle",
-        "summary",
-        "tags",
-        "textinput",
-        "textInput",
-        "updated",
-        "url",
-        "webmaster",
-        "where",
-        "width",
-    ]
-)
-# namespaces whose empty elements feedparser-rs reads text from (unknown
-# namespaces it skips, so an empty element there is harmless)
-_READ_NAMESPACES = frozenset(
-    ("", _ATOM[1:-1], _DC[1:-1], _CONTENT[1:-1], _MEDIA[1:-1], _ITUNES[1:-1])
-)
-# namespaces feedparser maps onto the common keys (dates, authors, language)
-# and feedparser-rs does not
-_DCTERMS = "{http://purl.org/dc/terms/}"
-_ATOM_TEXT_TYPES = (None, "text", "html", "xhtml")
-_ATOM_TEXTS = frozenset(f"{_ATOM}{name}" for name in ("content", "summary", "title", "rights"))
-_REPEATABLE = frozenset({"category", "link", "enclosure", "author", "contributor", "creator"})
 _UTF8_NAMES = ("utf-8", "utf8")
-_C1 = re.compile("[\x80-\x9f]")  # characters, not markup
-# a character reference to one of them, also inside escaped HTML (`&amp;#150;`);
-# a search for a few bytes, not a reading of the markup: a hit only declines
-_C1_REFERENCE = re.compile(rb"&(?:amp;)?#(?:[xX]0*[89][0-9a-fA-F];|0*(?:12[89]|1[3-5][0-9]);)")
 _BOMS_16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_C1 = re.compile("[\x80-\x9f]")  # characters, not markup: feedparser reads them as cp1252
+# a character reference to one, also inside escaped HTML (`&amp;#150;`): a
+# search for a few bytes, not a reading of the markup; a hit only declines
+_C1_REFERENCE = re.compile(rb"&(?:amp;)?#(?:[xX]0*[89][0-9a-fA-F];|0*(?:12[89]|1[3-5][0-9]);)")
 
 
 class FastPathUnavailable(RuntimeError):
@@ -429,7 +377,7 @@ def _odd_element(element: Any, kind: str) -> str | None:
             continue  # an Atom xhtml construct: both read it
         if namespace in _NS.values():
             return f"inline-markup: <{tag}> (feedparser keeps its text)"
-        if odd.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:
+        if odd.get(_XML_LANG) is not None:
             return "xml-lang: xml:lang in an RSS document (feedparser reads it)"
         empty = not len(odd) and not odd.text and namespace in _READ_NAMESPACES
         if empty and tag not in _EMPTY_OK and tag not in _ENTRY_TAGS:
