@@ -249,6 +249,26 @@ TAKEN = [
         None,
     ),
     (
+        # feedparser-rs reads each of these dates differently; the fast path uses feedparser's
+        "dates-read-by-feedparser",
+        rss(
+            "".join(
+                f"<item><title>{n}</title><link>https://paper.example/{n}</link>"
+                f"<pubDate>{date}</pubDate></item>"
+                for n, date in enumerate(
+                    (
+                        "2018-09-24T19:42:40+0300",
+                        "Mon, 24 Sep 2018 7:42:40 PM GMT",
+                        "Mon, 24 Sep 2018 19:42:40 A",
+                        "Mon, 24 Sep 2018 19:42:40 +2400",
+                        "Seg, 24 Set 2018 19:42:40 -0300",
+                    )
+                )
+            )
+        ),
+        None,
+    ),
+    (
         "item-tags-in-cdata-and-comments",
         rss(
             "<!-- <item><title>not an item</title></item> -->"
@@ -281,6 +301,7 @@ DECLINED = [
     ("c1-character", rss("<item><title>don\u0092t</title><link>https://paper.example/1</link></item>"), "c1-controls"),
     ("c1-reference", rss("<item><title>don&amp;#146;t</title><link>https://paper.example/1</link></item>"), "c1-controls"),
     ("script-in-html", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;script&gt;x()&lt;/script&gt;y</description></item>"), "markup"),
+    ("applet-in-html", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;applet&gt;gone in feedparser&lt;/applet&gt;&lt;noscript&gt;too&lt;/noscript&gt;</description></item>"), "markup"),
     ("escaped-mathml", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;math&gt;&lt;mi&gt;a&lt;/mi&gt;&lt;/math&gt;</description></item>"), "markup"),
     ("xhtml-body-in-rss", rss('<item><title>a</title><link>https://paper.example/1</link><body xmlns="http://www.w3.org/1999/xhtml"><p>x</p></body></item>'), "inline-markup"),
     ("rss-fullitem", rss("<item><title>a</title><link>https://paper.example/1</link><fullitem>&lt;p&gt;x&lt;/p&gt;</fullitem></item>"), "unknown-element"),
@@ -446,3 +467,12 @@ def test_without_the_wheel_feedparser_reads_everything(
     assert_same(with_wheel, items(data, "auto", monkeypatch), "no wheel")
     (refused,) = items(data, "fast", monkeypatch)
     assert isinstance(refused, Rejected) and "feedparser-rs is not installed" in refused.reason
+
+
+def test_feedparser_rs_misreads_a_date_the_fast_path_gets_right(
+    rs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = dict((i, d) for i, d, _ in TAKEN)["dates-read-by-feedparser"]
+    first = rs.parse_with_limits(data, limits=rs.ParserLimits(max_entries=10)).entries[0]
+    assert first.published_parsed.tm_hour == 19  # the +0300 dropped
+    assert items(data, "fast", monkeypatch)[0].posted.at == "2018-09-24T16:42:40Z"

@@ -52,6 +52,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from feedparser.datetimes import _parse_date  # its one date reader; no public name
 from lxml import etree
 
 ENV = "DESK_FEED_PARSER"
@@ -130,9 +131,18 @@ _ODD = {
     ),
     "atom": etree.XPath(f"descendant-or-self::*[{_ODD_COMMON}]"),
 }
-# escaped HTML whose sanitizing differs: feedparser keeps MathML and SVG and
-# strips scripts and styles by its own rules, feedparser-rs by ammonia's
-_UNSAFE_HTML = ("<script", "<style", "<math", "<svg")
+# Escaped HTML whose sanitizing differs (each seen here): feedparser keeps
+# MathML and SVG, drops the text of <applet> and <noscript> and keeps that of
+# <template>, reads <xmp>, <plaintext> as markup; feedparser-rs (ammonia) the
+# other way round; scripts and styles each by its own rules.
+_UNSAFE_HTML = tuple(
+    sorted(
+        _names(
+            "<",
+            "script style math svg applet noscript template xmp plaintext listing noframes noembed",
+        )
+    )
+)
 _TEXT = etree.XPath("string(.)")  # an entry's text, references decoded (measured 5 us/entry)
 _AUTHOR_LINK = etree.XPath("boolean(*[local-name()='uri' or local-name()='url'])")
 _UTF8_NAMES = ("utf-8", "utf8")
@@ -392,7 +402,7 @@ def _entry_text(element: Any) -> str | None:
         return f"entry-too-big: {len(text):,} characters of text"
     lower = text.lower()
     if any(tag in lower for tag in _UNSAFE_HTML):
-        return "markup: <script>, <style>, <math> or <svg> in the HTML (the sanitizers differ)"
+        return "markup: <script>, <style>, <svg> ... in the HTML (the sanitizers differ)"
     return None
 
 
@@ -481,11 +491,26 @@ def _entry(entry: Any) -> dict[str, Any]:
         "media_content": [_pick(x, ("url", "medium", "type")) for x in get("media_content") or []],
         "media_thumbnail": [_pick(x, ("url",)) for x in get("media_thumbnail") or []],
     }
-    for field in ("published", "updated"):
-        item[field] = get(field)
-        parsed = get(f"{field}_parsed")
-        item[f"{field}_parsed"] = parsed if isinstance(parsed, time.struct_time) else None
+    published, updated = get("published"), get("updated")
+    item["published"], item["published_parsed"] = published, _date(published)
+    item["updated"] = updated
+    item["updated_parsed"] = item["published_parsed"] if updated == published else _date(updated)
     return item  # None where the document gave nothing: feeds.py reads that as absent
+
+
+def _date(raw: Any) -> time.struct_time | None:
+    """feedparser's own reading of the date string feedparser-rs found.
+
+    feedparser-rs reads some dates differently (it drops the offset of
+    `2018-09-24T19:42:40+0300`, reads `7:42:40 PM` as 19:42, ignores
+    military zones, gives nothing for `+2400`), so its `*_parsed` is never
+    used: feedparser's date parser on the same string (about 10 us) gives
+    exactly what the feedparser path gives.
+    """
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    parsed = _parse_date(raw)
+    return parsed if isinstance(parsed, time.struct_time) else None
 
 
 def _detail(value: Any) -> dict[str, Any] | None:
