@@ -41,7 +41,7 @@ KNOWN = {
     "unknown-element", "typed-content", "alias", "nested-element", "author-uri",
     "atom-in-rss", "guid-as-link", "markup", "mode", "inline-markup", "xml-lang",
     "empty-element", "entry-too-big", "inherited-author", "raised", "bozo", "version",
-    "count", "list-limit", "attr-reference", "feed-title",
+    "count", "list-limit", "attr-reference", "feed-title", "author-email", "category-label",
 }  # fmt: skip
 
 
@@ -301,6 +301,11 @@ DECLINED = [
     ("c1-character", rss("<item><title>don\u0092t</title><link>https://paper.example/1</link></item>"), "c1-controls"),
     ("c1-reference", rss("<item><title>don&amp;#146;t</title><link>https://paper.example/1</link></item>"), "c1-controls"),
     ("script-in-html", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;script&gt;x()&lt;/script&gt;y</description></item>"), "markup"),
+    ("rss-author-bare-email", rss("<item><title>a</title><link>https://paper.example/1</link><author>desk@paper.example</author></item>"), "author-email"),
+    ("rss-author-and-dc-creator", rss("<item><title>a</title><link>https://paper.example/1</link><author>desk@paper.example (Lena Varo)</author><dc:creator>Ana</dc:creator></item>"), "author-email"),
+    ("itunes-keywords", rss('<item><title>a</title><link>https://paper.example/1</link><itunes:keywords xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">a,b</itunes:keywords></item>'), "alias"),
+    ("atom-category-label-only", atom(ENTRY.replace("</title>", '</title><category label="only a label"/>')), "category-label"),
+    ("atom-alternate-link-in-rss-channel", rss(ITEM, channel='<title>Desk</title><atom:link rel="alternate" href="https://paper.example/"/>'), "atom-in-rss"),
     ("applet-in-html", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;applet&gt;gone in feedparser&lt;/applet&gt;&lt;noscript&gt;too&lt;/noscript&gt;</description></item>"), "markup"),
     ("escaped-mathml", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;math&gt;&lt;mi&gt;a&lt;/mi&gt;&lt;/math&gt;</description></item>"), "markup"),
     ("xhtml-body-in-rss", rss('<item><title>a</title><link>https://paper.example/1</link><body xmlns="http://www.w3.org/1999/xhtml"><p>x</p></body></item>'), "inline-markup"),

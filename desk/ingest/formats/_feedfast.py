@@ -115,6 +115,8 @@ _RSS_MAPPED = _names(
 )
 # children an entry may hold several of; feedparser-rs reads a repeat of any
 # other as the first, feedparser as the last
+# elements feedparser maps onto author, language or tags, feedparser-rs not
+_ALIASES = frozenset((f"{_DC}author", f"{_DC}language", f"{_ITUNES}keywords"))
 _REPEATABLE = frozenset(("category", "link", "enclosure", "author", "contributor", "creator"))
 _ATOM_TEXT_TYPES = (None, "text", "html", "xhtml")  # others: base64 or XML, feedparser decodes
 _ATOM_TEXTS = _names(_ATOM, "content summary title rights")
@@ -320,7 +322,7 @@ def _survey(data: bytes) -> int | str:
     kind = _kind(root)
     if kind not in ("rss", "atom"):
         return kind
-    problem = _odd_element(root, kind)
+    problem = _odd_element(root, kind) or (_channel_shape(root) if kind == "rss" else None)
     if problem:
         return problem
     if authorless and root.find(f"{_ATOM}author") is not None:
@@ -368,13 +370,38 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
             return f"typed-content: <{tag} type={child.get('type')!r}> (feedparser decodes it)"
         if kind == "rss" and tag.startswith(_ATOM):
             return f"atom-in-rss: <{tag}> in an RSS item (feedparser maps it, feedparser-rs not)"
-        if tag in (f"{_DC}author", f"{_DC}language"):
+        if tag in _ALIASES:
             return f"alias: <{tag}> (feedparser maps it, feedparser-rs does not)"
+        if kind == "atom" and tag == f"{_ATOM}category" and not child.get("term"):
+            return "category-label: an Atom <category> without a term (feedparser-rs drops it)"
+        if kind == "rss" and tag == "author" and _odd_rss_author(child.text or "", tags):
+            return "author-email: RSS <author> with an e-mail (feedparser splits it its own way)"
         if kind == "rss" and len(child) and (tag.startswith((_DC, _CONTENT)) or "}" not in tag):
             return f"nested-element: <{tag}> holds elements"
         if kind == "atom" and tag == f"{_ATOM}author" and _AUTHOR_LINK(child):
             return "author-uri: Atom <author><uri> (feedparser-rs drops it)"
     return _odd_element(entry, kind)
+
+
+def _channel_shape(root: Any) -> str | None:
+    """Atom elements in an RSS channel: feedparser takes an `alternate` atom:link as the
+    feed's link (and maps the others); feedparser-rs reads only `self` and `hub` alike."""
+    for channel in root.iterchildren("channel"):
+        for child in channel.iterchildren(f"{_ATOM}*"):
+            rel = (child.get("rel") or "alternate").strip()
+            if child.tag != f"{_ATOM}link" or rel not in ("self", "hub"):
+                return f"atom-in-rss: <{child.tag} rel={rel!r}> in the RSS channel"
+    return None
+
+
+def _odd_rss_author(text: str, tags: list[Any]) -> bool:
+    """An RSS `<author>` feedparser reads with its e-mail pattern (`x@paper.example` gives
+    `ple`); only `email (Name)` alone is read by feeds.py itself, the same on both paths."""
+    text = text.strip()
+    if "@" not in text:
+        return False
+    named = text.endswith(")") and "(" in text
+    return not named or f"{_DC}creator" in tags or f"{_ITUNES}author" in tags
 
 
 def _odd_element(element: Any, kind: str) -> str | None:
