@@ -85,10 +85,16 @@ desk ingest under cProfile, and prints its own time grouped by area
 (SQLite, json, feedparser, dateutil, lxml/clean, format modules, pipeline)
 and the top functions by own and by cumulative time.
 
+`--feed-parser auto|feedparser|fast` sets `DESK_FEED_PARSER` for the
+children (issue 12: feedparser, or the gated feedparser-rs fast path of
+`desk/ingest/formats/_feedfast.py`); `both` ingests with `auto` and then, on
+the rss dataset, times the feed parser alone (`feeds._feedparse`) and the
+format alone (`feeds.parse`) under each path, on the same files.
+
 The generated files are deleted after each dataset unless `--keep DIR`.
 
 Usage: `python bench/ingest.py [--n 100000] [--per-file 5000] [--markdown
-FILE] [--profile] [--keep DIR]`. `--n 5000` is a quick check.
+FILE] [--profile] [--keep DIR] [--feed-parser both]`. `--n 5000` is a quick check.
 """
 
 from __future__ import annotations
@@ -420,6 +426,17 @@ def run_parse(files: list[Path]) -> dict[str, Any]:
     return {"items": items, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before}
 
 
+def run_feedparse(files: list[Path]) -> dict[str, Any]:
+    """The feed parser alone (`feeds._feedparse`: feedparser, or the gated fast path)."""
+    from desk.ingest.formats import feeds
+
+    before = _maxrss_mb()
+    started, cpu = time.perf_counter(), _cpu()
+    items = sum(len(feeds._feedparse(path.read_bytes())["entries"]) for path in files)
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    return {"items": items, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before}
+
+
 def _twitter_records(files: list[Path]) -> Iterator[dict[str, Any]]:
     for path in files:
         with path.open("rb") as fh:
@@ -575,6 +592,8 @@ def child_main(argv: list[str]) -> None:
         result = run_desk(files, Path(db_path), profile)
     elif engine.startswith("parse"):
         result = run_parse(files)
+    elif engine.startswith("feedparse"):
+        result = run_feedparse(files)
     else:
         result = run_bare(kind, files, Path(db_path))
     print(json.dumps(result))
@@ -656,19 +675,22 @@ def _feed_env(engine: str) -> dict[str, str]:
     return {**os.environ, "DESK_FEED_PARSER": "auto" if path == "both" else path}
 
 
-def feed_paths(data: Path, work: Path) -> str:
-    """The RSS parser alone (no database) through feedparser, then the fast path."""
-    rates = {}
-    for path in ("feedparser", "fast"):
-        m = child(f"parse:{path}", "rss", data, work / "unused.db")
-        _say(f"feeds.parse, DESK_FEED_PARSER={path}", m)
-        rates[path] = _rate(m) if m.returncode == 0 else 0.0
-    speedup = rates["fast"] / rates["feedparser"] if rates["feedparser"] else 0.0
-    return (
-        f"Feed parse alone (feeds.parse, no database), same files: feedparser "
-        f"{rates['feedparser']:,.0f} entries/s, fast path {rates['fast']:,.0f} entries/s "
-        f"({speedup:.1f}x)."
-    )
+def feed_paths(data: Path, work: Path) -> list[str]:
+    """The parser alone (`feed`) and the format alone (`feeds.parse`), under each path."""
+    lines = []
+    for engine, what in (("feedparse", "the parser alone"), ("parse", "feeds.parse")):
+        rates = {}
+        for path in ("feedparser", "fast"):
+            m = child(f"{engine}:{path}", "rss", data, work / "unused.db")
+            _say(f"{what}, DESK_FEED_PARSER={path}", m)
+            rates[path] = (_rate(m), _cpu_rate(m)) if m.returncode == 0 else (0.0, 0.0)
+        (slow, slow_cpu), (fast, fast_cpu) = rates["feedparser"], rates["fast"]
+        lines.append(
+            f"RSS, {what} (no database), same files: feedparser {slow:,.0f} entries/s "
+            f"({slow_cpu:,.0f} per CPU-second), fast path {fast:,.0f}/s ({fast_cpu:,.0f}); "
+            f"{fast_cpu / slow_cpu if slow_cpu else 0:.1f}x per CPU-second."
+        )
+    return lines
 
 
 def twarc_csv_available() -> bool:
@@ -949,7 +971,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
                 print(f"  {twarc_note}")
         rows.append(row)
         if kind == "rss" and args.feed_parser == "both":
-            feed_lines.append(feed_paths(data, work))
+            feed_lines += feed_paths(data, work)
         if not args.keep:
             shutil.rmtree(data / kind, ignore_errors=True)
 
