@@ -269,6 +269,17 @@ TAKEN = [
         None,
     ),
     (
+        # feedparser-rs's Atom reader, unlike its RSS reader, handles empty elements
+        "atom-empty-elements",
+        atom(
+            "<entry><id>urn:1</id><title/><summary>S</summary><published/>"
+            "<updated>2020-01-01T00:00:00Z</updated><author><name/><email>e@x.example</email>"
+            '</author><rights/><category term="c"/></entry><entry><id>urn:2</id><title>T</title>'
+            "<summary/><content/><updated>2020-01-02T00:00:00Z</updated></entry>"
+        ),
+        None,
+    ),
+    (
         "item-tags-in-cdata-and-comments",
         rss(
             "<!-- <item><title>not an item</title></item> -->"
