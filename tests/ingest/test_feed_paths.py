@@ -308,6 +308,12 @@ DECLINED = [
     ("bozo-for-feedparser-rs", b'<rss version="2.0">\n</rss>', "bozo"),
     ("not-well-formed", rss("<item><title>a & b</title></item>"), "not-xml"),
     ("declared-latin-1", rss(ITEM, prolog='<?xml version="1.0" encoding="iso-8859-1"?>'), "declared-encoding"),
+    # hostile input: all of it goes to feedparser, as before
+    ("empty", b"", "not-xml"),
+    ("truncated", rss(ITEM)[:-20], "not-xml"),
+    ("ansi-escape", rss("<item><title>\x1b[31mred\x1b]8;;https://evil\x07</title></item>"), "not-xml"),
+    ("nested-past-lxml", rss("<item><title>a</title><link>https://p.example/</link><description>" + "<x>" * 300 + "y" + "</x>" * 300 + "</description></item>"), "not-xml"),
+    ("nested-past-feedparser-rs", rss('<item><title>a</title><link>https://p.example/</link><x:y xmlns:x="urn:x">' + "<x:x>" * 150 + "y" + "</x:x>" * 150 + "</x:y></item>"), "bozo"),
     # what this suite found
     ("c1-character", rss("<item><title>don\u0092t</title><link>https://paper.example/1</link></item>"), "c1-controls"),
     ("c1-reference", rss("<item><title>don&amp;#146;t</title><link>https://paper.example/1</link></item>"), "c1-controls"),
