@@ -42,6 +42,7 @@ KNOWN = {
     "atom-in-rss", "guid-as-link", "markup", "mode", "inline-markup", "xml-lang",
     "empty-element", "entry-too-big", "inherited-author", "raised", "bozo", "version",
     "count", "list-limit", "attr-reference", "feed-title", "author-email", "category-label",
+    "several-authors", "markup-in-text", "link-type", "relative-url",
 }  # fmt: skip
 
 
@@ -280,6 +281,15 @@ TAKEN = [
         None,
     ),
     (
+        "urls-with-spaces-and-relative-atom-links",
+        atom(
+            ENTRY.replace("</title>", '</title><link href="https://paper.example/a b"/>')
+            + ENTRY.replace("urn:1", "urn:2").replace("</title>", '</title><link href="a b"/>'),
+            feed='<link href="https://paper.example/"/>',
+        ),
+        None,
+    ),
+    (
         "item-tags-in-cdata-and-comments",
         rss(
             "<!-- <item><title>not an item</title></item> -->"
@@ -319,10 +329,18 @@ DECLINED = [
     ("c1-reference", rss("<item><title>don&amp;#146;t</title><link>https://paper.example/1</link></item>"), "c1-controls"),
     ("script-in-html", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;script&gt;x()&lt;/script&gt;y</description></item>"), "markup"),
     ("rss-author-bare-email", rss("<item><title>a</title><link>https://paper.example/1</link><author>desk@paper.example</author></item>"), "author-email"),
-    ("rss-author-and-dc-creator", rss("<item><title>a</title><link>https://paper.example/1</link><author>desk@paper.example (Lena Varo)</author><dc:creator>Ana</dc:creator></item>"), "author-email"),
+    ("rss-author-and-dc-creator", rss("<item><title>a</title><link>https://paper.example/1</link><author>desk@paper.example (Lena Varo)</author><dc:creator>Ana</dc:creator></item>"), "several-authors"),
     ("itunes-keywords", rss('<item><title>a</title><link>https://paper.example/1</link><itunes:keywords xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">a,b</itunes:keywords></item>'), "alias"),
     ("atom-category-label-only", atom(ENTRY.replace("</title>", '</title><category label="only a label"/>')), "category-label"),
     ("atom-alternate-link-in-rss-channel", rss(ITEM, channel='<title>Desk</title><atom:link rel="alternate" href="https://paper.example/"/>'), "atom-in-rss"),
+    ("rss-author-and-creator", rss("<item><title>a</title><link>https://paper.example/1</link><author>Ann</author><dc:creator>Bob</dc:creator></item>"), "several-authors"),
+    ("markup-in-rss-title", rss("<item><title>&lt;p&gt;a&lt;p&gt;b</title><link>https://paper.example/1</link></item>"), "markup-in-text"),
+    ("entity-in-atom-text-title", atom(ENTRY.replace("<title>One</title>", "<title>&amp;copy; 2020</title>")), "markup-in-text"),
+    ("html-in-atom-text-summary", atom(ENTRY.replace("</title>", "</title><summary><![CDATA[<p>para</p>]]></summary>")), "markup-in-text"),
+    ("relative-rss-link", rss("<item><title>a</title><link>/relative/path</link></item>"), "markup-in-text"),
+    ("atom-alternate-audio-link", atom(ENTRY.replace("</title>", '</title><link rel="alternate" type="audio/mpeg" href="https://cdn.example/a.mp3"/>')), "link-type"),
+    ("relative-enclosure", rss('<item><title>a</title><link>https://paper.example/1</link><enclosure url="/a.mp3" type="audio/mpeg"/></item>'), "relative-url"),
+    ("unreadable-dc-date", rss("<item><title>a</title><link>https://paper.example/1</link><dc:date>Mon, 24 Sep 2018</dc:date></item>"), "alias"),
     ("applet-in-html", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;applet&gt;gone in feedparser&lt;/applet&gt;&lt;noscript&gt;too&lt;/noscript&gt;</description></item>"), "markup"),
     ("escaped-mathml", rss("<item><title>a</title><link>https://paper.example/1</link><description>&lt;math&gt;&lt;mi&gt;a&lt;/mi&gt;&lt;/math&gt;</description></item>"), "markup"),
     ("xhtml-body-in-rss", rss('<item><title>a</title><link>https://paper.example/1</link><body xmlns="http://www.w3.org/1999/xhtml"><p>x</p></body></item>'), "inline-markup"),

@@ -127,8 +127,13 @@ _RSS_MAPPED = _names(
 )
 # children an entry may hold several of; feedparser-rs reads a repeat of any
 # other as the first, feedparser as the last
+_RSS_AUTHORS = ("author", f"{_DC}creator", f"{_ITUNES}author")
+_RSS_PLAIN = frozenset((*_RSS_AUTHORS, "title"))  # text both read as text, unless it holds `<`
+_RSS_LINKS = frozenset(("link", "comments"))  # a relative one: resolved by feedparser-rs only
+_ENTITY_LIKE = re.compile(r"&[#A-Za-z]")  # in decoded text: `&copy;` written as `&amp;copy;`
 # elements feedparser maps onto author, language or tags, feedparser-rs not
-_ALIASES = frozenset((f"{_DC}author", f"{_DC}language", f"{_ITUNES}keywords"))
+# (dc:date: feedparser-rs drops a date string it cannot read, feedparser keeps it)
+_ALIASES = frozenset((f"{_DC}author", f"{_DC}date", f"{_DC}language", f"{_ITUNES}keywords"))
 _REPEATABLE = frozenset(("category", "link", "enclosure", "author", "contributor", "creator"))
 _ATOM_TEXT_TYPES = (None, "text", "html", "xhtml")  # others: base64 or XML, feedparser decodes
 _ATOM_TEXTS = _names(_ATOM, "content summary title rights")
@@ -159,6 +164,8 @@ _UNSAFE_HTML = tuple(
 )
 _TEXT = etree.XPath("string(.)")  # an entry's text, references decoded (measured 5 us/entry)
 _AUTHOR_LINK = etree.XPath("boolean(*[local-name()='uri' or local-name()='url'])")
+_URL_ATTRIBUTES = etree.XPath(".//@url")  # enclosure and media URLs: feedparser never resolves them
+_ABSOLUTE = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*:")  # a URI scheme: a string, not markup
 _UTF8_NAMES = ("utf-8", "utf8")
 _BOMS_16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _C1 = re.compile("[\x80-\x9f]")  # characters, not markup: feedparser reads them as cp1252
@@ -371,8 +378,12 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
         guid = entry.find("guid")
         if guid is not None and (guid.get("isPermaLink") or "true").strip().lower() != "false":
             return "guid-as-link: a permalink <guid> and no <link> (the parsers differ on it)"
+    if kind == "rss" and sum(tags.count(t) for t in _RSS_AUTHORS) > 1:
+        return "several-authors: more than one RSS author element (feedparser lists them all)"
     for child in entry:
         tag = child.tag if isinstance(child.tag, str) else ""
+        if _markup_in_plain_text(child, tag, kind):
+            return f"markup-in-text: '<' in <{tag}> (one parser keeps it as text, one as HTML)"
         if (
             (tag in _RSS_MAPPED if kind == "rss" else tag.startswith(_ATOM))
             and tag not in _ATOM_KNOWN
@@ -384,6 +395,8 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
             return f"atom-in-rss: <{tag}> in an RSS item (feedparser maps it, feedparser-rs not)"
         if tag in _ALIASES:
             return f"alias: <{tag}> (feedparser maps it, feedparser-rs does not)"
+        if kind == "atom" and tag == f"{_ATOM}link" and _odd_atom_link(child):
+            return "link-type: an alternate Atom link that is not HTML (feedparser skips it)"
         if kind == "atom" and tag == f"{_ATOM}category" and not child.get("term"):
             return "category-label: an Atom <category> without a term (feedparser-rs drops it)"
         if kind == "rss" and tag == "author" and _odd_rss_author(child.text or "", tags):
@@ -392,6 +405,9 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
             return f"nested-element: <{tag}> holds elements"
         if kind == "atom" and tag == f"{_ATOM}author" and _AUTHOR_LINK(child):
             return "author-uri: Atom <author><uri> (feedparser-rs drops it)"
+    for url in _URL_ATTRIBUTES(entry):
+        if not _ABSOLUTE.match(url):
+            return f"relative-url: url={str(url)[:60]!r} (feedparser keeps it, feedparser-rs not)"
     return _odd_element(entry, kind)
 
 
@@ -404,6 +420,30 @@ def _channel_shape(root: Any) -> str | None:
             if child.tag != f"{_ATOM}link" or rel not in ("self", "hub"):
                 return f"atom-in-rss: <{child.tag} rel={rel!r}> in the RSS channel"
     return None
+
+
+def _markup_in_plain_text(child: Any, tag: str, kind: str) -> bool:
+    """Plain text holding `<` or an entity-like `&x`, or a relative RSS link: feedparser
+    keeps such text as it is, feedparser-rs sanitizes, decodes or resolves it."""
+    if kind == "rss":
+        if tag in _RSS_LINKS:
+            return not _ABSOLUTE.match(child.text or "")
+        return tag in _RSS_PLAIN and _looks_marked_up(child.text or "")
+    if tag in _ATOM_TEXTS and child.get("type") in (None, "text"):
+        return _looks_marked_up(child.text or "")
+    if tag in (f"{_ATOM}author", f"{_ATOM}contributor"):
+        return any(_looks_marked_up(part.text or "") for part in child)
+    return False
+
+
+def _looks_marked_up(text: str) -> bool:
+    return "<" in text or _ENTITY_LIKE.search(text) is not None
+
+
+def _odd_atom_link(link: Any) -> bool:
+    rel = (link.get("rel") or "alternate").strip()
+    kind = (link.get("type") or "text/html").strip().lower()
+    return rel == "alternate" and kind not in ("text/html", "application/xhtml+xml")
 
 
 def _odd_rss_author(text: str, tags: list[Any]) -> bool:
