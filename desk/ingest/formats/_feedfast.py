@@ -164,6 +164,10 @@ _UNSAFE_HTML = tuple(
 )
 _TEXT = etree.XPath("string(.)")  # an entry's text, references decoded (measured 5 us/entry)
 _AUTHOR_LINK = etree.XPath("boolean(*[local-name()='uri' or local-name()='url'])")
+_ALTERNATES = etree.XPath(
+    f"count(*[namespace-uri()='{_ATOM[1:-1]}' and local-name()='link']"
+    "[not(@rel) or normalize-space(@rel)='alternate'])"
+)
 _URL_ATTRIBUTES = etree.XPath(".//@url")  # enclosure and media URLs: feedparser never resolves them
 _ABSOLUTE = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*:")  # a URI scheme: a string, not markup
 _UTF8_NAMES = ("utf-8", "utf8")
@@ -378,6 +382,8 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
         guid = entry.find("guid")
         if guid is not None and (guid.get("isPermaLink") or "true").strip().lower() != "false":
             return "guid-as-link: a permalink <guid> and no <link> (the parsers differ on it)"
+    if kind == "atom" and tags.count(f"{_ATOM}link") > 1 and _ALTERNATES(entry) > 1:
+        return "several-alternates: Atom links rel=alternate (feedparser takes the last)"
     if kind == "rss" and sum(tags.count(t) for t in _RSS_AUTHORS) > 1:
         return "several-authors: more than one RSS author element (feedparser lists them all)"
     for child in entry:
