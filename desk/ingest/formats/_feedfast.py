@@ -114,8 +114,9 @@ _READ_NAMESPACES = frozenset(ns[1:-1] for ns in ("{}", _ATOM, _DC, _CONTENT, _ME
 # Children of an Atom entry both parsers read alike; another Atom element
 # (0.3's `<issued>`, an `<image>` ...) is one feedparser maps or descends into.
 _ATOM_KNOWN = _names(
-    _ATOM, "author category content contributor id link published rights source summary title"
-) | {f"{_ATOM}updated"}
+    _ATOM,
+    "author category content contributor id link published rights source summary title updated",
+)
 # RSS item children outside RSS 2.0 that feedparser has a handler for (it
 # maps them onto content, dates, authors, or descends into them); other
 # unknown children both parsers ignore alike
@@ -125,15 +126,15 @@ _RSS_MAPPED = _names(
     " image info issued item language modified name newlocation published rights subtitle"
     " summary tags textinput textInput updated url webmaster where width",
 )
-# children an entry may hold several of; feedparser-rs reads a repeat of any
-# other as the first, feedparser as the last
 _RSS_AUTHORS = ("author", f"{_DC}creator", f"{_ITUNES}author")
-_RSS_PLAIN = frozenset((*_RSS_AUTHORS, "title"))  # text both read as text, unless it holds `<`
+_RSS_PLAIN = frozenset((*_RSS_AUTHORS, "title"))  # read alike unless `<` or `&x` is in it
 _RSS_LINKS = frozenset(("link", "comments"))  # a relative one: resolved by feedparser-rs only
 _ENTITY_LIKE = re.compile(r"&[#A-Za-z]")  # in decoded text: `&copy;` written as `&amp;copy;`
 # elements feedparser maps onto author, language or tags, feedparser-rs not
 # (dc:date: feedparser-rs drops a date string it cannot read, feedparser keeps it)
 _ALIASES = frozenset((f"{_DC}author", f"{_DC}date", f"{_DC}language", f"{_ITUNES}keywords"))
+# children an entry may hold several of; feedparser-rs reads a repeat of any
+# other as the first, feedparser as the last
 _REPEATABLE = frozenset(("category", "link", "enclosure", "author", "contributor", "creator"))
 _ATOM_TEXT_TYPES = (None, "text", "html", "xhtml")  # others: base64 or XML, feedparser decodes
 _ATOM_TEXTS = _names(_ATOM, "content summary title rights")
