@@ -290,6 +290,12 @@ TAKEN = [
         ),
         None,
     ),
+    ("feed-title-ampersand", rss(ITEM, channel="<title>Desk &amp; co</title>"), None),
+    (
+        "atom-feed-title-ampersand",
+        atom(ENTRY).replace(b"<title>Desk</title>", b"<title>News &amp; Views</title>"),
+        None,
+    ),
     (
         "item-tags-in-cdata-and-comments",
         rss(
@@ -357,7 +363,9 @@ DECLINED = [
     ("category-holding-elements", rss("<item><title>a</title><link>https://paper.example/1</link><category>c<image><url>https://i.example/</url></image></category></item>"), "nested-element"),
     ("atom-item", atom("<item><title>target</title></item>"), "odd-entry"),
     ("inherited-author", atom(ENTRY, feed="<author><name>Feed Person</name></author>"), "inherited-author"),
-    ("feed-title-ampersand", rss(ITEM, channel="<title>Desk &amp; co</title>"), "feed-title"),
+    ("feed-title-markup", rss(ITEM, channel="<title>a &lt;b&gt; c</title>"), "feed-title"),
+    ("feed-title-escaped-entity", rss(ITEM, channel="<title>Tom &amp;amp; Jerry</title>"), "feed-title"),
+    ("atom-feed-title-html", atom(ENTRY, feed="").replace(b"<title>Desk</title>", b'<title type="html">Desk &amp;amp; co &lt;b&gt;x&lt;/b&gt;</title>'), "feed-title"),
     ("permalink-guid-no-link", rss("<item><title>a</title><guid>abc</guid></item>"), "guid-as-link"),
     ("atom-link-in-rss-item", rss('<item><title>a</title><link>https://paper.example/1</link><atom:link rel="enclosure" href="https://cdn.example/a.mp3" type="audio/mpeg"/></item>'), "atom-in-rss"),
 ]  # fmt: skip
