@@ -85,10 +85,16 @@ desk ingest under cProfile, and prints its own time grouped by area
 (SQLite, json, feedparser, dateutil, lxml/clean, format modules, pipeline)
 and the top functions by own and by cumulative time.
 
+`--feed-parser auto|feedparser|fast` sets `DESK_FEED_PARSER` for the
+children (issue 12: feedparser, or the gated feedparser-rs fast path of
+`desk/ingest/formats/_feedfast.py`); `both` ingests with `auto` and then, on
+the rss dataset, times the feed parser alone (`feeds._feedparse`) and the
+format alone (`feeds.parse`) under each path, on the same files.
+
 The generated files are deleted after each dataset unless `--keep DIR`.
 
 Usage: `python bench/ingest.py [--n 100000] [--per-file 5000] [--markdown
-FILE] [--profile] [--keep DIR]`. `--n 5000` is a quick check.
+FILE] [--profile] [--keep DIR] [--feed-parser both]`. `--n 5000` is a quick check.
 """
 
 from __future__ import annotations
@@ -420,6 +426,17 @@ def run_parse(files: list[Path]) -> dict[str, Any]:
     return {"items": items, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before}
 
 
+def run_feedparse(files: list[Path]) -> dict[str, Any]:
+    """The feed parser alone (`feeds._feedparse`: feedparser, or the gated fast path)."""
+    from desk.ingest.formats import feeds
+
+    before = _maxrss_mb()
+    started, cpu = time.perf_counter(), _cpu()
+    items = sum(len(feeds._feedparse(path.read_bytes())["entries"]) for path in files)
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    return {"items": items, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before}
+
+
 def _twitter_records(files: list[Path]) -> Iterator[dict[str, Any]]:
     for path in files:
         with path.open("rb") as fh:
@@ -573,8 +590,10 @@ def child_main(argv: list[str]) -> None:
     files = dataset_files(kind, Path(data_dir))
     if engine == "desk":
         result = run_desk(files, Path(db_path), profile)
-    elif engine == "parse":
+    elif engine.startswith("parse"):
         result = run_parse(files)
+    elif engine.startswith("feedparse"):
+        result = run_feedparse(files)
     else:
         result = run_bare(kind, files, Path(db_path))
     print(json.dumps(result))
@@ -639,10 +658,39 @@ def child(
         cmd.append(str(profile))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    measured = measure(cmd, cwd=ROOT)
+    measured = measure(cmd, cwd=ROOT, env=_feed_env(engine))
     if measured.returncode != 0:
         print(f"  {engine} {kind} failed (exit {measured.returncode}):\n{measured.stderr}")
     return measured
+
+
+# `--feed-parser` (issue 12): which feed path the desk and parse children use
+# (DESK_FEED_PARSER, see desk/ingest/formats/_feedfast.py); `both` also times
+# the RSS parser alone under each path: the `feed_paths` line.
+FEED_PARSER = {"mode": "auto"}
+
+
+def _feed_env(engine: str) -> dict[str, str]:
+    path = engine.partition(":")[2] or FEED_PARSER["mode"]
+    return {**os.environ, "DESK_FEED_PARSER": "auto" if path == "both" else path}
+
+
+def feed_paths(data: Path, work: Path) -> list[str]:
+    """The parser alone (`feed`) and the format alone (`feeds.parse`), under each path."""
+    lines = []
+    for engine, what in (("feedparse", "the parser alone"), ("parse", "feeds.parse")):
+        rates = {}
+        for path in ("feedparser", "fast"):
+            m = child(f"{engine}:{path}", "rss", data, work / "unused.db")
+            _say(f"{what}, DESK_FEED_PARSER={path}", m)
+            rates[path] = (_rate(m), _cpu_rate(m)) if m.returncode == 0 else (0.0, 0.0)
+        (slow, slow_cpu), (fast, fast_cpu) = rates["feedparser"], rates["fast"]
+        lines.append(
+            f"RSS, {what} (no database), same files: feedparser {slow:,.0f} entries/s "
+            f"({slow_cpu:,.0f} per CPU-second), fast path {fast:,.0f}/s ({fast_cpu:,.0f}); "
+            f"{fast_cpu / slow_cpu if slow_cpu else 0:.1f}x per CPU-second."
+        )
+    return lines
 
 
 def twarc_csv_available() -> bool:
@@ -860,7 +908,14 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile each desk ingest")
     parser.add_argument("--profile-n", type=int, default=20_000, help="items when profiling")
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
+    parser.add_argument(
+        "--feed-parser",
+        choices=("auto", "feedparser", "fast", "both"),
+        default="auto",
+        help="feed path of the desk ingest (DESK_FEED_PARSER); both: also time each alone",
+    )
     args = parser.parse_args()
+    FEED_PARSER["mode"] = args.feed_parser
     kinds = [k for k in args.datasets.split(",") if k]
     if unknown := set(kinds) - set(DATASETS):
         parser.error(f"unknown datasets: {', '.join(sorted(unknown))}")
@@ -888,6 +943,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
     have_twarc = twarc_csv_available()
     twarc_note = "twarc-csv not installed: skipped"
     rows: list[Row] = []
+    feed_lines: list[str] = []
     data = work / "data"
     for kind in kinds:
         started = time.perf_counter()
@@ -914,6 +970,8 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
             else:
                 print(f"  {twarc_note}")
         rows.append(row)
+        if kind == "rss" and args.feed_parser == "both":
+            feed_lines += feed_paths(data, work)
         if not args.keep:
             shutil.rmtree(data / kind, ignore_errors=True)
 
@@ -932,7 +990,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
             f"{big.result.get('rss_before_mb', 0):,.0f} MB)."
         )
 
-    memory_lines += array_memory(args, rows, work)
+    memory_lines += array_memory(args, rows, work) + feed_lines
 
     cells = table_rows(rows, twarc_note)
     print()

@@ -40,6 +40,7 @@ from db.models import Media
 from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
+from desk.ingest.formats import _feedfast
 from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_struct_time, from_text
 from desk.ingest.urls import former_spelling, strip_tracking
@@ -161,6 +162,9 @@ def _feedparse(data: bytes) -> Any:
     charset would be, and kept when feedparser reads at least as many entries
     with it.
     """
+    fast = _feedfast.parse(data)  # feedparser-rs where it agrees with feedparser, else None
+    if fast is not None:
+        return fast
     parsed = feedparser.parse(io.BytesIO(data))
     if not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
         return parsed
