@@ -27,6 +27,8 @@ class Context:
         self.w: Writer | None = None
         self.older: list[tuple[int, int]] = []
         self.legacy_items: list[tuple[int, int]] = []
+        self.merging = False
+        """A merge (not a replay): a merged improvement is chosen again over this desk's copies."""
 
     @property
     def writer(self) -> Writer:
@@ -129,6 +131,11 @@ def _ingest(ctx: Context, event: Event) -> None:
         )
     for copy in p.get("copies", ()):
         w.add_item_copy(copy)
+    if ctx.merging:
+        from desk.verbs.copies import reconsider
+
+        for item_id in sorted({int(c["item"]) for c in p.get("copies", ())}):
+            reconsider(w, item_id)
 
 
 def _item_improve(ctx: Context, event: Event) -> None:
@@ -136,6 +143,11 @@ def _item_improve(ctx: Context, event: Event) -> None:
     p = event["payload"]
     for copy in p.get("copies", ()):
         ctx.writer.add_item_copy(copy)
+    if ctx.merging:
+        from desk.verbs.copies import reconsider
+
+        reconsider(ctx.writer, int(p["item"]))
+        return
     changes = p.get("changes") or {}
     ctx.writer.set_copy_columns(int(p["item"]), {k: v["to"] for k, v in changes.items()})
 

@@ -53,17 +53,34 @@ def take_copy(
     if not w.add_item_copy(row):
         return None, new_rows
     new_rows.append(row)
-    every = [*kept, row]
+    changed = _improve(w, item_id, [*kept, row])
+    if not changed:
+        return None, new_rows
+    payload: ItemImprovePayload = {"item": item_id, "copies": new_rows, "changes": changed}
+    return payload, []
+
+
+def _improve(w: Writer, item_id: int, every: list[dict[str, Any]]) -> dict[str, Any]:
+    """Set the item's fields to the best of `every` copy, held ones aside; what changed."""
     held = w.item_holds(item_id)
     for one in every:
         held |= typed_holds(one)
-    current = w.item_copy_fields(item_id)
-    changed = changes(current, best_fields(every), held)
-    if not changed:
-        return None, new_rows
-    w.set_copy_columns(item_id, {name: change["to"] for name, change in changed.items()})
-    payload: ItemImprovePayload = {"item": item_id, "copies": new_rows, "changes": changed}
-    return payload, []
+    changed = changes(w.item_copy_fields(item_id), best_fields(every), held)
+    if changed:
+        w.set_copy_columns(item_id, {name: change["to"] for name, change in changed.items()})
+    return changed
+
+
+def reconsider(w: Writer, item_id: int) -> None:
+    """The item's fields chosen again over the copies it has (a merge brought more).
+
+    A merged `item.improve` is not applied as its desk wrote it: this desk
+    may hold other copies, or hold a field. The same rules over the union of
+    both desks' copies give both desks the same item, in any merge order.
+    """
+    every = w.item_copy_rows(item_id)
+    if every:
+        _improve(w, item_id, every)
 
 
 def record_improvement(w: Writer, payload: ItemImprovePayload, *, actor: str) -> None:
