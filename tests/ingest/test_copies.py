@@ -303,7 +303,7 @@ def test_a_copy_that_changes_nothing_is_kept_and_travels_in_the_ingest_event(
             store.conn.execute("SELECT payload FROM events ORDER BY seq DESC LIMIT 1").fetchone()[0]
         )
         first_sha = store.item(1).raw_sha256
-    assert [c["raw_sha256"] for c in payload["copies"]][0] == first_sha
+    assert payload["copies"][0]["raw_sha256"] == first_sha
     assert len(payload["copies"]) == 2  # the item's first copy gets its row then too
     assert _item(desk)["text"] == FULL_TEXT
     assert "state matches the log" in run_cli(desk, "verify", "--replay").out
