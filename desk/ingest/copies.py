@@ -156,7 +156,7 @@ def best_fields(copies: Sequence[Mapping[str, Any]]) -> Fields:
     out["posted_tz_known"] = int(bool(out["posted_tz_known"]))
     out["media"] = media_from["fields"].get("media") or "[]"
     for name in SIMPLE:
-        chosen = max(ranked, key=lambda c, n=name: (_present(c["fields"].get(n)), copy_rank(c)))
+        chosen = max(ranked, key=lambda c: (_present(c["fields"].get(name)), copy_rank(c)))
         value = chosen["fields"].get(name)
         out[name] = value if _present(value) else None
     extra: dict[str, Any] = {}
