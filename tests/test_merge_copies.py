@@ -19,9 +19,7 @@ def _item(desk: Path) -> dict[str, Any]:
             "WHERE platform = 'twitter'"
         ).fetchall()
         assert len(rows) == 1, rows
-        copies = sorted(
-            str(r[0]) for r in store.conn.execute("SELECT raw_sha256 FROM item_copies")
-        )
+        copies = sorted(str(r[0]) for r in store.conn.execute("SELECT raw_sha256 FROM item_copies"))
         missing = store.conn.execute(
             "SELECT count(*) FROM item_copies c LEFT JOIN blobs b ON b.sha256 = c.raw_sha256 "
             "WHERE b.sha256 IS NULL"
