@@ -395,12 +395,11 @@ def _commit_batch(
 def _take_copies(w: Writer, done: _Batch, *, ingested_at: str) -> None:
     """The batch's copies of known posts that are not byte-identical to the item's first.
 
-    Which of them the desk holds already (an earlier ingest of the same
-    file) is asked in one statement for the batch, so a re-ingest costs one
-    query per batch, not per item; only the copies that are new are kept
-    and compared (`desk.verbs.copies.take_copy`). A re-ingest of a file
-    already in the desk costs one statement per batch: the items' first
-    copies' sha256, all equal to the ones read.
+    Both questions are one statement for the whole batch: which items'
+    first copies differ from the bytes read, and which of those copies the
+    desk holds already. A re-ingest of a file already in the desk (every
+    copy byte-identical) costs the first statement only; the copies that are
+    new are kept and compared (`desk.verbs.copies.take_copy`).
     """
     if not done.other_copies:
         return

@@ -369,3 +369,26 @@ def test_hostile_text_in_a_copy_stays_text(tmp_path: Path) -> None:
     shown = run_cli(desk, "show", "1").out
     assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert "[bold red]x[/]" in shown  # markup is shown as the characters it is
+
+
+def test_verify_names_a_copy_whose_bytes_were_changed_or_lost(tmp_path: Path) -> None:
+    desk = tmp_path / "d.desk"
+    run_cli(desk, "init")
+    for name, body in CASES["compat then extended"]:
+        _ingest(desk, tmp_path, name, body)
+    with Store(desk) as store:
+        first = store.item(1).raw_sha256
+        (other,) = [
+            str(r[0])
+            for r in store.conn.execute(
+                "SELECT raw_sha256 FROM item_copies WHERE raw_sha256 <> ?", [first]
+            )
+        ]
+        store.conn.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", [b"forged", other])
+    ran = run_cli(desk, "verify")
+    assert ran.code != 0 and other in ran.out + ran.err
+    with Store(desk) as store:  # a tamperer behind the desk's back, foreign keys off
+        store.conn.execute("PRAGMA foreign_keys = OFF")
+        store.conn.execute("DELETE FROM blobs WHERE sha256 = ?", [other])
+    ran = run_cli(desk, "verify")
+    assert ran.code != 0 and "the raw bytes of its copy" in ran.out + ran.err
