@@ -51,7 +51,7 @@ DISPLAY_FORMATS = frozenset({"twitter-embed", "html", "desk-md", "text"})
 
 TEXT_MARKERS = ("truncated", "edited_at", "operation", "time_us", "embed")
 """`extra` keys that say what the text is: they follow the copy whose text the item shows."""
-POSTED_MARKERS = ("posted_from", "byline_date")
+POSTED_MARKERS = ("posted_from", "byline_date", "posted_if_daylight_saving")
 """`extra` keys that say where the posted time came from: they follow that copy."""
 
 POSTED = ("posted_at", "posted_precision", "posted_tz_known")

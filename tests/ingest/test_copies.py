@@ -392,3 +392,24 @@ def test_verify_names_a_copy_whose_bytes_were_changed_or_lost(tmp_path: Path) ->
         store.conn.execute("DELETE FROM blobs WHERE sha256 = ?", [other])
     ran = run_cli(desk, "verify")
     assert ran.code != 0 and "the raw bytes of its copy" in ran.out + ran.err
+
+
+def test_undo_leaves_what_a_later_copy_changed_and_says_so(tmp_path: Path) -> None:
+    desk = tmp_path / "d.desk"
+    run_cli(desk, "init")
+    _ingest(desk, tmp_path, "a.jsonl", TOOT_UPDATE)
+    (tmp_path / "b.jsonl").write_text(TOOT_EDIT, encoding="utf-8")
+    assert run_cli(desk, "ingest", str(tmp_path / "b.jsonl"), actor="fay").code == 0
+    later = _stream(
+        "status.update",
+        _status(
+            content="<p>Edited twice: one wrong digit</p>", edited_at="2019-12-08T05:00:00.000Z"
+        ),
+    )
+    (tmp_path / "c.jsonl").write_text(later, encoding="utf-8")
+    assert "1 improved" in run_cli(desk, "ingest", str(tmp_path / "c.jsonl"), actor="gus").out
+    ran = run_cli(desk, "undo", actor="fay")  # fay's improvement: gus's copy changed it since
+    assert ran.code != 0
+    assert "text changed since; left as it is" in ran.err
+    assert _item(desk)["text"] == "Edited twice: one wrong digit"
+    assert "state matches the log" in run_cli(desk, "verify", "--replay").out
