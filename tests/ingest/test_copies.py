@@ -252,6 +252,8 @@ def test_a_fuller_copy_improves_the_item_in_either_order(
     shown = run_cli(desk, "show", "1", "--json")
     listed = json.loads(shown.out)["copies"]
     assert [c["source_file"] for c in listed] == [str(tmp_path / n) for n, _ in copies]
+    lines = [x for x in run_cli(desk, "show", "1").out.splitlines() if x.startswith("copy:")]
+    assert [c["raw_sha256"] in line for c, line in zip(listed, lines, strict=True)] == [True] * 2
 
 
 def test_the_v2_copy_brings_the_embed_its_media_and_the_extra_markers_follow(
@@ -413,3 +415,48 @@ def test_undo_leaves_what_a_later_copy_changed_and_says_so(tmp_path: Path) -> No
     assert "text changed since; left as it is" in ran.err
     assert _item(desk)["text"] == "Edited twice: one wrong digit"
     assert "state matches the log" in run_cli(desk, "verify", "--replay").out
+
+
+def test_a_copy_found_under_an_earlier_key_improves_the_item_stored_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that spells an id differently now names the former spelling
+    (`earlier_keys`): the copy found that way is a copy like any other."""
+    from types import SimpleNamespace
+
+    from desk.ingest import pipeline
+    from desk.ingest.base import ParsedItem, Posted
+
+    def parse(source: Any) -> Any:
+        spec = json.loads(source.read_bytes())
+        yield ParsedItem(
+            platform="feed",
+            text=spec["text"],
+            raw=source.read_bytes(),
+            platform_id=spec["id"],
+            posted=Posted(spec["at"], spec["precision"], True),
+            earlier_keys=tuple((k, None) for k in spec.get("earlier", ())),
+            record=1,
+        )
+
+    module = SimpleNamespace(NAME="keys-test", detect=lambda sample: 0, parse=parse)
+    monkeypatch.setattr(pipeline, "_detect", lambda source: module)
+    with Store(tmp_path / "k.desk", create=True) as store:
+        old = {"id": "old:77", "text": "Levee breach\u2026", "at": "2024-03-03T00:00:00Z"}
+        pipeline.ingest_bytes(
+            store, json.dumps({**old, "precision": "day"}).encode(), "old.json", actor="ann"
+        )
+        new = {
+            "id": "77",
+            "text": "Levee breach at the north gate, crews on site",
+            "at": "2024-03-03T19:42:40Z",
+            "precision": "second",
+            "earlier": ["old:77"],
+        }
+        report = pipeline.ingest_bytes(store, json.dumps(new).encode(), "new.json", actor="ann")
+        assert (report.new, report.duplicates, report.improved) == (0, 1, 1)
+        item = store.item(1)
+        assert item.platform_id == "old:77"  # the item keeps the key it was stored under
+        assert item.text == new["text"]
+        assert (item.posted_at, item.posted_precision) == (new["at"], "second")
+        assert len(store.copies_of(1)) == 2
