@@ -83,3 +83,14 @@ def test_an_improvement_made_on_a_laptop_travels(tmp_path: Path) -> None:
     ok(server, "merge", str(b), actor="ed")
     assert _item(server)["copies"] == _item(a)["copies"]
     assert "state matches the log" in ok(server, "verify", "--replay").out
+
+
+def test_an_improvement_undone_on_a_laptop_stays_undone_after_the_merge(tmp_path: Path) -> None:
+    server, a, b, _ = _desks(tmp_path)
+    ok(a, "ingest", str(tmp_path / "tweet.json"), actor="al")
+    assert "item.improve" in ok(a, "undo", actor="al").out
+    ok(server, "merge", str(a), actor="ed")
+    ok(server, "merge", str(b), actor="ed")  # the API copy again, from the other laptop
+    assert _item(server)["posted"] == _item(a)["posted"]
+    assert _item(server)["posted"][1] == "day"  # held: al put the embed's day back
+    assert "state matches the log" in ok(server, "verify", "--replay").out
