@@ -343,17 +343,26 @@ def test_what_a_person_typed_is_never_overwritten(tmp_path: Path) -> None:
     url = f"https://twitter.com/valley_watch/status/{TWEET}"
     typed = "Bridge flooded (typed from a phone call)"
     ran = run_cli(
-        desk, "add", "--text", typed, "--url", url, "--platform", "twitter", "--author", "Caller"
+        desk,
+        *("add", "--text", typed, "--url", url, "--platform", "twitter"),
+        *("--author", "Caller", "--handle", "caller"),
     )
     assert ran.code == 0, ran.err
     _ingest(desk, tmp_path, "tweet.json", json.dumps(V2) + "\n")
     item = _item(desk)
     assert item["text"] == typed
     assert item["author_name"] == "Caller"
+    with Store(desk) as store:
+        assert store.item(1).author_handle == "caller"
     # What the person left out, the copy fills in.
     assert item["posted_precision"] == "second"
     assert item["lang"] == "en"
     assert item["copies"] == 2
+    # Only its time changed, so its list key did: the search index follows the key.
+    with Store(desk) as store:
+        store.conn.execute("INSERT INTO items_text(items_text, rank) VALUES ('integrity-check', 1)")
+    found = run_cli(desk, "search", "phone", "--json")
+    assert [r["id"] for r in json.loads(found.out)] == [1]
     assert "state matches the log" in run_cli(desk, "verify", "--replay").out
 
 
@@ -460,3 +469,17 @@ def test_a_copy_found_under_an_earlier_key_improves_the_item_stored_under_it(
         assert item.text == new["text"]
         assert (item.posted_at, item.posted_precision) == (new["at"], "second")
         assert len(store.copies_of(1)) == 2
+
+
+def test_the_search_index_follows_an_item_whose_time_and_text_improved(tmp_path: Path) -> None:
+    desk = tmp_path / "d.desk"
+    run_cli(desk, "init")
+    for name, body in CASES["embed then v2"]:
+        _ingest(desk, tmp_path, name, body)
+    found = run_cli(desk, "search", "stay", "off", "--json")
+    assert found.code == 0 and [r["id"] for r in json.loads(found.out)] == [1]
+    with Store(desk) as store:
+        store.conn.execute("INSERT INTO items_text(items_text, rank) VALUES ('integrity-check', 1)")
+        key, sort_at = store.conn.execute("SELECT sort_key, sort_at FROM items").fetchone()
+    assert sort_at == "2024-03-03T19:42:40Z"  # the list places it at its exact second now
+    assert key >> 31 == 1709494960
