@@ -13,6 +13,11 @@ does, then the same files `--again` more times into that desk; the wall
 time of each pass. Run it on the code before a change and after (e.g. with
 `PYTHONPATH` at a checkout of the earlier commit) and compare the passes.
 
+`--cut` measures the other side: the same tweets first as copies cut short
+the way compat mode cuts them (the first 40 characters, `…` and an
+`/i/web/status/` link, no entities), then the full files: every full copy
+improves its item (one `item.improve` event each).
+
     .venv/bin/python bench/reingest.py --n 100000 --data /tmp/reingest-data
 """
 
@@ -32,6 +37,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="tweets")
     parser.add_argument("--again", type=int, default=2, help="re-ingest passes")
     parser.add_argument("--data", type=Path, default=None, help="keep the dataset here")
+    parser.add_argument("--cut", action="store_true", help="first ingest copies cut short")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import desk
@@ -42,16 +48,20 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="desk-reingest-") as tmp:
         data = args.data or Path(tmp) / "data"
-        files = sorted(data.glob("*.jsonl")) if data.is_dir() else []
+        files = sorted(data.glob("**/*.jsonl")) if data.is_dir() else []
         if not files:
             data.mkdir(parents=True, exist_ok=True)
             files = generate_twitter(CORPUS, data, args.n)
         print(f"code: {Path(desk.__file__).parent}; {len(files)} files", flush=True)
+        first = "full copies of known posts" if args.cut else "fresh"
+        passes = [(first, files), *((f"again {k + 1}", files) for k in range(args.again))]
+        if args.cut:
+            passes.insert(0, ("cut short, fresh", [_cut(path, Path(tmp)) for path in files]))
         with Store(Path(tmp) / "bench.desk", create=True) as store:
-            for label in ["fresh", *(f"again {k + 1}" for k in range(args.again))]:
+            for label, batch in passes:
                 started = time.perf_counter()
                 new = duplicates = improved = 0
-                for path in files:
+                for path in batch:
                     report = ingest_source(store, Source(str(path), path=path), actor="bench")
                     new, duplicates = new + report.new, duplicates + report.duplicates
                     improved += getattr(report, "improved", 0)
@@ -61,6 +71,23 @@ def main() -> None:
                     f"({new} new, {duplicates} duplicates, {improved} improved)",
                     flush=True,
                 )
+
+
+def _cut(path: Path, tmp: Path) -> Path:
+    """The file's tweets cut short as compat mode cuts them (a copy the full file improves)."""
+    import json
+
+    out = tmp / f"cut-{path.name}"
+    with path.open("rb") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            page = json.loads(line)
+            for tweet in page.get("data") or []:
+                tweet["text"] = (
+                    tweet["text"][:40] + f"\u2026 https://twitter.com/i/web/status/{tweet['id']}"
+                )
+                tweet.pop("entities", None)
+            dst.write(json.dumps(page) + "\n")
+    return out
 
 
 if __name__ == "__main__":
