@@ -449,7 +449,18 @@ class Writer:
         return dict(zip(COPY_COLUMNS, row, strict=True))
 
     def add_item_copy(self, row: Mapping[str, Any]) -> bool:
-        """Keep one copy of an item (its bytes are in `blobs`); False when it was kept already."""
+        """Keep one copy of an item (its bytes are in `blobs`); False when it was kept already.
+
+        A copy's `fields` come from this desk's parsers or from another desk's
+        events (a merge): they must be `COPY_COLUMNS` with text, number or
+        null values (`ValueError` otherwise), since the item may take them.
+        """
+        fields = row["fields"]
+        if not isinstance(fields, Mapping) or not set(fields) <= set(COPY_COLUMNS):
+            raise ValueError("a copy's fields must be an object of the item's copy columns")
+        for name, value in fields.items():
+            if isinstance(value, bool) or not isinstance(value, str | int | None):
+                raise ValueError(f"a copy's {name} must be text, a number or null")
         cursor = self._x(
             "INSERT INTO item_copies(item_id, raw_sha256, source_file, source_format, "
             "source_record, ingested_at, fields) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",

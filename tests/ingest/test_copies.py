@@ -483,3 +483,16 @@ def test_the_search_index_follows_an_item_whose_time_and_text_improved(tmp_path:
         key, sort_at = store.conn.execute("SELECT sort_key, sort_at FROM items").fetchone()
     assert sort_at == "2024-03-03T19:42:40Z"  # the list places it at its exact second now
     assert key >> 31 == 1709494960
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [["not", "an", "object"], {"text": ["a", "list"]}, {"verdict": "verified"}, {"lang": True}],
+)
+def test_a_copy_with_fields_no_parser_writes_is_refused(tmp_path: Path, fields: Any) -> None:
+    """A merged event's copy rows come from another desk: only the item's copy columns, with
+    text, number or null values, may reach the item (a merge names the event, no traceback)."""
+    with Store(tmp_path / "f.desk", create=True) as store, store.transaction() as w:
+        row = {"item": 1, "raw_sha256": "0" * 64, "ingested_at": "2026-01-01T00:00:00Z"}
+        with pytest.raises(ValueError, match="a copy's"):
+            w.add_item_copy({**row, "fields": fields})
