@@ -181,6 +181,16 @@ def changes(current: Mapping[str, Any], best: Mapping[str, Any], held: Iterable[
     """
     hold = set(held)
     out: Fields = {}
+    # Never a value for none: with every copy counted the best has one wherever a copy
+    # has; an item whose first copy has no bytes (an early desk) is not counted, and keeps
+    # what it had rather than lose it.
+    for name in ("text", *SIMPLE):
+        if _present(current.get(name)) and not _present(best.get(name)):
+            hold.add(name)
+    if current.get("posted_at") is not None and best.get("posted_at") is None:
+        hold.add("posted_at")
+    if _media_key(current) > _media_key(best):
+        hold.add("media")
     posted_held = bool(hold & set(POSTED))
     for name in COPY_COLUMNS:
         if name in hold or (name in POSTED and posted_held):

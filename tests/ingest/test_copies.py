@@ -496,3 +496,27 @@ def test_a_copy_with_fields_no_parser_writes_is_refused(tmp_path: Path, fields: 
         row = {"item": 1, "raw_sha256": "0" * 64, "ingested_at": "2026-01-01T00:00:00Z"}
         with pytest.raises(ValueError, match="a copy's"):
             w.add_item_copy({**row, "fields": fields})
+
+
+def test_an_item_kept_without_raw_bytes_gains_and_loses_nothing(tmp_path: Path) -> None:
+    """An item of an early desk with no raw bytes has no copy row to be counted: a copy
+    still improves it, and what the item had that the copy lacks stays."""
+    from db import NewItem
+
+    desk = tmp_path / "d.desk"
+    with Store(desk, create=True) as store, store.transaction() as w:
+        w.insert_item(
+            NewItem(
+                platform="twitter",
+                text=_SHORT.replace("https://t.co/MkGjXf9aXm", "x"),
+                platform_id=COMPAT_ID,
+                author_name="Twitter API (old name)",
+                title="Emoji counting",
+            )
+        )
+    _ingest(desk, tmp_path, "extended.json", json.dumps(EXTENDED) + "\n")
+    with Store(desk) as store:
+        item = store.item(1)
+    assert item.text == FULL_TEXT
+    assert item.title == "Emoji counting"  # the copy has none: kept
+    assert item.author_name == "Twitter API"  # both have one: the better copy's, as always
