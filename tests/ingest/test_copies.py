@@ -520,3 +520,20 @@ def test_an_item_kept_without_raw_bytes_gains_and_loses_nothing(tmp_path: Path) 
     assert item.text == FULL_TEXT
     assert item.title == "Emoji counting"  # the copy has none: kept
     assert item.author_name == "Twitter API"  # both have one: the better copy's, as always
+
+
+def test_the_json_summary_and_the_tuis_say_how_many_improved(tmp_path: Path) -> None:
+    from desk.ingest.pipeline import ingest_bytes
+    from desk.tui.summaries import ingested
+
+    desk = tmp_path / "d.desk"
+    run_cli(desk, "init")
+    _ingest(desk, tmp_path, "compat.json", json.dumps(COMPAT) + "\n")
+    (tmp_path / "ext.json").write_text(json.dumps(EXTENDED) + "\n", encoding="utf-8")
+    ran = run_cli(desk, "ingest", "--json", str(tmp_path / "ext.json"))
+    assert [r["improved"] for r in json.loads(ran.out)] == [1]
+    with Store(desk) as store:  # the TUI's `i` box: a paste of a status, then of its edit
+        first = ingest_bytes(store, TOOT_UPDATE.encode(), "paste", actor="t")
+        edit = ingest_bytes(store, TOOT_EDIT.encode(), "paste", actor="t")
+    assert first.new == 1 and "improved" not in ingested(first)
+    assert edit.improved == 1 and ingested(edit).endswith("0 new, 1 already here, 1 improved")
