@@ -146,17 +146,24 @@ def best_fields(copies: Sequence[Mapping[str, Any]]) -> Fields:
     """
     if not copies:
         raise ValueError("no copies")
-    ranked = sorted(copies, key=copy_rank)  # worst first: later ones win ties
+    # Each copy's rank once (it reads the copy's extra JSON), then the fields by it.
+    ranked_pairs = sorted(((copy_rank(c), i, c) for i, c in enumerate(copies)), key=lambda t: t[0])
+    ranked = [c for _, _, c in ranked_pairs]  # worst first: later ones win ties
+    rank = [r for r, _, _ in ranked_pairs]
     text_from = ranked[-1]
-    posted_from = max(ranked, key=lambda c: (_posted_key(c["fields"]), copy_rank(c)))
-    media_from = max(ranked, key=lambda c: (_media_key(c["fields"]), copy_rank(c)))
+
+    def best(key: Any) -> Mapping[str, Any]:
+        return ranked[max(range(len(ranked)), key=lambda i: (key(ranked[i]["fields"]), rank[i]))]
+
+    posted_from = best(_posted_key)
+    media_from = best(_media_key)
     out: Fields = {"text": text_from["fields"].get("text") or ""}
     for name in POSTED:
         out[name] = posted_from["fields"].get(name)
     out["posted_tz_known"] = int(bool(out["posted_tz_known"]))
     out["media"] = media_from["fields"].get("media") or "[]"
     for name in SIMPLE:
-        chosen = max(ranked, key=lambda c: (_present(c["fields"].get(name)), copy_rank(c)))
+        chosen = best(lambda fields, n=name: _present(fields.get(n)))
         value = chosen["fields"].get(name)
         out[name] = value if _present(value) else None
     extra: dict[str, Any] = {}
