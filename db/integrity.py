@@ -179,6 +179,14 @@ def _verify(conn: sqlite3.Connection, arrived: _Arrivals) -> VerifyProblem | Non
     ).fetchone()
     if row:
         return VerifyProblem("raw bytes", f"item {row[0]}", "its raw bytes are missing")
+    row = conn.execute(  # the other copies of a post (migration 0011) are evidence too
+        "SELECT c.item_id, c.raw_sha256 FROM item_copies c "
+        "LEFT JOIN blobs b ON b.sha256 = c.raw_sha256 WHERE b.sha256 IS NULL LIMIT 1"
+    ).fetchone()
+    if row:
+        return VerifyProblem(
+            "raw bytes", f"item {row[0]}", f"the raw bytes of its copy {row[1]} are missing"
+        )
     mismatch = arrived.first_mismatch()
     if mismatch is not None:
         item_id, how, arrival_seq = mismatch

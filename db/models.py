@@ -81,6 +81,17 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemCopy:
+    """One copy of an item's post the desk was given: its raw bytes (by sha256) and origin."""
+
+    raw_sha256: str
+    source_file: str | None
+    source_format: str | None
+    source_record: int | None
+    ingested_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     """A typed relation from an item to another item or to a recap entry."""
 

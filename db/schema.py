@@ -795,3 +795,57 @@ END;
 INSERT INTO items_text(items_text) VALUES ('rebuild')
 """,
     )
+
+
+@migration("0011_item_copies")
+def m0011_item_copies(db: Database) -> None:
+    """Every copy of a post the desk was given, kept as evidence: `item_copies`.
+
+    The same post arrives more than once (an embed, then the API object; a
+    truncated compat tweet, then the extended one; a Mastodon status, then
+    its edit). The item keeps its first copy in its own row (`raw_sha256`,
+    `source_*`); from the second non-identical copy on, every copy of the
+    item (the first included, written then) has a row here: its raw bytes
+    by sha256 in `blobs`, the file, format and record it came from, when it
+    arrived, and `fields`, what its parser read (JSON), from which the
+    item's best fields are chosen (`desk.ingest.copies`). A byte-identical
+    copy is a duplicate: no row. `item_holds` names the fields of an item
+    that a person set (an undone improvement puts the old value back and
+    holds it), which no later copy changes.
+
+    An item's posted time may now change (a day-precision embed, then the
+    exact second), so its list key moves: the search index's update trigger
+    also fires on `sort_key` (the index's rowid), re-indexing the row under
+    its new key. Nothing is rewritten here: no item has copies yet.
+    """
+    cols = ("text", "author_name", "author_handle")
+    new = ", ".join(_visible(f"new.{c}") for c in cols)
+    old = ", ".join(_visible(f"old.{c}") for c in cols)
+    _script(
+        db,
+        f"""
+CREATE TABLE item_copies (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    raw_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    source_file TEXT,
+    source_format TEXT,
+    source_record INTEGER,
+    ingested_at TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (item_id, raw_sha256)
+) WITHOUT ROWID;
+CREATE TABLE item_holds (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    field TEXT NOT NULL,
+    PRIMARY KEY (item_id, field)
+) WITHOUT ROWID;
+DROP TRIGGER items_text_upd;
+CREATE TRIGGER items_text_upd AFTER UPDATE OF text, author_name, author_handle, sort_key
+ON items BEGIN
+    INSERT INTO items_text(items_text, rowid, text, author_name, author_handle)
+    VALUES ('delete', old.sort_key, {old});
+    INSERT INTO items_text(rowid, text, author_name, author_handle)
+    VALUES (new.sort_key, {new});
+END
+""",
+    )

@@ -39,6 +39,7 @@ from db.models import (
     Event,
     EvidenceRow,
     Item,
+    ItemCopy,
     ItemQuery,
     ItemRow,
     Link,
@@ -582,6 +583,28 @@ class Store:
         if row is None:
             return None
         return link_from_row(row)
+
+    def copies_of(self, item_id: int) -> list[ItemCopy]:
+        """Every copy of the item's post the desk keeps, oldest first (migration 0011).
+
+        An item given once has one copy, its own (`raw_sha256`, `source_*`);
+        from its second distinct copy on, `item_copies` holds them all.
+        """
+        try:
+            rows = self._all(
+                "SELECT raw_sha256, source_file, source_format, source_record, ingested_at "
+                "FROM item_copies WHERE item_id = ? ORDER BY ingested_at, raw_sha256",
+                [item_id],
+            )
+        except sqlite3.OperationalError:  # a desk opened read-only before its upgrade
+            rows = []
+        if not rows:
+            rows = self._all(
+                "SELECT raw_sha256, source_file, source_format, source_record, ingested_at "
+                "FROM items WHERE id = ? AND raw_sha256 IS NOT NULL",
+                [item_id],
+            )
+        return [ItemCopy(str(r[0]), r[1], r[2], r[3], str(r[4])) for r in rows]
 
     def notes_of(self, item_id: int, *, include_retracted: bool = False) -> list[Note]:
         sql = f"SELECT {NOTE_COLUMNS} FROM notes WHERE item_id = ?"

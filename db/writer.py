@@ -67,6 +67,51 @@ def _json_text(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def media_text(media: Sequence[Media]) -> str:
+    """The `media` column's JSON for a list of media (`[]` for none)."""
+    if not media:
+        return "[]"
+    return _json_text([{"url": m.url, "type": m.type, "alt": m.alt} for m in media])
+
+
+def extra_text(extra: Mapping[str, Any] | None) -> str:
+    """The `extra` column's JSON (`{}` for none)."""
+    return _json_text(dict(extra)) if extra else "{}"
+
+
+COPY_COLUMNS: tuple[str, ...] = (
+    "text",
+    "title",
+    "lang",
+    "author_name",
+    "author_handle",
+    "author_url",
+    "posted_at",
+    "posted_precision",
+    "posted_tz_known",
+    "media",
+    "extra",
+)
+"""An item's columns that a fuller copy of the same post may improve (`desk.ingest.copies`)."""
+
+
+def copy_columns(item: NewItem) -> dict[str, Any]:
+    """A new item's `COPY_COLUMNS` as the items row would store them."""
+    return {
+        "text": item.text,
+        "title": item.title,
+        "lang": item.lang,
+        "author_name": item.author_name,
+        "author_handle": item.author_handle,
+        "author_url": item.author_url,
+        "posted_at": item.posted_at,
+        "posted_precision": item.posted_precision,
+        "posted_tz_known": int(item.posted_tz_known),
+        "media": media_text(item.media),
+        "extra": extra_text(item.extra),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class NewItem:
     """The fields of an item to insert; the store fills ids and times."""
@@ -280,9 +325,7 @@ class Writer:
                 item.source_format,
                 item.source_record,
                 sha,
-                _json_text([{"url": m.url, "type": m.type, "alt": m.alt} for m in item.media])
-                if item.media
-                else "[]",
+                media_text(item.media),
                 _json_text(item.extra) if item.extra else "{}",
                 item.story_id,
             ],
@@ -341,6 +384,136 @@ class Writer:
         current = self.item_version(item_id)
         self._x("UPDATE items SET version = version + 1 WHERE id = ?", [item_id])
         return current + 1
+
+    # -- copies of a known post (migration 0011) ---------------------------
+
+    def items_raw_sha(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """The sha256 of the copy each item was made from (its first), in one statement."""
+        if not ids:
+            return {}
+        rows = self._x(
+            f"SELECT id, raw_sha256 FROM items WHERE id IN ({','.join('?' * len(ids))})",
+            list(ids),
+        ).fetchall()
+        return {int(r[0]): (None if r[1] is None else str(r[1])) for r in rows}
+
+    def known_copies(self, pairs: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Which `(item id, raw sha256)` pairs are copies the desk has already (one statement)."""
+        if not pairs:
+            return set()
+        holes = ",".join("(?,?)" for _ in pairs)
+        flat = [v for pair in pairs for v in pair]
+        rows = self._x(
+            f"WITH wanted(item_id, sha) AS (VALUES {holes}) "
+            "SELECT w.item_id, w.sha FROM wanted w JOIN item_copies c "
+            "ON c.item_id = w.item_id AND c.raw_sha256 = w.sha",
+            flat,
+        ).fetchall()
+        return {(int(r[0]), str(r[1])) for r in rows}
+
+    def item_copy_rows(self, item_id: int) -> list[dict[str, Any]]:
+        """An item's copies (`item_copies`), oldest first; `fields` decoded."""
+        rows = self._x(
+            f"SELECT {COPY_ROW_COLUMNS} FROM item_copies WHERE item_id = ? "
+            "ORDER BY ingested_at, raw_sha256",
+            [item_id],
+        ).fetchall()
+        return [copy_row(r) for r in rows]
+
+    def item_copy_origin(self, item_id: int) -> dict[str, Any]:
+        """The copy an item was made from, as an `item_copies` row (before it has one)."""
+        row = self._x(
+            f"SELECT id, raw_sha256, source_file, source_format, source_record, ingested_at, "
+            f"{', '.join(COPY_COLUMNS)} FROM items WHERE id = ?",
+            [item_id],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return {
+            "item": int(row[0]),
+            "raw_sha256": row[1],
+            "source_file": row[2],
+            "source_format": row[3],
+            "source_record": row[4],
+            "ingested_at": row[5],
+            "fields": dict(zip(COPY_COLUMNS, row[6:], strict=True)),
+        }
+
+    def item_copy_fields(self, item_id: int) -> dict[str, Any]:
+        """An item's `COPY_COLUMNS` as they stand."""
+        row = self._x(
+            f"SELECT {', '.join(COPY_COLUMNS)} FROM items WHERE id = ?", [item_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no item {item_id}")
+        return dict(zip(COPY_COLUMNS, row, strict=True))
+
+    def add_item_copy(self, row: Mapping[str, Any]) -> bool:
+        """Keep one copy of an item (its bytes are in `blobs`); False when it was kept already.
+
+        A copy's `fields` come from this desk's parsers or from another desk's
+        events (a merge): they must be `COPY_COLUMNS` with text, number or
+        null values (`ValueError` otherwise), since the item may take them.
+        """
+        fields = row["fields"]
+        if not isinstance(fields, Mapping) or not set(fields) <= set(COPY_COLUMNS):
+            raise ValueError("a copy's fields must be an object of the item's copy columns")
+        for name, value in fields.items():
+            if isinstance(value, bool) or not isinstance(value, str | int | None):
+                raise ValueError(f"a copy's {name} must be text, a number or null")
+        cursor = self._x(
+            "INSERT INTO item_copies(item_id, raw_sha256, source_file, source_format, "
+            "source_record, ingested_at, fields) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            [
+                int(row["item"]),
+                row["raw_sha256"],
+                row.get("source_file"),
+                row.get("source_format"),
+                row.get("source_record"),
+                row["ingested_at"],
+                canonical_json(row["fields"]),
+            ],
+        )
+        return cursor.rowcount > 0
+
+    def item_holds(self, item_id: int) -> set[str]:
+        """The fields of an item a person set, which no copy may change."""
+        return {
+            str(r[0]) for r in self._x("SELECT field FROM item_holds WHERE item_id = ?", [item_id])
+        }
+
+    def hold_item_fields(self, item_id: int, fields: Sequence[str]) -> None:
+        for name in fields:
+            self._x(
+                "INSERT INTO item_holds(item_id, field) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [item_id, name],
+            )
+
+    def set_copy_columns(self, item_id: int, fields: Mapping[str, Any]) -> None:
+        """Set some `COPY_COLUMNS` (an improvement, its undo, their replay).
+
+        A new posted time moves the item in the list: its `sort_at` and list
+        key follow (the search index's trigger re-files it under the new key).
+        """
+        if not set(fields) <= set(COPY_COLUMNS):
+            raise ValueError(f"cannot set {sorted(set(fields) - set(COPY_COLUMNS))}")
+        if not fields:
+            return
+        columns = dict(fields)
+        if "posted_tz_known" in columns:
+            columns["posted_tz_known"] = int(bool(columns["posted_tz_known"]))
+        if "posted_at" in columns:
+            row = self._x("SELECT ingested_at FROM items WHERE id = ?", [item_id]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no item {item_id}")
+            sort_at = columns["posted_at"] or (str(row[0])[:19] + "Z")
+            columns["sort_at"] = sort_at
+            columns["sort_key"] = sort_key(sort_at, item_id)
+        assignments = ", ".join(f"{k} = ?" for k in columns)
+        self._x(
+            f"UPDATE items SET {assignments}, version = version + 1 WHERE id = ?",
+            [*columns.values(), item_id],
+        )
 
     # -- tags ---------------------------------------------------------------
 
@@ -1037,6 +1210,24 @@ class Writer:
             "added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
             [evidence_uuid, item_id, step, form, value, sha256, size, media_type, actor, at],
         )
+
+
+COPY_ROW_COLUMNS = (
+    "item_id, raw_sha256, source_file, source_format, source_record, ingested_at, fields"
+)
+
+
+def copy_row(row: Sequence[Any]) -> dict[str, Any]:
+    """An `item_copies` row as events record it (`fields` decoded)."""
+    return {
+        "item": int(row[0]),
+        "raw_sha256": str(row[1]),
+        "source_file": row[2],
+        "source_format": row[3],
+        "source_record": row[4],
+        "ingested_at": str(row[5]),
+        "fields": json.loads(row[6]),
+    }
 
 
 ITEM_LOG_COLUMNS: tuple[str, ...] = (

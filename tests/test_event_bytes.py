@@ -13,6 +13,7 @@ before the refactor, recorded below.
 from __future__ import annotations
 
 import itertools
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,8 +23,12 @@ import pytest
 
 import db.whoami
 import db.writer
+import desk.ingest.pipeline
 from db import Store
 from desk import verbs
+from desk.errors import NothingToUndoError
+from desk.ingest import registry
+from desk.ingest.pipeline import ingest_bytes
 from desk.vocab import RECAP_SECTIONS
 
 
@@ -45,6 +50,14 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # golden chain does not depend on who runs the tests; the OS user's part
     # of the hash is held in tests/test_identity_os.py.
     monkeypatch.setattr(db.whoami, "os_user", lambda: None)
+    # The ingest verb's own clock (arrival and capture times), for the copies block.
+    monkeypatch.setattr(
+        desk.ingest.pipeline,
+        "iso_micro",
+        lambda moment=None: (start + timedelta(microseconds=next(ticks))).strftime(
+            "%Y-%m-%dT%H:%M:%S.%fZ"
+        ),
+    )
     yield
 
 
@@ -142,6 +155,25 @@ def _script(store: Store) -> None:
     verbs.remove_verdict(store, "eve", "hoax")
     for _ in range(4):
         verbs.undo(store, "eve")
+    _copies(store)
+
+
+def _copies(store: Store) -> None:
+    """A fuller copy of a known post (issue 12): a copy cut short in compat mode, then the
+    full one (one `item.improve`), a byte-identical copy (a duplicate only), and the undo."""
+    from tests.test_pipeline import _fake_format, _lines
+
+    cut = {"id": "77", "text": "Sirens at the dam\u2026 https://twitter.com/i/web/status/77"}
+    full = {"id": "77", "text": "Sirens at the dam, and the spillway gates are open"}
+    with pytest.MonkeyPatch.context() as mp:
+        sys.modules.setdefault("fake_jsonl", _fake_format())
+        mp.setattr(registry, "FORMAT_MODULES", ("fake_jsonl",))
+        ingest_bytes(store, _lines(cut), "cut.jsonl", actor="fay")
+        ingest_bytes(store, _lines(full), "full.jsonl", actor="fay")
+        ingest_bytes(store, _lines(full), "full-again.jsonl", actor="fay")
+    with pytest.raises(NothingToUndoError):
+        verbs.undo(store, "fay")  # the last action is an ingest: said once, then walked past
+    verbs.undo(store, "fay")
 
 
 # (seq, kind, payload, hash) as the code before the verbs package wrote them, re-recorded
@@ -161,6 +193,9 @@ def _script(store: Store) -> None:
 # Re-recorded for issue 11 (undo among colleagues): an undo's `skipped` names the colleague
 # and when ("#2 changed since: dan set triage 'flagged' at ..." for "item 2 is now
 # 'flagged' (changed since)"); that one undo payload changed, and every hash after it.
+# Extended for issue 12 (a fuller copy of a known post): three ingests of one post (cut
+# short, full, the full one again), the improvement and its undo are new at the end; every
+# earlier row is unchanged.
 GOLDEN: list[tuple[int, str, str, str]] = [
     (
         1,
@@ -581,6 +616,42 @@ GOLDEN: list[tuple[int, str, str, str]] = [
         "undo",
         '{"inverse":{"name":"satire","verdict":null},"skipped":[],"undoes":"00000000-0000-0000-0000-00000000004d","undoes_kind":"verdict.define","undoes_seq":63}',
         "688b0f362be303185be7e2f1707fb9ded15f37eac8be58e52a923c28245a3a45",
+    ),
+    (
+        71,
+        "ingest",
+        '{"batch":1,"duplicates":0,"file":"cut.jsonl","first_id":4,"format":"fake","items":[{"author_handle":null,"author_name":null,"author_url":null,"captured_at":"2026-11-27T07:00:00.000107Z","extra":"{}","id":4,"ingested_at":"2026-11-27T07:00:00.000108Z","kind":"post","lang":null,"media":"[]","platform":"fake","platform_id":"77","posted_at":null,"posted_precision":null,"posted_tz_known":0,"raw_sha256":"ba309207e8a0ff454518de24efcb2ebfc0272b61083cf3c7d56b14bcf30d88b4","source_file":"cut.jsonl","source_format":"fake","source_record":1,"story_id":null,"text":"Sirens at the dam… https://twitter.com/i/web/status/77","title":null,"url":null,"uuid":"00000000-0000-0000-0000-000000000055"}],"last_id":4,"links":0,"made_links":[],"new":1,"pending":[],"raw":[[4,"ba309207e8a0ff454518de24efcb2ebfc0272b61083cf3c7d56b14bcf30d88b4"]],"reasons":[],"rejected":0,"sha256":"55e465d6f3c3a7a3dfaa95abd1e5d1430b2f79ff91ba453caeb67e2e29287db2","story":null,"tags":[]}',
+        "a81ba3799a94bc9c4c8229f130301d32916107ae3e4080f4662e5179c0a6824a",
+    ),
+    (
+        72,
+        "ingest",
+        '{"batch":1,"duplicates":1,"file":"full.jsonl","first_id":null,"format":"fake","items":[],"last_id":null,"links":0,"made_links":[],"new":0,"pending":[],"raw":[],"reasons":[],"rejected":0,"sha256":"90d516c419171f20f79bba25a12912813c98aab3b3b966795e8930e439f47057","story":null,"tags":[]}',
+        "5de00b7ec5f16451ba9a42fc7dd2d0e471ab79d052e55aaa72dfe2c40eb4d003",
+    ),
+    (
+        73,
+        "item.improve",
+        '{"changes":{"text":{"from":"Sirens at the dam… https://twitter.com/i/web/status/77","to":"Sirens at the dam, and the spillway gates are open"}},"copies":[{"fields":{"author_handle":null,"author_name":null,"author_url":null,"extra":"{}","lang":null,"media":"[]","posted_at":null,"posted_precision":null,"posted_tz_known":0,"text":"Sirens at the dam… https://twitter.com/i/web/status/77","title":null},"ingested_at":"2026-11-27T07:00:00.000108Z","item":4,"raw_sha256":"ba309207e8a0ff454518de24efcb2ebfc0272b61083cf3c7d56b14bcf30d88b4","source_file":"cut.jsonl","source_format":"fake","source_record":1},{"fields":{"author_handle":null,"author_name":null,"author_url":null,"extra":"{}","lang":null,"media":"[]","posted_at":null,"posted_precision":null,"posted_tz_known":0,"text":"Sirens at the dam, and the spillway gates are open","title":null},"ingested_at":"2026-11-27T07:00:00.000111Z","item":4,"raw_sha256":"ab8f8b4a9dfc9a56c5df1ee6539b6c424859aace105cde7b92b9931f42de03ab","source_file":"full.jsonl","source_format":"fake","source_record":1}],"item":4}',
+        "9ecbb4aa3ca2612c8cb18fecbe36ea20a0938d2a1dff2835b2d6b54354d8e524",
+    ),
+    (
+        74,
+        "ingest",
+        '{"batch":1,"duplicates":1,"file":"full-again.jsonl","first_id":null,"format":"fake","items":[],"last_id":null,"links":0,"made_links":[],"new":0,"pending":[],"raw":[],"reasons":[],"rejected":0,"sha256":"90d516c419171f20f79bba25a12912813c98aab3b3b966795e8930e439f47057","story":null,"tags":[]}',
+        "a653ce9cf1b221eb5b833e2a8901ac45fa4e389913aa3bca07c2ef31132a9361",
+    ),
+    (
+        75,
+        "undo.refused",
+        '{"refused":"your last action (ingest, event 74) cannot be undone: an import is many items: discard the ones not wanted (s d)","undoes":"00000000-0000-0000-0000-000000000059","undoes_kind":"ingest","undoes_seq":74}',
+        "ff337e3ec2bce6d50d0b21fcfa3d70280fb029b571b7a92eab7d8063ff0b6133",
+    ),
+    (
+        76,
+        "undo",
+        '{"inverse":{"item":4,"restored":{"text":"Sirens at the dam… https://twitter.com/i/web/status/77"}},"skipped":[],"undoes":"00000000-0000-0000-0000-000000000058","undoes_kind":"item.improve","undoes_seq":73}',
+        "2647abafffc77c8973fa99dcef2976db9c3bc7399e4d69276b10176c3101ab08",
     ),
 ]
 

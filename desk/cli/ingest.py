@@ -59,10 +59,12 @@ def summary_line(report: IngestReport) -> str:
         f"{report.duplicates} duplicate{'s' if report.duplicates != 1 else ''}, "
         f"{report.links} link{'s' if report.links != 1 else ''}, {len(report.rejected)} rejected"
     )
+    if report.improved:
+        line += f", {report.improved} improved"
     skipped = report.skipped_summary()
     if skipped:
         line += f", {safe_line(skipped)}"
-    if report.new == 0 and report.duplicates and not report.rejected:
+    if report.new == 0 and report.duplicates and not report.rejected and not report.improved:
         line += " (nothing new: already in the desk)"
     return line
 
@@ -151,6 +153,7 @@ def run_ingest(
                         "sha256": r.sha256,
                         "new": r.new,
                         "duplicates": r.duplicates,
+                        "improved": r.improved,
                         "links": r.links,
                         "rejected": [str(x) for x in r.rejected],
                         "skipped": dict(r.skipped),
@@ -168,9 +171,11 @@ def run_ingest(
         total_dup = sum(r.duplicates for r in reports)
         total_rej = sum(len(r.rejected) for r in reports)
         errors = sum(1 for r in reports if r.error)
+        total_better = sum(r.improved for r in reports)
         click.echo(
             f"total: {total_new} new, {total_dup} duplicates, "
-            f"{sum(r.links for r in reports)} links, {total_rej} rejected, {errors} unreadable"
+            + (f"{total_better} improved, " if total_better else "")
+            + f"{sum(r.links for r in reports)} links, {total_rej} rejected, {errors} unreadable"
         )
     return failed
 

@@ -151,11 +151,23 @@ def show(item_id: str, as_json: bool, raw: bool, output: str | None) -> None:
             return
         links, notes = store.links_of(ident), store.notes_of(ident)
         steps = store.checklist(ident, DEFAULT_CHECKLIST)
+        copies = store.copies_of(ident)
         if as_json:
-            click.echo(dumps({"item": item, "links": links, "notes": notes, "checklist": steps}))
+            click.echo(
+                dumps(
+                    {
+                        "item": item,
+                        "links": links,
+                        "notes": notes,
+                        "checklist": steps,
+                        "copies": copies,
+                    }
+                )
+            )
         else:
             click.echo(
-                item_text(item, links, notes, steps, scheme_from(store.verdicts())), nl=False
+                item_text(item, links, notes, steps, scheme_from(store.verdicts()), copies),
+                nl=False,
             )
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from db.models import CheckStep, Event, Item, ItemRow, Link, Note
+from db.models import CheckStep, Event, Item, ItemCopy, ItemRow, Link, Note
 from desk.identity import who
 from desk.text import safe, safe_line, truncate
 from desk.verdicts import BUILTIN, VerdictScheme
@@ -82,8 +83,9 @@ def item_text(
     notes: list[Note],
     checklist: list[CheckStep],
     verdicts: VerdictScheme = BUILTIN,
+    copies: Sequence[ItemCopy] = (),
 ) -> str:
-    """`desk show`: the item as a reader wants it."""
+    """`desk show`: the item as a reader wants it (`copies`: each copy of its post kept)."""
     lines = [
         f"item {item.id}  ({safe_line(item.kind)} on {safe_line(item.platform)})"
         f"  uuid {safe_line(item.uuid)}",
@@ -117,6 +119,18 @@ def item_text(
             f"media:    {safe_line(media.type)} {safe_line(media.url)}"
             + (f"  alt: {safe_line(media.alt)}" if media.alt else "")
         )
+    if len(copies) > 1:
+        for copy in copies:
+            lines.append(
+                f"copy:     sha256 {safe_line(copy.raw_sha256)}  {iso_time(copy.ingested_at)}  "
+                f"{safe_line(copy.source_file) or '-'}"
+                + (f" ({safe_line(copy.source_format)}" if copy.source_format else "")
+                + (
+                    f", record {copy.source_record})"
+                    if copy.source_record
+                    else (")" if copy.source_format else "")
+                )
+            )
     for link in links:
         by = safe_line(link.created_by)
         relation = safe_line(link.relation)

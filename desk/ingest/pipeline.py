@@ -26,9 +26,11 @@ from typing import Any, BinaryIO
 from db import NewItem, Store, Writer
 from db.clock import iso_micro
 from db.models import Link
+from db.writer import copy_columns
 from desk.ingest import registry
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Skipped, Source
-from desk.verbs.payloads import LinkFields
+from desk.verbs.copies import record_improvement, take_copy
+from desk.verbs.payloads import IngestPayload, ItemImprovePayload, LinkFields
 
 BATCH_SIZE = 500
 MAX_REASONS_IN_EVENT = 50
@@ -64,6 +66,8 @@ class IngestReport:
     format: str | None = None
     new: int = 0
     duplicates: int = 0
+    # Known posts that a fuller copy in this input improved (each one `item.improve` event).
+    improved: int = 0
     links: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     error: str | None = None
@@ -211,12 +215,17 @@ class _Batch:
 
     new: int = 0
     duplicates: int = 0
+    improved: int = 0
     links: int = 0
     ids: list[int] = field(default_factory=list)
     raw: list[list[object]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     made_links: list[LinkFields] = field(default_factory=list)
     pending: list[list[object]] = field(default_factory=list)
+    # Copies of known posts (item id, raw sha256, parsed, stored form), compared at the end.
+    other_copies: list[tuple[int, str, ParsedItem, NewItem]] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
+    improvements: list[ItemImprovePayload] = field(default_factory=list)
 
 
 def _link_fields(link: Link) -> LinkFields:
@@ -262,6 +271,8 @@ def _store_one(
             w.add_tag(item_id, name)
     else:
         done.duplicates += 1
+        if new_item.raw_sha256 is not None:
+            done.other_copies.append((item_id, new_item.raw_sha256, parsed, new_item))
     for ref in parsed.refs:
         target = w.existing_item(ref.platform, ref.platform_id, ref.url)
         if target is None:
@@ -344,34 +355,79 @@ def _commit_batch(
             _store_one(
                 w, parsed, new_item, actor=actor, tags=tags, ingested_at=ingested_at, done=done
             )
+        _take_copies(w, done, ingested_at=ingested_at)
+        payload: IngestPayload = {
+            "file": source.name,
+            "sha256": report.sha256,
+            "format": fmt,
+            "batch": batch_no,
+            "new": done.new,
+            "duplicates": done.duplicates,
+            "links": done.links,
+            "rejected": len(new_rejections),
+            "reasons": [str(r) for r in new_rejections[:MAX_REASONS_IN_EVENT]],
+            "first_id": done.ids[0] if done.ids else None,
+            "last_id": done.ids[-1] if done.ids else None,
+            "raw": done.raw,
+            "story": story_id,
+            "tags": list(tags),
+            "items": done.rows,
+            "made_links": done.made_links,
+            "pending": done.pending,
+        }
+        if done.copies:
+            payload["copies"] = done.copies
         w.append_event(
             actor=actor,
             kind="ingest",
             target=f"file:{source.name}",
-            payload={
-                "file": source.name,
-                "sha256": report.sha256,
-                "format": fmt,
-                "batch": batch_no,
-                "new": done.new,
-                "duplicates": done.duplicates,
-                "links": done.links,
-                "rejected": len(new_rejections),
-                "reasons": [str(r) for r in new_rejections[:MAX_REASONS_IN_EVENT]],
-                "first_id": done.ids[0] if done.ids else None,
-                "last_id": done.ids[-1] if done.ids else None,
-                "raw": done.raw,
-                "story": story_id,
-                "tags": list(tags),
-                "items": done.rows,
-                "made_links": done.made_links,
-                "pending": done.pending,
-            },
+            payload=payload,
         )
+        for improvement in done.improvements:
+            record_improvement(w, improvement, actor=actor)
     report.new += done.new
     report.duplicates += done.duplicates
+    report.improved += done.improved
     report.links += done.links
     report.item_ids.extend(done.ids)
+
+
+def _take_copies(w: Writer, done: _Batch, *, ingested_at: str) -> None:
+    """The batch's copies of known posts that are not byte-identical to the item's first.
+
+    Both questions are one statement for the whole batch: which items'
+    first copies differ from the bytes read, and which of those copies the
+    desk holds already. A re-ingest of a file already in the desk (every
+    copy byte-identical) costs the first statement only; the copies that are
+    new are kept and compared (`desk.verbs.copies.take_copy`).
+    """
+    if not done.other_copies:
+        return
+    firsts = w.items_raw_sha(sorted({item_id for item_id, _, _, _ in done.other_copies}))
+    others = [c for c in done.other_copies if firsts.get(c[0]) != c[1]]
+    if not others:
+        return
+    known = w.known_copies([(item_id, sha) for item_id, sha, _, _ in others])
+    seen: set[tuple[int, str]] = set()
+    for item_id, sha, parsed, new_item in others:
+        if (item_id, sha) in known or (item_id, sha) in seen:
+            continue
+        seen.add((item_id, sha))
+        w.put_blob(parsed.raw, sha)
+        copy = {
+            "item": item_id,
+            "raw_sha256": sha,
+            "source_file": new_item.source_file,
+            "source_format": new_item.source_format,
+            "source_record": new_item.source_record,
+            "ingested_at": ingested_at,
+            "fields": copy_columns(new_item),
+        }
+        improvement, rows = take_copy(w, item_id, copy)
+        if improvement is not None:
+            done.improved += 1
+            done.improvements.append(improvement)
+        done.copies.extend(rows)
 
 
 def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:

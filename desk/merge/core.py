@@ -95,6 +95,7 @@ class MergeContext(Context):
     def __init__(self, live: sqlite3.Connection) -> None:
         super().__init__(live)
         self.undoes: str | None = None
+        self.merging = True
 
     def original(self, seq: int) -> dict[str, Any] | None:
         if self.undoes is None:
@@ -118,6 +119,8 @@ def needed_blobs(kind: str, body: dict[str, Any]) -> set[str]:
         rows = [body["row"]]
     elif kind == "ingest":
         rows = list(body.get("items") or ())
+    if kind in ("ingest", "item.improve"):  # the copies of known posts (migration 0011)
+        rows += list(body.get("copies") or ())
     for row in rows:
         if isinstance(row, dict) and row.get("raw_sha256"):
             shas.add(str(row["raw_sha256"]))
@@ -262,11 +265,32 @@ class Merger:
                 )
                 if found is not None:
                     merge_rows.add_alias(self.conn, str(row["uuid"]), found)
+                    self._other_copy(found, row)
             if found is None:
                 found = merge_rows.next_id(self.conn, "item") + offset
                 offset += 1
                 self.arrivals.append([found, row.get("raw_sha256")])
             made[key] = found
+
+    def _other_copy(self, item_id: int, row: dict[str, Any]) -> None:
+        """An item the other desk made from another copy of a post this desk has: keep the
+        copy and choose the item's fields again over both (`desk.verbs.copies`)."""
+        from db.writer import COPY_COLUMNS
+        from desk.verbs.copies import take_copy
+
+        sha = row.get("raw_sha256")
+        if not sha or self.w.items_raw_sha([item_id]).get(item_id) == sha:
+            return
+        copy = {
+            "item": item_id,
+            "raw_sha256": str(sha),
+            "source_file": row.get("source_file"),
+            "source_format": row.get("source_format"),
+            "source_record": row.get("source_record"),
+            "ingested_at": str(row.get("ingested_at") or ""),
+            "fields": {name: row.get(name) for name in COPY_COLUMNS},
+        }
+        take_copy(self.w, item_id, copy)
 
     def _creations(self, event: dict[str, Any], body: dict[str, Any], made: dict[str, int]) -> bool:
         """Ids for what the event makes; False when all of it is here already."""

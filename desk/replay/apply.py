@@ -27,6 +27,8 @@ class Context:
         self.w: Writer | None = None
         self.older: list[tuple[int, int]] = []
         self.legacy_items: list[tuple[int, int]] = []
+        self.merging = False
+        """A merge (not a replay): a merged improvement is chosen again over this desk's copies."""
 
     @property
     def writer(self) -> Writer:
@@ -127,6 +129,27 @@ def _ingest(ctx: Context, event: Event) -> None:
             platform_id=str(platform_id),
             url=str(url),
         )
+    for copy in p.get("copies", ()):
+        w.add_item_copy(copy)
+    if ctx.merging:
+        from desk.verbs.copies import reconsider
+
+        for item_id in sorted({int(c["item"]) for c in p.get("copies", ())}):
+            reconsider(w, item_id)
+
+
+def _item_improve(ctx: Context, event: Event) -> None:
+    """The copies kept, and the item's fields as the improvement set them."""
+    p = event["payload"]
+    for copy in p.get("copies", ()):
+        ctx.writer.add_item_copy(copy)
+    if ctx.merging:
+        from desk.verbs.copies import reconsider
+
+        reconsider(ctx.writer, int(p["item"]))
+        return
+    changes = p.get("changes") or {}
+    ctx.writer.set_copy_columns(int(p["item"]), {k: v["to"] for k, v in changes.items()})
 
 
 def _item_tag(ctx: Context, event: Event, *, reverse: bool = False) -> None:
@@ -434,8 +457,15 @@ def _u_verdict_setting(ctx: Context, event: Event, inv: dict[str, Any]) -> None:
         ctx.writer.put_verdict(_verdict_row(inv["verdict"]))
 
 
+def _u_item_improve(ctx: Context, event: Event, inv: dict[str, Any]) -> None:
+    item_id = int(inv["item"])
+    ctx.writer.set_copy_columns(item_id, dict(inv["restored"]))
+    ctx.writer.hold_item_fields(item_id, sorted(inv["restored"]))
+
+
 APPLY: dict[str, Apply] = {
     "item.add": _item_add,
+    "item.improve": _item_improve,
     "item.tag": _item_tag,
     "item.triage": _item_triage,
     "item.verdict": _item_verdict,
@@ -467,6 +497,7 @@ APPLY: dict[str, Apply] = {
 
 UNDO_APPLY: dict[str, Callable[[Context, Event, dict[str, Any]], None]] = {
     "item.add": _u_item_add,
+    "item.improve": _u_item_improve,
     "item.tag": _u_tag,
     "item.triage": _u_triage,
     "item.verdict": _u_verdict,

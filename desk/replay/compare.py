@@ -59,6 +59,12 @@ _ITEM_COLUMNS = (
 TABLES: tuple[_Table, ...] = (
     _Table("items", ("id",), tuple(c.strip() for c in _ITEM_COLUMNS.split(","))),
     _Table("tags", ("item_id", "tag"), ()),
+    _Table(
+        "item_copies",
+        ("item_id", "raw_sha256"),
+        ("source_file", "source_format", "source_record", "ingested_at", "fields"),
+    ),
+    _Table("item_holds", ("item_id", "field"), ()),
     _Table("links", ("uuid",), ("src_id", "relation", "dst_item_id", "dst_entry_id")),
     _Table("notes", ("uuid",), ("item_id", "entry_id", "author", "text", "retracted")),
     _Table("check_steps", ("item_id", "pillar"), ("status", "note")),

@@ -51,6 +51,8 @@ def linked(source: int, relation: str, made: int, kind: str, asked: int) -> str 
 def ingested(report: IngestReport) -> str:
     """`i`: an ingest report in one line (new, duplicates, links, rejected records)."""
     text = f"{report.source}: {report.new} new, {report.duplicates} already here"
+    if report.improved:
+        text += f", {report.improved} improved"
     if report.links:
         text += f", {report.links} links"
     if report.rejected:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from desk.verbs.checks import MAX_EVIDENCE_BYTES, add_evidence, log_check
 from desk.verbs.conflicts import resolve_conflict
+from desk.verbs.copies import take_copy
 from desk.verbs.filters import save_filter
 from desk.verbs.items import (
     MAX_ITEM_CHARS,
@@ -84,6 +85,7 @@ __all__ = [
     "set_verdict",
     "store_raw_sha",
     "tag",
+    "take_copy",
     "undo",
     "unlink",
     "unpin_recap_entry",

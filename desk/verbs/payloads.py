@@ -36,6 +36,7 @@ EventKind = Literal[
     "item.tag",
     "item.triage",
     "item.verdict",
+    "item.improve",
     "link.add",
     "link.remove",
     "note.add",
@@ -121,6 +122,20 @@ FieldChangePayload = TypedDict(  # noqa: UP013 (functional form for NotRequired,
     },
 )
 """`item.triage` and `item.verdict`: changes and prior versions, by item id (as text)."""
+
+
+class ItemImprovePayload(TypedDict):
+    """`item.improve`: a fuller copy of a known post (written by `desk.ingest.pipeline`).
+
+    `copies`: the `item_copies` rows this event kept (item, raw_sha256, source_file,
+    source_format, source_record, ingested_at, fields); the item's first copy is among
+    them on its first improvement. `changes`: column -> `{"from", "to"}`
+    (`db.writer.COPY_COLUMNS`; the posted time's three columns travel together).
+    """
+
+    item: int
+    copies: list[dict[str, Any]]
+    changes: dict[str, dict[str, Any]]
 
 
 # -- links ----------------------------------------------------------------------
@@ -412,6 +427,9 @@ IngestPayload = TypedDict(  # noqa: UP013 (NotRequired: see StoryAddPayload)
         "items": NotRequired[list[dict[str, Any]]],
         "made_links": NotRequired[list[LinkFields]],
         "pending": NotRequired[list[list[object]]],
+        # Since issue 12 (migration 0011), only when there are some: copies of known posts
+        # that changed nothing (`item_copies` rows, as `item.improve` carries them).
+        "copies": NotRequired[list[dict[str, Any]]],
     },
 )
 """`ingest`: one committed batch of a file (written by `desk.ingest.pipeline`)."""
@@ -478,6 +496,13 @@ class TemplateUseUndone(TypedDict):
 
 
 """The inverse of `item.template` / `story.template`: the template picked before, back."""
+
+
+class ItemImproveUndone(TypedDict):
+    """The inverse of `item.improve`: the values put back, held from then on."""
+
+    item: int
+    restored: dict[str, Any]
 
 
 class ItemAddUndone(TypedDict):
@@ -550,6 +575,7 @@ InversePayload = (
     | TemplateAddUndone
     | TemplateUseUndone
     | ItemAddUndone
+    | ItemImproveUndone
     | EntryUndone
     | StoryEditUndone
     | RecapEditUndone
@@ -639,6 +665,7 @@ EVENT_PAYLOADS: dict[str, Any] = {
     "item.tag": ItemTagPayload,
     "item.triage": FieldChangePayload,
     "item.verdict": FieldChangePayload,
+    "item.improve": ItemImprovePayload,
     "link.add": LinkAddPayload,
     "link.remove": LinkRemovePayload,
     "note.add": NoteAddPayload,
@@ -673,6 +700,7 @@ INVERSE_PAYLOADS: dict[str, Any] = {
     "item.tag": TagUndone,
     "item.triage": FieldUndone,
     "item.verdict": FieldUndone,
+    "item.improve": ItemImproveUndone,
     "link.add": LinkUndone,
     "link.remove": LinkUndone,
     "note.add": NoteUndone,

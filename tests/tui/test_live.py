@@ -10,6 +10,7 @@ waited for, so a slow machine makes a test slower, never wrong.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import time
@@ -391,3 +392,40 @@ async def test_a_page_read_before_a_change_does_not_bring_back_the_old_row(
         assert index is not None and items.rows[index].tags == ("late",)
         assert items.index_of(650) is None  # discarded since the page was read
         assert items.index_of(651) is not None
+
+
+async def test_an_item_a_fuller_copy_improves_elsewhere_repaints_in_place(
+    app: DeskApp, desk_path: Path
+) -> None:
+    """Issue 12: an `item.improve` written by another process (a CLI ingest of the full
+    copy of a tweet the list shows cut short) repaints that row with the full text."""
+    from desk.ingest.pipeline import ingest_bytes
+    from tests.ingest.test_copies import COMPAT, EXTENDED
+
+    when = {"created_at": "Fri Nov 27 07:59:00 +0000 2026"}  # second in the list
+    with Store(desk_path) as other:
+        first = ingest_bytes(
+            other, json.dumps({**COMPAT, **when}).encode(), "cut.json", actor="carol"
+        )
+    (item_id,) = first.item_ids
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        items = app.main.items
+        row = ids(app).index(item_id)
+        assert items.rows[row].first_line.endswith("/i/web/status/1050118621198921728")
+        for _ in range(row):  # open it: the detail pane shows its whole text
+            await pilot.press("j")
+        await until(pilot, "the cut text in the detail", lambda: "skin t…" in screen_text(app))
+        with Store(desk_path) as other:
+            report = ingest_bytes(
+                other, json.dumps({**EXTENDED, **when}).encode(), "full.json", actor="carol"
+            )
+        assert report.improved == 1
+        await until(
+            pilot,
+            "the improved row repainted",
+            lambda: ids(app).index(item_id) == row and "tone" in items.rows[row].first_line,
+        )
+        await until(pilot, "the full text on screen", lambda: "tone modifiers" in screen_text(app))
+        assert "skin t…" not in screen_text(app)
+        assert items.cursor_id == item_id
