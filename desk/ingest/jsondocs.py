@@ -32,7 +32,9 @@ element at a time, so memory stays bounded whatever the file's size. ijson
 gives no byte offsets, so a streamed element's raw copy is its canonical
 re-serialisation (`canonical_bytes`), which is what the readers that stream
 (Mastodon arrays, Bluesky feeds) kept as raw before; readers that keep exact byte spans
-(`array_spans`) still read whole. Decimals are read as floats and integers
+walk the document with `jsonwalk.Walk` instead (Twitter v1.1 arrays, Telegram
+exports: the stdlib's scanner one record at a time, exact bytes, lone
+surrogates and long integers as `json.loads` reads them). Decimals are read as floats and integers
 of any size as ints. A stream that breaks (truncated, corrupt, trailing
 garbage, a lone surrogate yajl refuses) raises `ArrayBreak` with the number
 of complete elements before it and the byte range the break lies in; a
@@ -112,6 +114,24 @@ _WIDE_BOMS = tuple(mark for mark, codec in charset.BOMS if codec != "utf-8")
 # Above this size a file whose first line is not JSON is still read line by
 # line (a broken first line of a huge JSONL), never whole.
 _WHOLE_DOC_LIMIT = 256 * 1024 * 1024
+# The longest one record may be (a JSON Lines line, an element of a walked
+# document): a post, even with its context copies, is kilobytes; a longer
+# line is refused with its size and read past in chunks, never held whole
+# (a 1 GB line peaked at 3.2 GB when it was parsed).
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+
+def size_words(size: int) -> str:
+    """A byte count for a message: "64 MiB", "3.5 MiB", "812 KiB", "90 bytes"."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            value = size / scale
+            return (
+                f"{value:.0f} {unit}"
+                if value == int(value) or value >= 100
+                else f"{value:.1f} {unit}"
+            )
+    return f"{size} bytes"
 
 
 @dataclass(slots=True)
