@@ -30,6 +30,12 @@ shared corpus (`../shared/corpus` or `$DESK_CORPUS`), `--n` items each
   of N statuses (`--array-big-bare no` skips the baseline there: it needs
   tens of GB). The peak RSS of these rows is the bounded-memory target of
   issue 12 (under 200 MB at 100k and at 1M).
+- twitter-v1-array, telegram (issue 12): one Twitter v1.1 array of n
+  statuses (the corpus home timeline cycled with new ids and times) and one
+  Telegram Desktop `result.json` chat of n messages (written as the export
+  writes it, indented, with part lists, replies and photos), which desk
+  walks one record at a time (`desk/ingest/jsonwalk.py`); `--array-big N`
+  takes them to N too, like mastodon-array.
 - mastodon-stream, jetstream, twitwi (issue 12): one file of n records
   each, made from the samples in `tests/ingest/data` (written from each
   format's documentation): Mastodon streaming `update` events (WebSocket
@@ -129,6 +135,14 @@ DATASETS = (
     "mastodon-stream",
     "jetstream",
     "twitwi",
+    "twitter-v1-array",
+    "telegram",
+)
+# One whole JSON document of n records each: the bounded-memory rows (issue 12).
+WHOLE_DOCUMENTS = ("mastodon-array", "twitter-v1-array", "telegram")
+V1_TEMPLATE = (
+    "twitter/extracted_from_tweepy_cassettes/"
+    "testhometimeline__00_GET_1.1_statuses_home_timeline.json"
 )
 # Templates of the issue 12 formats: the test samples written from each format's docs.
 TEST_DATA = ROOT / "tests" / "ingest" / "data"
@@ -334,7 +348,75 @@ def generate_twitwi(out: Path, n: int) -> list[Path]:
     return [path]
 
 
+def generate_v1_array(corpus: Path, out: Path, n: int) -> list[Path]:
+    """n Twitter v1.1 statuses as ONE JSON array (a saved timeline), written one at a time.
+
+    The corpus home timeline cycled, each copy with a new id, id_str and
+    created_at; its retweeted and quoted originals keep their ids, so desk
+    stores them once.
+    """
+    templates = json.loads((corpus / V1_TEMPLATE).read_text(encoding="utf-8"))
+    path = out / "twitter-v1-array" / "timeline.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        for index in range(n):
+            status = dict(templates[index % len(templates)])
+            status["id"] = TWEET_ID_BASE + index
+            status["id_str"] = str(status["id"])
+            posted = START + timedelta(seconds=index)
+            status["created_at"] = posted.strftime("%a %b %d %H:%M:%S +0000 %Y")
+            fh.write(",\n" if index else "")
+            fh.write(json.dumps(status, ensure_ascii=False))
+        fh.write("]\n")
+    return [path]
+
+
+def generate_telegram(out: Path, n: int) -> list[Path]:
+    """A Telegram Desktop `result.json` of one chat with n messages, as the export
+    writes it (indented, name/type/id before the messages), one message at a time.
+
+    Every fifth message's text is a list of parts with a link, every seventh a
+    reply, every eleventh a photo; the texts are the tests' hostile line too.
+    """
+    path = out / "telegram" / "result.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    base = int(START.timestamp())
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{\n "name": "Bench chat",\n "type": "public_channel",\n "id": 1234567890,\n')
+        fh.write(' "messages": [')
+        for index in range(n):
+            msg_id = index + 1
+            posted = START + timedelta(seconds=index)
+            text: Any = f"Message {msg_id}: water over the bridge on Main Street, road closed."
+            if index % 5 == 0:
+                text = ["Update ", {"type": "link", "text": f"https://example.org/{msg_id}"}]
+            message: dict[str, Any] = {
+                "id": msg_id,
+                "type": "message",
+                "date": posted.strftime("%Y-%m-%dT%H:%M:%S"),
+                "date_unixtime": str(base + index),
+                "from": f"Reporter {index % 40}",
+                "from_id": f"user{index % 40}",
+                "text": text,
+                "text_entities": [{"type": "plain", "text": str(text)}],
+            }
+            if index % 7 == 3:
+                message["reply_to_message_id"] = msg_id - 1
+            if index % 11 == 5:
+                message["photo"] = f"photos/photo_{msg_id}@01-01-2024_00-00-00.jpg"
+                message["width"], message["height"] = 1280, 720
+            fh.write(",\n  " if index else "\n  ")
+            fh.write(json.dumps(message, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+        fh.write("\n ]\n}\n")
+    return [path]
+
+
 def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
+    if kind == "twitter-v1-array":
+        return generate_v1_array(corpus, out, n)
+    if kind == "telegram":
+        return generate_telegram(out, n)
     if kind == "twitter":
         return generate_twitter(corpus, out, n)
     if kind == "rss":
@@ -518,7 +600,41 @@ def _twitwi_records(files: list[Path]) -> Iterator[dict[str, Any]]:
                 }
 
 
+def _v1_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        for status in json.loads(path.read_bytes()):
+            user = status.get("user") or {}
+            handle = user.get("screen_name")
+            yield {
+                "id": status["id_str"],
+                "text": status.get("full_text") or status.get("text"),
+                "author": user.get("name"),
+                "handle": handle,
+                "created_at": status.get("created_at"),
+                "url": f"https://twitter.com/{handle}/status/{status['id_str']}",
+                "raw": json.dumps(status, ensure_ascii=False),
+            }
+
+
+def _telegram_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        chat = json.loads(path.read_bytes())
+        for message in chat["messages"]:
+            text = message.get("text")
+            yield {
+                "id": f"{chat['id']}/{message['id']}",
+                "text": text if isinstance(text, str) else json.dumps(text, ensure_ascii=False),
+                "author": message.get("from"),
+                "handle": message.get("from_id"),
+                "created_at": message.get("date"),
+                "url": None,
+                "raw": json.dumps(message, ensure_ascii=False),
+            }
+
+
 RECORDS = {
+    "twitter-v1-array": _v1_records,
+    "telegram": _telegram_records,
     "twitter": _twitter_records,
     "rss": _rss_records,
     "mastodon": _mastodon_records,
@@ -582,6 +698,8 @@ def child_main(argv: list[str]) -> None:
 
 def dataset_files(kind: str, data_dir: Path) -> list[Path]:
     pattern = {
+        "twitter-v1-array": "*.json",
+        "telegram": "*.json",
         "twitter": "*.jsonl",
         "rss": "*.xml",
         "mastodon": "*.json",
@@ -990,26 +1108,28 @@ ARRAY_TARGET_MB = 200
 
 def array_memory(args: argparse.Namespace, rows: list[Row], work: Path) -> list[str]:
     """The bounded-memory lines (issue 12): peak RSS of desk and of the bare
-    baseline on one Mastodon array of n statuses, and of N with --array-big."""
-    figures: list[tuple[int, Measured, Measured | None]] = [
-        (r.n, r.desk, r.bare) for r in rows if r.kind == "mastodon-array"
+    baseline on one whole document of n records (a Mastodon or v1.1 array, a
+    Telegram export), and of N with --array-big, for each such kind run."""
+    figures: list[tuple[str, int, Measured, Measured | None, float]] = [
+        (r.kind, r.n, r.desk, r.bare, 0.0) for r in rows if r.kind in WHOLE_DOCUMENTS
     ]
-    if args.array_big:
+    kinds = [kind for kind in WHOLE_DOCUMENTS if any(r.kind == kind for r in rows)]
+    for kind in kinds if args.array_big else []:
         data = work / "array-big"
-        files = generate("mastodon-array", args.corpus, data, args.array_big, args.array_big)
+        files = generate(kind, args.corpus, data, args.array_big, args.array_big)
         size = files[0].stat().st_size / 2**20
-        print(f"\n[mastodon-array] one array of {args.array_big:,} statuses, {size:,.0f} MB")
-        desk = child("desk", "mastodon-array", data, work / "array-big.desk")
+        print(f"\n[{kind}] one document of {args.array_big:,} records, {size:,.0f} MB")
+        desk = child("desk", kind, data, work / f"{kind}-big.desk")
         _say("desk", desk)
         bare: Measured | None = None
         if args.array_big_bare != "no":
-            bare = child("bare", "mastodon-array", data, work / "array-big-bare.db")
+            bare = child("bare", kind, data, work / f"{kind}-big-bare.db")
             _say("bare sqlite-utils", bare)
-        figures.append((args.array_big, desk, bare))
+        figures.append((kind, args.array_big, desk, bare, size))
         if not args.keep:
             shutil.rmtree(data, ignore_errors=True)
     lines = []
-    for n, desk, bare in figures:
+    for kind, n, desk, bare, size in figures:
         ok = desk.returncode == 0 and desk.peak_rss_mb < ARRAY_TARGET_MB
         baseline = (
             f"bare sqlite-utils (json.load of the file, as `sqlite-utils insert`) "
@@ -1017,9 +1137,11 @@ def array_memory(args: argparse.Namespace, rows: list[Row], work: Path) -> list[
             if bare is not None and bare.returncode == 0
             else "bare sqlite-utils not run"
         )
+        megabytes = f", {size:,.0f} MB file" if size else ""
         lines.append(
-            f"One Mastodon array of {n:,} statuses: desk peak RSS {desk.peak_rss_mb:,.0f} MB "
-            f"(before ingesting {desk.result.get('rss_before_mb', 0):,.0f} MB), "
+            f"One {kind} document of {n:,} records{megabytes}: desk peak RSS "
+            f"{desk.peak_rss_mb:,.0f} MB (before ingesting "
+            f"{desk.result.get('rss_before_mb', 0):,.0f} MB), "
             f"{_fmt_rate(_rate(desk))}/s; {baseline}. Target (issue 12): desk < "
             f"{ARRAY_TARGET_MB} MB: {'met' if ok else 'NOT met'}."
         )
