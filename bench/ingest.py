@@ -36,6 +36,9 @@ shared corpus (`../shared/corpus` or `$DESK_CORPUS`), `--n` items each
   writes it, indented, with part lists, replies and photos), which desk
   walks one record at a time (`desk/ingest/jsonwalk.py`); `--array-big N`
   takes them to N too, like mastodon-array.
+- `--long-line MB` (issue 12): a Mastodon JSON Lines file of three statuses
+  whose second line is one status of MB megabytes (desk refuses it, naming
+  its line and size, without holding it); desk's peak RSS only.
 - mastodon-stream, jetstream, twitwi (issue 12): one file of n records
   each, made from the samples in `tests/ingest/data` (written from each
   format's documentation): Mastodon streaming `update` events (WebSocket
@@ -412,6 +415,30 @@ def generate_telegram(out: Path, n: int) -> list[Path]:
     return [path]
 
 
+def generate_long_line(corpus: Path, out: Path, megabytes: int) -> list[Path]:
+    """A Mastodon JSON Lines file of three statuses whose second line is one
+    status of `megabytes` MB (its content one long word run), written in
+    pieces: the over-long line desk must refuse without holding it."""
+    template = json.loads((corpus / MASTODON_TEMPLATE).read_text(encoding="utf-8"))[0]
+    path = out / "long-line" / "stream.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    piece = "word " * (2**20 // 5)
+    with path.open("w", encoding="utf-8") as fh:
+        for index in range(3):
+            status = dict(template, id=str(STATUS_ID_BASE + index))
+            status["uri"] = template["uri"].replace(template["id"], status["id"])
+            status["url"] = template["url"].replace(template["id"], status["id"])
+            if index != 1:
+                fh.write(json.dumps(status) + "\n")
+                continue
+            head, tail = json.dumps(dict(status, content="@@")).split("@@")
+            fh.write(head)
+            for _ in range(megabytes):
+                fh.write(piece)
+            fh.write(tail + "\n")
+    return [path]
+
+
 def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
     if kind == "twitter-v1-array":
         return generate_v1_array(corpus, out, n)
@@ -698,6 +725,7 @@ def child_main(argv: list[str]) -> None:
 
 def dataset_files(kind: str, data_dir: Path) -> list[Path]:
     pattern = {
+        "long-line": "*.jsonl",
         "twitter-v1-array": "*.json",
         "telegram": "*.json",
         "twitter": "*.jsonl",
@@ -889,7 +917,7 @@ def table_rows(rows: list[Row], twarc_note: str) -> list[tuple[str, ...]]:
 
 
 def print_table(cells: list[tuple[str, ...]]) -> None:
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(HEADERS)]
+    widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(HEADERS)]
     print(" | ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for cell in cells:
@@ -974,6 +1002,7 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, help="also write the Markdown table here")
     parser.add_argument("--no-memory-check", action="store_true", help="skip the n/5 rerun")
     parser.add_argument("--array-big", type=int, default=0, help="also one array of N statuses")
+    parser.add_argument("--long-line", type=int, default=0, help="also a JSONL line of MB")
     parser.add_argument("--array-big-bare", default="yes", help="'no': skip the baseline at N")
     parser.add_argument("--profile", action="store_true", help="cProfile each desk ingest")
     parser.add_argument("--profile-n", type=int, default=20_000, help="items when profiling")
@@ -1051,6 +1080,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
         )
 
     memory_lines += array_memory(args, rows, work)
+    memory_lines += long_line_memory(args, work)
 
     cells = table_rows(rows, twarc_note)
     print()
@@ -1104,6 +1134,28 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
 
 
 ARRAY_TARGET_MB = 200
+
+
+def long_line_memory(args: argparse.Namespace, work: Path) -> list[str]:
+    """With --long-line MB: desk's peak RSS on a JSONL whose second line is
+    that big (issue 12: a 1 GB line peaked at 3.2 GB)."""
+    if not args.long_line:
+        return []
+    data = work / "long"
+    files = generate_long_line(args.corpus, data, args.long_line)
+    size = files[0].stat().st_size / 2**20
+    print(f"\n[long-line] 3 statuses, the second {args.long_line:,} MB: {size:,.0f} MB file")
+    desk = child("desk", "long-line", data, work / "long-line.desk")
+    _say("desk", desk)
+    if not args.keep:
+        shutil.rmtree(data, ignore_errors=True)
+    rejected = desk.result.get("errors", ["?"])[0] if desk.returncode == 0 else "failed"
+    return [
+        f"A JSONL whose second line is {args.long_line:,} MB ({size:,.0f} MB file): desk "
+        f"peak RSS {desk.peak_rss_mb:,.0f} MB (before ingesting "
+        f"{desk.result.get('rss_before_mb', 0):,.0f} MB), {desk.result.get('items', 0)} items "
+        f"in; the line: {rejected}."
+    ]
 
 
 def array_memory(args: argparse.Namespace, rows: list[Row], work: Path) -> list[str]:

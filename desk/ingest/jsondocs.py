@@ -201,17 +201,30 @@ def read_json(
     JSONL whose first line is broken).
     """
     with source.open() as fh:
-        lines = enumerate(fh, 1)
-        first: tuple[int, bytes] | None = None
+        lines = bounded_lines(fh)
+        first: tuple[int, bytes | Oversize] | None = None
         skipped: list[bytes] = []
         for number, chunk in lines:
-            if chunk.strip():
+            if not _blank(chunk):
                 first = (number, chunk)
                 break
+            assert isinstance(chunk, bytes)
             skipped.append(chunk)
         if first is None:
             return
         number, chunk = first
+        if isinstance(chunk, Oversize):
+            wide = chunk.head.startswith(_WIDE_BOMS) or b"\x00" in chunk.head[:4]
+            second = None if wide else _next_line(lines)
+            if second is None:  # one document on one long line: read whole, as ever
+                fh.close()
+                with source.open() as again:
+                    yield from _document(again.read(), 1, invalid)
+                return
+            yield chunk.rejected(number)
+            yield _line_value(*second, invalid)
+            yield from _later_lines(lines, invalid)
+            return
         if chunk.startswith(_WIDE_BOMS) or b"\x00" in chunk[:4]:
             # UTF-16/32 text cannot be split on b"\n": read it as one document.
             data = b"".join(skipped) + chunk + fh.read()
@@ -225,26 +238,18 @@ def read_json(
         else:
             first_error = None
         if first_error is None:
-            second: tuple[int, bytes] | None = None
-            for later_number, later in lines:
-                if later.strip():
-                    second = (later_number, later)
-                    break
+            second = _next_line(lines)
             raw = chunk.strip()
             yield JsonValue(number, value, raw, text.strip(), codec, second is not None, note)
             if second is not None:
                 yield _line_value(*second, invalid)
-                for later_number, later in lines:
-                    if later.strip():
-                        yield _line_value(later_number, later, invalid)
+                yield from _later_lines(lines, invalid)
             return
         # The first line alone is not JSON: a pretty-printed document, or a
         # JSONL whose first line is broken.
         if source.size() > _WHOLE_DOC_LIMIT:
             yield Rejected(number, json_error(first_error, invalid), line=number)
-            for later_number, later in lines:
-                if later.strip():
-                    yield _line_value(later_number, later, invalid)
+            yield from _later_lines(lines, invalid)
             return
         rest = fh.read()
     data = b"".join(skipped) + chunk + rest
@@ -261,6 +266,81 @@ def read_json(
         )
         return
     yield JsonValue(1, value, data.strip(), text.strip(), codec, False, note)
+
+
+@dataclass(frozen=True, slots=True)
+class Oversize:
+    """A line longer than `MAX_RECORD_BYTES`, read past without holding it:
+    its size (newline excluded) and its first bytes."""
+
+    size: int
+    head: bytes
+
+    def rejected(self, number: int) -> Rejected:
+        return Rejected(
+            number,
+            f"line {number} is {size_words(self.size)} ({self.size:,} bytes), over the "
+            f"{size_words(MAX_RECORD_BYTES)} one record may be: not read",
+            line=number,
+        )
+
+
+# An over-long line is read past in pieces of this size.
+_SKIP_PIECE = 1024 * 1024
+
+
+def bounded_lines(fh: Any) -> Iterator[tuple[int, bytes | Oversize]]:
+    """The lines of a binary file, numbered from 1; a line over
+    `MAX_RECORD_BYTES` is read past in pieces and given as its `Oversize`.
+
+    Lines are read in pieces of 1 MiB (one piece for nearly every line), so
+    an over-long line costs at most the limit in memory, once: a single
+    `readline(limit)` measured twice the limit at its peak.
+    """
+    limit = MAX_RECORD_BYTES
+    number = 0
+    while True:
+        piece: bytes = fh.readline(_SKIP_PIECE)
+        if not piece:
+            return
+        number += 1
+        if piece.endswith(b"\n") or len(piece) < _SKIP_PIECE:
+            yield number, piece  # the usual line: one piece
+            continue
+        pieces, size, head = [piece], len(piece), piece[:4]
+        while piece and not piece.endswith(b"\n"):
+            piece = fh.readline(_SKIP_PIECE)
+            size += len(piece)
+            if size > limit + 1:
+                pieces.clear()
+            elif piece:
+                pieces.append(piece)
+        content = size - 1 if piece.endswith(b"\n") else size
+        if content <= limit:
+            yield number, b"".join(pieces)
+        else:
+            yield number, Oversize(content, head)
+
+
+def _blank(chunk: bytes | Oversize) -> bool:
+    return isinstance(chunk, bytes) and not chunk.strip()
+
+
+def _next_line(
+    lines: Iterator[tuple[int, bytes | Oversize]],
+) -> tuple[int, bytes | Oversize] | None:
+    for number, chunk in lines:
+        if not _blank(chunk):
+            return number, chunk
+    return None
+
+
+def _later_lines(
+    lines: Iterator[tuple[int, bytes | Oversize]], invalid: str
+) -> Iterator[JsonValue | Rejected]:
+    for number, chunk in lines:
+        if not _blank(chunk):
+            yield _line_value(number, chunk, invalid)
 
 
 def read_documents(
@@ -322,7 +402,9 @@ def _fallback_lines(
         yield result
 
 
-def _line_value(number: int, chunk: bytes, invalid: str) -> JsonValue | Rejected:
+def _line_value(number: int, chunk: bytes | Oversize, invalid: str) -> JsonValue | Rejected:
+    if isinstance(chunk, Oversize):
+        return chunk.rejected(number)
     text, codec, note = decode_bytes(chunk)
     try:
         value = loads(text)
@@ -542,7 +624,7 @@ def streams_as_array(source: Source, opening: bytes = b"[") -> bool:
             orjson.loads(line)
         except orjson.JSONDecodeError:
             return True  # a pretty-printed or long array: its first line is not JSON
-        return all(not later.strip() for later in fh)  # else JSON Lines of arrays
+        return all(_blank(later) for _, later in bounded_lines(fh))  # else JSON Lines of arrays
 
 
 def stream_array(source: Source, prefix: str = "item") -> Iterator[Any]:
