@@ -182,8 +182,17 @@ class Walk:
             start = self._pos
 
     def skip(self) -> None:
-        """Read past the next value."""
-        self.value()
+        """Read past the next value; an array or object one member at a time,
+        so skipping a chat's million messages holds one message at once."""
+        found = self.peek()
+        if found == "[":
+            for _ in self.elements():
+                self.value()
+        elif found == "{":
+            for _ in self.members():
+                self.value()
+        else:
+            self.value()
 
     def members(self) -> Iterator[str]:
         """The member names of the object here, one at a time; the caller

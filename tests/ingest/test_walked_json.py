@@ -296,3 +296,19 @@ def test_a_full_export_cut_inside_a_chat_keeps_that_chats_name() -> None:
     items, rejected = split(telegram.parse(Source("result.json", data=data[: len(data) * 3 // 4])))
     assert {i.extra["chat_name"] for i in items} == {"A", "B"}
     assert len(rejected) == 1 and "message(s) before it were read" in rejected[0].reason
+
+
+def test_skipped_and_walked_arrays_hold_one_record_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With records of 1 KiB allowed at most, a chat of 30 KiB still reads: both
+    walks (members first, then messages) take its messages one by one."""
+    monkeypatch.setattr(jsonwalk, "CHUNK", 64)
+    monkeypatch.setattr(jsondocs, "MAX_RECORD_BYTES", 1024)
+    doc = chat_doc(200)
+    after = {"messages": doc.pop("messages"), **doc}
+    data = json.dumps(after).encode()
+    assert len(data) > 30 * 1024
+    items, rejected = split(telegram.parse(Source("result.json", data=data)))
+    assert rejected == [] and len(items) == 199
+    assert {i.extra["chat_name"] for i in items} == {"Desk"}
