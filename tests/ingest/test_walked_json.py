@@ -305,6 +305,7 @@ def test_skipped_and_walked_arrays_hold_one_record_at_a_time(
     walks (members first, then messages) take its messages one by one."""
     monkeypatch.setattr(jsonwalk, "CHUNK", 64)
     monkeypatch.setattr(jsondocs, "MAX_RECORD_BYTES", 1024)
+    monkeypatch.setattr(telegram, "STREAM_FALLBACK_LIMIT", -1)
     doc = chat_doc(200)
     after = {"messages": doc.pop("messages"), **doc}
     data = json.dumps(after).encode()
