@@ -101,7 +101,7 @@ class Walk:
 
     # ------------------------------------------------------------ text
 
-    def _more(self, at_least: int = CHUNK) -> bool:
+    def _more(self, at_least: int = 0) -> bool:
         """Read on (at least `at_least` characters' worth); False at the end."""
         if self._eof:
             return False
@@ -170,7 +170,7 @@ class Walk:
                 end = -1
             except RecursionError:
                 raise self.fail("JSON nested too deeply to read", start) from None
-            if end != -1 and (end < len(self._buf) or self._eof):
+            if end != -1 and (self._eof or not _may_go_on(found, self._buf, end)):
                 self._pos = end
                 return found, self._buf[start:end].encode(self.encoding, errors="replace")
             # cut by the chunk's end (a number may go on): read on, then again
@@ -229,6 +229,20 @@ class Walk:
         """Nothing but space may follow the document."""
         if self.peek():
             raise self.fail("Extra data")
+
+
+_NUMBER_CHARS = frozenset("0123456789.eE+-")
+
+
+def _may_go_on(found: Any, buf: str, end: int) -> bool:
+    """Whether a value read up to the buffer's end may go on in the next chunk:
+    anything ending there, or a number followed only by number characters
+    (`1.` or `-2e` cut from `1.5` or `-2e3`: the scanner stops before them)."""
+    if end >= len(buf):
+        return True
+    if isinstance(found, (int, float)) and not isinstance(found, bool):
+        return all(ch in _NUMBER_CHARS for ch in buf[end:])
+    return False
 
 
 def _cut_short(exc: json.JSONDecodeError, length: int) -> bool:
