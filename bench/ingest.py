@@ -30,6 +30,15 @@ shared corpus (`../shared/corpus` or `$DESK_CORPUS`), `--n` items each
   of N statuses (`--array-big-bare no` skips the baseline there: it needs
   tens of GB). The peak RSS of these rows is the bounded-memory target of
   issue 12 (under 200 MB at 100k and at 1M).
+- twitter-v1-array, telegram (issue 12): one Twitter v1.1 array of n
+  statuses (the corpus home timeline cycled with new ids and times) and one
+  Telegram Desktop `result.json` chat of n messages (written as the export
+  writes it, indented, with part lists, replies and photos), which desk
+  walks one record at a time (`desk/ingest/jsonwalk.py`); `--array-big N`
+  takes them to N too, like mastodon-array.
+- `--long-line MB` (issue 12): a Mastodon JSON Lines file of three statuses
+  whose second line is one status of MB megabytes (desk refuses it, naming
+  its line and size, without holding it); desk's peak RSS only.
 - mastodon-stream, jetstream, twitwi (issue 12): one file of n records
   each, made from the samples in `tests/ingest/data` (written from each
   format's documentation): Mastodon streaming `update` events (WebSocket
@@ -135,6 +144,14 @@ DATASETS = (
     "mastodon-stream",
     "jetstream",
     "twitwi",
+    "twitter-v1-array",
+    "telegram",
+)
+# One whole JSON document of n records each: the bounded-memory rows (issue 12).
+WHOLE_DOCUMENTS = ("mastodon-array", "twitter-v1-array", "telegram")
+V1_TEMPLATE = (
+    "twitter/extracted_from_tweepy_cassettes/"
+    "testhometimeline__00_GET_1.1_statuses_home_timeline.json"
 )
 # Templates of the issue 12 formats: the test samples written from each format's docs.
 TEST_DATA = ROOT / "tests" / "ingest" / "data"
@@ -340,7 +357,99 @@ def generate_twitwi(out: Path, n: int) -> list[Path]:
     return [path]
 
 
+def generate_v1_array(corpus: Path, out: Path, n: int) -> list[Path]:
+    """n Twitter v1.1 statuses as ONE JSON array (a saved timeline), written one at a time.
+
+    The corpus home timeline cycled, each copy with a new id, id_str and
+    created_at; its retweeted and quoted originals keep their ids, so desk
+    stores them once.
+    """
+    templates = json.loads((corpus / V1_TEMPLATE).read_text(encoding="utf-8"))
+    path = out / "twitter-v1-array" / "timeline.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        for index in range(n):
+            status = dict(templates[index % len(templates)])
+            status["id"] = TWEET_ID_BASE + index
+            status["id_str"] = str(status["id"])
+            posted = START + timedelta(seconds=index)
+            status["created_at"] = posted.strftime("%a %b %d %H:%M:%S +0000 %Y")
+            fh.write(",\n" if index else "")
+            fh.write(json.dumps(status, ensure_ascii=False))
+        fh.write("]\n")
+    return [path]
+
+
+def generate_telegram(out: Path, n: int) -> list[Path]:
+    """A Telegram Desktop `result.json` of one chat with n messages, as the export
+    writes it (indented, name/type/id before the messages), one message at a time.
+
+    Every fifth message's text is a list of parts with a link, every seventh a
+    reply, every eleventh a photo; the texts are the tests' hostile line too.
+    """
+    path = out / "telegram" / "result.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    base = int(START.timestamp())
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{\n "name": "Bench chat",\n "type": "public_channel",\n "id": 1234567890,\n')
+        fh.write(' "messages": [')
+        for index in range(n):
+            msg_id = index + 1
+            posted = START + timedelta(seconds=index)
+            text: Any = f"Message {msg_id}: water over the bridge on Main Street, road closed."
+            if index % 5 == 0:
+                text = ["Update ", {"type": "link", "text": f"https://example.org/{msg_id}"}]
+            message: dict[str, Any] = {
+                "id": msg_id,
+                "type": "message",
+                "date": posted.strftime("%Y-%m-%dT%H:%M:%S"),
+                "date_unixtime": str(base + index),
+                "from": f"Reporter {index % 40}",
+                "from_id": f"user{index % 40}",
+                "text": text,
+                "text_entities": [{"type": "plain", "text": str(text)}],
+            }
+            if index % 7 == 3:
+                message["reply_to_message_id"] = msg_id - 1
+            if index % 11 == 5:
+                message["photo"] = f"photos/photo_{msg_id}@01-01-2024_00-00-00.jpg"
+                message["width"], message["height"] = 1280, 720
+            fh.write(",\n  " if index else "\n  ")
+            fh.write(json.dumps(message, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+        fh.write("\n ]\n}\n")
+    return [path]
+
+
+def generate_long_line(corpus: Path, out: Path, megabytes: int) -> list[Path]:
+    """A Mastodon JSON Lines file of three statuses whose second line is one
+    status of `megabytes` MB (its content one long word run), written in
+    pieces: the over-long line desk must refuse without holding it."""
+    template = json.loads((corpus / MASTODON_TEMPLATE).read_text(encoding="utf-8"))[0]
+    path = out / "long-line" / "stream.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    piece = "word " * (2**20 // 5)
+    with path.open("w", encoding="utf-8") as fh:
+        for index in range(3):
+            status = dict(template, id=str(STATUS_ID_BASE + index))
+            status["uri"] = template["uri"].replace(template["id"], status["id"])
+            status["url"] = template["url"].replace(template["id"], status["id"])
+            if index != 1:
+                fh.write(json.dumps(status) + "\n")
+                continue
+            head, tail = json.dumps(dict(status, content="@@")).split("@@")
+            fh.write(head)
+            for _ in range(megabytes):
+                fh.write(piece)
+            fh.write(tail + "\n")
+    return [path]
+
+
 def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[Path]:
+    if kind == "twitter-v1-array":
+        return generate_v1_array(corpus, out, n)
+    if kind == "telegram":
+        return generate_telegram(out, n)
     if kind == "twitter":
         return generate_twitter(corpus, out, n)
     if kind == "rss":
@@ -535,7 +644,41 @@ def _twitwi_records(files: list[Path]) -> Iterator[dict[str, Any]]:
                 }
 
 
+def _v1_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        for status in json.loads(path.read_bytes()):
+            user = status.get("user") or {}
+            handle = user.get("screen_name")
+            yield {
+                "id": status["id_str"],
+                "text": status.get("full_text") or status.get("text"),
+                "author": user.get("name"),
+                "handle": handle,
+                "created_at": status.get("created_at"),
+                "url": f"https://twitter.com/{handle}/status/{status['id_str']}",
+                "raw": json.dumps(status, ensure_ascii=False),
+            }
+
+
+def _telegram_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        chat = json.loads(path.read_bytes())
+        for message in chat["messages"]:
+            text = message.get("text")
+            yield {
+                "id": f"{chat['id']}/{message['id']}",
+                "text": text if isinstance(text, str) else json.dumps(text, ensure_ascii=False),
+                "author": message.get("from"),
+                "handle": message.get("from_id"),
+                "created_at": message.get("date"),
+                "url": None,
+                "raw": json.dumps(message, ensure_ascii=False),
+            }
+
+
 RECORDS = {
+    "twitter-v1-array": _v1_records,
+    "telegram": _telegram_records,
     "twitter": _twitter_records,
     "rss": _rss_records,
     "mastodon": _mastodon_records,
@@ -601,6 +744,9 @@ def child_main(argv: list[str]) -> None:
 
 def dataset_files(kind: str, data_dir: Path) -> list[Path]:
     pattern = {
+        "long-line": "*.jsonl",
+        "twitter-v1-array": "*.json",
+        "telegram": "*.json",
         "twitter": "*.jsonl",
         "rss": "*.xml",
         "mastodon": "*.json",
@@ -819,7 +965,7 @@ def table_rows(rows: list[Row], twarc_note: str) -> list[tuple[str, ...]]:
 
 
 def print_table(cells: list[tuple[str, ...]]) -> None:
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(HEADERS)]
+    widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(HEADERS)]
     print(" | ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for cell in cells:
@@ -904,6 +1050,7 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, help="also write the Markdown table here")
     parser.add_argument("--no-memory-check", action="store_true", help="skip the n/5 rerun")
     parser.add_argument("--array-big", type=int, default=0, help="also one array of N statuses")
+    parser.add_argument("--long-line", type=int, default=0, help="also a JSONL line of MB")
     parser.add_argument("--array-big-bare", default="yes", help="'no': skip the baseline at N")
     parser.add_argument("--profile", action="store_true", help="cProfile each desk ingest")
     parser.add_argument("--profile-n", type=int, default=20_000, help="items when profiling")
@@ -991,6 +1138,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
         )
 
     memory_lines += array_memory(args, rows, work) + feed_lines
+    memory_lines += long_line_memory(args, work)
 
     cells = table_rows(rows, twarc_note)
     print()
@@ -1046,28 +1194,52 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
 ARRAY_TARGET_MB = 200
 
 
+def long_line_memory(args: argparse.Namespace, work: Path) -> list[str]:
+    """With --long-line MB: desk's peak RSS on a JSONL whose second line is
+    that big (issue 12: a 1 GB line peaked at 3.2 GB)."""
+    if not args.long_line:
+        return []
+    data = work / "long"
+    files = generate_long_line(args.corpus, data, args.long_line)
+    size = files[0].stat().st_size / 2**20
+    print(f"\n[long-line] 3 statuses, the second {args.long_line:,} MB: {size:,.0f} MB file")
+    desk = child("desk", "long-line", data, work / "long-line.desk")
+    _say("desk", desk)
+    if not args.keep:
+        shutil.rmtree(data, ignore_errors=True)
+    rejected = desk.result.get("errors", ["?"])[0] if desk.returncode == 0 else "failed"
+    return [
+        f"A JSONL whose second line is {args.long_line:,} MB ({size:,.0f} MB file): desk "
+        f"peak RSS {desk.peak_rss_mb:,.0f} MB (before ingesting "
+        f"{desk.result.get('rss_before_mb', 0):,.0f} MB), {desk.result.get('items', 0)} items "
+        f"in; the line: {rejected}."
+    ]
+
+
 def array_memory(args: argparse.Namespace, rows: list[Row], work: Path) -> list[str]:
     """The bounded-memory lines (issue 12): peak RSS of desk and of the bare
-    baseline on one Mastodon array of n statuses, and of N with --array-big."""
-    figures: list[tuple[int, Measured, Measured | None]] = [
-        (r.n, r.desk, r.bare) for r in rows if r.kind == "mastodon-array"
+    baseline on one whole document of n records (a Mastodon or v1.1 array, a
+    Telegram export), and of N with --array-big, for each such kind run."""
+    figures: list[tuple[str, int, Measured, Measured | None, float]] = [
+        (r.kind, r.n, r.desk, r.bare, 0.0) for r in rows if r.kind in WHOLE_DOCUMENTS
     ]
-    if args.array_big:
+    kinds = [kind for kind in WHOLE_DOCUMENTS if any(r.kind == kind for r in rows)]
+    for kind in kinds if args.array_big else []:
         data = work / "array-big"
-        files = generate("mastodon-array", args.corpus, data, args.array_big, args.array_big)
+        files = generate(kind, args.corpus, data, args.array_big, args.array_big)
         size = files[0].stat().st_size / 2**20
-        print(f"\n[mastodon-array] one array of {args.array_big:,} statuses, {size:,.0f} MB")
-        desk = child("desk", "mastodon-array", data, work / "array-big.desk")
+        print(f"\n[{kind}] one document of {args.array_big:,} records, {size:,.0f} MB")
+        desk = child("desk", kind, data, work / f"{kind}-big.desk")
         _say("desk", desk)
         bare: Measured | None = None
         if args.array_big_bare != "no":
-            bare = child("bare", "mastodon-array", data, work / "array-big-bare.db")
+            bare = child("bare", kind, data, work / f"{kind}-big-bare.db")
             _say("bare sqlite-utils", bare)
-        figures.append((args.array_big, desk, bare))
+        figures.append((kind, args.array_big, desk, bare, size))
         if not args.keep:
             shutil.rmtree(data, ignore_errors=True)
     lines = []
-    for n, desk, bare in figures:
+    for kind, n, desk, bare, size in figures:
         ok = desk.returncode == 0 and desk.peak_rss_mb < ARRAY_TARGET_MB
         baseline = (
             f"bare sqlite-utils (json.load of the file, as `sqlite-utils insert`) "
@@ -1075,9 +1247,11 @@ def array_memory(args: argparse.Namespace, rows: list[Row], work: Path) -> list[
             if bare is not None and bare.returncode == 0
             else "bare sqlite-utils not run"
         )
+        megabytes = f", {size:,.0f} MB file" if size else ""
         lines.append(
-            f"One Mastodon array of {n:,} statuses: desk peak RSS {desk.peak_rss_mb:,.0f} MB "
-            f"(before ingesting {desk.result.get('rss_before_mb', 0):,.0f} MB), "
+            f"One {kind} document of {n:,} records{megabytes}: desk peak RSS "
+            f"{desk.peak_rss_mb:,.0f} MB (before ingesting "
+            f"{desk.result.get('rss_before_mb', 0):,.0f} MB), "
             f"{_fmt_rate(_rate(desk))}/s; {baseline}. Target (issue 12): desk < "
             f"{ARRAY_TARGET_MB} MB: {'met' if ok else 'NOT met'}."
         )

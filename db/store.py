@@ -276,9 +276,11 @@ class Store:
         with self.lock:
             return queries.existing_item(self.conn, platform, platform_id, url)
 
-    def duplicate_of(self, item: NewItem) -> int | None:
-        """The item an insert of `item` would be merged into (same rules as the insert)."""
-        raw_sha = hashlib.sha256(item.raw).hexdigest() if item.raw is not None else None
+    def duplicate_of(self, item: NewItem, *, raw_sha: str | None = None) -> int | None:
+        """The item an insert of `item` would be merged into (same rules as the insert);
+        `raw_sha` looks the item up under that digest instead of its raw bytes'."""
+        if raw_sha is None and item.raw is not None:
+            raw_sha = hashlib.sha256(item.raw).hexdigest()
         with self.lock:
             return queries.same_item(
                 self.conn,

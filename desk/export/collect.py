@@ -163,6 +163,8 @@ class PubItem:
     tags: tuple[str, ...]
     links: tuple[PubLink, ...]
     notes: tuple[PubNote, ...]
+    raw_sha256: str | None = None
+    """The sha256 of the raw copy: what the desk knows a post with no id and no URL by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +359,7 @@ def pub_item(store: Store, item: Item, scheme: VerdictScheme) -> PubItem:
         tags=tuple(safe_line(t) for t in item.tags),
         links=links,
         notes=notes,
+        raw_sha256=_opt_line(item.raw_sha256),
     )
 
 

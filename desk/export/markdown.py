@@ -33,8 +33,12 @@ Markdown rule reads in a title (`/`, `:`, `@` …), so no escape, quote or
 entity rule can change it: `platform`, `id` (when the post has
 one), `kind` (when not `post`), `url` (when the link does not give it back
 exactly, or there is none), `author=none` (the byline names no author, only
-a handle or the kind of source) and `date=day|month|year` (the date is
-printed without a link, at that precision, at the end of the byline).
+a handle or the kind of source), `date=day|month|year` (the date is
+printed without a link, at that precision, at the end of the byline) and,
+for a post with neither id nor URL whose raw copy is not its text (a post
+quoted in a paste, not a typed note), `sha256`: its raw copy's digest. A
+desk knows such a post by its raw bytes, which the page cannot give back,
+so the desk that wrote the page finds it again by this (issue 12).
 
 A post's text is quoted exactly: the page gives back the text the desk
 holds, as `desk.text.clean_text` leaves it. So besides the escapes below,
@@ -53,6 +57,7 @@ quote. Links are written only for http(s) URLs, in `<…>` form.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -155,8 +160,18 @@ def _link_gives_back(url: str) -> bool:
 _TITLE_SAFE = "/:@!$'()*+,;=?#[]~"
 """Kept as they are in a post line's values: no Markdown rule reads them in a title."""
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _DATE_PRECISION = {3: "day", 2: "month", 1: "year"}
 """How many words a byline date has (`September 19, 2023`, `September 2023`, `2023`)."""
+
+
+def _known_by_raw_only(item: PubItem) -> bool:
+    """A post the desk knows by its raw bytes alone (no id, no URL) whose raw
+    copy is not its text (a typed note's is): the page must name its digest."""
+    sha = item.raw_sha256
+    if item.platform_id or item.url or not sha or not _SHA256.fullmatch(sha):
+        return False
+    return hashlib.sha256(item.text.encode("utf-8")).hexdigest() != sha
 
 
 def post_line(item: PubItem, number: int) -> str:
@@ -173,6 +188,8 @@ def post_line(item: PubItem, number: int) -> str:
     date = byline_parts(item)[2]
     if date and not safe_url(item.url):
         words["date"] = _DATE_PRECISION[len(date.split())]
+    if _known_by_raw_only(item) and item.raw_sha256:
+        words["sha256"] = item.raw_sha256
     title = " ".join(f"{key}={quote(value, safe=_TITLE_SAFE)}" for key, value in words.items())
     return f'[{POST_LABEL}{number}]: # "{title}"'
 

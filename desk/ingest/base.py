@@ -91,6 +91,10 @@ class ParsedItem:
     # stored this same item (see `urls.former_spelling`): looked up, after
     # the item's own keys, only to recognise it; never stored.
     earlier_keys: tuple[tuple[str | None, str | None], ...] = ()
+    # For an item with neither id nor URL (known by its raw bytes): the sha256
+    # of the raw copy under which the desk that exported it holds it (desk's
+    # own Markdown page). Looked up like `earlier_keys`, only to recognise it.
+    earlier_raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

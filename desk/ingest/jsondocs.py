@@ -32,7 +32,9 @@ element at a time, so memory stays bounded whatever the file's size. ijson
 gives no byte offsets, so a streamed element's raw copy is its canonical
 re-serialisation (`canonical_bytes`), which is what the readers that stream
 (Mastodon arrays, Bluesky feeds) kept as raw before; readers that keep exact byte spans
-(`array_spans`) still read whole. Decimals are read as floats and integers
+walk the document with `jsonwalk.Walk` instead (Twitter v1.1 arrays, Telegram
+exports: the stdlib's scanner one record at a time, exact bytes, lone
+surrogates and long integers as `json.loads` reads them). Decimals are read as floats and integers
 of any size as ints. A stream that breaks (truncated, corrupt, trailing
 garbage, a lone surrogate yajl refuses) raises `ArrayBreak` with the number
 of complete elements before it and the byte range the break lies in; a
@@ -112,6 +114,24 @@ _WIDE_BOMS = tuple(mark for mark, codec in charset.BOMS if codec != "utf-8")
 # Above this size a file whose first line is not JSON is still read line by
 # line (a broken first line of a huge JSONL), never whole.
 _WHOLE_DOC_LIMIT = 256 * 1024 * 1024
+# The longest one record may be (a JSON Lines line, an element of a walked
+# document): a post, even with its context copies, is kilobytes; a longer
+# line is refused with its size and read past in chunks, never held whole
+# (a 1 GB line peaked at 3.2 GB when it was parsed).
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+
+def size_words(size: int) -> str:
+    """A byte count for a message: "64 MiB", "3.5 MiB", "812 KiB", "90 bytes"."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            value = size / scale
+            return (
+                f"{value:.0f} {unit}"
+                if value == int(value) or value >= 100
+                else f"{value:.1f} {unit}"
+            )
+    return f"{size} bytes"
 
 
 @dataclass(slots=True)
@@ -181,17 +201,30 @@ def read_json(
     JSONL whose first line is broken).
     """
     with source.open() as fh:
-        lines = enumerate(fh, 1)
-        first: tuple[int, bytes] | None = None
+        lines = bounded_lines(fh)
+        first: tuple[int, bytes | Oversize] | None = None
         skipped: list[bytes] = []
         for number, chunk in lines:
-            if chunk.strip():
+            if not _blank(chunk):
                 first = (number, chunk)
                 break
+            assert isinstance(chunk, bytes)
             skipped.append(chunk)
         if first is None:
             return
         number, chunk = first
+        if isinstance(chunk, Oversize):
+            wide = chunk.head.startswith(_WIDE_BOMS) or b"\x00" in chunk.head[:4]
+            second = None if wide else _next_line(lines)
+            if second is None:  # one document on one long line: read whole, as ever
+                fh.close()
+                with source.open() as again:
+                    yield from _document(again.read(), 1, invalid)
+                return
+            yield chunk.rejected(number)
+            yield _line_value(*second, invalid)
+            yield from _later_lines(lines, invalid)
+            return
         if chunk.startswith(_WIDE_BOMS) or b"\x00" in chunk[:4]:
             # UTF-16/32 text cannot be split on b"\n": read it as one document.
             data = b"".join(skipped) + chunk + fh.read()
@@ -205,26 +238,18 @@ def read_json(
         else:
             first_error = None
         if first_error is None:
-            second: tuple[int, bytes] | None = None
-            for later_number, later in lines:
-                if later.strip():
-                    second = (later_number, later)
-                    break
+            second = _next_line(lines)
             raw = chunk.strip()
             yield JsonValue(number, value, raw, text.strip(), codec, second is not None, note)
             if second is not None:
                 yield _line_value(*second, invalid)
-                for later_number, later in lines:
-                    if later.strip():
-                        yield _line_value(later_number, later, invalid)
+                yield from _later_lines(lines, invalid)
             return
         # The first line alone is not JSON: a pretty-printed document, or a
         # JSONL whose first line is broken.
         if source.size() > _WHOLE_DOC_LIMIT:
             yield Rejected(number, json_error(first_error, invalid), line=number)
-            for later_number, later in lines:
-                if later.strip():
-                    yield _line_value(later_number, later, invalid)
+            yield from _later_lines(lines, invalid)
             return
         rest = fh.read()
     data = b"".join(skipped) + chunk + rest
@@ -241,6 +266,81 @@ def read_json(
         )
         return
     yield JsonValue(1, value, data.strip(), text.strip(), codec, False, note)
+
+
+@dataclass(frozen=True, slots=True)
+class Oversize:
+    """A line longer than `MAX_RECORD_BYTES`, read past without holding it:
+    its size (newline excluded) and its first bytes."""
+
+    size: int
+    head: bytes
+
+    def rejected(self, number: int) -> Rejected:
+        return Rejected(
+            number,
+            f"line {number} is {size_words(self.size)} ({self.size:,} bytes), over the "
+            f"{size_words(MAX_RECORD_BYTES)} one record may be: not read",
+            line=number,
+        )
+
+
+# An over-long line is read past in pieces of this size.
+_SKIP_PIECE = 1024 * 1024
+
+
+def bounded_lines(fh: Any) -> Iterator[tuple[int, bytes | Oversize]]:
+    """The lines of a binary file, numbered from 1; a line over
+    `MAX_RECORD_BYTES` is read past in pieces and given as its `Oversize`.
+
+    Lines are read in pieces of 1 MiB (one piece for nearly every line), so
+    an over-long line costs at most the limit in memory, once: a single
+    `readline(limit)` measured twice the limit at its peak.
+    """
+    limit = MAX_RECORD_BYTES
+    number = 0
+    while True:
+        piece: bytes = fh.readline(_SKIP_PIECE)
+        if not piece:
+            return
+        number += 1
+        if piece.endswith(b"\n") or len(piece) < _SKIP_PIECE:
+            yield number, piece  # the usual line: one piece
+            continue
+        pieces, size, head = [piece], len(piece), piece[:4]
+        while piece and not piece.endswith(b"\n"):
+            piece = fh.readline(_SKIP_PIECE)
+            size += len(piece)
+            if size > limit + 1:
+                pieces.clear()
+            elif piece:
+                pieces.append(piece)
+        content = size - 1 if piece.endswith(b"\n") else size
+        if content <= limit:
+            yield number, b"".join(pieces)
+        else:
+            yield number, Oversize(content, head)
+
+
+def _blank(chunk: bytes | Oversize) -> bool:
+    return isinstance(chunk, bytes) and not chunk.strip()
+
+
+def _next_line(
+    lines: Iterator[tuple[int, bytes | Oversize]],
+) -> tuple[int, bytes | Oversize] | None:
+    for number, chunk in lines:
+        if not _blank(chunk):
+            return number, chunk
+    return None
+
+
+def _later_lines(
+    lines: Iterator[tuple[int, bytes | Oversize]], invalid: str
+) -> Iterator[JsonValue | Rejected]:
+    for number, chunk in lines:
+        if not _blank(chunk):
+            yield _line_value(number, chunk, invalid)
 
 
 def read_documents(
@@ -302,7 +402,9 @@ def _fallback_lines(
         yield result
 
 
-def _line_value(number: int, chunk: bytes, invalid: str) -> JsonValue | Rejected:
+def _line_value(number: int, chunk: bytes | Oversize, invalid: str) -> JsonValue | Rejected:
+    if isinstance(chunk, Oversize):
+        return chunk.rejected(number)
     text, codec, note = decode_bytes(chunk)
     try:
         value = loads(text)
@@ -522,7 +624,7 @@ def streams_as_array(source: Source, opening: bytes = b"[") -> bool:
             orjson.loads(line)
         except orjson.JSONDecodeError:
             return True  # a pretty-printed or long array: its first line is not JSON
-        return all(not later.strip() for later in fh)  # else JSON Lines of arrays
+        return all(_blank(later) for _, later in bounded_lines(fh))  # else JSON Lines of arrays
 
 
 def stream_array(source: Source, prefix: str = "item") -> Iterator[Any]:

@@ -318,8 +318,14 @@ def _stored_earlier(
     desk under one of them stays one item. Items with no earlier keys (all
     but some feed entries and fact-checks) cost nothing here.
     """
-    if not parsed.earlier_keys or lookup(new_item, new_item.raw_sha256) is not None:
+    if not (parsed.earlier_keys or parsed.earlier_raw) or (
+        lookup(new_item, new_item.raw_sha256) is not None
+    ):
         return None
+    if parsed.earlier_raw and not new_item.platform_id and not new_item.url:
+        found = lookup(new_item, parsed.earlier_raw)
+        if found is not None:
+            return found
     for platform_id, url in parsed.earlier_keys:
         if not platform_id and not url:
             continue
@@ -540,7 +546,7 @@ def ingest_source(
             for parsed in batch:
                 candidate = _to_new_item(parsed, source=tracked, fmt=module.NAME, story_id=None)
                 known = store.duplicate_of(candidate) or _stored_earlier(
-                    lambda item, _sha: store.duplicate_of(item), parsed, candidate
+                    lambda item, sha: store.duplicate_of(item, raw_sha=sha), parsed, candidate
                 )
                 if known is None:
                     report.new += 1

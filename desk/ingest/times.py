@@ -70,6 +70,16 @@ ZONE_OFFSETS: dict[str, int] = {
 }  # fmt: skip
 
 
+def zone_offset(name: str) -> str | None:
+    """A zone abbreviation we know as its `+HHMM` offset (`EDT` -> `-0400`), else None."""
+    seconds = ZONE_OFFSETS.get(name.upper())
+    if seconds is None:
+        return None
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}{rest // 60:02d}"
+
+
 def zone_info(name: str | None, offset: int | None) -> tzinfo | None:
     """dateutil's `tzinfos` hook: a written offset, a zone we know, else no zone.
 

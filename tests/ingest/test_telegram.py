@@ -355,12 +355,15 @@ def test_empty_and_garbage_files() -> None:
     assert telegram.detect(Sample(b"\x00\xff\xfe\x89PNG", "x")) == 0
 
 
-def test_wrong_encoding_is_rejected_clearly() -> None:
-    data = chat([message(1, text="café")]).decode().encode("latin-1")
+def test_a_legacy_code_page_export_is_read_and_said() -> None:
+    """A Windows-1251 export (re-saved on a desktop) is decoded by detection, not refused."""
+    text = "Жители эвакуированы из прибрежных районов, мост закрыт до утра. " * 3
+    data = (
+        chat([message(1, text=text), message(2, text="café")]).decode().encode("cp1251", "replace")
+    )
     items, rejected = run_bytes(data)
-    assert items == []
-    assert len(rejected) == 1
-    assert "UTF-8" in rejected[0].reason or "JSON" in rejected[0].reason
+    assert rejected == [] and next(i.text for i in items) == text.strip()
+    assert all("not UTF-8; decoded as cp1251" in i.extra["encoding"] for i in items)
 
 
 def test_utf16_export_is_read() -> None:

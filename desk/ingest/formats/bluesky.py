@@ -66,6 +66,11 @@ Choices, and why:
   their URI, not the URI, to keep that memory small too.
 - VCR cassettes (YAML) holding these responses as strings are containers,
   not this format: `detect` returns 0 for anything that is not JSON.
+
+The module is the format's entry (detection, the document shapes, the
+streamed feed walk); one post's reading is in `_bluesky_post.py`, its embed
+in `_bluesky_embeds.py`, the names (URIs, handles, URLs) in
+`_bluesky_records.py`, private modules no other format imports.
 """
 
 from __future__ import annotations
@@ -75,15 +80,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
 from typing import Any, TypeGuard
-from urllib.parse import quote
 
-from db.models import Media
-from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Source
+from desk.ingest.base import ParsedItem, Rejected, Sample, Source
+from desk.ingest.formats._bluesky_post import _post_item
+from desk.ingest.formats._bluesky_records import (
+    PLATFORM,
+    POST,
+    _clean_uri,
+    _did,
+    _handle,
+    _type,
+)
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
     ArrayBreak,
-    canonical_bytes,
     read_documents,
     sample_json,
     sample_text,
@@ -91,11 +102,10 @@ from desk.ingest.jsondocs import (
     streams_as_array,
 )
 from desk.ingest.times import iso_time
-from desk.ingest.values import first, line_of, mapping, text_of
+from desk.ingest.values import first, line_of, mapping
 
 NAME = "bluesky"
-PLATFORM = "bluesky"
-POST = "app.bsky.feed.post"
+__all__ = ["NAME", "PLATFORM", "POST", "detect", "parse", "parse_document", "parse_whole"]
 _THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
 _NOT_FOUND = "app.bsky.feed.defs#notFoundPost"
 _BLOCKED = "app.bsky.feed.defs#blockedPost"
@@ -150,11 +160,6 @@ def _score(doc: Any) -> int:
     return 0
 
 
-def _type(obj: Any) -> str:
-    value = obj.get("$type") if isinstance(obj, dict) else None
-    return value if isinstance(value, str) else ""
-
-
 def _is_post_view(obj: Any) -> TypeGuard[dict[str, Any]]:
     return (
         isinstance(obj, dict)
@@ -197,347 +202,6 @@ def _kind(obj: dict[str, Any]) -> str:
     if _type(obj) and "." in _type(obj) and ("createdAt" in obj or "text" in obj):
         return "other_record"
     return ""
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _split_at_uri(uri: Any) -> tuple[str | None, str | None, str | None]:
-    """(authority, collection, rkey) of an `at://` URI; Nones when not one."""
-    if not isinstance(uri, str) or not uri.startswith("at://"):
-        return None, None, None
-    parts = uri[len("at://") :].split("/")
-    authority = parts[0] or None
-    collection = parts[1] if len(parts) > 1 and parts[1] else None
-    rkey = parts[2] if len(parts) > 2 and parts[2] else None
-    return authority, collection, rkey
-
-
-def _clean_uri(uri: Any) -> str | None:
-    """An at:// URI safe to store (one line, no escapes), or None."""
-    value = line_of(uri)
-    return value if value.startswith("at://") else None
-
-
-def _handle(author: Any) -> str | None:
-    if not isinstance(author, dict):
-        return None
-    handle = line_of(author.get("handle")).lstrip("@")
-    return handle if handle and handle != "handle.invalid" else None
-
-
-def _did(author: Any, uri: str | None) -> str | None:
-    if isinstance(author, dict):
-        did = line_of(author.get("did"))
-        if did.startswith("did:"):
-            return did
-    authority, _, _ = _split_at_uri(uri)
-    return authority if authority and authority.startswith("did:") else None
-
-
-def _post_url(uri: str | None, handle: str | None) -> str | None:
-    """`https://bsky.app/profile/{handle or did}/post/{rkey}` for a post URI."""
-    authority, collection, rkey = _split_at_uri(uri)
-    if collection != POST or not rkey:
-        return None
-    who = handle or authority
-    if not who:
-        return None
-    return f"https://bsky.app/profile/{quote(who, safe=':.')}/post/{quote(rkey, safe='')}"
-
-
-def _profile_url(handle: str | None, did: str | None) -> str | None:
-    who = handle or did
-    return f"https://bsky.app/profile/{quote(who, safe=':.')}" if who else None
-
-
-def _http(value: Any) -> str | None:
-    url = line_of(value)
-    return url if url.lower().startswith(("https://", "http://")) else None
-
-
-def _blob_cid(blob: Any) -> str | None:
-    """The CID of a blob ref: `{"ref": {"$link": cid}}` or the legacy `{"cid": cid}`."""
-    if not isinstance(blob, dict):
-        return None
-    ref = blob.get("ref")
-    cid = ref.get("$link") if isinstance(ref, dict) else None
-    cid = cid or blob.get("cid")
-    cid = line_of(cid)
-    return cid if cid and re.fullmatch(r"[A-Za-z0-9]+", cid) else None
-
-
-# ---------------------------------------------------------------- embeds
-
-
-class _Embed:
-    """What a post's embed adds: media, a quote, a link card, other records."""
-
-    def __init__(self) -> None:
-        self.media: list[Media] = []
-        self.refs: list[Ref] = []
-        self.quoted_views: list[dict[str, Any]] = []
-        self.extra: dict[str, Any] = {}
-        self.link_line: str | None = None
-
-
-def _read_embed(view: Any, record_embed: Any, did: str | None) -> _Embed:
-    """Embed facts, from the hydrated view when present, else from the record."""
-    out = _Embed()
-    if isinstance(view, dict) and _type(view).endswith("#view"):
-        _from_view(view, out)
-    elif isinstance(record_embed, dict):
-        _from_record(record_embed, did, out)
-    return out
-
-
-def _from_view(view: dict[str, Any], out: _Embed) -> None:
-    kind = _type(view)
-    if kind == "app.bsky.embed.images#view":
-        for image in view.get("images") or []:
-            if isinstance(image, dict):
-                url = _http(image.get("fullsize")) or _http(image.get("thumb"))
-                if url:
-                    out.media.append(Media(url, "image", text_of(image.get("alt")) or None))
-    elif kind == "app.bsky.embed.video#view":
-        url = _http(view.get("playlist")) or _http(view.get("thumbnail"))
-        if url:
-            out.media.append(Media(url, "video", text_of(view.get("alt")) or None))
-    elif kind == "app.bsky.embed.external#view":
-        _external(view.get("external"), out)
-    elif kind == "app.bsky.embed.record#view":
-        _record_view(view.get("record"), out)
-    elif kind == "app.bsky.embed.recordWithMedia#view":
-        media = view.get("media")
-        if isinstance(media, dict):
-            _from_view(media, out)
-        wrapper = view.get("record")
-        if isinstance(wrapper, dict):
-            _record_view(wrapper.get("record"), out)
-
-
-def _from_record(embed: dict[str, Any], did: str | None, out: _Embed) -> None:
-    kind = _type(embed)
-    if kind == "app.bsky.embed.images":
-        for image in embed.get("images") or []:
-            if not isinstance(image, dict):
-                continue
-            cid = _blob_cid(image.get("image"))
-            alt = text_of(image.get("alt")) or None
-            if cid and did:
-                url = f"https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg"
-                out.media.append(Media(url, "image", alt))
-            elif cid:
-                out.extra.setdefault("unresolved_media", []).append({"cid": cid, "alt": alt})
-    elif kind == "app.bsky.embed.video":
-        cid = _blob_cid(embed.get("video"))
-        alt = text_of(embed.get("alt")) or None
-        if cid and did:
-            url = f"https://video.bsky.app/watch/{quote(did, safe='')}/{cid}/playlist.m3u8"
-            out.media.append(Media(url, "video", alt))
-        elif cid:
-            out.extra.setdefault("unresolved_media", []).append({"cid": cid, "alt": alt})
-    elif kind == "app.bsky.embed.external":
-        _external(embed.get("external"), out)
-    elif kind == "app.bsky.embed.record":
-        ref = embed.get("record")
-        if isinstance(ref, dict):
-            _embedded_uri(_clean_uri(ref.get("uri")), None, None, out)
-    elif kind == "app.bsky.embed.recordWithMedia":
-        media = embed.get("media")
-        if isinstance(media, dict):
-            _from_record(media, did, out)
-        wrapper = embed.get("record")
-        if isinstance(wrapper, dict) and isinstance(wrapper.get("record"), dict):
-            _embedded_uri(_clean_uri(wrapper["record"].get("uri")), None, None, out)
-
-
-def _external(card: Any, out: _Embed) -> None:
-    if not isinstance(card, dict):
-        return
-    uri = _http(card.get("uri"))
-    if not uri:
-        return
-    title = line_of(card.get("title"))
-    out.extra["external"] = {
-        "uri": uri,
-        "title": title or None,
-        "description": text_of(card.get("description")) or None,
-    }
-    out.link_line = f"Link: {title} ({uri})" if title else f"Link: {uri}"
-
-
-_VIEW_STATES = {
-    "app.bsky.embed.record#viewNotFound": "not found",
-    "app.bsky.embed.record#viewBlocked": "blocked",
-    "app.bsky.embed.record#viewDetached": "detached",
-}
-
-
-def _record_view(record: Any, out: _Embed) -> None:
-    """The `record` of a record#view: a quoted post, a gone one, or another record."""
-    if not isinstance(record, dict):
-        return
-    uri = _clean_uri(record.get("uri"))
-    kind = _type(record)
-    state = _VIEW_STATES.get(kind)
-    if state:
-        _embedded_uri(uri, None, None, out)
-        if uri:
-            out.extra["quoted"] = {"uri": uri, "state": state}
-        return
-    value = record.get("value")
-    if kind == "app.bsky.embed.record#viewRecord" or (
-        isinstance(value, dict) and "author" in record
-    ):
-        handle = _handle(record.get("author"))
-        _embedded_uri(uri, handle, record, out)
-        return
-    # a feed generator, list, labeler or starter pack view
-    _embedded_uri(uri, None, None, out)
-    if uri and "embedded_record" in out.extra:
-        nested = record.get("record")
-        inner = nested if isinstance(nested, dict) else record
-        name = line_of(inner.get("name")) or line_of(record.get("displayName"))
-        if name:
-            out.extra["embedded_record"]["name"] = name
-
-
-def _embedded_uri(
-    uri: str | None, handle: str | None, view: dict[str, Any] | None, out: _Embed
-) -> None:
-    """A Ref to a quoted post, or the note of another embedded record."""
-    if not uri:
-        return
-    _, collection, _ = _split_at_uri(uri)
-    if collection == POST:
-        out.refs.append(Ref("quotes", PLATFORM, uri, _post_url(uri, handle)))
-        if view is not None and isinstance(view.get("value"), dict):
-            out.quoted_views.append(view)
-    else:
-        out.extra["embedded_record"] = {"uri": uri, "type": collection}
-
-
-# ---------------------------------------------------------------- one post
-
-
-def _facets(record: dict[str, Any], extra: dict[str, Any]) -> None:
-    links: list[str] = []
-    tags: list[str] = []
-    mentions: list[str] = []
-    for facet in record.get("facets") or []:
-        if not isinstance(facet, dict):
-            continue
-        for feature in facet.get("features") or []:
-            kind = _type(feature)
-            if kind == "app.bsky.richtext.facet#link":
-                url = _http(feature.get("uri"))
-                if url and url not in links:
-                    links.append(url)
-            elif kind == "app.bsky.richtext.facet#tag":
-                tag = line_of(feature.get("tag"))
-                if tag and tag not in tags:
-                    tags.append(tag)
-            elif kind == "app.bsky.richtext.facet#mention":
-                did = line_of(feature.get("did"))
-                if did and did not in mentions:
-                    mentions.append(did)
-    if links:
-        extra["links"] = links
-    if tags:
-        extra["tags"] = tags
-    if mentions:
-        extra["mentions"] = mentions
-
-
-def _labels(*sources: Any) -> list[str]:
-    values: list[str] = []
-    for source in sources:
-        if isinstance(source, dict):  # self-labels: {"values": [{"val": ...}]}
-            source = source.get("values")
-        for label in source or []:
-            if isinstance(label, dict):
-                value = line_of(label.get("val"))
-                if value and value not in values:
-                    values.append(value)
-    return values
-
-
-def _post_item(
-    *,
-    uri: Any,
-    author: Any,
-    record: dict[str, Any],
-    embed_view: Any,
-    meta: dict[str, Any],
-    record_no: int,
-    raw_obj: Any,
-    extra: dict[str, Any] | None = None,
-    raw_bytes: bytes | None = None,
-) -> tuple[ParsedItem, list[dict[str, Any]]]:
-    """One post as an item, and the quoted viewRecords it carries in full."""
-    extra = dict(extra or {})
-    uri = _clean_uri(uri)
-    handle = _handle(author)
-    did = _did(author, uri)
-    if did:
-        extra["did"] = did
-    embed = _read_embed(embed_view, record.get("embed"), did)
-    extra.update(embed.extra)
-
-    text = text_of(record.get("text"))
-    if embed.link_line:
-        text = f"{text}\n\n{embed.link_line}" if text else embed.link_line
-
-    refs = list(embed.refs)
-    reply = record.get("reply")
-    if isinstance(reply, dict):
-        parent = mapping(reply.get("parent"))
-        root = mapping(reply.get("root"))
-        parent_uri = _clean_uri(parent.get("uri"))
-        root_uri = _clean_uri(root.get("uri"))
-        if parent_uri:
-            refs.insert(0, Ref("reply-to", PLATFORM, parent_uri, _post_url(parent_uri, None)))
-        if root_uri and root_uri != parent_uri:
-            extra["reply_root"] = root_uri
-
-    _facets(record, extra)
-    labels = _labels(meta.get("labels"), record.get("labels"))
-    if labels:
-        extra["labels"] = labels
-    langs = [line_of(x) for x in record.get("langs") or [] if isinstance(x, str) and line_of(x)]
-    if len(langs) > 1:
-        extra["langs"] = langs
-    counts = {
-        name: meta[f"{name}Count"]
-        for name in ("reply", "repost", "like", "quote")
-        if isinstance(meta.get(f"{name}Count"), int)
-    }
-    if counts:
-        extra["counts"] = counts
-    indexed = iso_time(meta.get("indexedAt"))
-    if indexed:
-        extra["indexed_at"] = indexed.at
-
-    name = line_of(author.get("displayName")) if isinstance(author, dict) else ""
-    item = ParsedItem(
-        platform=PLATFORM,
-        text=text,
-        raw=raw_bytes if raw_bytes is not None else canonical_bytes(raw_obj),
-        kind="post",
-        platform_id=uri,
-        url=_post_url(uri, handle),
-        author_name=name or None,
-        author_handle=handle,
-        author_url=_profile_url(handle, did),
-        lang=langs[0] if langs else None,
-        posted=iso_time(record.get("createdAt")),
-        media=tuple(embed.media),
-        refs=tuple(refs),
-        extra=extra,
-        record=record_no,
-    )
-    return item, embed.quoted_views
 
 
 # ---------------------------------------------------------------- documents

@@ -54,7 +54,7 @@ from desk.ingest.formats._twitter import (
     tweet_id,
     tweet_time,
 )
-from desk.ingest.times import from_text
+from desk.ingest.times import from_text, zone_offset
 from desk.ingest.values import int_or_none
 from desk.text import clean_line, clean_text
 
@@ -84,16 +84,8 @@ _CT_DASH_COUNTS = (
     "Likes", "Comments", "Shares", "Love", "Wow", "Haha", "Sad", "Angry", "Care",
     "Total Interactions", "Views", "Post Views", "Total Views",
 )  # fmt: skip
-# Offsets for the zone abbreviations CrowdTangle dashboards print after times.
-_ZONES = {
-    "UTC": "+0000", "GMT": "+0000", "Z": "+0000",
-    "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
-    "MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
-    "AKST": "-0900", "AKDT": "-0800", "HST": "-1000",
-    "WET": "+0000", "WEST": "+0100", "BST": "+0100", "CET": "+0100", "CEST": "+0200",
-    "EET": "+0200", "EEST": "+0300", "MSK": "+0300", "JST": "+0900", "KST": "+0900",
-    "AEST": "+1000", "AEDT": "+1100",
-}  # fmt: skip
+# CrowdTangle dashboards print a zone abbreviation after times (`... 12:00:01
+# EDT`); its offset is `times.zone_offset`'s, the one table of them.
 _ZONE_SUFFIX = re.compile(r"^(.*\d)\s+([A-Z]{1,5})$")
 
 
@@ -177,7 +169,7 @@ def _posted(value: str | None) -> Posted | None:
     match = _ZONE_SUFFIX.match(value.strip())
     if match:
         moment, zone = match.groups()
-        offset = _ZONES.get(zone)
+        offset = zone_offset(zone)
         return from_text(f"{moment} {offset}" if offset else moment)
     return from_text(value)
 

@@ -16,9 +16,12 @@ post becomes an item with the page's platform, id, URL, author, handle,
 text, and the day at the byline's precision (day, month or year; no time
 zone). So the desk's rule for one post being one item (platform and id,
 else URL on the platform) finds the original again. An item with neither
-(a note typed by hand) is known only by its raw bytes, which for a typed
-note are its text: such an item's `raw` is its text; any other item's is
-its lines cut from the page, the copy of what was read.
+(a note typed by hand, a quoted post from a paste) is known only by its
+raw bytes: such an item's `raw` is its text (a typed note's raw bytes), and
+the post line's `sha256` (the digest of the raw copy the exporting desk
+holds) is handed on as `earlier_raw`, so that desk finds a pasted post
+again too (issue 12: it was added twice); any other item's `raw` is its
+lines cut from the page, the copy of what was read.
 
 Not items: the recap's entries (the desk's own summary of the story, not
 material that came in) and the verdict lines (the desk's finding about a
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +76,7 @@ MONTHS = (
 )  # fmt: skip
 
 _PRECISION_WORDS = {"day": 3, "month": 2, "year": 1}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _FRONT_MATTER_LINES = 40
 
 
@@ -313,6 +318,7 @@ def _item(quote: _Quote, definition: Token, page: _Page) -> ParsedItem:
     platform_id = clean_line(words.get("id")) or None
     url = clean_line(words.get("url", byline.href)) or None
     posted = posted_from(byline.date) if byline.date else None
+    sha = clean_line(words.get("sha256")) or None
     extra: dict[str, Any] = {"byline_date": byline.date} if byline.date and not posted else {}
     # An item with neither id nor URL is known by its raw bytes: a typed note's are its text.
     raw = b"".join(page.pieces[quote.line : end]) if platform_id or url else text.encode("utf-8")
@@ -328,6 +334,7 @@ def _item(quote: _Quote, definition: Token, page: _Page) -> ParsedItem:
         posted=posted,
         extra=extra,
         record=quote.number,
+        earlier_raw=sha if sha and _SHA256.fullmatch(sha) and not (platform_id or url) else None,
     )
 
 

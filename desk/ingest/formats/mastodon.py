@@ -85,6 +85,11 @@ Choices, and why:
   a `Skipped` ("delete event: status 123 was deleted upstream (kept)") in the
   summary. A `notification` yields the status it carries, if any; other
   events (filters_changed, announcement ...) are skipped and counted.
+
+The module is the format's entry (detection, the document shapes, the
+streamed timeline walks); a Status's reading is in `_mastodon_status.py`,
+edit histories in `_mastodon_history.py`, streaming events in
+`_mastodon_stream.py`, private modules no other format imports.
 """
 
 from __future__ import annotations
@@ -95,34 +100,42 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from db.models import Media
-from desk.ingest.base import ParsedItem, Ref, Rejected, Sample, Skipped, Source
-from desk.ingest.clean import html_of
+from desk.ingest.base import ParsedItem, Rejected, Sample, Skipped, Source
+from desk.ingest.formats._mastodon_history import _edit_history
+from desk.ingest.formats._mastodon_status import (
+    _INVALID,
+    PLATFORM,
+    _all_statuses,
+    _Document,
+    _is_status,
+    _is_status_edit,
+    _is_status_source,
+    _platform_id,
+    _server_hints,
+    _status_items,
+)
+from desk.ingest.formats._mastodon_stream import (
+    _EVENT_KEY,
+    _SSE_FIELDS,
+    _event_items,
+    _is_stream_event,
+    _looks_sse,
+    _sse_items,
+)
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
     ArrayBreak,
-    canonical_bytes,
-    json_error,
-    loads,
     read_documents,
     sample_json,
     sample_text,
     stream_array,
     streams_as_array,
 )
-from desk.ingest.times import iso_time
-from desk.ingest.urls import host_of
-from desk.ingest.values import array, first, line_of, str_or_none, text_of
-from desk.text import strip_escapes
+from desk.ingest.values import array, first, str_or_none
 
 NAME = "mastodon"
-PLATFORM = "mastodon"
-
-# How deep nested reblogs/quotes are followed as items of their own; deeper
-# ones are only referenced. Mastodon itself nests one level.
-_MAX_NESTING = 4
-_SURROGATES = re.compile("[\ud800-\udfff]")
+__all__ = ["NAME", "PLATFORM", "detect", "parse", "parse_document", "parse_whole"]
 
 # Keys that only a Mastodon Status (or StatusEdit) carries, for samples too
 # long to parse whole: two of them make a status.
@@ -191,143 +204,6 @@ def _score(doc: Any) -> int:
     return 0
 
 
-def _is_status(obj: Any) -> bool:
-    """A Status: an id or uri, an account, and HTML content or a plain source."""
-    return (
-        isinstance(obj, dict)
-        and ("id" in obj or "uri" in obj)
-        and isinstance(obj.get("account"), dict)
-        and ("content" in obj or "text" in obj)
-        and ("spoiler_text" in obj or "visibility" in obj or "media_attachments" in obj)
-    )
-
-
-def _is_status_edit(obj: Any) -> bool:
-    """A StatusEdit: a status version with no id of its own."""
-    return (
-        isinstance(obj, dict)
-        and "id" not in obj
-        and "uri" not in obj
-        and isinstance(obj.get("account"), dict)
-        and "content" in obj
-        and "created_at" in obj
-    )
-
-
-def _is_status_source(obj: Any) -> bool:
-    """A StatusSource: `{id, text, spoiler_text}` and nothing about who or when."""
-    return (
-        isinstance(obj, dict)
-        and "id" in obj
-        and "text" in obj
-        and "spoiler_text" in obj
-        and "account" not in obj
-    )
-
-
-# ---------------------------------------------------------------- reading
-
-# The wording of the Mastodon and Bluesky readers' JSON errors.
-_INVALID = "not valid JSON"
-
-
-def _http(value: Any) -> str | None:
-    value = str_or_none(value)
-    if (
-        value
-        and value.lower().startswith(("https://", "http://"))
-        and not _SURROGATES.search(value)
-    ):
-        return strip_escapes(value)
-    return None
-
-
-# ---------------------------------------------------------------- document walking
-
-
-class _Document:
-    """What is known across one document: the answering server, local ids.
-
-    `hosts` counts server hints; JSON Lines share one counter across lines.
-    """
-
-    def __init__(self, statuses: list[dict[str, Any]], hosts: Counter[str]) -> None:
-        self.by_local_id: dict[str, dict[str, Any]] = {}
-        # hash(platform id) of the statuses yielded, to give nested copies once;
-        # when streamed, only of those that `watch` (nested copies) holds.
-        self.seen: set[int] = set()
-        self.watch: set[int] | None = None
-        for status in _all_statuses(statuses):
-            local = str_or_none(status.get("id"))
-            if local and (status.get("uri") or status.get("url")):
-                self.by_local_id.setdefault(local, status)
-            _server_hints(status, hosts)
-        self.server: str | None = hosts.most_common(1)[0][0] if hosts else None
-
-    def given(self, platform_id: str, nested: bool) -> bool:
-        """Whether a nested copy was already given; notes that this one is."""
-        key = hash(platform_id)
-        if nested and key in self.seen:
-            return True
-        if self.watch is None or key in self.watch:
-            self.seen.add(key)
-        return False
-
-
-def _all_statuses(statuses: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every status in the list and nested in it (reblogs, quotes), iteratively."""
-    stack = [(s, 0) for s in reversed(statuses)]
-    while stack:
-        status, depth = stack.pop()
-        if not isinstance(status, dict):
-            continue
-        yield status
-        if depth >= _MAX_NESTING:
-            continue
-        reblog = status.get("reblog")
-        if isinstance(reblog, dict):
-            stack.append((reblog, depth + 1))
-        quote = status.get("quote")
-        if isinstance(quote, dict) and isinstance(quote.get("quoted_status"), dict):
-            stack.append((quote["quoted_status"], depth + 1))
-
-
-def _server_hints(status: dict[str, Any], hosts: Counter[str]) -> None:
-    """Hosts that only the answering server would write into this status."""
-    account = status.get("account")
-    if isinstance(account, dict):
-        acct = account.get("acct")
-        if isinstance(acct, str) and acct and "@" not in acct:
-            host = host_of(account.get("url"))
-            if host:
-                hosts[host] += 1
-    for tag in status.get("tags") or []:
-        if isinstance(tag, dict):
-            host = host_of(tag.get("url"))
-            if host:
-                hosts[host] += 1
-    for mention in status.get("mentions") or []:
-        if isinstance(mention, dict):
-            acct = mention.get("acct")
-            if isinstance(acct, str) and acct and "@" not in acct:
-                host = host_of(mention.get("url"))
-                if host:
-                    hosts[host] += 1
-
-
-def _handle(account: dict[str, Any]) -> str | None:
-    """`user@instance`: `acct` as given, or with the host of the account URL."""
-    acct = line_of(account.get("acct")) or line_of(account.get("username"))
-    acct = acct.lstrip("@")
-    if not acct:
-        return None
-    if "@" not in acct:
-        host = host_of(account.get("url")) or host_of(account.get("uri"))
-        if host:
-            acct = f"{acct}@{host}"
-    return acct
-
-
 # ---------------------------------------------------------------- parsing
 
 
@@ -345,7 +221,7 @@ def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
     """`parse` without streaming: the document read at once (JSON Lines by line)."""
     hosts: Counter[str] = Counter()  # server hints carried from line to line
     if sample_text(source.sample()).startswith(_SSE_FIELDS):  # JSON never starts so
-        yield from _sse_items(source, hosts)
+        yield from _sse_items(source, hosts, parse_document)
         return
     for entry in read_documents(source, invalid=_INVALID):
         if isinstance(entry, Rejected):
@@ -353,7 +229,7 @@ def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
             continue
         line, doc, raw = entry
         if _is_stream_event(doc):
-            yield from _event_items(doc["event"], doc["payload"], line, raw, hosts)
+            yield from _event_items(doc["event"], doc["payload"], line, raw, hosts, parse_document)
             continue
         yield from parse_document(doc, line=line, raw=raw, hosts=hosts)
 
@@ -517,433 +393,3 @@ def _quoted_id(status: dict[str, Any]) -> Any:
     if isinstance(quote, dict) and not isinstance(quote.get("quoted_status"), dict):
         return quote.get("quoted_status_id")
     return None
-
-
-def _status_items(
-    status: dict[str, Any],
-    record: int,
-    doc: _Document,
-    role: str | None,
-    depth: int,
-    raw: bytes | None = None,
-) -> Iterator[ParsedItem]:
-    """The status as an item, preceded by the statuses it carries in full."""
-    refs: list[Ref] = []
-    extra: dict[str, Any] = {}
-    reblog = status.get("reblog")
-    if isinstance(reblog, dict) and _is_status(reblog):
-        if depth < _MAX_NESTING:
-            yield from _status_items(reblog, record, doc, None, depth + 1)
-        target = _target_ref("repost-of", reblog, doc)
-        if target:
-            refs.append(target)
-    quote = status.get("quote")
-    if isinstance(quote, dict):
-        quoted = quote.get("quoted_status")
-        extra["quote"] = {"state": line_of(quote.get("state")) or None}
-        if isinstance(quoted, dict) and _is_status(quoted):
-            if depth < _MAX_NESTING:
-                yield from _status_items(quoted, record, doc, None, depth + 1)
-            target = _target_ref("quotes", quoted, doc)
-        else:
-            quoted_id = str_or_none(quote.get("quoted_status_id"))
-            extra["quote"]["quoted_status_id"] = quoted_id
-            target = _local_ref("quotes", quoted_id, doc) if quoted_id else None
-        if target:
-            refs.append(target)
-    reply_id = str_or_none(status.get("in_reply_to_id"))
-    if reply_id:
-        extra["in_reply_to_id"] = reply_id
-        account_url = _local_account_url(status, str_or_none(status.get("in_reply_to_account_id")))
-        target = _local_ref("reply-to", reply_id, doc, account_url)
-        if target:
-            refs.append(target)
-    boosted = reblog if isinstance(reblog, dict) else None
-    item = _item(status, record, doc, role, refs, extra, boosted, raw)
-    if item.platform_id and doc.given(item.platform_id, depth > 0):
-        return  # a boosted or quoted copy already given in this document
-    yield item
-
-
-def _target_ref(relation: str, target: dict[str, Any], doc: _Document) -> Ref | None:
-    """A Ref to a status we hold in full: its uri and url."""
-    platform_id = _platform_id(target, doc)
-    url = _status_url(target)
-    if not platform_id and not url:
-        return None
-    return Ref(relation, platform=PLATFORM, platform_id=platform_id, url=url)
-
-
-def _local_ref(
-    relation: str, local_id: str, doc: _Document, account_url: str | None = None
-) -> Ref | None:
-    """A Ref to a status known only by a local id (see the module docstring)."""
-    found = doc.by_local_id.get(local_id)
-    if found is not None:
-        return _target_ref(relation, found, doc)
-    platform_id = f"{local_id}@{doc.server}" if doc.server else None
-    url = f"{account_url.rstrip('/')}/{local_id}" if account_url else None
-    if platform_id or url:
-        return Ref(relation, platform=PLATFORM, platform_id=platform_id, url=url)
-    return None
-
-
-def _local_account_url(status: dict[str, Any], account_id: str | None) -> str | None:
-    """The URL of the replied-to account when it is local to the answering server.
-
-    A local status's public URL is `{account url}/{local id}`, so a reply to
-    a local account can be pointed at the very URL its target item carries.
-    The account is found by id among the author and the mentions.
-    """
-    if not account_id:
-        return None
-    candidates = [status.get("account"), *(status.get("mentions") or [])]
-    for account in candidates:
-        if isinstance(account, dict) and str_or_none(account.get("id")) == account_id:
-            acct = account.get("acct")
-            if isinstance(acct, str) and acct and "@" not in acct:
-                return _http(account.get("url"))
-            return None
-    return None
-
-
-def _platform_id(status: dict[str, Any], doc: _Document) -> str | None:
-    uri = str_or_none(status.get("uri"))
-    if uri:
-        return strip_escapes(uri)
-    local = str_or_none(status.get("id"))
-    if local and doc.server:
-        return f"{local}@{doc.server}"
-    return None
-
-
-def _status_url(status: dict[str, Any]) -> str | None:
-    return _http(status.get("url")) or _http(status.get("uri"))
-
-
-def _item(
-    status: dict[str, Any],
-    record: int,
-    doc: _Document,
-    role: str | None,
-    refs: list[Ref],
-    extra: dict[str, Any],
-    reblog: dict[str, Any] | None,
-    raw: bytes | None,
-) -> ParsedItem:
-    account = status["account"]
-    local = str_or_none(status.get("id"))
-    if local:
-        extra["id"] = local
-    if doc.server:
-        extra["server"] = doc.server
-        if local:
-            extra["local_id"] = f"{local}@{doc.server}"
-    if role:
-        extra["context"] = role
-
-    if reblog is not None and _is_status(reblog):
-        original = _body(reblog, {})
-        who = _handle(reblog["account"]) or "?"
-        text = f"Boost of @{who}:\n\n{original}" if original else f"Boost of @{who}"
-        extra["boost_of"] = who
-        media: tuple[Media, ...] = ()  # the boost has none of its own; the original keeps them
-    else:
-        text = _body(status, extra)
-        media = _media(status)
-
-    for key in ("visibility",):
-        value = line_of(status.get(key))
-        if value:
-            extra[key] = value
-    if status.get("sensitive") is True:
-        extra["sensitive"] = True
-    edited = iso_time(status.get("edited_at"))
-    if edited:
-        extra["edited_at"] = edited.at
-    counts = {
-        name: status[f"{name}_count"]
-        for name in ("replies", "reblogs", "favourites", "quotes")
-        if isinstance(status.get(f"{name}_count"), int)
-    }
-    if counts:
-        extra["counts"] = counts
-    mentions = [line_of(m.get("acct")) for m in status.get("mentions") or [] if isinstance(m, dict)]
-    if any(mentions):
-        extra["mentions"] = [m for m in mentions if m]
-    tags = [line_of(t.get("name")) for t in status.get("tags") or [] if isinstance(t, dict)]
-    if any(tags):
-        extra["tags"] = [t for t in tags if t]
-    card = status.get("card")
-    if isinstance(card, dict) and _http(card.get("url")):
-        extra["card"] = {
-            "url": _http(card.get("url")),
-            "title": line_of(card.get("title")) or None,
-            "description": text_of(card.get("description")) or None,
-        }
-
-    return ParsedItem(
-        platform=PLATFORM,
-        text=text,
-        raw=raw if raw is not None else canonical_bytes(status),
-        kind="post",
-        platform_id=_platform_id(status, doc),
-        url=_status_url(status),
-        author_name=line_of(account.get("display_name")) or None,
-        author_handle=_handle(account),
-        author_url=_http(account.get("url")),
-        lang=line_of(status.get("language")) or None,
-        posted=iso_time(status.get("created_at")),
-        media=media,
-        refs=tuple(refs),
-        extra=extra,
-        record=record,
-    )
-
-
-def _at(value: Any) -> str:
-    """The UTC ISO time of a value, or "" (sorts first) when unreadable."""
-    posted = iso_time(value)
-    return posted.at if posted else ""
-
-
-def _body(status: dict[str, Any], extra: dict[str, Any]) -> str:
-    """Readable text: "CW: ..." first, then the content, then the poll."""
-    parts: list[str] = []
-    warning = line_of(status.get("spoiler_text"))
-    if warning:
-        extra["content_warning"] = warning
-        parts.append(f"CW: {warning}")
-    if "content" in status and status.get("content") is not None:
-        body = html_of(status.get("content"))
-    else:
-        body = text_of(status.get("text"))
-        if "text" in status:
-            extra["deleted"] = True
-    if body:
-        parts.append(body)
-    poll = status.get("poll")
-    if isinstance(poll, dict):
-        summary, lines = _poll(poll)
-        extra["poll"] = summary
-        if lines:
-            parts.append(lines)
-    return "\n\n".join(parts)
-
-
-def _poll(poll: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """The poll as JSON-able facts and as readable lines for the text."""
-    options = []
-    for option in poll.get("options") or []:
-        if not isinstance(option, dict):
-            continue
-        votes = option.get("votes_count")
-        options.append(
-            {
-                "title": line_of(option.get("title")),
-                "votes": votes if isinstance(votes, int) and not isinstance(votes, bool) else None,
-            }
-        )
-    summary: dict[str, Any] = {"options": options}
-    for key in ("votes_count", "voters_count"):
-        if isinstance(poll.get(key), int):
-            summary[key] = poll[key]
-    for key in ("multiple", "expired"):
-        if isinstance(poll.get(key), bool):
-            summary[key] = poll[key]
-    expires = iso_time(poll.get("expires_at"))
-    if expires:
-        summary["expires_at"] = expires.at
-    notes = []
-    if isinstance(summary.get("votes_count"), int):
-        notes.append(f"{summary['votes_count']} votes")
-    if summary.get("multiple"):
-        notes.append("multiple choice")
-    if summary.get("expired"):
-        notes.append("closed")
-    head = "Poll" + (f" ({', '.join(notes)})" if notes else "") + ":"
-    rows = [
-        f"- {o['title']}" + (f": {o['votes']}" if o["votes"] is not None else "") for o in options
-    ]
-    return summary, "\n".join([head, *rows]) if rows else ""
-
-
-def _media(status: dict[str, Any]) -> tuple[Media, ...]:
-    found = []
-    for attachment in status.get("media_attachments") or []:
-        if not isinstance(attachment, dict):
-            continue
-        url = (
-            _http(attachment.get("url"))
-            or _http(attachment.get("remote_url"))
-            or _http(attachment.get("preview_url"))
-        )
-        if not url:
-            continue
-        found.append(
-            Media(
-                url=url,
-                type=line_of(attachment.get("type")) or "unknown",
-                alt=text_of(attachment.get("description")) or None,
-            )
-        )
-    return tuple(found)
-
-
-# ---------------------------------------------------------------- edit history
-
-
-def _edit_history(
-    versions: list[dict[str, Any]], raw: bytes | None
-) -> Iterator[ParsedItem | Rejected]:
-    """One item for a StatusEdit[] history: the newest version, all versions in extra."""
-    try:
-        ordered = sorted(versions, key=lambda v: _at(v.get("created_at")))
-        edits = []
-        for version in ordered:
-            facts: dict[str, Any] = {}
-            text = _body(version, facts)
-            entry: dict[str, Any] = {
-                "created_at": _at(version.get("created_at")) or None,
-                "text": text,
-            }
-            if "content_warning" in facts:
-                entry["content_warning"] = facts["content_warning"]
-            if "poll" in facts:
-                entry["poll"] = facts["poll"]
-            if version.get("sensitive") is True:
-                entry["sensitive"] = True
-            entry["media"] = [{"url": m.url, "type": m.type, "alt": m.alt} for m in _media(version)]
-            edits.append(entry)
-        newest = ordered[-1]
-        extra: dict[str, Any] = {}
-        text = _body(newest, extra)
-        extra["edits"] = edits
-        extra["edit_history"] = True
-        if len(ordered) > 1 and edits[-1]["created_at"]:
-            extra["edited_at"] = edits[-1]["created_at"]
-        hosts: Counter[str] = Counter()
-        for version in ordered:
-            _server_hints(version, hosts)
-        if hosts:
-            extra["server"] = hosts.most_common(1)[0][0]
-        account = newest["account"]
-        yield ParsedItem(
-            platform=PLATFORM,
-            text=text,
-            raw=raw if raw is not None else canonical_bytes(versions),
-            kind="post",
-            platform_id=None,
-            url=None,
-            author_name=line_of(account.get("display_name")) or None,
-            author_handle=_handle(account),
-            author_url=_http(account.get("url")),
-            posted=iso_time(ordered[0].get("created_at")),
-            media=_media(newest),
-            extra=extra,
-            record=1,
-        )
-    except RecursionError:
-        yield Rejected(record=1, reason="edit history nested too deeply to read")
-    except Exception as exc:
-        yield Rejected(record=1, reason=f"unreadable edit history: {type(exc).__name__}: {exc}")
-
-
-# ---------------------------------------------------------------- streaming API events
-
-# The event names of the streaming API (docs.joinmastodon.org/methods/streaming).
-_EVENTS = frozenset(
-    {
-        "update", "status.update", "delete", "notification", "conversation",
-        "filters_changed", "announcement", "announcement.reaction", "announcement.delete",
-        "encrypted_message", "notifications_merged",
-    }
-)  # fmt: skip
-_EVENT_KEY = re.compile(r'"event"\s*:\s*"(?:update|status\.update|delete|notification)"')
-_SSE_EVENT = re.compile(r"^event: ?(update|status\.update|delete|notification)\r?$", re.M)
-_SSE_FIELDS = ("event:", "data:", "id:", "retry:", ":")
-
-
-def _is_stream_event(doc: Any) -> bool:
-    """A WebSocket streaming message: a known `event` name and a `payload`."""
-    return isinstance(doc, dict) and doc.get("event") in _EVENTS and "payload" in doc
-
-
-def _looks_sse(text: str) -> bool:
-    """Server-sent events text: SSE field lines from the start, a known event name."""
-    return text.startswith(_SSE_FIELDS) and bool(_SSE_EVENT.search(text))
-
-
-def _sse_items(source: Source, hosts: Counter[str]) -> Iterator[ParsedItem | Rejected | Skipped]:
-    """Read `event:` / `data:` blocks line by line; a blank line ends an event.
-
-    Multi-line `data:` fields are joined with newlines (the SSE rule); a
-    block's raw record is its own bytes, its record the line it starts on.
-    """
-    name = "message"
-    data: list[str] = []
-    raw: list[bytes] = []
-    start = 0
-    with source.open() as fh:
-        number = 0
-        for chunk in fh:
-            number += 1
-            text = chunk.decode("utf-8", errors="replace").rstrip("\r\n")
-            if number == 1:
-                text = text.lstrip("\ufeff")
-            if not text:
-                if data:
-                    yield from _event_items(name, "\n".join(data), start, b"".join(raw), hosts)
-                name, data, raw = "message", [], []
-                continue
-            if not raw:
-                start = number
-            raw.append(chunk)
-            if text.startswith(":"):
-                continue  # a heartbeat comment
-            field, _, value = text.partition(":")
-            value = value[1:] if value.startswith(" ") else value
-            if field == "event":
-                name = value.strip()
-            elif field == "data":
-                data.append(value)
-    if data:  # a last event with no blank line after it (a cut-off capture)
-        yield from _event_items(name, "\n".join(data), start, b"".join(raw), hosts)
-
-
-def _event_items(
-    name: Any, payload: Any, line: int | None, raw: bytes | None, hosts: Counter[str]
-) -> Iterator[ParsedItem | Rejected | Skipped]:
-    """What one streaming event gives: the status of an update, a note for the rest."""
-    event = line_of(name) or "?"
-    record = line if line is not None else 1
-    if event == "delete":
-        status_id = line_of(payload if isinstance(payload, str) else str(payload))[:64] or "?"
-        yield Skipped(record, f"delete event: status {status_id} was deleted upstream (kept)")
-        return
-    if event not in ("update", "status.update", "notification"):
-        yield Skipped(record, f"{event[:40]} event (holds no post)")
-        return
-    if isinstance(payload, str):
-        try:
-            body = loads(payload)
-        except RecursionError:
-            yield Rejected(record, f"{event} event: payload nested too deeply to read", line=line)
-            return
-        except ValueError as exc:
-            reason = f"{event} event: payload is {json_error(exc, _INVALID)}"
-            yield Rejected(record, reason, line=line)
-            return
-    else:
-        body = payload
-    if event == "notification":
-        body = body.get("status") if isinstance(body, dict) else None
-        if not isinstance(body, dict):
-            yield Skipped(record, "notification event without a status")
-            return
-    results = list(parse_document(body, line=record, raw=raw, hosts=hosts))
-    for index, result in enumerate(results):
-        if isinstance(result, ParsedItem) and index == len(results) - 1:
-            # The event's own status comes last (after any boosted or quoted copy).
-            result = replace(result, extra={**result.extra, "stream_event": event})
-        yield result

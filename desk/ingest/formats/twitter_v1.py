@@ -8,6 +8,10 @@ What this reads (by content, never by file name):
 - twarc (v1) style JSON Lines, one status per line, streamed; stream notices
   (`{"delete": …}`, `{"limit": …}`) on such lines are rejected with a reason.
 
+A whole array or search result is walked one status at a time
+(`desk/ingest/jsonwalk.py`): memory stays bounded at 1M statuses, and the
+items, raw bytes and messages are those of reading the file whole.
+
 Why it is shaped this way:
 
 - The record number is the 1-based index of the status in the array (or the
@@ -62,7 +66,9 @@ from desk.ingest.formats._twitter import (
     tweet_time,
 )
 from desk.ingest.jsondocs import (
+    INVALID,
     NOT_PARSED,
+    STREAM_FALLBACK_LIMIT,
     BrokenDocument,
     JsonValue,
     array_spans,
@@ -71,7 +77,9 @@ from desk.ingest.jsondocs import (
     read_json,
     salvage,
     sample_json,
+    streams_as_array,
 )
+from desk.ingest.jsonwalk import WalkError, open_walk
 from desk.ingest.values import mapping
 from desk.text import clean_line, clean_text
 
@@ -354,7 +362,67 @@ def _error_text(error: Any) -> str:
 
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
-    """Statuses of a v1.1 response file or JSON Lines stream, nested ones too."""
+    """Statuses of a v1.1 response file or JSON Lines stream, nested ones too.
+
+    A whole array (or search result) is walked one status at a time
+    (`jsonwalk`), so a 1M-status file is read in bounded memory; the items
+    are those of reading it whole (`parse_whole`), raw bytes included.
+    """
+    if streams_as_array(source) or streams_as_array(source, b"{"):
+        yield from _walked(source)
+        return
+    yield from parse_whole(source)
+
+
+def _walked(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """The statuses of a whole array or `{"statuses": [...]}` one at a time.
+
+    Anything else (a single status, an error object, UTF-16) is read whole,
+    as is a document that breaks before its first status when it is small
+    enough (`STREAM_FALLBACK_LIMIT`): the whole reader's messages then.
+    """
+    opened = open_walk(source)
+    if opened is None:
+        yield from parse_whole(source)
+        return
+    walk, note, fh = opened
+    seen = SeenIds()
+    done = 0  # complete statuses read
+    statuses = False
+    with fh:
+        try:
+            if walk.peek() == "[":
+                statuses = True
+                for record in walk.elements():
+                    value, raw = walk.value()
+                    done = record
+                    yield from _status_items(value, record, raw, seen, note)
+            else:
+                for key in walk.members():
+                    if key == "statuses" and walk.peek() == "[" and not statuses:
+                        statuses = True
+                        for record in walk.elements():
+                            value, raw = walk.value()
+                            done = record
+                            yield from _status_items(value, record, raw, seen, note)
+                    else:
+                        walk.skip()
+            walk.end()
+        except WalkError as exc:
+            if done == 0 and source.size() <= STREAM_FALLBACK_LIMIT:
+                yield from parse_whole(source)
+                return
+            reason = f"{INVALID}: {exc}"
+            if done:
+                reason += f"; the {done} complete record(s) before it were read"
+            yield Rejected(done + 1 if done else None, reason, line=exc.line)
+            return
+    if not statuses:
+        yield from parse_whole(source)
+
+
+def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
+    """`parse` without the walk: the document read at once (JSON Lines by line)."""
     seen = SeenIds()
     for result in read_json(source):
         if isinstance(result, Rejected):
