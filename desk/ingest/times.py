@@ -54,7 +54,7 @@ def from_unix(value: int | float | str | None) -> Posted | None:
         return None
     try:
         return Posted(_iso(datetime.fromtimestamp(float(value), UTC)), "second", True)
-    except (ValueError, OverflowError, OSError):
+    except (ValueError, OverflowError, OSError, TypeError):  # TypeError: a list, an object
         return None
 
 
