@@ -216,7 +216,7 @@ def _parse_chat(
     )
     chat_name = _chat_name(chat)
     by_name = chat_name is not None and chat_name not in shared
-    chat_type = string(chat.get("type")) or None
+    chat_type = clean_line(string(chat.get("type"))) or None  # goes to extra: stored, shown
     username = clean_line(string(chat.get("username"))).lstrip("@") or None
     messages = chat.get("messages")
     if not isinstance(messages, list):
