@@ -1,0 +1,172 @@
+"""What `bench/fuzz.py` found: each failure it met, minimized, as a fixed case.
+
+One row per failure group of a fuzz run (issue 12): the format, the input
+(small inline bytes, the fuzzer's minimized input made readable), and
+exactly what the parser must yield for it: each item's fields, or the
+rejection's reason. Before the fix each of these raised out of `parse()`,
+broke an item invariant (a field the store cannot encode, a time that is
+not `YYYY-MM-DDTHH:MM:SSZ`), or took far longer than `seconds`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from desk.ingest import registry
+from desk.ingest.base import ParsedItem, Posted, Rejected, Skipped, Source
+
+# The fields compared for an item; a field a row does not give must be None ({} for extra).
+ITEM_FIELDS = (
+    "platform", "kind", "platform_id", "url", "text", "author_name", "author_handle",
+    "title", "posted", "extra",
+)  # fmt: skip
+SHA256_OF_INPUT = "sha256:<of the input>"  # an article's id: the sha256 of its bytes
+
+
+def item(**fields: Any) -> dict[str, Any]:
+    return {"extra": {}} | {name: None for name in ITEM_FIELDS if name != "extra"} | fields
+
+
+def rejected(reason: str, record: int | None = 1, line: int | None = None) -> Rejected:
+    return Rejected(record=record, reason=reason, line=line)
+
+
+@dataclass(frozen=True)
+class Found:
+    id: str
+    format: str
+    data: bytes
+    expect: tuple[dict[str, Any] | Rejected | Skipped, ...]
+    seconds: float = 2.0
+
+
+SPACES = 256_000  # the regex took 1.7 s for 64k spaces, quadratically more for this
+
+FOUND = (
+    # paste: a byline year under 1000 printed as "202-03-03T…" by glibc strftime
+    Found(
+        "text-year-202",
+        "text",
+        "Water over the bridge.\n\u2014 Valley Watch (@valley_watch) March 3, 202\n".encode(),
+        (
+            item(
+                platform="web",
+                kind="article",
+                platform_id=SHA256_OF_INPUT,
+                text="Water over the bridge.\n\u2014 Valley Watch (@valley_watch) March 3, 202",
+                extra={"quoted_posts": 1},
+            ),
+            item(
+                platform="twitter",
+                kind="post",
+                text="Water over the bridge.",
+                author_name="Valley Watch",
+                author_handle="valley_watch",
+                posted=Posted("0202-03-03T00:00:00Z", "day", False),
+                extra={"byline": "March 3, 202"},
+            ),
+        ),
+    ),
+    # clean_text: trailing spaces cut by a regex quadratic in a long run of spaces (a hang)
+    Found(
+        "twitter-embed-long-space-run",
+        "twitter-embed",
+        b'<blockquote class="twitter-tweet"><p>'
+        + b" " * SPACES
+        + b'x</p>\n&mdash; A (@a) <a href="https://twitter.com/a/status/1">March 3, 2024</a>'
+        b"</blockquote>",
+        (
+            item(
+                platform="twitter",
+                kind="post",
+                platform_id="1",
+                url="https://twitter.com/a/status/1",
+                text="x",
+                author_name="A",
+                author_handle="a",
+                posted=Posted("2024-03-03T00:00:00Z", "day", False),
+                extra={"embed": "blockquote", "byline_date": "March 3, 2024"},
+            ),
+        ),
+    ),
+    # jetstream: a `kind` that is a list was looked up in a set (TypeError: unhashable)
+    Found(
+        "jetstream-kind-list",
+        "jetstream",
+        b'{"did":"did:plc:a","time_us":1,"kind":["commit"]}\n',
+        (rejected("not a Jetstream event (no did, time_us, kind)"),),
+    ),
+    # telegram: `date_unixtime: []` raised TypeError in times.from_unix; `date` still gives the time
+    Found(
+        "telegram-date-unixtime-list",
+        "telegram",
+        b'{"name":"c","type":"personal_chat","id":3,"messages":[{"id":4,"type":"message",'
+        b'"date":"2024-01-01T10:00:00","date_unixtime":[],"text":"hi"}]}',
+        (
+            item(
+                platform="telegram",
+                kind="post",
+                platform_id="chat:c/4",
+                text="hi",
+                posted=Posted("2024-01-01T10:00:00Z", "second", False),
+                extra={"chat_id": "3", "chat_name": "c", "chat_type": "personal_chat"},
+            ),
+        ),
+    ),
+    # telegram: a lone surrogate in the chat's type went to extra, which the store cannot encode
+    Found(
+        "telegram-chat-type-surrogate",
+        "telegram",
+        b'{"name":"c","type":"\\ud83d","id":3,"messages":[{"id":4,"type":"message",'
+        b'"date":"2024-01-01T10:00:00","text":"hi"}]}',
+        (
+            item(
+                platform="telegram",
+                kind="post",
+                platform_id="chat:c/4",
+                text="hi",
+                posted=Posted("2024-01-01T10:00:00Z", "second", False),
+                extra={"chat_id": "3", "chat_name": "c", "chat_type": "\ufffd"},
+            ),
+        ),
+    ),
+    # html: control characters kept in lxml's tree made drop_tree raise ValueError
+    Found(
+        "html-control-before-script",
+        "html",
+        b"\x01<script></script>\n<p>Para\x02graph \x1b[31mred</p>",
+        (item(platform="web", kind="article", platform_id=SHA256_OF_INPUT, text="Paragraph red"),),
+    ),
+)
+
+
+def _outcome(
+    out: ParsedItem | Rejected | Skipped, data: bytes
+) -> dict[str, Any] | Rejected | Skipped:
+    if not isinstance(out, ParsedItem):
+        return out
+    fields = {name: getattr(out, name) for name in ITEM_FIELDS}
+    if fields["platform_id"] == "sha256:" + hashlib.sha256(data).hexdigest():
+        fields["platform_id"] = SHA256_OF_INPUT
+    return fields
+
+
+@pytest.mark.parametrize("case", FOUND, ids=[case.id for case in FOUND])
+def test_what_the_fuzzer_found(case: Found) -> None:
+    module = registry.by_name(case.format)
+    started = time.perf_counter()
+    got = tuple(_outcome(out, case.data) for out in module.parse(Source("found", data=case.data)))
+    elapsed = time.perf_counter() - started
+    assert got == case.expect
+    assert elapsed < case.seconds, f"{elapsed:.1f} s"
+
+
+def test_the_table_has_one_row_per_failure() -> None:
+    assert len({case.id for case in FOUND}) == len(FOUND)
+    known = {module.NAME for module in registry.formats()}
+    assert {case.format for case in FOUND} <= known
