@@ -37,8 +37,10 @@ def str_or_none(value: Any) -> str | None:
         return None
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
+    if isinstance(value, str):
+        # an id reaches the terminal and the store: no escapes, controls or
+        # lone surrogates (found by bench/fuzz.py); clean ids are unchanged
+        return scrub(value).strip() or None
     return None
 
 
