@@ -301,12 +301,12 @@ def _server_hints(status: dict[str, Any], hosts: Counter[str]) -> None:
             host = host_of(account.get("url"))
             if host:
                 hosts[host] += 1
-    for tag in status.get("tags") or []:
+    for tag in array(status.get("tags")):  # `or []` let a number through
         if isinstance(tag, dict):
             host = host_of(tag.get("url"))
             if host:
                 hosts[host] += 1
-    for mention in status.get("mentions") or []:
+    for mention in array(status.get("mentions")):
         if isinstance(mention, dict):
             acct = mention.get("acct")
             if isinstance(acct, str) and acct and "@" not in acct:
