@@ -6,7 +6,11 @@ What is fuzzed
 One target per format of `desk/ingest/registry.py` (its `NAME`: `twitter-v2`,
 `mastodon`, `feed`, `text`, `desk-md`, `html` …), plus `detect`: arbitrary
 bytes through what `desk ingest` does without a `--format` (the pipeline's
-`_detect`, then the parser it picks, or `_why_unknown` when none does).
+`_detect`, then the parser it picks, or `_why_unknown` when none does;
+every format's `detect()` is called on it too), and `ingest`: the same bytes
+through `ingest_source` into a scratch desk, so the writer sees every item
+(an exception out of `ingest_source`, which never raises for bad content,
+is a failure there).
 
 Each input is a seed mutated one to four times. Seeds are the corpus files of
 that format (`../shared/corpus` or `$DESK_CORPUS`; which file is which
@@ -164,7 +168,11 @@ def load_seeds(target: str) -> Seeds:
     for fmt, inline in _INLINE.items():
         by_format.setdefault(fmt, []).extend(inline)
     everything = sorted({d for seeds in by_format.values() for d in seeds}, key=len)
-    own = everything if target == "detect" else sorted(set(by_format.get(target, [])), key=len)
+    own = (
+        everything
+        if target in ("detect", "ingest")
+        else sorted(set(by_format.get(target, [])), key=len)
+    )
     if not own:
         own = everything
     return Seeds(own=own, everything=everything)
@@ -721,6 +729,26 @@ def _detect_all(data: bytes, failures: list[Failure]) -> None:
             )
 
 
+_STORE: list[Any] = []
+
+
+def _ingest(data: bytes) -> None:
+    """`desk ingest` of the bytes into a scratch desk: the writer too (a field it cannot store)."""
+    from db import Store
+    from desk.ingest.base import Source
+    from desk.ingest.pipeline import ingest_source
+
+    if not _STORE:
+        path = OUT / "ingest" / ".fuzz.desk"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(".fuzz.desk*"):
+            old.unlink()
+        store = Store(path, create=True)
+        store.conn.execute("PRAGMA synchronous=OFF")  # a scratch desk: no fsync per input
+        _STORE.append(store)
+    ingest_source(_STORE[0], Source("fuzz-input", data=data), actor="fuzz")
+
+
 def run_one(target: str, data: bytes, timeout: float) -> list[Failure]:
     """Everything that went wrong with one input of one target (empty: fine)."""
     from desk.ingest import pipeline, registry
@@ -729,7 +757,9 @@ def run_one(target: str, data: bytes, timeout: float) -> list[Failure]:
     signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        if target == "detect":
+        if target == "ingest":
+            _ingest(data)
+        elif target == "detect":
             _detect_all(data, failures)
             source_mod = __import__("desk.ingest.base", fromlist=["Source"])
             source = source_mod.Source("fuzz-input", data=data)
@@ -862,12 +892,29 @@ def _progress(recorder: Recorder, final: bool = False) -> None:
     print(json.dumps(summary), flush=True)
 
 
+def _warm_up(target: str, seeds: Seeds) -> None:
+    """Run some seeds and a legacy-encoded blob first, untimed and unrecorded.
+
+    The first call into charset-normalizer, dateparser or feedparser loads
+    their tables (over a second here): not a hang of the input that happens
+    to come first.
+    """
+    blobs = [
+        *seeds.own[:20],
+        seeds.own[-1],
+        "\u0434\u0430\u043d\u043d\u044b\u0435 ".encode("cp1251") * 50,
+    ]
+    for data in blobs:
+        run_one(target, data, 60.0)
+
+
 def run_hypothesis(target: str, n: int, seconds: float, seed: int, timeout: float) -> None:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
     from hypothesis import strategies as st
 
     seeds = load_seeds(target)
+    _warm_up(target, seeds)
     recorder = Recorder(target, timeout)
     current = _Current(target)
     deadline = time.perf_counter() + seconds
@@ -920,6 +967,7 @@ def run_atheris(target: str, n: int, seconds: float, seed: int, timeout: float) 
         for module in registry.formats():
             del module
     seeds = load_seeds(target)
+    _warm_up(target, seeds)
     corpus = OUT / target / ".atheris-corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     for data in seeds.own:
@@ -1108,7 +1156,7 @@ def all_targets() -> list[str]:
     sys.path.insert(0, str(ROOT))
     from desk.ingest import registry
 
-    return [module.NAME for module in registry.formats()] + ["detect"]
+    return [module.NAME for module in registry.formats()] + ["detect", "ingest"]
 
 
 def main(argv: list[str] | None = None) -> int:
