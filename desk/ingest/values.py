@@ -38,9 +38,12 @@ def str_or_none(value: Any) -> str | None:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        # an id reaches the terminal and the store: no escapes, controls or
-        # lone surrogates (found by bench/fuzz.py); clean ids are unchanged
-        return scrub(value).strip() or None
+        # An id with an escape, a control or a lone surrogate is no id: it
+        # would reach the terminal and the store (which cannot encode a
+        # surrogate), and two such ids must not collapse into one U+FFFD
+        # (found by bench/fuzz.py).
+        value = value.strip()
+        return value if value and scrub(value) == value else None
     return None
 
 
