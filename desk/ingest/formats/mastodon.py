@@ -668,10 +668,10 @@ def _item(
     }
     if counts:
         extra["counts"] = counts
-    mentions = [line_of(m.get("acct")) for m in status.get("mentions") or [] if isinstance(m, dict)]
+    mentions = [line_of(m.get("acct")) for m in array(status.get("mentions")) if isinstance(m, dict)]
     if any(mentions):
         extra["mentions"] = [m for m in mentions if m]
-    tags = [line_of(t.get("name")) for t in status.get("tags") or [] if isinstance(t, dict)]
+    tags = [line_of(t.get("name")) for t in array(status.get("tags")) if isinstance(t, dict)]
     if any(tags):
         extra["tags"] = [t for t in tags if t]
     card = status.get("card")
