@@ -46,6 +46,10 @@ class Found:
 
 
 SPACES = 256_000  # the regex took 1.7 s for 64k spaces, quadratically more for this
+MASTODON_REST = (
+    b'"created_at":"2024-01-01T00:00:00.000Z","content":"<p>hi</p>","visibility":"public",'
+    b'"account":{"id":"9","username":"a","acct":"a","url":"https://m.example/@a","display_name":"A"}'
+)
 QUOTES = 100_000  # `\"` escapes: 64 KiB of them took 1.7 s a chunk
 
 FOUND = (
@@ -113,6 +117,79 @@ FOUND = (
                 author_handle="a.bsky.social",
                 posted=Posted("2024-01-01T00:00:00Z", "second", True),
                 extra={"did": "did:plc:abc", "indexed_at": "2024-01-01T00:00:00Z"},
+            ),
+        ),
+    ),
+    # mastodon: `tags` and `mentions` that are numbers (TypeError out of the server-hint pass)
+    Found(
+        "mastodon-tags-number",
+        "mastodon",
+        b'{"id":"1","uri":"https://m.example/users/a/statuses/1","url":"https://m.example/@a/1",'
+        + MASTODON_REST
+        + b',"tags":1,"mentions":9}',
+        (
+            item(
+                platform="mastodon",
+                kind="post",
+                platform_id="https://m.example/users/a/statuses/1",
+                url="https://m.example/@a/1",
+                text="hi",
+                author_name="A",
+                author_handle="a@m.example",
+                posted=Posted("2024-01-01T00:00:00Z", "second", True),
+                extra={
+                    "id": "1",
+                    "server": "m.example",
+                    "local_id": "1@m.example",
+                    "visibility": "public",
+                },
+            ),
+        ),
+    ),
+    # mastodon: a streaming message whose `event` is a list (TypeError: unhashable)
+    Found(
+        "mastodon-stream-event-list",
+        "mastodon",
+        b'{"event":["update"],"payload":"{}"}\n',
+        (rejected("not a Mastodon Status, timeline, search result, context or edit history"),),
+    ),
+    # urls.host_of: a CSI (U+009B) in an account URL's host reached the author handle
+    Found(
+        "mastodon-host-with-csi",
+        "mastodon",
+        b'{"id":"1","uri":"https://m.example/users/a/statuses/1","url":"https://m.example/@a/1",'
+        b'"created_at":"2024-01-01T00:00:00.000Z","content":"<p>hi</p>","visibility":"public",'
+        b'"account":{"id":"9","username":"a","acct":"a","url":"https://m.exa\\u009b2Jmple/@a"}}',
+        (
+            item(
+                platform="mastodon",
+                kind="post",
+                platform_id="https://m.example/users/a/statuses/1",
+                url="https://m.example/@a/1",
+                text="hi",
+                author_handle="a",
+                posted=Posted("2024-01-01T00:00:00Z", "second", True),
+                extra={"id": "1", "visibility": "public"},
+            ),
+        ),
+    ),
+    # values.str_or_none: ids of a lone surrogate or an escape reached extra (unstorable), a
+    # blank platform_id and a reply ref; such an id is no id
+    Found(
+        "mastodon-ids-surrogate-and-escape",
+        "mastodon",
+        b'{"id":"\\ud83d","uri":"\\u001b]5810","url":"https://m.example/@a/1",'
+        b'"in_reply_to_id":"\\ud800",' + MASTODON_REST + b"}",
+        (
+            item(
+                platform="mastodon",
+                kind="post",
+                url="https://m.example/@a/1",
+                text="hi",
+                author_name="A",
+                author_handle="a@m.example",
+                posted=Posted("2024-01-01T00:00:00Z", "second", True),
+                extra={"server": "m.example", "visibility": "public"},
             ),
         ),
     ),
