@@ -65,6 +65,8 @@ def load_document(data: bytes, *, what: str = "") -> Any | Rejected:
         return Rejected(record=None, reason=f"{prefix}not UTF-8/16/32 text: {exc}")
     except json.JSONDecodeError as exc:
         return Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
+    except ValueError:  # Python refuses integers past 4300 digits (found by bench/fuzz.py)
+        return Rejected(record=None, reason="invalid JSON: a number of more than 4300 digits")
     except RecursionError:
         return Rejected(record=None, reason="JSON nested too deeply to read")
 
