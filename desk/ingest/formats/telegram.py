@@ -556,6 +556,9 @@ def _from_name(element: Any) -> str | None:
     """The sender's name without the trailing date/"via @bot" details."""
     parts = [element.text or ""]
     for child in element:
+        if not isinstance(child.tag, str):  # a comment: text_content() raises ValueError
+            parts.append(child.tail or "")
+            continue
         classes = (child.get("class") or "").split()
         if "details" not in classes and "date" not in classes:
             parts.append(child.text_content())
