@@ -59,7 +59,7 @@ from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_text, from_unix
-from desk.ingest.values import array, mime_kind, string
+from desk.ingest.values import array, mime_kind, scrub, string
 from desk.text import clean_line, clean_text
 
 NAME = "telegram"
@@ -214,6 +214,8 @@ def _parse_chat(
     chat_key = (
         str(chat_id) if chat_id is not None and not isinstance(chat_id, (dict, list)) else None
     )
+    if chat_key is not None and scrub(chat_key) != chat_key:
+        chat_key = None  # a lone surrogate or control is no id (extra could not be stored)
     chat_name = _chat_name(chat)
     by_name = chat_name is not None and chat_name not in shared
     chat_type = clean_line(string(chat.get("type"))) or None  # goes to extra: stored, shown
