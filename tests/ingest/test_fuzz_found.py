@@ -234,6 +234,46 @@ FOUND = (
             ),
         ),
     ),
+    # telegram HTML: a comment in the sender's name (text_content() on it raised ValueError)
+    Found(
+        "telegram-html-comment-in-name",
+        "telegram",
+        b'<div class="history"><div class="message default" id="message1"><div class="body">'
+        b'<div class="from_name">Ann<!-- c --> Lee</div><div class="text">hi</div></div></div></div>',
+        (
+            item(
+                platform="telegram",
+                kind="post",
+                platform_id="html:unknown chat/1",
+                text="hi",
+                author_name="Ann Lee",
+            ),
+        ),
+    ),
+    # telegram: a chat id of a lone surrogate went to extra, which the store cannot encode
+    Found(
+        "telegram-chat-id-surrogate",
+        "telegram",
+        b'{"name":"c","type":"personal_chat","id":"\\udffb","messages":[{"id":4,'
+        b'"type":"message","date":"2024-01-01T10:00:00","text":"hi"}]}',
+        (
+            item(
+                platform="telegram",
+                kind="post",
+                platform_id="chat:c/4",
+                text="hi",
+                posted=Posted("2024-01-01T10:00:00Z", "second", False),
+                extra={"chat_name": "c", "chat_type": "personal_chat"},
+            ),
+        ),
+    ),
+    # jsondocs: an integer past Python's 4300 digits raised ValueError, not JSONDecodeError
+    Found(
+        "telegram-huge-integer",
+        "telegram",
+        b'{"name":"c","id":' + b"7" * 5000 + b',"messages":[]}',
+        (rejected("invalid JSON: a number of more than 4300 digits", record=None),),
+    ),
     # html: control characters kept in lxml's tree made drop_tree raise ValueError
     Found(
         "html-control-before-script",
