@@ -1114,8 +1114,8 @@ def _minimize_saved(target: str, timeout: float) -> None:
             (folder / f"{_slug(failure.group)}.min.bin").write_bytes(small)
 
 
-def print_table(results: list[dict[str, Any]], engine: str, seed: int) -> None:
-    print(f"\nfuzz ({engine}, seed {seed}, per-input limit as given)")
+def print_table(results: list[dict[str, Any]], engine: str, seed: int, timeout: float) -> None:
+    print(f"\nfuzz ({engine}, seed {seed}, {timeout:g} s per input)")
     print(f"| {'target':<14} | {'inputs':>8} | {'inputs/s':>9} | failures (by type and top frame)")
     print(f"| {'-' * 14} | {'-' * 8} | {'-' * 9} | {'-' * 32}")
     for result in results:
@@ -1211,7 +1211,7 @@ def main(argv: list[str] | None = None) -> int:
         for result in results:
             if result["groups"]:
                 _minimize_saved(result["target"], args.timeout)
-    print_table(results, args.engine, args.seed)
+    print_table(results, args.engine, args.seed, args.timeout)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 1 if any(r["groups"] for r in results) else 0
