@@ -66,7 +66,7 @@ def load_document(data: bytes, *, what: str = "") -> Any | Rejected:
     except json.JSONDecodeError as exc:
         return Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
     except ValueError:  # Python refuses integers past 4300 digits (found by bench/fuzz.py)
-        return Rejected(record=None, reason="invalid JSON: a number of more than 4300 digits")
+        return Rejected(record=None, reason=f"invalid JSON: {HUGE_NUMBER}")
     except RecursionError:
         return Rejected(record=None, reason="JSON nested too deeply to read")
 
@@ -160,12 +160,19 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
 INVALID = "invalid JSON"
 
 
+# Why json.loads raised a ValueError that is no JSONDecodeError: Python's
+# guard against quadratic int parsing (sys.get_int_max_str_digits()).
+HUGE_NUMBER = "a number of more than 4300 digits"
+
+
 def json_error(exc: Exception, invalid: str = INVALID) -> str:
     """The one-line reason a JSON text could not be read; `invalid` opens it."""
     if isinstance(exc, json.JSONDecodeError):
         return f"{invalid}: {exc.msg} (line {exc.lineno} column {exc.colno})"
     if isinstance(exc, RecursionError):
         return "JSON nested too deeply to read"
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        return f"{invalid}: {HUGE_NUMBER}"
     return f"unreadable JSON: {type(exc).__name__}"
 
 
