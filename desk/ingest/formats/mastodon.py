@@ -668,7 +668,9 @@ def _item(
     }
     if counts:
         extra["counts"] = counts
-    mentions = [line_of(m.get("acct")) for m in array(status.get("mentions")) if isinstance(m, dict)]
+    mentions = [
+        line_of(m.get("acct")) for m in array(status.get("mentions")) if isinstance(m, dict)
+    ]
     if any(mentions):
         extra["mentions"] = [m for m in mentions if m]
     tags = [line_of(t.get("name")) for t in array(status.get("tags")) if isinstance(t, dict)]
