@@ -28,6 +28,7 @@ from db.clock import iso_micro
 from db.models import Link
 from desk.ingest import registry
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Skipped, Source
+from desk.ingest.jsondocs import HUGE_NUMBER
 from desk.verbs.payloads import LinkFields
 
 BATCH_SIZE = 500
@@ -426,6 +427,8 @@ def _why_unknown(source: Source) -> str | None:
             f"{source.name}:{exc.lineno}: invalid JSON ({exc.msg} at column {exc.colno}); "
             "truncated or damaged?"
         )
+    except ValueError:  # not a JSONDecodeError: an integer past 4300 digits (bench/fuzz.py)
+        return f"{source.name}: invalid JSON ({HUGE_NUMBER})"
     except RecursionError:
         return f"{source.name}: JSON nested too deeply to read"
     return None

@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from db import Store
 from desk.ingest import registry
 from desk.ingest.base import ParsedItem, Posted, Rejected, Skipped, Source
+from tests.clirun import run_cli
 
 # The fields compared for an item; a field a row does not give must be None ({} for extra).
 ITEM_FIELDS = (
@@ -311,3 +314,14 @@ def test_the_table_has_one_row_per_failure() -> None:
     assert len({case.id for case in FOUND}) == len(FOUND)
     known = {module.NAME for module in registry.formats()}
     assert {case.format for case in FOUND} <= known
+
+
+def test_unknown_json_with_a_huge_number_says_so_from_the_cli(tmp_path: Path) -> None:
+    """The pipeline's "why no format took it" read the JSON again and raised ValueError."""
+    desk = tmp_path / "d.desk"
+    Store(desk, create=True).close()
+    source = tmp_path / "big.json"
+    source.write_bytes(b'{"zz":' + b"7" * 5000 + b"}")
+    ran = run_cli(desk, "ingest", str(source))
+    assert ran.code == 1
+    assert ran.err.strip() == f"{source}: invalid JSON (a number of more than 4300 digits)"
