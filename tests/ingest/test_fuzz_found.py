@@ -53,6 +53,7 @@ MASTODON_REST = (
     b'"created_at":"2024-01-01T00:00:00.000Z","content":"<p>hi</p>","visibility":"public",'
     b'"account":{"id":"9","username":"a","acct":"a","url":"https://m.example/@a","display_name":"A"}'
 )
+HUGE = b"7" * 5000  # Python reads no int of more than 4300 digits
 QUOTES = 100_000  # `\"` escapes: 64 KiB of them took 1.7 s a chunk
 
 FOUND = (
@@ -274,8 +275,43 @@ FOUND = (
     Found(
         "telegram-huge-integer",
         "telegram",
-        b'{"name":"c","id":' + b"7" * 5000 + b',"messages":[]}',
+        b'{"name":"c","id":' + HUGE + b',"messages":[]}',
         (rejected("invalid JSON: a number of more than 4300 digits", record=None),),
+    ),
+    # twitter-embed, claimreview, html: json.loads raised ValueError (no JSONDecodeError) on
+    # an integer past 4300 digits; each reader caught only JSONDecodeError
+    Found(
+        "twitter-embed-oembed-huge-integer",
+        "twitter-embed",
+        b'{"html":"x","n":' + HUGE + b"}",
+        (rejected("invalid JSON: a number of more than 4300 digits"),),
+    ),
+    Found(
+        "claimreview-stored-page-huge-integer",
+        "claimreview",
+        b'{"url":"https://f.example/a","page":"<html><script type=\\"application/ld+json\\">'
+        b'{\\"n\\":' + HUGE + b'}</script></html>"}',
+        (
+            rejected("JSON-LD block 1: a number of more than 4300 digits"),
+            rejected("no ClaimReview JSON-LD in the stored page", record=None),
+        ),
+    ),
+    Found(
+        "html-jsonld-huge-integer",
+        "html",
+        b'<html><head><title>T</title><script type="application/ld+json">{"n":'
+        + HUGE
+        + b"}</script></head><body><p>Body text</p></body></html>",
+        (
+            item(
+                platform="web",
+                kind="article",
+                platform_id=SHA256_OF_INPUT,
+                text="Body text",
+                title="T",
+            ),
+            rejected("JSON-LD block 1: invalid JSON: a number of more than 4300 digits", record=2),
+        ),
     ),
     # html: control characters kept in lxml's tree made drop_tree raise ValueError
     Found(
