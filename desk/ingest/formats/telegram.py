@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -58,7 +58,7 @@ from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.jsondocs import load_document, record_bytes
-from desk.ingest.times import from_text, from_unix
+from desk.ingest.times import from_text, from_unix, iso_utc
 from desk.ingest.values import array, mime_kind, scrub, string
 from desk.text import clean_line, clean_text
 
@@ -615,7 +615,7 @@ def _html_date(title: str) -> tuple[Posted | None, str | None]:
 
 
 def _utc(wall: datetime, offset: timedelta) -> str:
-    return (wall - offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc((wall - offset).replace(tzinfo=UTC))  # not strftime: year 202 is "0202"
 
 
 @lru_cache(maxsize=512)
