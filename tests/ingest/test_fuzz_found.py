@@ -81,6 +81,26 @@ FOUND = (
             ),
         ),
     ),
+    # the same fault in the tweet reader's own time formatting (_twitter.tweet_time)
+    Found(
+        "twitter-v1-year-202",
+        "twitter-v1",
+        b'{"id":1,"id_str":"1","created_at":"Wed Oct 10 20:19:24 +0000 0202","text":"hi",'
+        b'"user":{"id":2,"id_str":"2","screen_name":"a","name":"A"}}',
+        (
+            item(
+                platform="twitter",
+                kind="post",
+                platform_id="1",
+                url="https://twitter.com/a/status/1",
+                text="hi",
+                author_name="A",
+                author_handle="a",
+                posted=Posted("0202-10-10T20:19:24Z", "second", True),
+                extra={"api": "v1.1", "author_id": "2"},
+            ),
+        ),
+    ),
     # clean_text: trailing spaces cut by a regex quadratic in a long run of spaces (a hang)
     Found(
         "twitter-embed-long-space-run",
