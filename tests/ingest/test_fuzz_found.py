@@ -298,6 +298,37 @@ FOUND = (
         b'{"name":"c","id":' + HUGE + b',"messages":[]}',
         (rejected("invalid JSON: a number of more than 4300 digits", record=None),),
     ),
+    # html: character references to what lxml refuses (&#7;, U+FFFF) decoded into the tree,
+    # then drop_tree raised ValueError; and a UTF-16 page holding U+FFFF itself
+    Found(
+        "html-refs-to-refused-characters",
+        "html",
+        b"<p>Para&#7;graph&#xffff;</p><script></script>",
+        (item(platform="web", kind="article", platform_id=SHA256_OF_INPUT, text="Paragraph"),),
+    ),
+    Found(
+        "html-utf16-uffff",
+        "html",
+        "<p>a\uffffb<script></script>".encode("utf-16"),
+        (item(platform="web", kind="article", platform_id=SHA256_OF_INPUT, text="ab"),),
+    ),
+    # csv: a CrowdTangle platformId of control characters only became a blank platform_id
+    Found(
+        "csv-platform-id-escape-only",
+        "csv",
+        b'"platformId","postUrl","message","date"\n'
+        b"\x1b,https://x.example/p/1,hi,2024-01-01 10:00:00\n",
+        (
+            item(
+                platform="facebook",
+                kind="post",
+                url="https://x.example/p/1",
+                text="hi",
+                posted=Posted("2024-01-01T10:00:00Z", "second", False),
+                extra={"export": "crowdtangle-api"},
+            ),
+        ),
+    ),
     # twitter-embed, claimreview, html: json.loads raised ValueError (no JSONDecodeError) on
     # an integer past 4300 digits; each reader caught only JSONDecodeError
     Found(
