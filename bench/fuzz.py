@@ -90,7 +90,7 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out" / "fuzz"
+OUT = Path(os.environ.get("DESK_FUZZ_OUT", ROOT / "bench" / "out" / "fuzz"))  # where inputs go
 ATHERIS_LIB = ROOT / "bench" / "out" / "atheris-lib"
 MEMORY_LIMIT = 3 * 1024**3
 STALL_SECONDS = 30.0
