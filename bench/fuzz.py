@@ -1162,7 +1162,7 @@ def all_targets() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
-        "--targets", default="", help="comma-separated (default: every format + detect)"
+        "--targets", default="", help="comma-separated (default: every format, detect, ingest)"
     )
     parser.add_argument("-n", type=int, default=100_000, help="inputs per target")
     parser.add_argument("--seconds", type=float, default=3600.0, help="time budget per target")
