@@ -67,6 +67,8 @@ def load_document(data: bytes, *, what: str = "") -> Any | Rejected:
         return Rejected(record=None, reason=f"{prefix}not UTF-8/16/32 text: {exc}")
     except json.JSONDecodeError as exc:
         return Rejected(record=None, reason=f"invalid JSON: {exc.msg}", line=exc.lineno)
+    except ValueError:  # Python refuses integers past 4300 digits (found by bench/fuzz.py)
+        return Rejected(record=None, reason=f"invalid JSON: {HUGE_NUMBER}")
     except RecursionError:
         return Rejected(record=None, reason="JSON nested too deeply to read")
 
@@ -178,12 +180,19 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
 INVALID = "invalid JSON"
 
 
+# Why json.loads raised a ValueError that is no JSONDecodeError: Python's
+# guard against quadratic int parsing (sys.get_int_max_str_digits()).
+HUGE_NUMBER = "a number of more than 4300 digits"
+
+
 def json_error(exc: Exception, invalid: str = INVALID) -> str:
     """The one-line reason a JSON text could not be read; `invalid` opens it."""
     if isinstance(exc, json.JSONDecodeError):
         return f"{invalid}: {exc.msg} (line {exc.lineno} column {exc.colno})"
     if isinstance(exc, RecursionError):
         return "JSON nested too deeply to read"
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        return f"{invalid}: {HUGE_NUMBER}"
     return f"unreadable JSON: {type(exc).__name__}"
 
 
@@ -589,12 +598,16 @@ class _CountingReader:
                 self._escape = _odd_backslashes(chunk[start:])
                 return
             start, self._in_string = rest.end(), False
-        outside = _STRINGS.sub(b"", chunk[start:])
-        quote = outside.find(b'"')
-        if quote >= 0:  # a string that goes on in the next chunk
+        # A sentinel `\x01"` closes a string the chunk ends in, so no match
+        # fails: each failed match at a quote rescanned the rest of the chunk,
+        # quadratic in a chunk of `\"` (64 KiB took 1.7 s; found by
+        # bench/fuzz.py). Left over, the sentinel says the chunk ended outside.
+        outside = _STRINGS.sub(b"", chunk[start:] + b'\x01"')
+        if outside.endswith(b'\x01"'):
+            outside = outside[:-2]
+        else:  # a string that goes on in the next chunk
             self._in_string = True
-            self._escape = _odd_backslashes(outside[quote + 1 :])
-            outside = outside[:quote]
+            self._escape = _odd_backslashes(chunk[start:])
         opens = outside.count(b"[") + outside.count(b"{")
         if self._depth + opens > MAX_STREAM_DEPTH:
             for byte in outside.translate(None, _NOT_BRACKETS):

@@ -170,6 +170,8 @@ class Walk:
                 end = -1
             except RecursionError:
                 raise self.fail("JSON nested too deeply to read", start) from None
+            except ValueError:  # int() refusing over 4300 digits (not a JSONDecodeError)
+                raise self.fail(jsondocs.HUGE_NUMBER, start) from None
             if end != -1 and (self._eof or not _may_go_on(found, self._buf, end)):
                 self._pos = end
                 return found, self._buf[start:end].encode(self.encoding, errors="replace")

@@ -29,6 +29,7 @@ from db.models import Link
 from db.writer import copy_columns
 from desk.ingest import registry
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Skipped, Source
+from desk.ingest.jsondocs import HUGE_NUMBER
 from desk.verbs.copies import record_improvement, take_copy
 from desk.verbs.payloads import IngestPayload, ItemImprovePayload, LinkFields
 
@@ -488,6 +489,8 @@ def _why_unknown(source: Source) -> str | None:
             f"{source.name}:{exc.lineno}: invalid JSON ({exc.msg} at column {exc.colno}); "
             "truncated or damaged?"
         )
+    except ValueError:  # not a JSONDecodeError: an integer past 4300 digits (bench/fuzz.py)
+        return f"{source.name}: invalid JSON ({HUGE_NUMBER})"
     except RecursionError:
         return f"{source.name}: JSON nested too deeply to read"
     return None

@@ -32,8 +32,14 @@ PRECISIONS = ("year", "month", "day", "hour", "minute", "second")
 _DATE_PRECISIONS = frozenset(PRECISIONS[:3])
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def iso_utc(moment: datetime) -> str:
+    """`YYYY-MM-DDTHH:MM:SSZ` in UTC; the year always four digits.
+
+    Not `strftime("%Y")`: glibc prints year 202 as `202`, not `0202`, and the
+    item's time then neither sorts nor reads back (found by bench/fuzz.py).
+    """
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def coarser(one: str, two: str) -> str:
@@ -47,8 +53,8 @@ def from_unix(value: int | float | str | None) -> Posted | None:
     if value is None or value == "":
         return None
     try:
-        return Posted(_iso(datetime.fromtimestamp(float(value), UTC)), "second", True)
-    except (ValueError, OverflowError, OSError):
+        return Posted(iso_utc(datetime.fromtimestamp(float(value), UTC)), "second", True)
+    except (ValueError, OverflowError, OSError, TypeError):  # TypeError: a list, an object
         return None
 
 
@@ -238,12 +244,12 @@ def from_text(value: object, *, precision: str | None = None) -> Posted | None:
         given = coarser(precision, given)
     if given in _DATE_PRECISIONS:
         day = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
-        return Posted(_iso(day), given, False)
+        return Posted(iso_utc(day), given, False)
     tz_known = moment.tzinfo is not None
     if not tz_known:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return Posted(_iso(moment), given, tz_known)
+        return Posted(iso_utc(moment), given, tz_known)
     except (ValueError, OverflowError):
         return None
 
@@ -253,7 +259,7 @@ def from_struct_time(value: time.struct_time | None) -> Posted | None:
     if value is None:
         return None
     try:
-        return Posted(_iso(datetime(*value[:6], tzinfo=UTC)), "second", True)
+        return Posted(iso_utc(datetime(*value[:6], tzinfo=UTC)), "second", True)
     except (ValueError, TypeError, OverflowError):
         return None
 
@@ -288,7 +294,7 @@ def iso_time(value: object) -> Posted | None:
             if not tz_known:
                 moment = moment.replace(tzinfo=UTC)
             try:
-                at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                at = iso_utc(moment)
             except (ValueError, OverflowError):
                 return None
             return Posted(at, "second", tz_known)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
-from desk.text import clean_line
+from desk.text import clean_line, strip_escapes
 
 # Query parameters that only say how a reader arrived (campaign, click and
 # mail-list ids, share sources): every name that starts with `utm_`, and these.
@@ -111,7 +111,9 @@ def host_of(url: object) -> str | None:
         host = urlsplit(url.strip()).hostname
     except ValueError:
         return None
-    return host or None
+    if not host or strip_escapes(host) != host or any(ch.isspace() for ch in host):
+        return None  # a control or bidi character is no host (found by bench/fuzz.py)
+    return host
 
 
 # ---------------------------------------------------------------- former spellings

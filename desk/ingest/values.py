@@ -37,8 +37,13 @@ def str_or_none(value: Any) -> str | None:
         return None
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
+    if isinstance(value, str):
+        # An id with an escape, a control or a lone surrogate is no id: it
+        # would reach the terminal and the store (which cannot encode a
+        # surrogate), and two such ids must not collapse into one U+FFFD
+        # (found by bench/fuzz.py).
+        value = value.strip()
+        return value if value and scrub(value) == value else None
     return None
 
 

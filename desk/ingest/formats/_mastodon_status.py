@@ -21,7 +21,7 @@ from desk.ingest.clean import html_of
 from desk.ingest.jsondocs import canonical_bytes
 from desk.ingest.times import iso_time
 from desk.ingest.urls import host_of
-from desk.ingest.values import line_of, str_or_none, text_of
+from desk.ingest.values import array, line_of, str_or_none, text_of
 from desk.text import strip_escapes
 
 PLATFORM = "mastodon"
@@ -142,12 +142,12 @@ def _server_hints(status: dict[str, Any], hosts: Counter[str]) -> None:
             host = host_of(account.get("url"))
             if host:
                 hosts[host] += 1
-    for tag in status.get("tags") or []:
+    for tag in array(status.get("tags")):  # `or []` let a number through
         if isinstance(tag, dict):
             host = host_of(tag.get("url"))
             if host:
                 hosts[host] += 1
-    for mention in status.get("mentions") or []:
+    for mention in array(status.get("mentions")):
         if isinstance(mention, dict):
             acct = mention.get("acct")
             if isinstance(acct, str) and acct and "@" not in acct:
@@ -247,7 +247,7 @@ def _local_account_url(status: dict[str, Any], account_id: str | None) -> str | 
     """
     if not account_id:
         return None
-    candidates = [status.get("account"), *(status.get("mentions") or [])]
+    candidates = [status.get("account"), *array(status.get("mentions"))]
     for account in candidates:
         if isinstance(account, dict) and str_or_none(account.get("id")) == account_id:
             acct = account.get("acct")
@@ -318,10 +318,12 @@ def _item(
     }
     if counts:
         extra["counts"] = counts
-    mentions = [line_of(m.get("acct")) for m in status.get("mentions") or [] if isinstance(m, dict)]
+    mentions = [
+        line_of(m.get("acct")) for m in array(status.get("mentions")) if isinstance(m, dict)
+    ]
     if any(mentions):
         extra["mentions"] = [m for m in mentions if m]
-    tags = [line_of(t.get("name")) for t in status.get("tags") or [] if isinstance(t, dict)]
+    tags = [line_of(t.get("name")) for t in array(status.get("tags")) if isinstance(t, dict)]
     if any(tags):
         extra["tags"] = [t for t in tags if t]
     card = status.get("card")

@@ -50,7 +50,12 @@ _SSE_FIELDS = ("event:", "data:", "id:", "retry:", ":")
 
 def _is_stream_event(doc: Any) -> bool:
     """A WebSocket streaming message: a known `event` name and a `payload`."""
-    return isinstance(doc, dict) and doc.get("event") in _EVENTS and "payload" in doc
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("event"), str)  # a list cannot be looked up in a set
+        and doc["event"] in _EVENTS
+        and "payload" in doc
+    )
 
 
 def _looks_sse(text: str) -> bool:

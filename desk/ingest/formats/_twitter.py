@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected
 from desk.ingest.jsondocs import canonical_bytes
-from desk.ingest.times import from_text
+from desk.ingest.times import from_text, iso_utc
 from desk.ingest.values import int_or_none
 from desk.text import clean_line, clean_text
 
@@ -223,7 +223,7 @@ def tweet_time(value: Any) -> Posted | None:
         return from_text(value)
     if moment.tzinfo is None:
         return from_text(value)
-    return Posted(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "second", True)
+    return Posted(iso_utc(moment), "second", True)  # not strftime: year 202 is "0202"
 
 
 def at_line(

@@ -44,7 +44,7 @@ from desk.ingest.formats._factcheck import (
     review_posted,
     summary,
 )
-from desk.ingest.jsondocs import load_document
+from desk.ingest.jsondocs import HUGE_NUMBER, load_document
 from desk.ingest.values import mapping, string
 from desk.text import clean_line
 
@@ -124,6 +124,11 @@ def _stored_page(doc: dict[str, Any]) -> Iterator[ParsedItem | Rejected]:
         except json.JSONDecodeError as exc:
             rejected.append(
                 Rejected(record=block_no, reason=f"JSON-LD block {block_no}: {exc.msg}")
+            )
+            continue
+        except ValueError:  # an integer past 4300 digits (found by bench/fuzz.py)
+            rejected.append(
+                Rejected(record=block_no, reason=f"JSON-LD block {block_no}: {HUGE_NUMBER}")
             )
             continue
         except RecursionError:

@@ -365,7 +365,7 @@ def _ct_api_item(
         text=text,
         raw=raw,
         kind="post",
-        platform_id=clean_line(post_id) if post_id else None,
+        platform_id=clean_line(post_id) or None,  # an id of controls only is no id
         url=url,
         author_name=clean_line(_cell(row, "account.name", na=True)) or None,
         author_handle=handle,

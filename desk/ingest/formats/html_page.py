@@ -38,6 +38,7 @@ from desk.ingest.formats._embeds import (
     parse_fragment,
 )
 from desk.ingest.formats._factcheck import items_from_jsonld
+from desk.ingest.jsondocs import HUGE_NUMBER
 from desk.ingest.urls import canonical_url
 from desk.text import clean_line, strip_escapes
 
@@ -407,6 +408,8 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             bad_blocks.append(
                 (index, f"JSON-LD block {index}: invalid JSON at line {err.lineno}: {err.msg}")
             )
+        except ValueError:  # an integer past 4300 digits (found by bench/fuzz.py)
+            bad_blocks.append((index, f"JSON-LD block {index}: invalid JSON: {HUGE_NUMBER}"))
         except RecursionError:
             bad_blocks.append((index, f"JSON-LD block {index}: JSON nested too deeply"))
 

@@ -88,7 +88,8 @@ def _is_event(doc: Any) -> bool:
         and isinstance(doc.get("did"), str)
         and doc["did"].startswith("did:")
         and "time_us" in doc
-        and doc.get("kind") in _KINDS
+        and isinstance(doc.get("kind"), str)  # a list or object cannot be looked up in a set
+        and doc["kind"] in _KINDS
     )
 
 

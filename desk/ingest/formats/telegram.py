@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -71,8 +71,8 @@ from desk.ingest.jsondocs import (
     streams_as_array,
 )
 from desk.ingest.jsonwalk import Walk, WalkError, open_walk
-from desk.ingest.times import from_text, from_unix
-from desk.ingest.values import array, mime_kind, string
+from desk.ingest.times import from_text, from_unix, iso_utc
+from desk.ingest.values import array, mime_kind, scrub, string
 from desk.text import clean_line, clean_text
 
 NAME = "telegram"
@@ -369,9 +369,11 @@ class _Chat:
         self.key = (
             str(chat_id) if chat_id is not None and not isinstance(chat_id, (dict, list)) else None
         )
+        if self.key is not None and scrub(self.key) != self.key:
+            self.key = None  # a lone surrogate or control is no id (extra could not be stored)
         self.name = _chat_name(chat)
         self.by_name = self.name is not None and self.name not in shared
-        self.type = string(chat.get("type")) or None
+        self.type = clean_line(string(chat.get("type"))) or None  # goes to extra: stored, shown
         self.username = clean_line(string(chat.get("username"))).lstrip("@") or None
         self.note = note
 
@@ -714,6 +716,9 @@ def _from_name(element: Any) -> str | None:
     """The sender's name without the trailing date/"via @bot" details."""
     parts = [element.text or ""]
     for child in element:
+        if not isinstance(child.tag, str):  # a comment: text_content() raises ValueError
+            parts.append(child.tail or "")
+            continue
         classes = (child.get("class") or "").split()
         if "details" not in classes and "date" not in classes:
             parts.append(child.text_content())
@@ -768,7 +773,7 @@ def _html_date(title: str) -> tuple[Posted | None, str | None]:
 
 
 def _utc(wall: datetime, offset: timedelta) -> str:
-    return (wall - offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc((wall - offset).replace(tzinfo=UTC))  # not strftime: year 202 is "0202"
 
 
 @lru_cache(maxsize=512)

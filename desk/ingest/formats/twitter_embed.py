@@ -45,7 +45,7 @@ from desk.ingest.formats._twitter import (
     status_from_url,
     status_url,
 )
-from desk.ingest.jsondocs import record_bytes
+from desk.ingest.jsondocs import HUGE_NUMBER, record_bytes
 from desk.text import clean_line
 
 NAME = "twitter-embed"
@@ -134,6 +134,9 @@ def _parse_oembed(data: bytes) -> Iterator[ParsedItem | Rejected]:
         doc = json.loads(_decode(data))
     except json.JSONDecodeError as err:
         yield Rejected(record=1, reason=f"invalid JSON: {err.msg}", line=err.lineno)
+        return
+    except ValueError:  # not a JSONDecodeError: an integer past 4300 digits (bench/fuzz.py)
+        yield Rejected(record=1, reason=f"invalid JSON: {HUGE_NUMBER}")
         return
     except RecursionError:
         yield Rejected(record=1, reason="JSON nested too deeply")
