@@ -29,7 +29,7 @@ import hashlib
 import io
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -40,6 +40,13 @@ from db.models import Media
 from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
+from desk.ingest.formats._feedxml import (
+    Spans,
+    UnreadableProlog,
+    cut,
+    entry_spans,
+    strip_internal_subset,
+)
 from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_struct_time, from_text
 from desk.ingest.urls import former_spelling, strip_tracking
@@ -114,38 +121,112 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         yield from _parse_json_feed(data)
         return
     try:
-        parsed = _feedparse(data)
-    except RecursionError:
-        yield Rejected(record=None, reason="feed nested too deeply to read")
+        stripped = strip_internal_subset(data)
+    except UnreadableProlog as exc:
+        yield Rejected(record=None, reason=f"feed refused: {exc}")
         return
-    except Exception as exc:  # feedparser must never take the ingest down
-        yield Rejected(record=None, reason=f"feed unreadable: {type(exc).__name__}: {exc}")
-        return
-    entries = parsed.get("entries") or []
-    feed = parsed.get("feed") or {}
-    warning = _bozo_reason(parsed) if parsed.get("bozo") else None
-    note = parsed.get("desk_encoding_note") or warning
-    if not entries:
-        if warning:
-            yield Rejected(
-                record=None, reason=f"no entries read: {warning}", line=_bozo_line(parsed)
-            )
-        return
-    context = _FeedContext(
-        key=_feed_key(feed),
-        title=clean_line(string(feed.get("title"))) or None,
-        link=string(feed.get("link")) or None,
-        lang=string(feed.get("language")) or None,
-        warning=note,
+    data = stripped.data
+    dtd_note = (
+        f"internal DTD subset cut before parsing ({stripped.removed} bytes; "
+        f"{stripped.entities} entity definitions not used)"
+        if stripped.removed
+        else None
     )
+    spans = entry_spans(data)
     seen: dict[str, bytes] = {}
-    for index, entry in enumerate(entries, start=1):
+    context: _FeedContext | None = None
+    index = 0
+    for run, first, last in _runs(data, spans):
         try:
-            item = _entry_item(entry, index, context)
-        except Exception as exc:  # one odd entry must not stop the others
-            yield Rejected(record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}")
-            continue
-        yield _unrepeated(item, seen)
+            parsed = _feedparse(run)
+        except RecursionError:
+            yield Rejected(record=None, reason="feed nested too deeply to read")
+            return
+        except Exception as exc:  # feedparser must never take the ingest down
+            yield Rejected(record=None, reason=f"feed unreadable: {type(exc).__name__}: {exc}")
+            return
+        entries = parsed.get("entries") or []
+        warning = _bozo_reason(parsed) if parsed.get("bozo") else None
+        note = "; ".join(n for n in (dtd_note, parsed.get("desk_encoding_note") or warning) if n)
+        if context is None:
+            if not entries:
+                if warning:
+                    yield Rejected(
+                        record=None, reason=f"no entries read: {warning}", line=_bozo_line(parsed)
+                    )
+                return
+            feed = parsed.get("feed") or {}
+            context = _FeedContext(
+                key=_feed_key(feed),
+                title=clean_line(string(feed.get("title"))) or None,
+                link=string(feed.get("link")) or None,
+                lang=string(feed.get("language")) or None,
+                warning=note or None,
+            )
+        run_context = context.with_warning(note or None)
+        located = _located(data, spans, first, last, len(entries))
+        for offset, entry in enumerate(entries):
+            index += 1
+            own = located[offset] if isinstance(located, list) else None
+            try:
+                item = _entry_item(entry, index, run_context, own)
+                if own is None:
+                    item = replace(item, extra={**item.extra, "raw_note": located})
+            except Exception as exc:  # one odd entry must not stop the others
+                yield Rejected(
+                    record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}"
+                )
+                continue
+            yield _unrepeated(item, seen, lambda e=entry: _former_raw(e))
+
+
+# Entries per feedparser run: a large regular feed is parsed as its head, this
+# many entries and its tail at a time, so memory holds one run's dicts, not
+# the whole feed's (a 100k-entry feed whole took feedparser past 1 GB).
+RUN_ENTRIES = 2000
+
+
+def _runs(data: bytes, spans: Spans | None) -> Iterator[tuple[bytes, int, int]]:
+    """(document, first entry, end entry) per feedparser run: the whole file, or runs of it.
+
+    Cut only where that changes nothing for feedparser: every entry under one
+    parent with only white space between them (`Spans.regular`), so each run
+    has the same head (XML declaration, namespaces, channel or feed
+    metadata, `xml:base`, `xml:lang`) and tail as the whole document.
+    """
+    if spans is None or not spans.regular or len(spans) <= RUN_ENTRIES:
+        yield data, 0, len(spans) if spans is not None else 0
+        return
+    for first in range(0, len(spans), RUN_ENTRIES):
+        last = min(first + RUN_ENTRIES, len(spans))
+        yield cut(data, spans, first, last), first, last
+
+
+def _located(
+    data: bytes, spans: Spans | None, first: int, last: int, parsed: int
+) -> list[bytes] | str:
+    """Each entry's own bytes, paired in document order; else why they cannot be.
+
+    feedparser's loose parser can recover a broken document into more or
+    fewer entries than its markup has; then no entry is given bytes that
+    might be another's, and the raw copy stays feedparser's reading.
+    """
+    if spans is None:
+        return (
+            "the entry's own bytes could not be located (the document is not "
+            "well-formed XML to its end); raw is feedparser's reading of it"
+        )
+    if last - first != parsed:
+        return (
+            f"the entry's own bytes could not be located (feedparser read {parsed} "
+            f"entries where the markup has {last - first}); raw is feedparser's reading of it"
+        )
+    return [data[spans.starts[k] : spans.ends[k]] for k in range(first, last)]
+
+
+def _former_raw(entry: Any) -> bytes:
+    """The raw copy a feed entry had before its own bytes were kept: feedparser's dict as JSON."""
+    return record_bytes(entry, default=str)
 
 
 def _feedparse(data: bytes) -> Any:
@@ -212,6 +293,14 @@ class _FeedContext:
         self.lang = lang
         self.warning = warning
 
+    def with_warning(self, warning: str | None) -> _FeedContext:
+        """The same feed seen through one run, which may have a warning of its own."""
+        if warning == self.warning:
+            return self
+        return _FeedContext(
+            key=self.key, title=self.title, link=self.link, lang=self.lang, warning=warning
+        )
+
 
 def _bozo_reason(parsed: Any) -> str:
     exc = parsed.get("bozo_exception")
@@ -234,13 +323,18 @@ def _bozo_line(parsed: Any) -> int | None:
     return None
 
 
-def _unrepeated(item: ParsedItem, seen: dict[str, bytes]) -> ParsedItem:
+def _unrepeated(
+    item: ParsedItem, seen: dict[str, bytes], former_raw: Callable[[], bytes]
+) -> ParsedItem:
     """Keep a second, different entry that reuses an earlier entry's id (a feed bug).
 
     Real feeds do this (Scripting News gives two posts one guid and one
     link). Deduplication by id or URL would silently drop the second post,
-    so it gets an id made from its own content (stable across re-ingests)
-    and its link moves to `extra`. A byte-identical repeat stays a duplicate.
+    so it gets an id made from its own bytes in the file (stable across
+    re-ingests, and whichever parser read the feed) and its link moves to
+    `extra`. A byte-identical repeat stays a duplicate. Before, the id
+    hashed feedparser's dict (`former_raw`): that id is an earlier key, so a
+    desk that stored the entry then still finds it.
     """
     key = item.platform_id
     if key is None:
@@ -254,7 +348,17 @@ def _unrepeated(item: ParsedItem, seen: dict[str, bytes]) -> ParsedItem:
     extra = {**item.extra, "id_repeated_in_feed": key}
     if item.url:
         extra["link"] = item.url
-    earlier = tuple((f"{pid}|{digest}", None) for pid, _ in item.earlier_keys if pid)
+    digests = [digest]
+    former = hashlib.sha256(former_raw()).hexdigest()[:12]
+    if former != digest:
+        digests.append(former)
+    pids = [key, *(pid for pid, _ in item.earlier_keys if pid)]
+    earlier = tuple(
+        (f"{pid}|{d}", None)
+        for pid in pids
+        for d in digests
+        if f"{pid}|{d}" != f"{key}|{digest}"
+    )
     return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra, earlier_keys=earlier)
 
 
@@ -266,7 +370,10 @@ def _feed_key(feed: Any) -> str | None:
     return None
 
 
-def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
+def _entry_item(
+    entry: Any, index: int, context: _FeedContext, own: bytes | None = None
+) -> ParsedItem:
+    """One entry as an item; `own` is its bytes in the file (None: not located)."""
     raw_link = string(entry.get("link"))
     link = _link(raw_link)
     entry_id = clean_line(string(entry.get("id")))
@@ -294,7 +401,7 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=record_bytes(entry, default=str),
+        raw=own if own is not None else _former_raw(entry),
         platform_id=_platform_id(entry_id, link, context.key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
@@ -362,12 +469,16 @@ def _rss_author_name(raw: str) -> str | None:
 
     feedparser splits it with an e-mail pattern that cuts unusual top-level
     domains (`desk@paper.example (Lena Varo)` gave the name `ple (Lena
-    Varo`), so take the last parenthesised part of the raw field ourselves.
+    Varo`), so take the last parenthesised part of the raw field ourselves,
+    when the e-mail is outside it. An Atom author with a `<name>` and an
+    `<email>` comes out of feedparser the other way round, `Anthony
+    (noreply@blogger.com)`: that is not this form (the name is `Anthony`).
     """
     text = raw.strip()
-    if "@" in text and text.endswith(")") and "(" in text:
-        inner = text[text.rindex("(") + 1 : -1].strip()
-        return clean_line(inner) or None
+    if text.endswith(")") and "(" in text:
+        outer, inner = text[: text.rindex("(")], text[text.rindex("(") + 1 : -1].strip()
+        if "@" in outer and "@" not in inner:
+            return clean_line(inner) or None
     return None
 
 
