@@ -49,7 +49,7 @@ from desk.ingest.formats._feedxml import (
 )
 from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_struct_time, from_text
-from desk.ingest.urls import former_spelling, strip_tracking
+from desk.ingest.urls import canonical_url, former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
 
@@ -417,23 +417,41 @@ def _entry_item(
 
 
 def _link(raw: str) -> str | None:
-    """The entry's link as the feed gives it, tracking parameters cut out."""
-    return strip_tracking(raw)
+    """The entry's link in the one canonical spelling (`urls.canonical_url`), fragment kept.
+
+    https, lower-case host, no tracking pairs, as every format spells a URL.
+    The fragment stays: in a feed it names the post on a page of several
+    (Scripting News links every post as `day.html#a123`), and without it
+    two posts would share one URL and the second would be taken for a copy
+    of the first. A link that is not http(s) (`tag:`, a bare path) is kept
+    as given with only its tracking pairs cut (it is an id, never a URL).
+    """
+    return canonical_url(raw, fragment=True) or strip_tracking(raw)
 
 
 def _earlier_keys(
     entry_id: str, raw_link: str, link: str | None, feed_key: str | None
 ) -> tuple[tuple[str | None, str | None], ...]:
-    """The (platform id, url) this entry had before issue 12, when its id changed.
+    """The (platform id, url) this entry had in earlier desks, where they differ from now.
 
-    Only an entry whose platform id is its link changes id with the link's
-    spelling; when the id is unchanged it finds the stored entry by itself.
+    Before issue 12 the link kept its scheme, host case and fragment and lost
+    only a shorter list of tracking pairs (`urls.former_spelling`); in
+    between it lost the whole list (`urls.strip_tracking`). An entry stored
+    under either is found under it: its id when the link is its id, its URL.
     """
-    former = former_spelling(raw_link, reader="feed")
-    platform_id = _platform_id(entry_id, former, feed_key)
-    if former is None or platform_id == _platform_id(entry_id, link, feed_key):
-        return ()
-    return ((platform_id, former if former.startswith(("http://", "https://")) else None),)
+    now = (_platform_id(entry_id, link, feed_key), link)
+    keys: list[tuple[str | None, str | None]] = []
+    for spelled in (strip_tracking(raw_link), former_spelling(raw_link, reader="feed")):
+        if spelled is None:
+            continue
+        url = spelled if spelled.startswith(("http://", "https://")) else None
+        key = (_platform_id(entry_id, spelled, feed_key), url)
+        if key[0] == now[0]:
+            key = (None, url)  # the id finds it by itself; only the URL is other
+        if key in ((None, None), (None, now[1]), now) or key in keys:
+            continue
+        keys.append(key)
+    return tuple(keys)
 
 
 def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str | None:
