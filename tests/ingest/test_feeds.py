@@ -237,7 +237,9 @@ def test_corpus_file(case: CorpusCase) -> None:
         assert item.platform == "rss"
         assert item.kind == "feed-entry"
         assert item.record == index
-        if "raw_note" in item.extra or relative.endswith(".json"):  # not located: feedparser's reading, and said so
+        if "raw_note" in item.extra or relative.endswith(
+            ".json"
+        ):  # not located: feedparser's reading, and said so
             assert isinstance(json.loads(item.raw), dict)
         else:  # the entry's own bytes, in document order
             assert item.raw.lstrip(b"\xff\xfe\x00")[:1] in (b"<", b"")
@@ -646,3 +648,43 @@ def test_json_feed_errors() -> None:
 def test_incomplete_date_string_is_not_completed_from_the_clock() -> None:
     [entry], _ = run_bytes(rss("<item><title>t</title><pubDate>Tuesday 10:00</pubDate></item>"))
     assert entry.posted is None
+
+
+BLOGGER_ATOM = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:gd='http://schemas.google.com/g/2005'>
+<id>tag:blogger.com,1999:blog-123</id><updated>2024-03-03T10:00:00.000-08:00</updated>
+<title type='text'>A Blog</title>
+<author><name>Anthony</name><uri>https://www.blogger.com/profile/1</uri>
+<email>noreply@blogger.com</email></author>
+<entry><id>tag:blogger.com,1999:blog-123.post-1</id>
+<published>2024-03-03T10:00:00.000-08:00</published><updated>2024-03-03T10:00:00.000-08:00</updated>
+<title type='text'>Post</title><content type='html'>&lt;p&gt;Hello&lt;/p&gt;</content>
+<link rel='alternate' type='text/html' href='https://ablog.blogspot.com/2024/03/post.html'/>
+<author><name>Anthony</name><uri>https://www.blogger.com/profile/1</uri>
+<email>noreply@blogger.com</email>
+<gd:image rel='http://schemas.google.com/g/2005#thumbnail' width='16' height='16'
+ src='https://img1.blogblog.com/img/b16-rounded.gif'/></author></entry>
+<entry><id>tag:blogger.com,1999:blog-123.post-2</id><title>Only mail</title>
+<author><email>desk@paper.example</email></author></entry>
+<entry><id>tag:blogger.com,1999:blog-123.post-3</id><title>Two</title>
+<author><name>Ana (Desk)</name><email>ana@paper.example</email></author>
+<author><name>Bo</name></author></entry>
+</feed>"""
+
+
+def test_atom_author_with_an_email_is_named_by_its_name() -> None:
+    """RFC 4287 §3.2: a Person construct's `name` is required, `email` optional."""
+    named, mail_only, two = run_bytes(BLOGGER_ATOM)[0]
+    assert (named.author_name, named.author_url) == (
+        "Anthony",
+        "https://www.blogger.com/profile/1",
+    )
+    assert mail_only.author_name == "desk@paper.example"  # no name: the address is all there is
+    assert two.author_name == "Ana (Desk), Bo"
+
+
+def test_rss_author_email_then_name_still_gives_the_name() -> None:
+    [entry], _ = run_bytes(
+        rss("<item><title>a</title><author>desk@paper.example (Lena Varo)</author></item>")
+    )
+    assert entry.author_name == "Lena Varo"

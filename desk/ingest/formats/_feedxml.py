@@ -22,7 +22,9 @@ with a regular expression over markup:
   set, parameter-entity parsing is off, and `UseForeignDTD` makes an
   undefined entity reference (an HTML `&nbsp;` in an RSS title, or one whose
   definition was stripped) a skipped reference instead of a fatal error.
-  A document expat cannot read to its end (bare `&`, unclosed tag) gives no
+  C0 control bytes XML forbids are read as spaces by this scan (the bytes
+  kept are the file's). A document expat cannot read to its end (bare `&`,
+  unclosed tag) gives no
   spans: feedparser's loose parser may recover it differently, so no entry
   is paired with bytes it might not own.
 
@@ -53,6 +55,11 @@ _ENTRY_NAMESPACES = frozenset(
 _ENTRY_NAMES = frozenset({"item", "entry"})
 _SPACE = b" \t\r\n"
 _CHUNK = 1 << 20
+# C0 controls XML forbids (an ANSI escape in a title is common in the wild):
+# seen as spaces by the span scan only, so one such byte does not make the
+# whole document unreadable to it; offsets stay the same, the bytes kept are
+# the file's
+_CONTROLS = bytes.maketrans(bytes([*range(0, 9), 11, 12, *range(14, 32)]), b" " * 29)
 
 
 @dataclass(frozen=True)
@@ -93,10 +100,11 @@ def strip_internal_subset(data: bytes) -> Stripped:
     """`data` with its DOCTYPE's `[ ... ]` cut to its harmless part (module docstring).
 
     Kept: plain-text general entities (`<!ENTITY id "tag:example.com,">`,
-    a value of at most `_ENTITY_VALUE` bytes with no `&`, `%` or `<`, so no
-    nesting) while all their references together expand to at most
-    `_EXPANSION` bytes. Everything else in the subset is removed: parameter
-    and external entities, element and attribute declarations, comments.
+    a value of at most `_ENTITY_VALUE` bytes with no `&`, `%`, `<` or `>`:
+    no nesting, and one declaration feedparser's own pattern reads whole)
+    while all their references together expand to at most `_EXPANSION`
+    bytes. Everything else in the subset is removed: parameter and external
+    entities, element and attribute declarations, comments.
     When the kept ones would expand past the bound, none is kept.
 
     Raises `UnreadableProlog` for a subset with no end (a truncated or
@@ -229,7 +237,7 @@ def _plain_entity(data: bytes, i: int) -> _Declaration:
     rest = close + 1
     while rest < n and data[rest] in _SPACE:
         rest += 1
-    plain = len(value) <= _ENTITY_VALUE and not any(c in value for c in b"&%<\"")
+    plain = len(value) <= _ENTITY_VALUE and not any(c in value for c in b'&%<>"')
     if not plain or data[rest : rest + 1] != b">":
         return None, b""
     return name, value
@@ -304,7 +312,9 @@ def entry_spans(data: bytes) -> Spans | None:
     view = memoryview(data)
     try:
         for chunk in range(skip, max(len(data), skip + 1), _CHUNK):
-            parser.Parse(view[chunk : chunk + _CHUNK], chunk + _CHUNK >= len(data))
+            piece = view[chunk : chunk + _CHUNK]
+            final = chunk + _CHUNK >= len(data)
+            parser.Parse(piece if wide else bytes(piece).translate(_CONTROLS), final)
     except (pyexpat.ExpatError, ValueError, RecursionError):
         return None
     if len(starts) != len(ends):

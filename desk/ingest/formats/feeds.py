@@ -25,6 +25,7 @@ without a date is fine.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -177,7 +178,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
                     record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}"
                 )
                 continue
-            yield _unrepeated(item, seen, lambda e=entry: _former_raw(e))
+            yield _unrepeated(item, seen, functools.partial(_former_raw, entry))
 
 
 # Entries per feedparser run: a large regular feed is parsed as its head, this
@@ -354,10 +355,7 @@ def _unrepeated(
         digests.append(former)
     pids = [key, *(pid for pid, _ in item.earlier_keys if pid)]
     earlier = tuple(
-        (f"{pid}|{d}", None)
-        for pid in pids
-        for d in digests
-        if f"{pid}|{d}" != f"{key}|{digest}"
+        (f"{pid}|{d}", None) for pid in pids for d in digests if f"{pid}|{d}" != f"{key}|{digest}"
     )
     return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra, earlier_keys=earlier)
 
