@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+from pathlib import Path
 
 import feedparser
 import pytest
 
 from db import Store
 from desk.ingest.base import ParsedItem, Rejected, Source
-from desk.ingest.formats import feeds
+from desk.ingest.formats import _feedxml, feeds
+from desk.ingest.formats._feedxml import FeedDocument, scan_spans
 from desk.ingest.jsondocs import record_bytes
 from desk.ingest.pipeline import ingest_bytes
 from desk.ingest.urls import former_spelling
@@ -174,7 +177,7 @@ def test_a_repeated_guid_is_made_unique_by_the_entrys_own_bytes(
     digest = hashlib.sha256(REPEATED[1]).hexdigest()[:12]
     assert second.platform_id == f"https://desk.example/same|{digest}"
     # whatever a parser makes of the entry, its id does not change
-    monkeypatch.setattr(feeds, "_former_raw", lambda entry: b"another parser's reading")
+    monkeypatch.setattr(feeds, "_former_raw", lambda *args: b"another parser's reading")
     assert parse(rss(REPEATED))[0][1].platform_id == second.platform_id
 
 
@@ -249,15 +252,60 @@ def test_a_feed_read_in_runs_gives_the_items_read_whole(monkeypatch: pytest.Monk
     doc = rss(_many(23))
     whole = parse(doc)[0]
     monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 100)  # here, in this process
     runs = parse(doc)[0]
     assert [_fields(i) for i in runs] == [_fields(i) for i in whole]
     assert len(runs) == 25 and runs[-1].platform_id != runs[-2].platform_id
 
 
-def test_an_irregular_feed_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc = rss(_many(23))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setenv("DESK_FEED_WORKER", "0")
+    here = parse(doc)[0]
+    monkeypatch.delenv("DESK_FEED_WORKER")
+    spawned: list[bool] = []
+    real = feeds._Parsers.__init__
+
+    def watch(self: feeds._Parsers, wanted: bool) -> None:
+        real(self, wanted)
+        spawned.append(self.pool is not None)
+
+    monkeypatch.setattr(feeds._Parsers, "__init__", watch)
+    there = parse(doc)[0]
+    assert spawned == [os.cpu_count() not in (None, 1)]
+    assert [_fields(i) for i in there] == [_fields(i) for i in here]
+
+
+def test_an_irregular_feed_is_read_whole() -> None:
     """A comment between items: not cut, so nothing between entries can be lost."""
-    doc = rss(_many(9), sep=b"\n<!-- between -->\n")
-    monkeypatch.setattr(feeds, "RUN_ENTRIES", 2)
-    runs = list(feeds._runs(doc, feeds.entry_spans(doc)))
-    assert len(runs) == 1
-    assert len(parse(doc)[0]) == 11
+    data = rss(_many(9), sep=b"\n<!-- between -->\n")
+    doc = FeedDocument.from_bytes(data)
+    spans = scan_spans(doc.chunks())
+    assert spans is not None and not spans.regular
+    assert len(list(doc.runs(spans, 2))) == 1
+    assert len(parse(data)[0]) == 11
+
+
+def test_a_large_file_is_read_in_runs_from_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Past STREAM_BYTES the file is never read whole: the same items as from memory."""
+    data = rss(_many(40))
+    path = tmp_path / "big.xml"
+    path.write_bytes(data)
+    from_memory = parse(data)[0]
+    monkeypatch.setattr(feeds, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 7)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 100)
+    monkeypatch.setattr(_feedxml, "_CHUNK", 512)
+    reads: list[int] = []
+    real_read = FeedDocument.whole
+    monkeypatch.setattr(FeedDocument, "whole", lambda self: reads.append(1) or real_read(self))
+    out = list(feeds.parse(Source("big.xml", path=path)))
+    from_disk = [i for i in out if isinstance(i, ParsedItem)]
+    assert [_fields(i) for i in from_disk] == [_fields(i) for i in from_memory]
+    assert reads == []  # never whole

@@ -37,8 +37,12 @@ is the document's. UTF-16 is read as UTF-16; UTF-32 and EBCDIC give no spans.
 
 from __future__ import annotations
 
+import os
 import pyexpat
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 # namespaces in which feedparser takes an `item` / `entry` element as an entry
 # (an element with no prefix counts whatever its default namespace)
@@ -55,6 +59,9 @@ _ENTRY_NAMESPACES = frozenset(
 _ENTRY_NAMES = frozenset({"item", "entry"})
 _SPACE = b" \t\r\n"
 _CHUNK = 1 << 20
+# the most a large file's prolog (and a feed's head or tail) may be when it is
+# read piece by piece
+PROLOG_BYTES = 4 << 20
 # C0 controls XML forbids (an ANSI escape in a title is common in the wild):
 # seen as spaces by the span scan only, so one such byte does not make the
 # whole document unreadable to it; offsets stay the same, the bytes kept are
@@ -250,8 +257,8 @@ def _plain_entity(data: bytes, i: int) -> _Declaration:
 class Spans:
     """Where each entry of a feed document lies: byte offsets, in document order."""
 
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: array[int]
+    ends: array[int]
     # True when every entry has the same parent element and only white space
     # lies between them: the document may be cut into runs of entries
     regular: bool
@@ -262,67 +269,136 @@ class Spans:
 
 def entry_spans(data: bytes) -> Spans | None:
     """The byte span of every top-level entry element, or None when expat cannot read it all."""
-    wide = _utf16_or_32(data)
+    view = memoryview(data)
+    return scan_spans(view[k : k + _CHUNK] for k in range(0, max(len(data), 1), _CHUNK))
+
+
+def scan_spans(chunks: Iterator[bytes | memoryview]) -> Spans | None:
+    """`entry_spans` of the document that is these chunks one after the other.
+
+    Only the last two chunks are held (a tag may straddle them), so a file
+    of any size is scanned in bounded memory; the offsets are 8 bytes an
+    entry each (`array`).
+    """
+    pieces = iter(chunks)
+    first = bytes(next(pieces, b""))
+    wide = _utf16_or_32(first)
     if wide == "utf-32":
         return None
     encoding = None if wide else "ISO-8859-1"
-    if wide and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if wide and not first.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "UTF-16LE" if wide == "utf-16-le" else "UTF-16BE"
+    # a UTF-8 byte order mark would be text before the root read as ISO-8859-1
+    skip = 3 if encoding and first.startswith(b"\xef\xbb\xbf") else 0
+    scan = _Scan(wide, skip)
     parser = pyexpat.ParserCreate(encoding, namespace_separator=" ")
     parser.namespace_prefixes = True
     parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.UseForeignDTD(True)
-    starts: list[int] = []
-    ends: list[int] = []
-    parents: set[int] = set()
-    stack: list[int] = []  # byte index of each open element's start tag
-    depth_in_entry = 0
-    empty_end: list[int] = []
-    step = 2 if wide else 1
-    solidus = "/".encode(wide) if wide else b"/"
-
-    def start(name: str, _attrs: object) -> None:
-        nonlocal depth_in_entry
-        index = parser.CurrentByteIndex + skip
-        if depth_in_entry:
-            depth_in_entry += 1
-        elif _is_entry(name):
-            depth_in_entry = 1
-            starts.append(index)
-            tag_end = _tag_end(data, index, wide)
-            slash = data[tag_end - 2 * step : tag_end - step]
-            empty_end.append(tag_end if slash == solidus else -1)
-            parents.add(stack[-1] if stack else -1)
-        stack.append(index)
-
-    def end(_name: str) -> None:
-        nonlocal depth_in_entry
-        index = parser.CurrentByteIndex + skip
-        stack.pop()
-        if depth_in_entry:
-            depth_in_entry -= 1
-            if depth_in_entry == 0:
-                empty = empty_end.pop()
-                ends.append(empty if empty >= 0 else _tag_end(data, index, wide))
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    # a UTF-8 byte order mark would be text before the root read as ISO-8859-1
-    skip = 3 if encoding and data.startswith(b"\xef\xbb\xbf") else 0
-    view = memoryview(data)
+    parser.StartElementHandler = lambda name, _attrs: scan.start(name, parser.CurrentByteIndex)
+    parser.EndElementHandler = lambda _name: scan.end(parser.CurrentByteIndex)
     try:
-        for chunk in range(skip, max(len(data), skip + 1), _CHUNK):
-            piece = view[chunk : chunk + _CHUNK]
-            final = chunk + _CHUNK >= len(data)
-            parser.Parse(piece if wide else bytes(piece).translate(_CONTROLS), final)
-    except (pyexpat.ExpatError, ValueError, RecursionError):
+        piece: bytes | memoryview | None = first[skip:]
+        while piece is not None:
+            following = next(pieces, None)
+            chunk = bytes(piece)
+            scan.window(chunk)
+            parser.Parse(chunk if wide else chunk.translate(_CONTROLS), following is None)
+            piece = following
+    except (pyexpat.ExpatError, ValueError, RecursionError, _Lost):
         return None
-    if len(starts) != len(ends):
+    if len(scan.starts) != len(scan.ends):
         return None
-    regular = len(parents) <= 1 and all(
-        not data[ends[k] : starts[k + 1]].strip(_SPACE) for k in range(len(starts) - 1)
-    )
-    return Spans(tuple(starts), tuple(ends), regular and not wide)
+    regular = scan.regular and len(scan.parents) <= 1 and not wide
+    return Spans(scan.starts, scan.ends, regular)
+
+
+class _Lost(Exception):
+    """A tag's bytes are no longer in the window (a tag longer than a chunk)."""
+
+
+class _Scan:
+    """What expat's element events build: entry offsets, parents, the gaps between entries."""
+
+    def __init__(self, wide: str | None, skip: int) -> None:
+        self.wide = wide
+        self.skip = skip
+        self.step = 2 if wide else 1
+        self.solidus = "/".encode(wide) if wide else b"/"
+        self.starts: array[int] = array("q")
+        self.ends: array[int] = array("q")
+        self.parents: set[int] = set()
+        self.regular = True
+        self.stack: list[int] = []  # byte index of each open element's start tag
+        self.depth = 0  # inside an entry: how deep
+        self.empty_end = -1
+        self.base = skip  # document offset of self.data[0]
+        self.data = b""
+        self.last = b""
+        self.fed = skip
+
+    def window(self, chunk: bytes) -> None:
+        """Keep the previous chunk and this one (offsets from `base`)."""
+        self.base = self.fed - len(self.last)
+        self.data = self.last + chunk
+        self.last = chunk
+        self.fed += len(chunk)
+
+    def _bytes(self, start: int, end: int) -> bytes:
+        if start < self.base:
+            raise _Lost
+        return self.data[start - self.base : end - self.base]
+
+    def start(self, name: str, at: int) -> None:
+        index = at + self.skip
+        if self.depth:
+            self.depth += 1
+        elif _is_entry(name):
+            self.depth = 1
+            if self.ends and self.regular:
+                gap = self.ends[-1]
+                self.regular = gap >= self.base and not self._bytes(gap, index).strip(_SPACE)
+            self.starts.append(index)
+            tag_end = self._tag_end(index)
+            slash = self._bytes(tag_end - 2 * self.step, tag_end - self.step)
+            self.empty_end = tag_end if slash == self.solidus else -1
+            self.parents.add(self.stack[-1] if self.stack else -1)
+        self.stack.append(index)
+
+    def end(self, at: int) -> None:
+        index = at + self.skip
+        self.stack.pop()
+        if self.depth:
+            self.depth -= 1
+            if self.depth == 0:
+                empty = self.empty_end
+                self.ends.append(empty if empty >= 0 else self._tag_end(index))
+
+    def _tag_end(self, index: int) -> int:
+        """The offset just after the tag that starts at `index` (an end tag, or an empty element).
+
+        The tag is well formed (expat read it), so its `>` is the first one
+        outside a quoted attribute value.
+        """
+        if index < self.base:
+            raise _Lost
+        data, wide, step = self.data, self.wide, self.step
+        gt = ">".encode(wide) if wide else b">"
+        quotes = {q.encode(wide) if wide else q.encode() for q in ('"', "'")}
+        i = index - self.base + step
+        quote: bytes | None = None
+        n = len(data)
+        while i < n:
+            char = data[i : i + step]
+            if quote is not None:
+                if char == quote:
+                    quote = None
+            elif char in quotes:
+                quote = char
+            elif char == gt:
+                return i + step + self.base
+            i += step
+        raise _Lost
 
 
 def _is_entry(name: str) -> bool:
@@ -336,33 +412,112 @@ def _is_entry(name: str) -> bool:
     return len(parts) == 2 or namespace in _ENTRY_NAMESPACES
 
 
-def _tag_end(data: bytes, index: int, wide: str | None) -> int:
-    """The offset just after the tag that starts at `index` (an end tag, or an empty element).
+# ---------------------------------------------------------------- the document, in runs
 
-    The tag is well formed (expat read it), so its `>` is the first one
-    outside a quoted attribute value.
+
+@dataclass(frozen=True)
+class Run:
+    """One piece of a feed for feedparser: the head, some entries, the tail.
+
+    `spans` are the entries' offsets inside `data`; `first` is the number
+    of entries before this run.
     """
-    step = 2 if wide else 1
-    gt = ">".encode(wide) if wide else b">"
-    quotes = {q.encode(wide) if wide else q.encode() for q in ('"', "'")}
-    i = index + step
-    quote: bytes | None = None
-    n = len(data)
-    while i < n:
-        char = data[i : i + step]
-        if quote is not None:
-            if char == quote:
-                quote = None
-        elif char in quotes:
-            quote = char
-        elif char == gt:
-            return i + step
-        i += step
-    return n
+
+    data: bytes
+    first: int
+    spans: tuple[tuple[int, int], ...] | None  # None: the entries could not be located
+    expected: int  # entries the markup has in this run
 
 
-def cut(data: bytes, spans: Spans, first: int, last: int) -> bytes:
-    """The document with only entries `first`..`last - 1`: its head, those entries, its tail."""
-    head = data[: spans.starts[0]]
-    tail = data[spans.ends[-1] :]
-    return head + data[spans.starts[first] : spans.ends[last - 1]] + tail
+class FeedDocument:
+    """A feed's (DTD-stripped) bytes, whole in memory or read from its file piece by piece.
+
+    A large file is never read whole when it can be cut into runs: its first
+    `PROLOG_BYTES` (where the DOCTYPE must end) are held, the rest is read
+    chunk by chunk to find the spans, then run by run.
+    """
+
+    def __init__(self, stripped: Stripped, file: BinaryIO | None = None, rest: int = 0) -> None:
+        self.head = stripped.data
+        self.removed = stripped.removed
+        self.entities = stripped.entities
+        self.file = file
+        self.rest = rest  # file offset where the bytes after `head` begin
+        self.size = len(self.head)
+        if file is not None:
+            self.size += os.fstat(file.fileno()).st_size - rest
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FeedDocument:
+        return cls(strip_internal_subset(data))
+
+    @classmethod
+    def from_file(cls, file: BinaryIO) -> FeedDocument:
+        first = file.read(PROLOG_BYTES)
+        try:
+            stripped = strip_internal_subset(first)
+        except UnreadableProlog as exc:
+            if len(first) == PROLOG_BYTES:
+                raise UnreadableProlog(f"{exc} within the first {PROLOG_BYTES >> 20} MiB") from exc
+            raise
+        return cls(stripped, file, len(first))
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        view = memoryview(self.head)
+        yield from (view[k : k + _CHUNK] for k in range(0, len(self.head), _CHUNK))
+        if self.file is not None:
+            self.file.seek(self.rest)
+            while chunk := self.file.read(_CHUNK):
+                yield chunk
+
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes `start`..`end` of the stripped document."""
+        held = len(self.head)
+        inside = self.head[start:end] if start < held else b""
+        if end <= held or self.file is None:
+            return inside
+        self.file.seek(self.rest + max(start - held, 0))
+        return inside + self.file.read(end - max(start, held))
+
+    def whole(self) -> bytes:
+        return self.read(0, self.size)
+
+    def runs(self, spans: Spans | None, per_run: int) -> Iterator[Run]:
+        """The document cut into runs of `per_run` entries, or whole (see `Spans.regular`).
+
+        Cut only where that changes nothing for feedparser: every entry under
+        one parent with only white space between them, so each run has the
+        same head (XML declaration, namespaces, channel or feed metadata,
+        `xml:base`, `xml:lang`) and tail as the whole document, both bounded.
+        """
+        count = len(spans) if spans is not None else 0
+        head_end = spans.starts[0] if count and spans is not None else 0
+        tail_start = spans.ends[-1] if count and spans is not None else self.size
+        cuttable = (
+            spans is not None
+            and spans.regular
+            and count > per_run
+            and head_end <= PROLOG_BYTES
+            and self.size - tail_start <= PROLOG_BYTES
+        )
+        if spans is None or not cuttable:
+            located = tuple(zip(spans.starts, spans.ends, strict=True)) if spans else None
+            yield Run(self.whole(), 0, located, count)
+            return
+        head = self.read(0, head_end)
+        tail = self.read(tail_start, self.size)
+        for first in range(0, count, per_run):
+            last = min(first + per_run, count)
+            origin = spans.starts[first]
+            body = self.read(origin, spans.ends[last - 1])
+            shift = len(head) - origin
+            located = tuple(
+                (spans.starts[k] + shift, spans.ends[k] + shift) for k in range(first, last)
+            )
+            yield Run(head + body + tail, first, located, last - first)
+
+    def alone(self, spans: Spans | None, entry: bytes) -> bytes:
+        """A document of the head, this one entry and the tail (the former id's reading)."""
+        if not spans:
+            return entry
+        return self.read(0, spans.starts[0]) + entry + self.read(spans.ends[-1], self.size)

@@ -25,13 +25,18 @@ without a date is fine.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import functools
 import hashlib
 import io
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
 import feedparser
@@ -42,11 +47,12 @@ from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.formats._feedxml import (
+    PROLOG_BYTES,
+    FeedDocument,
+    Run,
     Spans,
     UnreadableProlog,
-    cut,
-    entry_spans,
-    strip_internal_subset,
+    scan_spans,
 )
 from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_struct_time, from_text
@@ -114,120 +120,190 @@ def _root_tag(head: bytes) -> str | None:
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Every entry feedparser recovers (or every JSON Feed item), in document order."""
-    data = source.read_bytes()
+    large = source.path is not None and source.size() > STREAM_BYTES
+    if large:
+        with source.open() as fh:
+            data = fh.read(PROLOG_BYTES)
+    else:
+        data = source.read_bytes()
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         yield Rejected(record=None, reason="empty feed")
         return
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        yield from _parse_json_feed(data)
+        yield from _parse_json_feed(source.read_bytes() if large else data)
         return
-    try:
-        stripped = strip_internal_subset(data)
-    except UnreadableProlog as exc:
-        yield Rejected(record=None, reason=f"feed refused: {exc}")
-        return
-    data = stripped.data
-    dtd_note = (
-        f"internal DTD subset cut before parsing ({stripped.removed} bytes; "
-        f"{stripped.entities} entity definitions not used)"
-        if stripped.removed
-        else None
-    )
-    spans = entry_spans(data)
-    seen: dict[str, bytes] = {}
-    context: _FeedContext | None = None
-    index = 0
-    for run, first, last in _runs(data, spans):
+    with contextlib.ExitStack() as stack:
         try:
-            parsed = _feedparse(run)
-        except RecursionError:
-            yield Rejected(record=None, reason="feed nested too deeply to read")
+            if large:
+                doc = FeedDocument.from_file(stack.enter_context(source.open()))
+            else:
+                doc = FeedDocument.from_bytes(data)
+        except UnreadableProlog as exc:
+            yield Rejected(record=None, reason=f"feed refused: {exc}")
             return
-        except Exception as exc:  # feedparser must never take the ingest down
-            yield Rejected(record=None, reason=f"feed unreadable: {type(exc).__name__}: {exc}")
-            return
-        entries = parsed.get("entries") or []
-        warning = _bozo_reason(parsed) if parsed.get("bozo") else None
-        note = "; ".join(n for n in (dtd_note, parsed.get("desk_encoding_note") or warning) if n)
-        if context is None:
-            if not entries:
-                if warning:
-                    yield Rejected(
-                        record=None, reason=f"no entries read: {warning}", line=_bozo_line(parsed)
-                    )
-                return
-            feed = parsed.get("feed") or {}
-            context = _FeedContext(
-                key=_feed_key(feed),
-                title=clean_line(string(feed.get("title"))) or None,
-                link=string(feed.get("link")) or None,
-                lang=string(feed.get("language")) or None,
-                warning=note or None,
-            )
-        run_context = context.with_warning(note or None)
-        located = _located(data, spans, first, last, len(entries))
-        for offset, entry in enumerate(entries):
-            index += 1
-            own = located[offset] if isinstance(located, list) else None
-            try:
-                item = _entry_item(entry, index, run_context, own)
-                if own is None:
-                    item = replace(item, extra={**item.extra, "raw_note": located})
-            except Exception as exc:  # one odd entry must not stop the others
-                yield Rejected(
-                    record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}"
-                )
-                continue
-            yield _unrepeated(item, seen, functools.partial(_former_raw, entry))
+        del data
+        yield from _parse_document(doc)
 
 
+# Files larger than this are read piece by piece (`FeedDocument.from_file`).
+STREAM_BYTES = 8 << 20
 # Entries per feedparser run: a large regular feed is parsed as its head, this
 # many entries and its tail at a time, so memory holds one run's dicts, not
 # the whole feed's (a 100k-entry feed whole took feedparser past 1 GB).
-RUN_ENTRIES = 2000
+RUN_ENTRIES = 1000
+# From this many runs on, feedparser works in a second process (`_Parsers`).
+WORKER_RUNS = 4
 
 
-def _runs(data: bytes, spans: Spans | None) -> Iterator[tuple[bytes, int, int]]:
-    """(document, first entry, end entry) per feedparser run: the whole file, or runs of it.
+def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
+    dtd_note = (
+        f"internal DTD subset cut before parsing ({doc.removed} bytes; "
+        f"{doc.entities} entity definitions not used)"
+        if doc.removed
+        else None
+    )
+    spans = scan_spans(doc.chunks())
+    seen: dict[str, bytes] = {}
+    runs = doc.runs(spans, RUN_ENTRIES)
+    workers = spans is not None and len(spans) >= WORKER_RUNS * RUN_ENTRIES
+    with _Parsers(workers) as parsers:
+        for number, result in enumerate(parsers.map(runs, dtd_note)):
+            if result.fatal is not None:
+                yield Rejected(record=None, reason=result.fatal)
+                return
+            if number == 0 and result.empty is not None:
+                reason, line = result.empty
+                yield Rejected(record=None, reason=reason, line=line)
+                return
+            for item in result.items:
+                if isinstance(item, ParsedItem):
+                    item = _unrepeated(item, seen, functools.partial(_former_raw, doc, spans, item))
+                yield item
 
-    Cut only where that changes nothing for feedparser: every entry under one
-    parent with only white space between them (`Spans.regular`), so each run
-    has the same head (XML declaration, namespaces, channel or feed
-    metadata, `xml:base`, `xml:lang`) and tail as the whole document.
+
+@dataclass(frozen=True)
+class _RunResult:
+    """What one run gave: its items, or why there are none (sent between processes)."""
+
+    items: list[ParsedItem | Rejected]
+    empty: tuple[str, int | None] | None = None  # no entries, bozo: the reason and line
+    fatal: str | None = None  # feedparser raised: nothing more can be read
+
+
+def _read_run(run: Run, dtd_note: str | None) -> _RunResult:
+    """feedparser over one run, each entry paired with its own bytes when they are located."""
+    try:
+        parsed = _feedparse(run.data)
+    except RecursionError:
+        return _RunResult([], fatal="feed nested too deeply to read")
+    except Exception as exc:  # feedparser must never take the ingest down
+        return _RunResult([], fatal=f"feed unreadable: {type(exc).__name__}: {exc}")
+    entries = parsed.get("entries") or []
+    warning = _bozo_reason(parsed) if parsed.get("bozo") else None
+    if not entries:
+        empty = (f"no entries read: {warning}", _bozo_line(parsed)) if warning else ("", None)
+        return _RunResult([], empty=empty if warning else None)
+    note = "; ".join(n for n in (dtd_note, parsed.get("desk_encoding_note") or warning) if n)
+    feed = parsed.get("feed") or {}
+    context = _FeedContext(
+        key=_feed_key(feed),
+        title=clean_line(string(feed.get("title"))) or None,
+        link=string(feed.get("link")) or None,
+        lang=string(feed.get("language")) or None,
+        warning=note or None,
+    )
+    located = _located(run, len(entries))
+    items: list[ParsedItem | Rejected] = []
+    for offset, entry in enumerate(entries):
+        index = run.first + offset + 1
+        own = located[offset] if isinstance(located, list) else None
+        try:
+            item = _entry_item(entry, index, context, own)
+            if own is None:
+                item = replace(item, extra={**item.extra, "raw_note": located})
+        except Exception as exc:  # one odd entry must not stop the others
+            items.append(
+                Rejected(record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}")
+            )
+            continue
+        items.append(item)
+    return _RunResult(items)
+
+
+class _Parsers:
+    """The runs' feedparser work, here or in one worker process, results in order.
+
+    On a machine with a second core, a large feed's runs are parsed by a
+    worker process while this one stores the items of the runs before: the
+    order is the document's (results are taken in submission order), at most
+    `_AHEAD` runs wait, so memory stays bounded. `spawn`, not `fork`: the
+    caller may hold a SQLite connection and threads (the TUI).
     """
-    if spans is None or not spans.regular or len(spans) <= RUN_ENTRIES:
-        yield data, 0, len(spans) if spans is not None else 0
-        return
-    for first in range(0, len(spans), RUN_ENTRIES):
-        last = min(first + RUN_ENTRIES, len(spans))
-        yield cut(data, spans, first, last), first, last
+
+    _AHEAD = 2
+
+    def __init__(self, wanted: bool) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if wanted and (os.cpu_count() or 1) > 1 and os.environ.get("DESK_FEED_WORKER") != "0":
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+    def __enter__(self) -> _Parsers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, runs: Iterator[Run], dtd_note: str | None) -> Iterator[_RunResult]:
+        if self.pool is None:
+            for run in runs:
+                yield _read_run(run, dtd_note)
+            return
+        waiting: collections.deque[Future[_RunResult]] = collections.deque()
+        for run in runs:
+            waiting.append(self.pool.submit(_read_run, run, dtd_note))
+            if len(waiting) > self._AHEAD:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
-def _located(
-    data: bytes, spans: Spans | None, first: int, last: int, parsed: int
-) -> list[bytes] | str:
+def _located(run: Run, parsed: int) -> list[bytes] | str:
     """Each entry's own bytes, paired in document order; else why they cannot be.
 
     feedparser's loose parser can recover a broken document into more or
     fewer entries than its markup has; then no entry is given bytes that
     might be another's, and the raw copy stays feedparser's reading.
     """
-    if spans is None:
+    if run.spans is None:
         return (
             "the entry's own bytes could not be located (the document is not "
             "well-formed XML to its end); raw is feedparser's reading of it"
         )
-    if last - first != parsed:
+    if run.expected != parsed:
         return (
             f"the entry's own bytes could not be located (feedparser read {parsed} "
-            f"entries where the markup has {last - first}); raw is feedparser's reading of it"
+            f"entries where the markup has {run.expected}); raw is feedparser's reading of it"
         )
-    return [data[spans.starts[k] : spans.ends[k]] for k in range(first, last)]
+    return [run.data[start:end] for start, end in run.spans]
 
 
-def _former_raw(entry: Any) -> bytes:
-    """The raw copy a feed entry had before its own bytes were kept: feedparser's dict as JSON."""
+def _dump(entry: Any) -> bytes:
+    """feedparser's reading of an entry as JSON: the raw copy when its bytes are not located."""
     return record_bytes(entry, default=str)
+
+
+def _former_raw(doc: FeedDocument, spans: Spans | None, item: ParsedItem) -> bytes:
+    """The raw copy this entry had before its own bytes were kept: feedparser's dict as JSON.
+
+    Only for a repeated id (`_unrepeated`), so rare: the entry is read
+    again by feedparser alone between the feed's head and tail, which
+    gives the dict the whole feed gave it.
+    """
+    if "raw_note" in item.extra:
+        return item.raw  # its raw copy is that dump already
+    entries = _feedparse(doc.alone(spans, item.raw)).get("entries") or []
+    return _dump(entries[0]) if len(entries) == 1 else item.raw
 
 
 def _feedparse(data: bytes) -> Any:
@@ -399,7 +475,7 @@ def _entry_item(
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=own if own is not None else _former_raw(entry),
+        raw=own if own is not None else _dump(entry),
         platform_id=_platform_id(entry_id, link, context.key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
