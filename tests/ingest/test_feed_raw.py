@@ -213,11 +213,25 @@ def test_a_desk_made_before_finds_its_repeated_guid_entry(
 _REAL_UNREPEATED = feeds._unrepeated
 
 
-def _drop_earlier(item: ParsedItem, seen: dict[str, bytes]) -> ParsedItem:
+def _drop_earlier(item: ParsedItem, seen: feeds._Seen) -> ParsedItem:
     from dataclasses import replace
 
     made = _REAL_UNREPEATED(item, seen, lambda: item.raw)
     return replace(made, earlier_keys=())
+
+
+def test_repeated_ids_are_told_apart_past_the_in_memory_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past `_SEEN_IN_MEMORY` ids the seen ids move to disk: the same items."""
+    entries = _many(6) + REPEATED + [REPEATED[1], REPEATED[0].replace(b"first", b"third")]
+    small = parse(rss(entries))[0]
+    monkeypatch.setattr(feeds, "_SEEN_IN_MEMORY", 3)
+    spilled = parse(rss(entries))[0]
+    assert [_fields(i) for i in spilled] == [_fields(i) for i in small]
+    ids = [i.platform_id for i in small]
+    assert ids[-3] == ids[-2]  # the byte-identical repeat stays a duplicate
+    assert len({ids[-4], ids[-3], ids[-1]}) == 3  # the different ones are three
 
 
 # ---------------------------------------------------------------- runs

@@ -33,6 +33,7 @@ import io
 import multiprocessing
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -163,10 +164,10 @@ def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
         else None
     )
     spans = scan_spans(doc.chunks())
-    seen: dict[str, bytes] = {}
+    seen = _Seen()
     runs = doc.runs(spans, RUN_ENTRIES)
     workers = spans is not None and len(spans) >= WORKER_RUNS * RUN_ENTRIES
-    with _Parsers(workers) as parsers:
+    with _Parsers(workers) as parsers, contextlib.closing(seen):
         for number, result in enumerate(parsers.map(runs, dtd_note)):
             if result.fatal is not None:
                 yield Rejected(record=None, reason=result.fatal)
@@ -400,9 +401,7 @@ def _bozo_line(parsed: Any) -> int | None:
     return None
 
 
-def _unrepeated(
-    item: ParsedItem, seen: dict[str, bytes], former_raw: Callable[[], bytes]
-) -> ParsedItem:
+def _unrepeated(item: ParsedItem, seen: _Seen, former_raw: Callable[[], bytes]) -> ParsedItem:
     """Keep a second, different entry that reuses an earlier entry's id (a feed bug).
 
     Real feeds do this (Scripting News gives two posts one guid and one
@@ -416,10 +415,8 @@ def _unrepeated(
     key = item.platform_id
     if key is None:
         return item
-    if key not in seen:
-        seen[key] = item.raw
-        return item
-    if seen[key] == item.raw:
+    earlier = seen.first(key, item.raw)
+    if earlier is None or earlier == hashlib.blake2b(item.raw, digest_size=16).digest():
         return item
     digest = hashlib.sha256(item.raw).hexdigest()[:12]
     extra = {**item.extra, "id_repeated_in_feed": key}
@@ -434,6 +431,48 @@ def _unrepeated(
         (f"{pid}|{d}", None) for pid in pids for d in digests if f"{pid}|{d}" != f"{key}|{digest}"
     )
     return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra, earlier_keys=earlier)
+
+
+class _Seen:
+    """Each entry id met in this feed, with a digest of its first entry's bytes.
+
+    A dict while the feed is small; past `_SEEN_IN_MEMORY` ids it moves to a
+    temporary on-disk SQLite table, so a feed of a million entries does not
+    hold a million keys in memory (the bounded-memory target of issue 12).
+    """
+
+    def __init__(self) -> None:
+        self.memory: dict[str, bytes] | None = {}
+        self.disk: sqlite3.Connection | None = None
+
+    def first(self, key: str, raw: bytes) -> bytes | None:
+        """The digest of the first entry with this id; None (and remembered) if it is new."""
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        if self.memory is not None:
+            known = self.memory.setdefault(key, digest)
+            if len(self.memory) > _SEEN_IN_MEMORY:
+                self._spill()
+            return None if known is digest else known
+        assert self.disk is not None
+        row = self.disk.execute("SELECT raw FROM seen WHERE id = ?", (key,)).fetchone()
+        if row is not None:
+            return bytes(row[0])
+        self.disk.execute("INSERT INTO seen VALUES (?, ?)", (key, digest))
+        return None
+
+    def _spill(self) -> None:
+        assert self.memory is not None
+        self.disk = sqlite3.connect("")  # a temporary database on disk, deleted on close
+        self.disk.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, raw BLOB) WITHOUT ROWID")
+        self.disk.executemany("INSERT INTO seen VALUES (?, ?)", self.memory.items())
+        self.memory = None
+
+    def close(self) -> None:
+        if self.disk is not None:
+            self.disk.close()
+
+
+_SEEN_IN_MEMORY = 50_000
 
 
 def _feed_key(feed: Any) -> str | None:
