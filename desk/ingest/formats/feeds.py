@@ -415,8 +415,8 @@ def _unrepeated(item: ParsedItem, seen: _Seen, former_raw: Callable[[], bytes]) 
     key = item.platform_id
     if key is None:
         return item
-    earlier = seen.first(key, item.raw)
-    if earlier is None or earlier == hashlib.blake2b(item.raw, digest_size=16).digest():
+    first = seen.first(key, item.raw)
+    if first is None or first == hashlib.blake2b(item.raw, digest_size=16).digest():
         return item
     digest = hashlib.sha256(item.raw).hexdigest()[:12]
     extra = {**item.extra, "id_repeated_in_feed": key}
