@@ -323,3 +323,26 @@ def test_a_large_file_is_read_in_runs_from_disk(
     from_disk = [i for i in out if isinstance(i, ParsedItem)]
     assert [_fields(i) for i in from_disk] == [_fields(i) for i in from_memory]
     assert reads == []  # never whole
+
+
+def test_a_run_feedparser_reads_nothing_of_is_rejected_entry_by_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc = rss(_many(10))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 100)
+    real = feeds._feedparse
+    calls: list[int] = []
+
+    def second_run_empty(data: bytes) -> object:
+        calls.append(1)
+        parsed = real(data)
+        if len(calls) == 2:
+            parsed["entries"] = []
+        return parsed
+
+    monkeypatch.setattr(feeds, "_feedparse", second_run_empty)
+    items, rejected = parse(doc)
+    assert [i.record for i in items] == [1, 2, 3, 4, 9, 10, 11, 12]
+    assert [r.record for r in rejected] == [5, 6, 7, 8]
+    assert all(r.reason.startswith("entry not read: ") for r in rejected)

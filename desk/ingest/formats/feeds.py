@@ -33,6 +33,7 @@ import io
 import multiprocessing
 import os
 import re
+import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -201,6 +202,10 @@ def _read_run(run: Run, dtd_note: str | None) -> _RunResult:
         return _RunResult([], fatal=f"feed unreadable: {type(exc).__name__}: {exc}")
     entries = parsed.get("entries") or []
     warning = _bozo_reason(parsed) if parsed.get("bozo") else None
+    if not entries and run.first and run.expected:  # a later run lost: say so, entry by entry
+        why = f"entry not read: {warning or 'feedparser found no entry in its run'}"
+        lost = range(run.first + 1, run.first + run.expected + 1)
+        return _RunResult([Rejected(record=k, reason=why) for k in lost])
     if not entries:
         empty = (f"no entries read: {warning}", _bozo_line(parsed)) if warning else ("", None)
         return _RunResult([], empty=empty if warning else None)
@@ -246,7 +251,14 @@ class _Parsers:
     def __init__(self, wanted: bool) -> None:
         self.pool: ProcessPoolExecutor | None = None
         if wanted and (os.cpu_count() or 1) > 1 and os.environ.get("DESK_FEED_WORKER") != "0":
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                # Ctrl-C is the ingest's to handle (it says how many items went
+                # in); the worker must not print a traceback of its own
+                initializer=signal.signal,
+                initargs=(signal.SIGINT, signal.SIG_IGN),
+            )
 
     def __enter__(self) -> _Parsers:
         return self
