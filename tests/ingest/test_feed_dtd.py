@@ -156,3 +156,19 @@ def test_external_entities_are_never_read(
     store.conn.commit()
     on_disk = b"".join(p.read_bytes() for p in desk_path.parent.glob(desk_path.name + "*"))
     assert SECRET.encode() not in on_disk and b"root:x:0:0" not in on_disk
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b'<!DOCTYPE rss "never closed',
+        b"<!DOCTYPE rss [<!-- never closed",
+        b'<!DOCTYPE rss [<!ENTITY a "never closed',
+        b"<!DOCTYPE",
+        b"<?xml version='1.0'?><!-- a comment never closed",
+    ],
+)
+def test_a_truncated_prolog_is_one_clear_answer(prolog: bytes) -> None:
+    items, rejected = parse(prolog)
+    assert items == []
+    assert len(rejected) <= 1 and all("\n" not in r.reason for r in rejected)

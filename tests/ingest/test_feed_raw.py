@@ -346,3 +346,17 @@ def test_a_run_feedparser_reads_nothing_of_is_rejected_entry_by_entry(
     assert [i.record for i in items] == [1, 2, 3, 4, 9, 10, 11, 12]
     assert [r.record for r in rejected] == [5, 6, 7, 8]
     assert all(r.reason.startswith("entry not read: ") for r in rejected)
+
+
+def test_deep_nesting_inside_an_entry_keeps_its_span() -> None:
+    """100 000 nested elements in an Atom xhtml content: expat keeps no recursion."""
+    deep = b"<div>" * 100_000 + b"x" + b"</div>" * 100_000
+    entry = (
+        b"<entry><id>tag:e,2024:deep</id><title>deep</title><content type='xhtml'>"
+        b"<div xmlns='http://www.w3.org/1999/xhtml'>" + deep + b"</div></content></entry>"
+    )
+    doc = b"<feed xmlns='http://www.w3.org/2005/Atom'><title>f</title>" + entry + b"</feed>"
+    spans = scan_spans(FeedDocument.from_bytes(doc).chunks())
+    assert spans is not None and doc[spans.starts[0] : spans.ends[0]] == entry
+    items, rejected = parse(doc)
+    assert len(items) + len(rejected) == 1  # read or refused in one line, never a crash
