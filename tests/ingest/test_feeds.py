@@ -21,10 +21,12 @@ import pytest
 from dateutil import parser as dateparser
 from lxml import etree
 
+from db import Store
 from desk.ingest.base import ParsedItem, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.formats import feeds
-from desk.ingest.urls import canonical_url
+from desk.ingest.pipeline import ingest_bytes
+from desk.ingest.urls import canonical_url, strip_tracking
 from tests.corpus import CORPUS, corpus_files, corpus_path, needs_corpus
 from tests.ingest.helpers import CorpusCase, Parsed, corpus_table, parse, run_case
 
@@ -688,3 +690,38 @@ def test_rss_author_email_then_name_still_gives_the_name() -> None:
         rss("<item><title>a</title><author>desk@paper.example (Lena Varo)</author></item>")
     )
     assert entry.author_name == "Lena Varo"
+
+
+def test_entry_links_use_the_one_canonical_url_fragment_kept() -> None:
+    """Issue 12: feeds kept the scheme, host case and tracking the other formats drop."""
+    page_url = "http://Example.com/a/b?utm_source=x&id=3"
+    items, _ = run_bytes(
+        rss(
+            f"<item><title>a</title><link>{page_url.replace('&', '&amp;')}</link></item>"
+            "<item><title>b</title><link>http://Scripting.example/2024/01/01.html#a1</link></item>"
+            "<item><title>c</title><link>http://Scripting.example/2024/01/01.html#a2</link></item>"
+            "<item><title>d</title><link>tag:desk.example,2024:x?utm_source=y</link></item>"
+        )
+    )
+    a, b, c, d = items
+    assert a.url == canonical_url(page_url) == "https://example.com/a/b?id=3"
+    # the fragment names one post of a page of several: two posts, two URLs
+    assert (b.url, c.url) == (
+        "https://scripting.example/2024/01/01.html#a1",
+        "https://scripting.example/2024/01/01.html#a2",
+    )
+    assert (d.url, d.platform_id) == (None, "tag:desk.example,2024:x")
+
+
+def test_an_entry_stored_with_the_publishers_spelling_stays_one_item(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the two halves of issue 12 links kept scheme and host case."""
+    feed = rss("<item><title>a</title><link>http://Desk.example/a?utm_source=x</link></item>")
+    with monkeypatch.context() as patch:
+        patch.setattr(feeds, "_link", strip_tracking)
+        assert ingest_bytes(store, feed, name="feed.xml", actor="ann").new == 1
+    [(stored,)] = store.conn.execute("SELECT url FROM items").fetchall()
+    assert stored == "http://Desk.example/a"
+    again = ingest_bytes(store, feed, name="feed.xml", actor="ann")
+    assert (again.new, again.duplicates) == (0, 1)
