@@ -360,3 +360,26 @@ def test_deep_nesting_inside_an_entry_keeps_its_span() -> None:
     assert spans is not None and doc[spans.starts[0] : spans.ends[0]] == entry
     items, rejected = parse(doc)
     assert len(items) + len(rejected) == 1  # read or refused in one line, never a crash
+
+
+def test_a_worker_that_dies_leaves_the_runs_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Killed or out of memory: the runs it held are parsed here, nothing lost."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    doc = rss(_many(23))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 100)
+    here = parse(doc)[0]
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+    def broken(self: ProcessPoolExecutor, *args: object) -> Future[object]:
+        future: Future[object] = Future()
+        future.set_exception(BrokenProcessPool("worker killed"))
+        return future
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", broken)
+    assert [_fields(i) for i in parse(doc)[0]] == [_fields(i) for i in here]

@@ -38,6 +38,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -272,13 +273,20 @@ class _Parsers:
             for run in runs:
                 yield _read_run(run, dtd_note)
             return
-        waiting: collections.deque[Future[_RunResult]] = collections.deque()
+        waiting: collections.deque[tuple[Run, Future[_RunResult]]] = collections.deque()
         for run in runs:
-            waiting.append(self.pool.submit(_read_run, run, dtd_note))
+            waiting.append((run, self.pool.submit(_read_run, run, dtd_note)))
             if len(waiting) > self._AHEAD:
-                yield waiting.popleft().result()
+                yield self._result(*waiting.popleft(), dtd_note)
         while waiting:
-            yield waiting.popleft().result()
+            yield self._result(*waiting.popleft(), dtd_note)
+
+    def _result(self, run: Run, future: Future[_RunResult], dtd_note: str | None) -> _RunResult:
+        """The worker's result; if the worker died (killed, out of memory), this process's."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return _read_run(run, dtd_note)
 
 
 def _located(run: Run, parsed: int) -> list[bytes] | str:
