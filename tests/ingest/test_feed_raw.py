@@ -278,9 +278,9 @@ def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
     doc = rss(_many(23))
     monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
     monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
-    monkeypatch.setenv("DESK_FEED_WORKER", "0")
+    monkeypatch.delenv("DESK_FEED_WORKER", raising=False)  # the default: here
     here = parse(doc)[0]
-    monkeypatch.delenv("DESK_FEED_WORKER")
+    monkeypatch.setenv("DESK_FEED_WORKER", "1")
     spawned: list[bool] = []
     real = feeds._Parsers.__init__
 
@@ -375,6 +375,7 @@ def test_a_worker_that_dies_leaves_the_runs_to_this_process(
     here = parse(doc)[0]
     monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("DESK_FEED_WORKER", "1")
 
     def broken(self: ProcessPoolExecutor, *args: object) -> Future[object]:
         future: Future[object] = Future()
