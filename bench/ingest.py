@@ -88,6 +88,17 @@ CPU-second are the steadier figure (the table itself is wall time).
 Streaming check: the twitter ingest is run again at n/5 tweets; on a
 streaming parser its peak RSS is about the same as at n.
 
+`--feed-big N[,N...]` (issue 12): one RSS file of N entries each (the rss
+template above), ingested by desk as is (a large feed is read in runs, one
+process, feedparser alone) and again with `DESK_FEED_WORKER=1` (runs parsed
+in a worker process: its peak RSS is reported beside the desk process's),
+next to bare sqlite-utils (`--feed-big-bare no` skips it) and to `newsboat
+-x reload` of the same file as a `file://` URL with a fresh cache and no
+config, timed as a subprocess, items counted in its cache afterwards.
+newsboat is not a desk dependency (`apt-get install -y newsboat`); without
+it the bench says so and skips that baseline. Targets: peak RSS under 200 MB
+at 100k and 1M, faster than newsboat, at least 0.2 of bare.
+
 `--profile` runs, for each dataset at `--profile-n` items, the format's
 parser alone (no database, to split parse from store cost) and then the
 desk ingest under cProfile, and prints its own time grouped by area
@@ -508,11 +519,15 @@ def run_desk(files: list[Path], db_path: Path, profile: Path | None) -> dict[str
     if profiler and profile:
         profiler.dump_stats(str(profile))
     store.close()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "items": counts["new"],
         "seconds": seconds,
         "cpu_seconds": cpu,
         "rss_before_mb": before,
+        # a parse worker process (feeds), waited for: its own peak and CPU
+        "worker_rss_mb": children.ru_maxrss / 1024,
+        "worker_cpu_seconds": children.ru_utime + children.ru_stime,
         **counts,
         "errors": errors[:5],
         "db_mb": db_path.stat().st_size / 2**20,
@@ -796,7 +811,12 @@ def measure(
 
 
 def child(
-    engine: str, kind: str, data_dir: Path, db_path: Path, profile: Path | None = None
+    engine: str,
+    kind: str,
+    data_dir: Path,
+    db_path: Path,
+    profile: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Measured:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", engine, kind]
     cmd += [str(data_dir), str(db_path)]
@@ -804,7 +824,7 @@ def child(
         cmd.append(str(profile))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    measured = measure(cmd, cwd=ROOT, env=_feed_env(engine))
+    measured = measure(cmd, cwd=ROOT, env={**_feed_env(engine), **(env or {})})
     if measured.returncode != 0:
         print(f"  {engine} {kind} failed (exit {measured.returncode}):\n{measured.stderr}")
     return measured
@@ -1052,6 +1072,13 @@ def main() -> None:
     parser.add_argument("--array-big", type=int, default=0, help="also one array of N statuses")
     parser.add_argument("--long-line", type=int, default=0, help="also a JSONL line of MB")
     parser.add_argument("--array-big-bare", default="yes", help="'no': skip the baseline at N")
+    parser.add_argument(
+        "--feed-big", default="", help="also one RSS file of each N entries, e.g. 100000,1000000"
+    )
+    parser.add_argument("--feed-big-bare", default="yes", help="'no': skip sqlite-utils there")
+    parser.add_argument(
+        "--feed-big-desk-only", action="store_true", help="there: desk alone, no baselines"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile each desk ingest")
     parser.add_argument("--profile-n", type=int, default=20_000, help="items when profiling")
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
@@ -1139,6 +1166,7 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
 
     memory_lines += array_memory(args, rows, work) + feed_lines
     memory_lines += long_line_memory(args, work)
+    memory_lines += feed_big(args, work)
 
     cells = table_rows(rows, twarc_note)
     print()
@@ -1192,6 +1220,111 @@ def run(args: argparse.Namespace, kinds: list[str], work: Path) -> None:
 
 
 ARRAY_TARGET_MB = 200
+FEED_BARE_RATIO = 0.2
+
+
+def newsboat_available() -> str | None:
+    return shutil.which("newsboat")
+
+
+def run_newsboat(feed: Path, work: Path) -> Measured:
+    """`newsboat -x reload` of the one file (a `file://` URL), fresh cache, no config.
+
+    Timed as a subprocess from start to exit; items = rows of its cache's
+    `rss_item` table afterwards (newsboat keeps every item: `max-items` 0).
+    """
+    home = work / "newsboat-home"
+    home.mkdir(exist_ok=True)
+    urls, cache = home / "urls", home / "cache.db"
+    urls.write_text(feed.resolve().as_uri() + "\n", encoding="utf-8")
+    cache.unlink(missing_ok=True)
+    cmd = [str(newsboat_available()), "-u", str(urls), "-c", str(cache), "-C", "/dev/null"]
+    measured = measure([*cmd, "-x", "reload"], env={**os.environ, "HOME": str(home)})
+    if measured.returncode != 0:
+        print(f"  newsboat failed (exit {measured.returncode}):\n{measured.stderr}")
+        return measured
+    with sqlite3.connect(cache) as conn:
+        items = conn.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+    measured.result = {"items": items, "seconds": measured.wall}
+    return measured
+
+
+def feed_big(args: argparse.Namespace, work: Path) -> list[str]:
+    """Issue 12's feed targets, on one RSS file of N entries for each N of --feed-big:
+    desk's peak RSS under 200 MB, faster than `newsboat -x reload` of the same
+    file, and at least 0.2 of bare sqlite-utils insert + FTS of its entries."""
+    sizes = [int(n) for n in args.feed_big.split(",") if n.strip()]
+    lines = []
+    for n in sizes:
+        data = work / f"feed-big-{n}"
+        files = generate("rss", args.corpus, data, n, n)
+        size = files[0].stat().st_size / 2**20
+        print(f"\n[rss] one file of {n:,} entries, {size:,.0f} MB")
+        desk = child("desk", "rss", data, work / "feed-big.desk")
+        _say("desk", desk)
+        solo: Measured | None = None
+        if not args.feed_big_desk_only:
+            solo = child(
+                "desk", "rss", data, work / "feed-big-solo.desk", env={"DESK_FEED_WORKER": "1"}
+            )
+            _say("desk with its parse worker (DESK_FEED_WORKER=1)", solo)
+        bare: Measured | None = None
+        if args.feed_big_bare != "no" and not args.feed_big_desk_only:
+            bare = child("bare", "rss", data, work / "feed-big-bare.db")
+            _say("bare sqlite-utils", bare)
+        boat: Measured | None = None
+        if args.feed_big_desk_only:
+            pass
+        elif newsboat_available() is None:
+            print("  newsboat not installed (apt-get install -y newsboat): baseline skipped")
+        else:
+            boat = run_newsboat(files[0], work)
+            if boat.returncode == 0:
+                print(
+                    f"  newsboat -x reload: {boat.result['items']:,} items in {boat.wall:.1f} s "
+                    f"({boat.cpu:.1f} s CPU) = {_rate(boat):,.0f}/s; "
+                    f"peak RSS {boat.peak_rss_mb:,.0f} MB"
+                )
+        if not args.keep:
+            shutil.rmtree(data, ignore_errors=True)
+        lines.append(_feed_line(n, desk, solo, bare, boat))
+    return lines
+
+
+def _feed_line(
+    n: int,
+    desk: Measured,
+    solo: Measured | None,
+    bare: Measured | None,
+    boat: Measured | None,
+) -> str:
+    ok = desk.returncode == 0
+    memory = ok and desk.peak_rss_mb < ARRAY_TARGET_MB
+    line = (
+        f"One RSS file of {n:,} entries: desk {_fmt_rate(_rate(desk))}/s, peak RSS "
+        f"{desk.peak_rss_mb:,.0f} MB"
+    )
+    if solo is not None and solo.returncode == 0:
+        worker = solo.result.get("worker_rss_mb", 0)
+        line += (
+            f"; with its parse worker (DESK_FEED_WORKER=1) {_fmt_rate(_rate(solo))}/s, "
+            f"{solo.peak_rss_mb:,.0f} MB + worker {worker:,.0f} MB"
+        )
+    verdicts = [f"peak RSS < {ARRAY_TARGET_MB} MB: {'met' if memory else 'NOT met'}"]
+    if boat is not None and boat.returncode == 0:
+        line += f"; newsboat -x reload {_fmt_rate(_rate(boat))}/s, {boat.peak_rss_mb:,.0f} MB"
+        verdicts.append(
+            f"faster than newsboat: {'met' if _rate(desk) > _rate(boat) else 'NOT met'}"
+        )
+    else:
+        line += "; newsboat not run"
+    if bare is not None and bare.returncode == 0:
+        ratio = _rate(desk) / _rate(bare) if _rate(bare) else 0.0
+        line += f"; bare sqlite-utils {_fmt_rate(_rate(bare))}/s (ratio {ratio:.2f})"
+        verdicts.append(
+            f">= {FEED_BARE_RATIO} of bare: {'met' if ratio >= FEED_BARE_RATIO else 'NOT met'}"
+        )
+    return line + ". Targets (issue 12): " + "; ".join(verdicts) + "."
 
 
 def long_line_memory(args: argparse.Namespace, work: Path) -> list[str]:
@@ -1268,6 +1401,11 @@ def _say(label: str, m: Measured) -> None:
         if r.get("errors"):
             extra += f" (first: {r['errors'][0]})"
     db = f"; db {r['db_mb']:,.0f} MB" if "db_mb" in r else ""
+    if r.get("worker_cpu_seconds"):
+        db += (
+            f"; parse worker {r['worker_cpu_seconds']:.1f} s CPU, "
+            f"peak RSS {r['worker_rss_mb']:,.0f} MB"
+        )
     print(
         f"  {label}: {r['items']:,} items in {r['seconds']:.1f} s = {_rate(m):,.0f}/s "
         f"({r['cpu_seconds']:.1f} s CPU = {_cpu_rate(m):,.0f}/s); "

@@ -42,7 +42,9 @@ def is_tracking(name: str) -> bool:
     return key.startswith(TRACKING_PREFIXES) or key in TRACKING_PARAMS
 
 
-def canonical_url(url: str | None, base: str | None = None) -> str | None:
+def canonical_url(
+    url: str | None, base: str | None = None, *, fragment: bool = False
+) -> str | None:
     """An absolute http(s) URL in canonical form (see the module docstring), or None.
 
     `base` resolves a relative URL (a page's relative canonical link against
@@ -50,7 +52,8 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
     http(s) URL with a host (`javascript:`, `mailto:`, a bare path with no
     base, text that does not parse) is None. Control characters and escape
     sequences are removed first (`clean_line`), so a stored URL is one
-    printable line.
+    printable line. `fragment=True` keeps the fragment: a feed entry's link
+    whose fragment names one post on a page of several (`feeds._link`).
     """
     if not url:
         return None
@@ -71,16 +74,17 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
         if not is_tracking(key)
     ]
     path = quote(parts.path or "/", safe=_PATH_SAFE)
-    return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query), ""))
+    kept = quote(parts.fragment, safe=_PATH_SAFE + "?#") if fragment else ""
+    return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query), kept))
 
 
 def strip_tracking(url: str | None) -> str | None:
     """The URL as given (cleaned to one line) with only its tracking pairs cut out.
 
-    For a reader whose stored URL must stay the publisher's own spelling:
-    feed entries keep their link's scheme, host case and fragment (what
-    `tests/ingest/test_feeds.py` pins), and the kept query pairs their exact
-    encoding. Any scheme; None when empty.
+    How the feed reader spelled an entry's link between the two halves of
+    issue 12 (found again through `ParsedItem.earlier_keys`), and how it
+    still spells a link that is not http(s), which is an id, not a URL.
+    Any scheme; None when empty.
     """
     if not url:
         return None

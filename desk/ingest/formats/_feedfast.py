@@ -69,6 +69,8 @@ from typing import Any
 from feedparser.datetimes import _parse_date  # its one date reader; no public name
 from lxml import etree
 
+from desk.text import clean_line
+
 ENV = "DESK_FEED_PARSER"
 MODES = ("auto", "feedparser", "fast")
 
@@ -432,6 +434,8 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
             return "category-label: an Atom <category> without a term (feedparser-rs drops it)"
         if kind == "rss" and tag == "author" and _odd_rss_author(child.text or "", tags):
             return "author-email: RSS <author> with an e-mail (feedparser splits it its own way)"
+        if kind == "rss" and tag in _RSS_AUTHORS[1:] and "@" in (child.text or ""):
+            return f"author-email: <{tag}> with an e-mail (feedparser splits it its own way)"
         if kind == "rss" and len(child) and (tag.startswith((_DC, _CONTENT)) or "}" not in tag):
             return f"nested-element: <{tag}> holds elements"
         if kind == "atom" and tag == f"{_ATOM}author" and _AUTHOR_LINK(child):
@@ -477,13 +481,34 @@ def _odd_atom_link(link: Any) -> bool:
     return rel == "alternate" and kind not in ("text/html", "application/xhtml+xml")
 
 
+def rss_author_name(raw: str) -> str | None:
+    """RSS 2.0 `<author>` is `email (Name)`; the name is what a reader wants.
+
+    feeds.py reads this form itself on both paths; it lives here because the
+    gate must know exactly which authors that is (`_odd_rss_author`).
+
+    feedparser splits it with an e-mail pattern that cuts unusual top-level
+    domains (`desk@paper.example (Lena Varo)` gave the name `ple (Lena
+    Varo`), so take the last parenthesised part of the raw field ourselves,
+    when the e-mail is outside it. An Atom author with a `<name>` and an
+    `<email>` comes out of feedparser the other way round, `Anthony
+    (noreply@blogger.com)`: that is not this form (the name is `Anthony`).
+    """
+    text = raw.strip()
+    if text.endswith(")") and "(" in text:
+        outer, inner = text[: text.rindex("(")], text[text.rindex("(") + 1 : -1].strip()
+        if "@" in outer and "@" not in inner:
+            return clean_line(inner) or None
+    return None
+
+
 def _odd_rss_author(text: str, tags: list[Any]) -> bool:
     """An RSS `<author>` feedparser reads with its e-mail pattern (`x@paper.example` gives
-    `ple`); only `email (Name)` alone is read by feeds.py itself, the same on both paths."""
-    text = text.strip()
+    `ple`); only `email (Name)` alone is read by feeds.py itself (`rss_author_name`), the
+    same on both paths."""
     if "@" not in text:
         return False
-    named = text.endswith(")") and "(" in text
+    named = rss_author_name(text) is not None
     return not named or f"{_DC}creator" in tags or f"{_ITUNES}author" in tags
 
 

@@ -25,12 +25,21 @@ without a date is fine.
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import functools
 import hashlib
 import io
+import multiprocessing
+import os
 import re
+import signal
+import sqlite3
 import time
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from typing import Any
 
 import feedparser
@@ -41,9 +50,17 @@ from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
 from desk.ingest.formats import _feedfast
+from desk.ingest.formats._feedxml import (
+    PROLOG_BYTES,
+    FeedDocument,
+    Run,
+    Spans,
+    UnreadableProlog,
+    scan_spans,
+)
 from desk.ingest.jsondocs import load_document, record_bytes
 from desk.ingest.times import from_struct_time, from_text
-from desk.ingest.urls import former_spelling, strip_tracking
+from desk.ingest.urls import canonical_url, former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
 
@@ -107,49 +124,228 @@ def _root_tag(head: bytes) -> str | None:
 
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Every entry feedparser recovers (or every JSON Feed item), in document order."""
-    data = source.read_bytes()
+    large = source.path is not None and source.size() > STREAM_BYTES
+    if large:
+        with source.open() as fh:
+            data = fh.read(PROLOG_BYTES)
+    else:
+        data = source.read_bytes()
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         yield Rejected(record=None, reason="empty feed")
         return
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        yield from _parse_json_feed(data)
+        yield from _parse_json_feed(source.read_bytes() if large else data)
         return
+    with contextlib.ExitStack() as stack:
+        try:
+            if large:
+                doc = FeedDocument.from_file(stack.enter_context(source.open()))
+            else:
+                doc = FeedDocument.from_bytes(data)
+        except UnreadableProlog as exc:
+            yield Rejected(record=None, reason=f"feed refused: {exc}")
+            return
+        del data
+        yield from _parse_document(doc)
+
+
+# Files larger than this are read piece by piece (`FeedDocument.from_file`).
+STREAM_BYTES = 8 << 20
+# Entries per feedparser run: a large regular feed is parsed as its head, this
+# many entries and its tail at a time, so memory holds one run's dicts, not
+# the whole feed's (a 100k-entry feed whole took feedparser past 1 GB).
+RUN_ENTRIES = 1000
+# From this many runs on, feedparser works in a second process (`_Parsers`).
+WORKER_RUNS = 4
+
+
+def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
+    dtd_note = (
+        f"internal DTD subset cut before parsing ({doc.removed} bytes; "
+        f"{doc.entities} entity definitions not used)"
+        if doc.removed
+        else None
+    )
+    spans = scan_spans(doc.chunks())
+    seen = _Seen()
+    runs = doc.runs(spans, RUN_ENTRIES)
+    workers = spans is not None and len(spans) >= WORKER_RUNS * RUN_ENTRIES
+    with _Parsers(workers) as parsers, contextlib.closing(seen):
+        for number, result in enumerate(parsers.map(runs, dtd_note)):
+            if result.fatal is not None:
+                yield Rejected(record=None, reason=result.fatal)
+                return
+            if number == 0 and result.empty is not None:
+                reason, line = result.empty
+                yield Rejected(record=None, reason=reason, line=line)
+                return
+            for item in result.items:
+                if isinstance(item, ParsedItem):
+                    item = _unrepeated(item, seen, functools.partial(_former_raw, doc, spans, item))
+                yield item
+
+
+@dataclass(frozen=True)
+class _RunResult:
+    """What one run gave: its items, or why there are none (sent between processes)."""
+
+    items: list[ParsedItem | Rejected]
+    empty: tuple[str, int | None] | None = None  # no entries, bozo: the reason and line
+    fatal: str | None = None  # feedparser raised: nothing more can be read
+
+
+def _read_run(run: Run, dtd_note: str | None) -> _RunResult:
+    """feedparser over one run, each entry paired with its own bytes when they are located."""
     try:
-        parsed = _feedparse(data)
+        parsed = _feedparse(run.data)
     except RecursionError:
-        yield Rejected(record=None, reason="feed nested too deeply to read")
-        return
+        return _RunResult([], fatal="feed nested too deeply to read")
     except Exception as exc:  # feedparser must never take the ingest down
-        yield Rejected(record=None, reason=f"feed unreadable: {type(exc).__name__}: {exc}")
-        return
+        return _RunResult([], fatal=f"feed unreadable: {type(exc).__name__}: {exc}")
     entries = parsed.get("entries") or []
-    feed = parsed.get("feed") or {}
     warning = _bozo_reason(parsed) if parsed.get("bozo") else None
-    note = parsed.get("desk_encoding_note") or warning
+    if not entries and run.first and run.expected:  # a later run lost: say so, entry by entry
+        why = f"entry not read: {warning or 'feedparser found no entry in its run'}"
+        lost = range(run.first + 1, run.first + run.expected + 1)
+        return _RunResult([Rejected(record=k, reason=why) for k in lost])
     if not entries:
-        if warning:
-            yield Rejected(
-                record=None, reason=f"no entries read: {warning}", line=_bozo_line(parsed)
-            )
-        return
+        empty = (f"no entries read: {warning}", _bozo_line(parsed)) if warning else ("", None)
+        return _RunResult([], empty=empty if warning else None)
+    note = "; ".join(n for n in (dtd_note, parsed.get("desk_encoding_note") or warning) if n)
+    feed = parsed.get("feed") or {}
     context = _FeedContext(
         key=_feed_key(feed),
         title=clean_line(string(feed.get("title"))) or None,
         link=string(feed.get("link")) or None,
         lang=string(feed.get("language")) or None,
-        warning=note,
+        warning=note or None,
     )
-    seen: dict[str, bytes] = {}
-    for index, entry in enumerate(entries, start=1):
+    located = _located(run, len(entries))
+    items: list[ParsedItem | Rejected] = []
+    for offset, entry in enumerate(entries):
+        index = run.first + offset + 1
+        own = located[offset] if isinstance(located, list) else None
         try:
-            item = _entry_item(entry, index, context)
+            item = _entry_item(entry, index, context, own)
+            if own is None:
+                item = replace(item, extra={**item.extra, "raw_note": located})
         except Exception as exc:  # one odd entry must not stop the others
-            yield Rejected(record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}")
+            items.append(
+                Rejected(record=index, reason=f"entry unreadable: {type(exc).__name__}: {exc}")
+            )
             continue
-        yield _unrepeated(item, seen)
+        items.append(item)
+    return _RunResult(items)
+
+
+class _Parsers:
+    """The runs' feedparser work, here or in one worker process, results in order.
+
+    Opt-in (`DESK_FEED_WORKER=1`): measured on a busy 2-core machine it gained
+    nothing and the two processes' peaks together passed 200 MB at 1M
+    entries (136 + 91 MB; one process: 128 MB). When on, on a machine with a
+    second core, a large feed's runs are parsed by a
+    worker process while this one stores the items of the runs before: the
+    order is the document's (results are taken in submission order), at most
+    `_AHEAD` runs wait, so memory stays bounded. `spawn`, not `fork`: the
+    caller may hold a SQLite connection and threads (the TUI).
+    """
+
+    _AHEAD = 2
+
+    def __init__(self, wanted: bool) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if wanted and (os.cpu_count() or 1) > 1 and os.environ.get("DESK_FEED_WORKER") == "1":
+            self.pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                # Ctrl-C is the ingest's to handle (it says how many items went
+                # in); the worker must not print a traceback of its own
+                initializer=signal.signal,
+                initargs=(signal.SIGINT, signal.SIG_IGN),
+            )
+
+    def __enter__(self) -> _Parsers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, runs: Iterator[Run], dtd_note: str | None) -> Iterator[_RunResult]:
+        if self.pool is None:
+            for run in runs:
+                yield _read_run(run, dtd_note)
+            return
+        waiting: collections.deque[tuple[Run, Future[_RunResult]]] = collections.deque()
+        for run in runs:
+            waiting.append((run, self.pool.submit(_read_run, run, dtd_note)))
+            if len(waiting) > self._AHEAD:
+                yield self._result(*waiting.popleft(), dtd_note)
+        while waiting:
+            yield self._result(*waiting.popleft(), dtd_note)
+
+    def _result(self, run: Run, future: Future[_RunResult], dtd_note: str | None) -> _RunResult:
+        """The worker's result; if the worker died (killed, out of memory), this process's."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return _read_run(run, dtd_note)
+
+
+def _located(run: Run, parsed: int) -> list[bytes] | str:
+    """Each entry's own bytes, paired in document order; else why they cannot be.
+
+    feedparser's loose parser can recover a broken document into more or
+    fewer entries than its markup has; then no entry is given bytes that
+    might be another's, and the raw copy stays feedparser's reading.
+    """
+    if run.spans is None:
+        return (
+            "the entry's own bytes could not be located (the document is not "
+            "well-formed XML to its end); raw is feedparser's reading of it"
+        )
+    if run.expected != parsed:
+        return (
+            f"the entry's own bytes could not be located (feedparser read {parsed} "
+            f"entries where the markup has {run.expected}); raw is feedparser's reading of it"
+        )
+    return [run.data[start:end] for start, end in run.spans]
+
+
+def _dump(entry: Any) -> bytes:
+    """feedparser's reading of an entry as JSON: the raw copy when its bytes are not located."""
+    return record_bytes(entry, default=str)
+
+
+def _former_raw(doc: FeedDocument, spans: Spans | None, item: ParsedItem) -> bytes:
+    """The raw copy this entry had before its own bytes were kept: feedparser's dict as JSON.
+
+    Only for a repeated id (`_unrepeated`), so rare: the entry is read
+    again by feedparser alone between the feed's head and tail, which
+    gives the dict the whole feed gave it.
+    """
+    if "raw_note" in item.extra:
+        return item.raw  # its raw copy is that dump already
+    # feedparser's own dict, whatever parser read the feed: that is what was hashed
+    entries = _feedparser_parse(doc.alone(spans, item.raw)).get("entries") or []
+    return _dump(entries[0]) if len(entries) == 1 else item.raw
 
 
 def _feedparse(data: bytes) -> Any:
+    """The one place a feed document (a whole file or one run of it) is parsed.
+
+    feedparser-rs first (`_feedfast`), where its gate takes the document and
+    it agrees with feedparser; else feedparser (`_feedparser_parse`), which
+    is also the way to force the slow path (`DESK_FEED_PARSER=feedparser`).
+    """
+    fast = _feedfast.parse(data)  # feedparser-rs where it agrees with feedparser, else None
+    if fast is not None:
+        return fast
+    return _feedparser_parse(data)
+
+
+def _feedparser_parse(data: bytes) -> Any:
     """feedparser over the bytes, with a better encoding guess when the declared one fails.
 
     The bytes go in as a stream: handed a bare `bytes`, feedparser first
@@ -162,9 +358,6 @@ def _feedparse(data: bytes) -> Any:
     charset would be, and kept when feedparser reads at least as many entries
     with it.
     """
-    fast = _feedfast.parse(data)  # feedparser-rs where it agrees with feedparser, else None
-    if fast is not None:
-        return fast
     parsed = feedparser.parse(io.BytesIO(data))
     if not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
         return parsed
@@ -216,6 +409,14 @@ class _FeedContext:
         self.lang = lang
         self.warning = warning
 
+    def with_warning(self, warning: str | None) -> _FeedContext:
+        """The same feed seen through one run, which may have a warning of its own."""
+        if warning == self.warning:
+            return self
+        return _FeedContext(
+            key=self.key, title=self.title, link=self.link, lang=self.lang, warning=warning
+        )
+
 
 def _bozo_reason(parsed: Any) -> str:
     exc = parsed.get("bozo_exception")
@@ -238,28 +439,78 @@ def _bozo_line(parsed: Any) -> int | None:
     return None
 
 
-def _unrepeated(item: ParsedItem, seen: dict[str, bytes]) -> ParsedItem:
+def _unrepeated(item: ParsedItem, seen: _Seen, former_raw: Callable[[], bytes]) -> ParsedItem:
     """Keep a second, different entry that reuses an earlier entry's id (a feed bug).
 
     Real feeds do this (Scripting News gives two posts one guid and one
     link). Deduplication by id or URL would silently drop the second post,
-    so it gets an id made from its own content (stable across re-ingests)
-    and its link moves to `extra`. A byte-identical repeat stays a duplicate.
+    so it gets an id made from its own bytes in the file (stable across
+    re-ingests, and whichever parser read the feed) and its link moves to
+    `extra`. A byte-identical repeat stays a duplicate. Before, the id
+    hashed feedparser's dict (`former_raw`): that id is an earlier key, so a
+    desk that stored the entry then still finds it.
     """
     key = item.platform_id
     if key is None:
         return item
-    if key not in seen:
-        seen[key] = item.raw
-        return item
-    if seen[key] == item.raw:
+    first = seen.first(key, item.raw)
+    if first is None or first == hashlib.blake2b(item.raw, digest_size=16).digest():
         return item
     digest = hashlib.sha256(item.raw).hexdigest()[:12]
     extra = {**item.extra, "id_repeated_in_feed": key}
     if item.url:
         extra["link"] = item.url
-    earlier = tuple((f"{pid}|{digest}", None) for pid, _ in item.earlier_keys if pid)
+    digests = [digest]
+    former = hashlib.sha256(former_raw()).hexdigest()[:12]
+    if former != digest:
+        digests.append(former)
+    pids = [key, *(pid for pid, _ in item.earlier_keys if pid)]
+    earlier = tuple(
+        (f"{pid}|{d}", None) for pid in pids for d in digests if f"{pid}|{d}" != f"{key}|{digest}"
+    )
     return replace(item, platform_id=f"{key}|{digest}", url=None, extra=extra, earlier_keys=earlier)
+
+
+class _Seen:
+    """Each entry id met in this feed, with a digest of its first entry's bytes.
+
+    A dict while the feed is small; past `_SEEN_IN_MEMORY` ids it moves to a
+    temporary on-disk SQLite table, so a feed of a million entries does not
+    hold a million keys in memory (the bounded-memory target of issue 12).
+    """
+
+    def __init__(self) -> None:
+        self.memory: dict[str, bytes] | None = {}
+        self.disk: sqlite3.Connection | None = None
+
+    def first(self, key: str, raw: bytes) -> bytes | None:
+        """The digest of the first entry with this id; None (and remembered) if it is new."""
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        if self.memory is not None:
+            known = self.memory.setdefault(key, digest)
+            if len(self.memory) > _SEEN_IN_MEMORY:
+                self._spill()
+            return None if known is digest else known
+        assert self.disk is not None
+        row = self.disk.execute("SELECT raw FROM seen WHERE id = ?", (key,)).fetchone()
+        if row is not None:
+            return bytes(row[0])
+        self.disk.execute("INSERT INTO seen VALUES (?, ?)", (key, digest))
+        return None
+
+    def _spill(self) -> None:
+        assert self.memory is not None
+        self.disk = sqlite3.connect("")  # a temporary database on disk, deleted on close
+        self.disk.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, raw BLOB) WITHOUT ROWID")
+        self.disk.executemany("INSERT INTO seen VALUES (?, ?)", self.memory.items())
+        self.memory = None
+
+    def close(self) -> None:
+        if self.disk is not None:
+            self.disk.close()
+
+
+_SEEN_IN_MEMORY = 50_000
 
 
 def _feed_key(feed: Any) -> str | None:
@@ -270,7 +521,10 @@ def _feed_key(feed: Any) -> str | None:
     return None
 
 
-def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
+def _entry_item(
+    entry: Any, index: int, context: _FeedContext, own: bytes | None = None
+) -> ParsedItem:
+    """One entry as an item; `own` is its bytes in the file (None: not located)."""
     raw_link = string(entry.get("link"))
     link = _link(raw_link)
     entry_id = clean_line(string(entry.get("id")))
@@ -298,7 +552,7 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=record_bytes(entry, default=str),
+        raw=own if own is not None else _dump(entry),
         platform_id=_platform_id(entry_id, link, context.key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
@@ -314,23 +568,41 @@ def _entry_item(entry: Any, index: int, context: _FeedContext) -> ParsedItem:
 
 
 def _link(raw: str) -> str | None:
-    """The entry's link as the feed gives it, tracking parameters cut out."""
-    return strip_tracking(raw)
+    """The entry's link in the one canonical spelling (`urls.canonical_url`), fragment kept.
+
+    https, lower-case host, no tracking pairs, as every format spells a URL.
+    The fragment stays: in a feed it names the post on a page of several
+    (Scripting News links every post as `day.html#a123`), and without it
+    two posts would share one URL and the second would be taken for a copy
+    of the first. A link that is not http(s) (`tag:`, a bare path) is kept
+    as given with only its tracking pairs cut (it is an id, never a URL).
+    """
+    return canonical_url(raw, fragment=True) or strip_tracking(raw)
 
 
 def _earlier_keys(
     entry_id: str, raw_link: str, link: str | None, feed_key: str | None
 ) -> tuple[tuple[str | None, str | None], ...]:
-    """The (platform id, url) this entry had before issue 12, when its id changed.
+    """The (platform id, url) this entry had in earlier desks, where they differ from now.
 
-    Only an entry whose platform id is its link changes id with the link's
-    spelling; when the id is unchanged it finds the stored entry by itself.
+    Before issue 12 the link kept its scheme, host case and fragment and lost
+    only a shorter list of tracking pairs (`urls.former_spelling`); in
+    between it lost the whole list (`urls.strip_tracking`). An entry stored
+    under either is found under it: its id when the link is its id, its URL.
     """
-    former = former_spelling(raw_link, reader="feed")
-    platform_id = _platform_id(entry_id, former, feed_key)
-    if former is None or platform_id == _platform_id(entry_id, link, feed_key):
-        return ()
-    return ((platform_id, former if former.startswith(("http://", "https://")) else None),)
+    now = (_platform_id(entry_id, link, feed_key), link)
+    keys: list[tuple[str | None, str | None]] = []
+    for spelled in (strip_tracking(raw_link), former_spelling(raw_link, reader="feed")):
+        if spelled is None:
+            continue
+        url = spelled if spelled.startswith(("http://", "https://")) else None
+        key = (_platform_id(entry_id, spelled, feed_key), url)
+        if key[0] == now[0]:
+            key = (None, url)  # the id finds it by itself; only the URL is other
+        if key in ((None, None), (None, now[1]), now) or key in keys:
+            continue
+        keys.append(key)
+    return tuple(keys)
 
 
 def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str | None:
@@ -361,24 +633,10 @@ def _entry_text(entry: Any) -> str:
     return _detail_text(entry.get("summary_detail"), entry.get("summary"))
 
 
-def _rss_author_name(raw: str) -> str | None:
-    """RSS 2.0 `<author>` is `email (Name)`; the name is what a reader wants.
-
-    feedparser splits it with an e-mail pattern that cuts unusual top-level
-    domains (`desk@paper.example (Lena Varo)` gave the name `ple (Lena
-    Varo`), so take the last parenthesised part of the raw field ourselves.
-    """
-    text = raw.strip()
-    if "@" in text and text.endswith(")") and "(" in text:
-        inner = text[text.rindex("(") + 1 : -1].strip()
-        return clean_line(inner) or None
-    return None
-
-
 def _entry_author(entry: Any) -> tuple[str | None, str | None]:
     names: list[str] = []
     url: str | None = None
-    rss_name = _rss_author_name(string(dict.get(entry, "author")))
+    rss_name = _feedfast.rss_author_name(string(dict.get(entry, "author")))
     if rss_name:
         names.append(rss_name)
     for author in dicts(entry.get("authors")) or dicts([entry.get("author_detail")]):
