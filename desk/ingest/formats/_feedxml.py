@@ -145,6 +145,44 @@ def strip_internal_subset(data: bytes) -> Stripped:
     return Stripped(data[:start] + subset + body, removed, len(declarations) - len(kept))
 
 
+# More line breaks than this before the first element are squeezed (`calm_prolog`).
+_PROLOG_LINES = 64
+
+
+def calm_prolog(data: bytes) -> bytes:
+    """`data` with the blank lines before its first element removed, when there are many.
+
+    feedparser finds DOCTYPE and ENTITY declarations with patterns anchored
+    at every line start of the text before the first element (`^\\s*<!DOCTYPE`),
+    each of which runs over all the blank lines after it: quadratic. 25 KB of
+    CRLFs took feedparser 5 s, 1 MB would take hours (found by
+    `bench/fuzz.py`). White space between prolog declarations means nothing
+    to XML, so past `_PROLOG_LINES` line breaks the blank lines are dropped;
+    a usual feed (a few prolog lines) is passed on byte for byte. The first
+    element is found the way feedparser finds it (`<` then a name
+    character); UTF-16/32 documents are left as they are.
+    """
+    if _utf16_or_32(data):
+        return data
+    root = _first_element(data)
+    head = data[:root]
+    if head.count(b"\n") <= _PROLOG_LINES:
+        return data
+    kept = [line for line in head.splitlines(keepends=True) if line.strip(b" \t\r\n")]
+    return b"".join(kept) + data[root:]
+
+
+def _first_element(data: bytes) -> int:
+    """The index of the first `<` followed by a letter or `_` (a start tag), or len(data)."""
+    at = data.find(b"<")
+    while at != -1:
+        after = data[at + 1 : at + 2]
+        if after.isalpha() or after == b"_":
+            return at
+        at = data.find(b"<", at + 1)
+    return len(data)
+
+
 _Declaration = tuple[bytes | None, bytes]  # (entity name, value); name None: not kept
 
 

@@ -56,6 +56,7 @@ from desk.ingest.formats._feedxml import (
     Run,
     Spans,
     UnreadableProlog,
+    calm_prolog,
     scan_spans,
 )
 from desk.ingest.jsondocs import load_document, record_bytes
@@ -356,8 +357,10 @@ def _feedparser_parse(data: bytes) -> Any:
     declared encoding does not decode (Big5, EUC-JP, KOI8-R ... come out as
     mojibake). charset-normalizer's guess is then passed the way an HTTP
     charset would be, and kept when feedparser reads at least as many entries
-    with it.
+    with it. A long run of blank lines before the first element is dropped
+    first (`calm_prolog`: feedparser's DOCTYPE patterns are quadratic in it).
     """
+    data = calm_prolog(data)
     parsed = feedparser.parse(io.BytesIO(data))
     if not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
         return parsed
