@@ -11,7 +11,8 @@ Bluesky; Telegram, ClaimReview and JSON Feed through `load_document`):
   (`array_prefix`, "salvage").
 - Each value keeps its exact bytes and the decoded text they came from
   (`JsonValue.raw` / `.text` / `.encoding`), and `array_spans` /
-  `member_start` find where each element of an array sits in that text: an
+  `member_start` find where each element of an array sits in that text
+  (`element_bytes` cuts them out): an
   item's raw copy is the record's own bytes as they stand in the file, not
   a re-serialisation (`canonical_bytes` only when they cannot be cut out).
 - Bytes are decoded by `charset.decode` (BOM, BOM-less UTF-16/32, UTF-8,
@@ -422,6 +423,17 @@ def array_spans(text: str, start: int) -> list[tuple[int, int]] | None:
     """
     spans, complete = array_prefix(text, start)
     return spans if complete else None
+
+
+def element_bytes(value: JsonValue, count: int, start: int | None = 0) -> list[bytes] | None:
+    """The own bytes of each of the `count` elements of the array at
+    `value.text[start]` (0: the document is the array; `member_start` for a
+    member's), as they stand in the file; None when they do not cut out
+    cleanly (the caller keeps canonical dumps then)."""
+    spans = array_spans(value.text, start) if start is not None else None
+    if spans is None or len(spans) != count:
+        return None
+    return [value.text[a:b].encode(value.encoding, errors="replace") for a, b in spans]
 
 
 def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], bool]:

@@ -100,7 +100,7 @@ from desk.ingest.jsondocs import (
     STREAM_FALLBACK_LIMIT,
     BrokenDocument,
     JsonValue,
-    array_spans,
+    element_bytes,
     member_start,
     read_json,
     sample_json,
@@ -524,21 +524,14 @@ def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
 
 
 def _element_bytes(entry: JsonValue) -> list[bytes] | None:
-    """The bytes of each record of a document that is an array or a feed
-    (`{"feed": [...]}`), as they stand in the file; None when there are none
-    or they cannot be cut out (canonical dumps then)."""
+    """The own bytes of each record of a document that is an array or a feed
+    (`{"feed": [...]}`); None for any other shape."""
     doc = entry.value
     if isinstance(doc, list):
-        start: int | None = 0
-    elif isinstance(doc, dict) and _kind(doc) == "feed":
-        start = member_start(entry.text, "feed")
-        doc = doc["feed"]
-    else:
-        return None
-    spans = array_spans(entry.text, start) if start is not None else None
-    if spans is None or len(spans) != len(doc):
-        return None
-    return [entry.text[a:b].encode(entry.encoding, errors="replace") for a, b in spans]
+        return element_bytes(entry, len(doc))
+    if isinstance(doc, dict) and _kind(doc) == "feed":
+        return element_bytes(entry, len(doc["feed"]), member_start(entry.text, "feed"))
+    return None
 
 
 def parse_document(

@@ -131,8 +131,7 @@ from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
     BrokenDocument,
-    JsonValue,
-    array_spans,
+    element_bytes,
     read_json,
     sample_json,
     sample_text,
@@ -244,19 +243,10 @@ def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
         if _is_stream_event(doc):
             yield from _event_items(doc["event"], doc["payload"], line, raw, hosts, parse_document)
             continue
-        parts = _element_bytes(entry) if isinstance(doc, list) else None
+        parts = element_bytes(entry, len(doc)) if isinstance(doc, list) else None
         yield from parse_document(doc, line=line, raw=raw, hosts=hosts, parts=parts)
     if empty:
         yield Rejected(record=None, reason="empty input: no JSON to read")
-
-
-def _element_bytes(entry: JsonValue) -> list[bytes] | None:
-    """The bytes of each element of the array `entry` holds, as they stand in
-    the file (None when they cannot be cut out: canonical dumps then)."""
-    spans = array_spans(entry.text, 0)
-    if spans is None or len(spans) != len(entry.value):
-        return None
-    return [entry.text[a:b].encode(entry.encoding, errors="replace") for a, b in spans]
 
 
 def parse_document(
