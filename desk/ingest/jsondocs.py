@@ -12,9 +12,9 @@ Bluesky; Telegram, ClaimReview and JSON Feed through `load_document`):
 - Each value keeps its exact bytes and the decoded text they came from
   (`JsonValue.raw` / `.text` / `.encoding`), and `array_spans` /
   `member_start` find where each element of an array sits in that text
-  (`element_bytes` cuts them out): an
-  item's raw copy is the record's own bytes as they stand in the file, not
-  a re-serialisation (`canonical_bytes` only when they cannot be cut out).
+  (`element_bytes` cuts them out): an item's raw copy is the record's own
+  bytes as they stand in the file, not a re-serialisation
+  (`canonical_bytes` only when they cannot be cut out).
 - Bytes are decoded by `charset.decode` (BOM, BOM-less UTF-16/32, UTF-8,
   else the one guess, with a note saying what was assumed).
 - Parsing is orjson's, falling back to the stdlib where orjson refuses
