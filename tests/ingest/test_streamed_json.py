@@ -422,3 +422,23 @@ def test_a_feed_cut_mid_array_keeps_the_entries_before_the_cut(
     (why,) = rejected
     assert why.record == len(complete) + 1 and why.line == cut_line(cut) > 1
     assert f"(line {why.line} column" in why.reason
+
+
+def test_context_copies_are_given_once_however_the_seen_hashes_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The feed reader keeps the URIs given as hashes in a sorted array with a
+    small set of the newest; merged at every step it answers as one set."""
+    response = feed(60)
+    response["feed"][40]["reply"] = {"parent": response["feed"][3]["post"]}
+    source = Source("feed.json", data=json.dumps(response).encode())
+    expected = list(bluesky.parse(source))
+    monkeypatch.setattr(bluesky._Hashes, "_MIN_PENDING", 1)
+    assert list(bluesky.parse(source)) == expected == list(bluesky.parse_whole(source))
+    uris = [r.platform_id for r in expected if isinstance(r, ParsedItem)]
+    assert len(uris) == len(set(uris)) and len(uris) >= 60
+    seen = bluesky._Hashes()
+    values = [hash(f"at://x/{n % 37}") for n in range(500)] + [0, -1, 2**63 - 1, -(2**63)]
+    for count, value in enumerate(values):
+        assert (value in seen) == (value in values[:count])
+        seen.add(value)
