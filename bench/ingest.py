@@ -24,12 +24,16 @@ shared corpus (`../shared/corpus` or `$DESK_CORPUS`), `--n` items each
   test_home_tl__01_GET_v1_timelines_home.json` cycled with a new id, uri,
   url and created_at.
 - mastodon-array: the same statuses as ONE JSON array of n (a whole
-  timeline export), which desk streams (ijson) and the bare baseline, like
+  timeline export), which desk walks (`jsonwalk`) and the bare baseline, like
   `sqlite-utils insert items file.json`, reads whole with `json.load`. With
   `--array-big N` (e.g. 1000000) desk and the baseline also take one array
   of N statuses (`--array-big-bare no` skips the baseline there: it needs
   tens of GB). The peak RSS of these rows is the bounded-memory target of
   issue 12 (under 200 MB at 100k and at 1M).
+- bluesky-feed (issue 12): one getAuthorFeed response of n entries (the 50
+  of `bluesky/extracted_from_bskyr_vcr/f_autfeed__00_app.bsky.feed.
+  getAuthorFeed.json` cycled with new post URIs and times), which desk walks
+  one entry at a time (`jsonwalk`); `--array-big N` takes it to N too.
 - twitter-v1-array, telegram (issue 12): one Twitter v1.1 array of n
   statuses (the corpus home timeline cycled with new ids and times) and one
   Telegram Desktop `result.json` chat of n messages (written as the export
@@ -157,9 +161,11 @@ DATASETS = (
     "twitwi",
     "twitter-v1-array",
     "telegram",
+    "bluesky-feed",
 )
 # One whole JSON document of n records each: the bounded-memory rows (issue 12).
-WHOLE_DOCUMENTS = ("mastodon-array", "twitter-v1-array", "telegram")
+WHOLE_DOCUMENTS = ("mastodon-array", "twitter-v1-array", "telegram", "bluesky-feed")
+BLUESKY_TEMPLATE = "bluesky/extracted_from_bskyr_vcr/f_autfeed__00_app.bsky.feed.getAuthorFeed.json"
 V1_TEMPLATE = (
     "twitter/extracted_from_tweepy_cassettes/"
     "testhometimeline__00_GET_1.1_statuses_home_timeline.json"
@@ -392,6 +398,32 @@ def generate_v1_array(corpus: Path, out: Path, n: int) -> list[Path]:
     return [path]
 
 
+def generate_bluesky_feed(corpus: Path, out: Path, n: int) -> list[Path]:
+    """A getAuthorFeed response of n entries as ONE document (`{"feed": [...],
+    "cursor": ...}`), written one entry at a time.
+
+    The corpus author feed's 50 entries cycled, each post with a new rkey and
+    times; the reply parents and roots and quoted posts keep their URIs, so
+    desk stores them once.
+    """
+    entries = json.loads((corpus / BLUESKY_TEMPLATE).read_text(encoding="utf-8"))["feed"]
+    path = out / "bluesky-feed" / "author_feed.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"feed": [')
+        for index in range(n):
+            entry = dict(entries[index % len(entries)])
+            post = entry["post"] = dict(entry["post"])
+            post["uri"] = f"{post['uri']}b{index}"
+            posted = (START + timedelta(seconds=index)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            post["record"] = dict(post["record"], createdAt=posted)
+            post["indexedAt"] = posted
+            fh.write(",\n" if index else "")
+            fh.write(json.dumps(entry, ensure_ascii=False))
+        fh.write('], "cursor": "bench"}\n')
+    return [path]
+
+
 def generate_telegram(out: Path, n: int) -> list[Path]:
     """A Telegram Desktop `result.json` of one chat with n messages, as the export
     writes it (indented, name/type/id before the messages), one message at a time.
@@ -461,6 +493,8 @@ def generate(kind: str, corpus: Path, out: Path, n: int, per_file: int) -> list[
         return generate_v1_array(corpus, out, n)
     if kind == "telegram":
         return generate_telegram(out, n)
+    if kind == "bluesky-feed":
+        return generate_bluesky_feed(corpus, out, n)
     if kind == "twitter":
         return generate_twitter(corpus, out, n)
     if kind == "rss":
@@ -691,7 +725,24 @@ def _telegram_records(files: list[Path]) -> Iterator[dict[str, Any]]:
             }
 
 
+def _bluesky_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        for entry in json.loads(path.read_bytes())["feed"]:
+            post = entry["post"]
+            handle = post["author"].get("handle")
+            yield {
+                "id": post["uri"],
+                "text": post["record"].get("text"),
+                "author": post["author"].get("displayName"),
+                "handle": handle,
+                "created_at": post["record"].get("createdAt"),
+                "url": f"https://bsky.app/profile/{handle}/post/{post['uri'].rsplit('/', 1)[-1]}",
+                "raw": json.dumps(entry, ensure_ascii=False),
+            }
+
+
 RECORDS = {
+    "bluesky-feed": _bluesky_records,
     "twitter-v1-array": _v1_records,
     "telegram": _telegram_records,
     "twitter": _twitter_records,
@@ -762,6 +813,7 @@ def dataset_files(kind: str, data_dir: Path) -> list[Path]:
         "long-line": "*.jsonl",
         "twitter-v1-array": "*.json",
         "telegram": "*.json",
+        "bluesky-feed": "*.json",
         "twitter": "*.jsonl",
         "rss": "*.xml",
         "mastodon": "*.json",

@@ -11,9 +11,10 @@ Bluesky; Telegram, ClaimReview and JSON Feed through `load_document`):
   (`array_prefix`, "salvage").
 - Each value keeps its exact bytes and the decoded text they came from
   (`JsonValue.raw` / `.text` / `.encoding`), and `array_spans` /
-  `member_start` find where each element of an array sits in that text: an
-  item's raw copy is the record's own bytes as they stand in the file, not
-  a re-serialisation (`canonical_bytes` only when they cannot be cut out).
+  `member_start` find where each element of an array sits in that text
+  (`element_bytes` cuts them out): an item's raw copy is the record's own
+  bytes as they stand in the file, not a re-serialisation
+  (`canonical_bytes` only when they cannot be cut out).
 - Bytes are decoded by `charset.decode` (BOM, BOM-less UTF-16/32, UTF-8,
   else the one guess, with a note saying what was assumed).
 - Parsing is orjson's, falling back to the stdlib where orjson refuses
@@ -26,21 +27,16 @@ line is not JSON is read whole (a pretty-printed document); if that fails
 on line 1 and the next line is JSON, it is JSON Lines with a broken first
 line. UTF-16/32 text is always read whole (it cannot be split on b"\n").
 
-Whole-document arrays are streamed (`stream_array`, ijson's C backend
-yajl2_c): a 1M-status Mastodon timeline as one JSON array is read one
-element at a time, so memory stays bounded whatever the file's size. ijson
-gives no byte offsets, so a streamed element's raw copy is its canonical
-re-serialisation (`canonical_bytes`), which is what the readers that stream
-(Mastodon arrays, Bluesky feeds) kept as raw before; readers that keep exact byte spans
-walk the document with `jsonwalk.Walk` instead (Twitter v1.1 arrays, Telegram
-exports: the stdlib's scanner one record at a time, exact bytes, lone
-surrogates and long integers as `json.loads` reads them). Decimals are read as floats and integers
-of any size as ints. A stream that breaks (truncated, corrupt, trailing
-garbage, a lone surrogate yajl refuses) raises `ArrayBreak` with the number
-of complete elements before it and the byte range the break lies in; a
-reader walks the stream once to check it before yielding anything, and
-falls back to the whole-document reader (exact line and column, the same
-salvage as before) when the file is at most `STREAM_FALLBACK_LIMIT`.
+Whole documents too large to hold (a 1M-status Mastodon timeline as one
+array, a Bluesky feed response, Twitter v1.1 arrays, Telegram exports) are
+walked one record at a time by `jsonwalk`, the one streaming reader: the
+stdlib's scanner over chunks of text, so each record's bytes are exact and
+its values are what `json.loads` of the whole gives. This module decides
+which sources walk (`streams_as_array`) and how large a broken one may be
+to be re-read whole for its exact message (`STREAM_FALLBACK_LIMIT`). ijson
+(yajl2_c) streamed Mastodon arrays and Bluesky feeds before and was
+dropped: it turned a lone `\\ud800` into "?", raised on a lone low
+surrogate, refused integers past 64 bits and gave no byte offsets.
 """
 
 from __future__ import annotations
@@ -51,7 +47,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import ijson  # type: ignore[import-untyped]
 import orjson
 
 from desk.ingest import charset
@@ -439,6 +434,17 @@ def array_spans(text: str, start: int) -> list[tuple[int, int]] | None:
     return spans if complete else None
 
 
+def element_bytes(value: JsonValue, count: int, start: int | None = 0) -> list[bytes] | None:
+    """The own bytes of each of the `count` elements of the array at
+    `value.text[start]` (0: the document is the array; `member_start` for a
+    member's), as they stand in the file; None when they do not cut out
+    cleanly (the caller keeps canonical dumps then)."""
+    spans = array_spans(value.text, start) if start is not None else None
+    if spans is None or len(spans) != count:
+        return None
+    return [value.text[a:b].encode(value.encoding, errors="replace") for a, b in spans]
+
+
 def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], bool]:
     """The spans of the complete elements at the start of a JSON array, and
     whether the whole array walked cleanly. A truncated timeline still gives
@@ -520,102 +526,8 @@ def salvage(
 # A broken streamed array no larger than this is re-read whole for the exact
 # line/column message and the same salvage as a plain document.
 STREAM_FALLBACK_LIMIT = 64 * 1024 * 1024
-# ijson reads in chunks of this size: a break is located to within one chunk.
-_STREAM_CHUNK = 64 * 1024
 # A first line up to this long is checked for JSON Lines before streaming.
 _FIRST_LINE_LIMIT = 1024 * 1024
-
-
-class ArrayBreak(Exception):
-    """A streamed array that does not read to its end.
-
-    `count` complete elements came before the break, which lies within bytes
-    `start`..`end` of the file (ijson reads in chunks and gives no offset).
-    """
-
-    def __init__(self, message: str, count: int, start: int, end: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.count = count
-        self.start = start
-        self.end = end
-
-    def rejected(self, invalid: str = INVALID) -> Rejected:
-        """The one-line rejection: the reason, where, and what was kept."""
-        opening = "" if isinstance(self.__cause__, _TooDeep) else f"{invalid}: "
-        reason = f"{opening}{self.message} (in bytes {self.start:,}-{self.end:,})"
-        if self.count:
-            reason += f"; the {self.count} complete record(s) before it were read"
-        return Rejected(self.count + 1 if self.count else None, reason)
-
-
-# Deeper nesting than this is refused before ijson sees it: ijson keeps a
-# prefix string per level, so memory grows with the square of the depth
-# (200 000 `[` take it past 4 GB). Python's own json stops near 1000 too.
-MAX_STREAM_DEPTH = 1000
-_STRINGS = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.S)
-_STRING_REST = re.compile(rb'(?:[^"\\]++|\\.)*+"', re.S)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-
-
-class _TooDeep(ValueError):
-    """Raised by the reader: the input nests deeper than MAX_STREAM_DEPTH."""
-
-
-def _odd_backslashes(data: bytes) -> bool:
-    return (len(data) - len(data.rstrip(b"\\"))) % 2 == 1
-
-
-class _CountingReader:
-    """A file wrapper that counts the bytes handed to the parser and keeps
-    the nesting depth (outside strings) under MAX_STREAM_DEPTH, at C speed:
-    complete strings are cut out by one regex, brackets counted by
-    `bytes.count`, and only a chunk that might go too deep is walked."""
-
-    def __init__(self, fh: Any) -> None:
-        self._fh = fh
-        self.position = 0
-        self.previous = 0
-        self._depth = 0
-        self._in_string = False
-        self._escape = False  # the last chunk ended inside a string on a lone backslash
-
-    def read(self, size: int = -1) -> bytes:
-        chunk: bytes = self._fh.read(size)
-        if chunk:  # at the end, the break lies in the last chunk read
-            self.previous = self.position
-            self.position += len(chunk)
-        self._feed(chunk)
-        return chunk
-
-    def _feed(self, chunk: bytes) -> None:
-        start = 0
-        if self._in_string:
-            if self._escape:
-                start, self._escape = 1, False
-            rest = _STRING_REST.match(chunk, start)
-            if rest is None:
-                self._escape = _odd_backslashes(chunk[start:])
-                return
-            start, self._in_string = rest.end(), False
-        # A sentinel `\x01"` closes a string the chunk ends in, so no match
-        # fails: each failed match at a quote rescanned the rest of the chunk,
-        # quadratic in a chunk of `\"` (64 KiB took 1.7 s; found by
-        # bench/fuzz.py). Left over, the sentinel says the chunk ended outside.
-        outside = _STRINGS.sub(b"", chunk[start:] + b'\x01"')
-        if outside.endswith(b'\x01"'):
-            outside = outside[:-2]
-        else:  # a string that goes on in the next chunk
-            self._in_string = True
-            self._escape = _odd_backslashes(chunk[start:])
-        opens = outside.count(b"[") + outside.count(b"{")
-        if self._depth + opens > MAX_STREAM_DEPTH:
-            for byte in outside.translate(None, _NOT_BRACKETS):
-                self._depth += 1 if byte in b"[{" else -1
-                if self._depth > MAX_STREAM_DEPTH:
-                    raise _TooDeep("JSON nested too deeply to read")
-        else:
-            self._depth += opens - outside.count(b"]") - outside.count(b"}")
 
 
 def streams_as_array(source: Source, opening: bytes = b"[") -> bool:
@@ -638,34 +550,6 @@ def streams_as_array(source: Source, opening: bytes = b"[") -> bool:
         except orjson.JSONDecodeError:
             return True  # a pretty-printed or long array: its first line is not JSON
         return all(_blank(later) for _, later in bounded_lines(fh))  # else JSON Lines of arrays
-
-
-def stream_array(source: Source, prefix: str = "item") -> Iterator[Any]:
-    """The elements of the JSON array at `prefix` (ijson's notation: "item"
-    is the top-level array, "feed.item" that of member `feed`), one at a time.
-
-    Raises `ArrayBreak` where the stream breaks, after the elements before it.
-    """
-    count = 0
-    with source.open() as fh:
-        reader = _CountingReader(fh)
-        try:
-            for value in ijson.items(reader, prefix, use_float=True, buf_size=_STREAM_CHUNK):
-                yield value
-                count += 1
-        except _TooDeep as exc:
-            raise ArrayBreak(str(exc), count, reader.previous, reader.position) from exc
-        except (ijson.JSONError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
-            raise ArrayBreak(
-                clean_message(message), count, reader.previous, reader.position
-            ) from None
-
-
-def clean_message(message: str) -> str:
-    """A parser's message made one printable line (yajl quotes the input)."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in message)
-    return " ".join(printable.split())[:200]
 
 
 def sample_text(sample: Sample) -> str:

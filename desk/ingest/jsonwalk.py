@@ -1,13 +1,21 @@
 """A whole JSON document walked one value at a time, each value with its exact bytes.
 
-`jsondocs.stream_array` (ijson) streams an array but gives no byte offsets,
-reads a lone surrogate escape as "?" or refuses it, and refuses an integer
-past 64 bits; a reader whose raw copy is the record's own bytes (Twitter
-v1.1 arrays) or that meets lone surrogates in real exports (Telegram) needs
-more. `Walk` reads a document as text in chunks and hands the reader the
+The one streaming reader of whole-document JSON: Twitter v1.1 arrays,
+Telegram exports, Mastodon timelines saved as one array, Bluesky feed
+responses. ijson (yajl2_c) streamed the last two before and was dropped:
+it turned a lone high surrogate escape (`\\ud800`) into "?" and raised on
+a lone low one (losing the rest of the file), refused integers past 64 bits
+(with `use_float=True`, which reads decimals as `json.loads` does), and gave
+no byte offsets, so a raw copy could only be a re-serialisation; desk's
+rule for every format is lone surrogates kept (U+FFFD in the text), big
+ids exact, and the raw copy the record's own bytes.
+
+`Walk` reads a document as text in chunks and hands the reader the
 document's structure on demand (`members` of an object, `elements` of an
 array, or a whole `value`), so the reader descends only where its records
-are (`statuses`, `messages`, `chats.list`) and holds one record at a time.
+are (`statuses`, `messages`, `chats.list`, `feed`) and holds one record at
+a time; `walk_elements` is that descent for a reader whose records are the
+document's array or one top-level member's (Mastodon, Bluesky).
 
 A value is parsed by the stdlib's C scanner (`json.JSONDecoder.raw_decode`),
 so it is exactly what `json.loads` of the whole document gives there (lone
@@ -250,6 +258,46 @@ def _may_go_on(found: Any, buf: str, end: int) -> bool:
 def _cut_short(exc: json.JSONDecodeError, length: int) -> bool:
     """Whether the scanner stopped because the text ran out (not bad JSON)."""
     return exc.pos >= length - 12 or exc.msg.startswith("Unterminated string")
+
+
+def elements_at(walk: Walk, key: str | None = None) -> Iterator[tuple[int, Any, bytes]]:
+    """The elements of the document's array (`key` None) or of the array that
+    is the value of its top-level member `key` (the first such member), each
+    as (1-based index, value, its bytes in the file).
+
+    The rest of the document is walked past and checked to its end. Nothing
+    is yielded when the document holds no such array. Raises `WalkError`
+    where the document breaks, after the elements before it.
+    """
+    if key is None:
+        if walk.peek() == "[":
+            for index in walk.elements():
+                value, raw = walk.value()
+                yield index, value, raw
+        else:
+            walk.skip()
+    elif walk.peek() != "{":
+        walk.skip()
+    else:
+        found = False
+        for name in walk.members():
+            if name == key and walk.peek() == "[" and not found:
+                found = True
+                for index in walk.elements():
+                    value, raw = walk.value()
+                    yield index, value, raw
+            else:
+                walk.skip()
+    walk.end()
+
+
+def walk_elements(
+    source: Source, encoding: str, key: str | None = None
+) -> Iterator[tuple[int, Any, bytes]]:
+    """`elements_at` over `source` opened afresh and decoded with `encoding`
+    (from `stream_encoding`, decided once for a reader that walks twice)."""
+    with source.open() as fh:
+        yield from elements_at(Walk(fh, encoding), key)
 
 
 def open_walk(source: Source) -> tuple[Walk, str | None, IO[bytes]] | None:

@@ -50,20 +50,24 @@ Choices, and why:
   copies carried for context (parents, roots, quoted posts) are yielded
   only the first time their URI appears in the document (JSON Lines: line).
 - `raw` of a feed entry's post is the whole feedViewPost (its repost reason
-  and reply context are part of the evidence); of any other post, its view
-  or record object.
+  and reply context are part of the evidence), as its bytes stand in the
+  file; of any other post, its view or record object (the element's bytes
+  in a top-level array or a JSON Lines line, else its canonical dump).
 - A record of another type (`app.bsky.feed.generator`, an unknown lexicon
   such as `app.bsky.feed.pythonSdkCustomRecordPost`) is recognised as AT
   Protocol and rejected with its type named, rather than left to "unknown
   format".
-- A feed response (`{"feed": [...]}`) saved as one document is streamed
-  (`jsondocs.stream_array` at `feed.item`), so a 1M-entry export is read in
-  bounded memory: one walk checks the whole document and that it is a feed,
-  the next yields the entries; the items are the same as reading it whole.
-  A broken document up to `STREAM_FALLBACK_LIMIT` is read whole as before; a
-  larger one keeps the entries before the break and says in which bytes it
-  broke. The context copies already given are remembered by the hash of
-  their URI, not the URI, to keep that memory small too.
+- A feed response (`{"feed": [...]}`) saved as one document is walked one
+  entry at a time (`jsonwalk`), so a 1M-entry export is read in bounded
+  memory: one walk checks the whole document and that it is a feed, the
+  next yields the entries; the items are the same as reading it whole, lone
+  surrogates (U+FFFD in the text) and integers past 64 bits included, and
+  the raw copy of each entry's post is the entry's own bytes in the file,
+  whole or walked. ijson streamed these feeds before and was dropped (see
+  `jsonwalk`). A broken document up to `STREAM_FALLBACK_LIMIT` is read whole
+  as before; a larger one keeps the entries before the break and names the
+  break's line and column. The context copies already given are remembered
+  by the hash of their URI, not the URI, to keep that memory small too.
 - VCR cassettes (YAML) holding these responses as strings are containers,
   not this format: `detect` returns 0 for anything that is not JSON.
 
@@ -76,9 +80,12 @@ in `_bluesky_embeds.py`, the names (URIs, handles, URLs) in
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
+from heapq import merge
 from typing import Any, TypeGuard
 
 from desk.ingest.base import ParsedItem, Rejected, Sample, Source
@@ -94,13 +101,16 @@ from desk.ingest.formats._bluesky_records import (
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
-    ArrayBreak,
-    read_documents,
+    BrokenDocument,
+    JsonValue,
+    element_bytes,
+    member_start,
+    read_json,
     sample_json,
     sample_text,
-    stream_array,
     streams_as_array,
 )
+from desk.ingest.jsonwalk import WalkError, stream_encoding, walk_elements
 from desk.ingest.times import iso_time
 from desk.ingest.values import first, line_of, mapping
 
@@ -207,11 +217,38 @@ def _kind(obj: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- documents
 
 
+class _Hashes:
+    """A set of `hash()` values in 8 bytes each: a sorted array and a small
+    set of the newest, merged into the array when it grows to a quarter of
+    it. A feed of 1M posts keeps 1M hashes: 76 MB as a set of ints, about
+    12 MB here (exact: the same answers as a set)."""
+
+    _MIN_PENDING = 1 << 16
+
+    def __init__(self) -> None:
+        self._sorted = array("q")
+        self._pending: set[int] = set()
+
+    def __contains__(self, value: int) -> bool:
+        if value in self._pending:
+            return True
+        at = bisect_left(self._sorted, value)
+        return at < len(self._sorted) and self._sorted[at] == value
+
+    def add(self, value: int) -> None:
+        if value in self:
+            return
+        self._pending.add(value)
+        if len(self._pending) >= max(self._MIN_PENDING, len(self._sorted) // 4):
+            self._sorted = array("q", merge(self._sorted, sorted(self._pending)))
+            self._pending = set()
+
+
 class _Emitter:
     """Yields items, once per URI for the copies carried only as context."""
 
     def __init__(self) -> None:
-        self.seen: set[int] = set()  # hash() of the URIs given: small at 1M posts
+        self.seen = _Hashes()  # hash() of the URIs given: small at 1M posts
 
     def main(self, item: ParsedItem) -> Iterator[ParsedItem]:
         if item.platform_id:
@@ -381,20 +418,27 @@ def _bare_record(
 
 
 def _one(
-    obj: Any, record_no: int, emit: _Emitter, raw: bytes | None = None
+    obj: Any,
+    record_no: int,
+    emit: _Emitter,
+    raw: bytes | None = None,
+    parts: list[bytes] | None = None,
 ) -> Iterator[ParsedItem | Rejected]:
     """Items of one object of any supported shape (a whole response or an element).
 
-    `raw`, the bytes of a JSON Lines line, becomes the raw record of the
-    line's post when the line is one post (view, feed entry or record).
+    `raw`, the object's own bytes (a JSON Lines line, an array's element),
+    becomes the raw record of its post when it is one post (view, feed
+    entry or record); `parts`, of a feed, those of its entries.
     """
     if not isinstance(obj, dict):
         yield Rejected(record=record_no, reason="not a Bluesky post, view or response")
         return
     kind = _kind(obj)
     if kind == "feed":
-        for i, entry in enumerate(obj["feed"], 1):
-            yield from _guarded(partial(_feed_view_items, entry, i, emit), i)
+        entries = obj["feed"]
+        own: list[bytes | None] = list(parts) if parts else [None] * len(entries)
+        for i, entry in enumerate(entries, 1):
+            yield from _guarded(partial(_feed_view_items, entry, i, emit, own[i - 1]), i)
     elif kind == "posts":
         for i, view in enumerate(obj["posts"], 1):
             if not _is_post_view(view):
@@ -454,62 +498,94 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
 
 
 def _streamed_feed(source: Source) -> Iterator[ParsedItem | Rejected] | None:
-    """The items of a `{"feed": [...]}` document read one entry at a time, or
-    None when it is to be read whole (not a feed, an empty one, or broken
-    and small enough to re-read for its exact message). See the docstring."""
-    count = 0
-    is_feed = False
-    broken: ArrayBreak | None = None
-    try:
-        for entry in stream_array(source, "feed.item"):
-            if count == 0:
-                is_feed = isinstance(entry, dict) and "post" in entry
-            count += 1
-    except ArrayBreak as exc:
-        broken = exc
-    if broken is not None and source.size() <= STREAM_FALLBACK_LIMIT:
+    """The items of a `{"feed": [...]}` document walked one entry at a time,
+    or None when it is to be read whole (not a feed, an empty one, UTF-16/32,
+    or broken and small enough to re-read for its exact message). See the
+    module docstring."""
+    found = stream_encoding(source)
+    if found is None:
         return None
+    walk = partial(walk_elements, source, found[0], "feed")
+    is_feed = False
+    try:
+        for number, entry, _ in walk():
+            if number == 1:
+                is_feed = isinstance(entry, dict) and "post" in entry
+    except WalkError:
+        if source.size() <= STREAM_FALLBACK_LIMIT:
+            return None
     if not is_feed:
         return None
-    return _yield_feed(source, broken)
+    return _yield_feed(walk)
 
 
-def _yield_feed(source: Source, broken: ArrayBreak | None) -> Iterator[ParsedItem | Rejected]:
+def _yield_feed(
+    walk: Callable[[], Iterator[tuple[int, Any, bytes]]],
+) -> Iterator[ParsedItem | Rejected]:
     emit = _Emitter()
+    done = 0  # complete entries read
     try:
-        for number, entry in enumerate(stream_array(source, "feed.item"), 1):
-            yield from _guarded(partial(_feed_view_items, entry, number, emit), number)
-    except ArrayBreak as exc:
-        broken = exc
-    if broken is not None:
-        yield broken.rejected("not valid JSON")
+        for done, entry, raw in walk():
+            yield from _guarded(partial(_feed_view_items, entry, done, emit, raw), done)
+    except WalkError as exc:
+        reason = f"not valid JSON: {exc}"
+        if done:
+            reason += f"; the {done} complete record(s) before it were read"
+        yield Rejected(done + 1 if done else None, reason, line=exc.line)
 
 
 def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
     """`parse` without streaming: the document read at once (JSON Lines by line)."""
-    for entry in read_documents(source, invalid="not valid JSON"):
+    empty = True
+    for entry in read_json(source, invalid="not valid JSON"):
+        empty = False
         if isinstance(entry, Rejected):
             yield entry
-            continue
-        line, doc, raw = entry
-        yield from parse_document(doc, line=line, raw=raw)
+        elif isinstance(entry, BrokenDocument):
+            yield entry.rejected
+        elif entry.lines_mode:
+            yield from parse_document(
+                entry.value, line=entry.line, raw=entry.raw, parts=_element_bytes(entry)
+            )
+        else:
+            yield from parse_document(entry.value, parts=_element_bytes(entry))
+    if empty:
+        yield Rejected(record=None, reason="empty input: no JSON to read")
+
+
+def _element_bytes(entry: JsonValue) -> list[bytes] | None:
+    """The own bytes of each record of a document that is an array or a feed
+    (`{"feed": [...]}`); None for any other shape."""
+    doc = entry.value
+    if isinstance(doc, list):
+        return element_bytes(entry, len(doc))
+    if isinstance(doc, dict) and _kind(doc) == "feed":
+        return element_bytes(entry, len(doc["feed"]), member_start(entry.text, "feed"))
+    return None
 
 
 def parse_document(
-    doc: Any, *, line: int | None = None, raw: bytes | None = None
+    doc: Any,
+    *,
+    line: int | None = None,
+    raw: bytes | None = None,
+    parts: list[bytes] | None = None,
 ) -> Iterator[ParsedItem | Rejected]:
     """Items of one parsed document: one object, or an array of them.
 
     For a JSON Lines line, `line` is its number (the `record` of all that
-    the line gives) and `raw` its bytes. Context copies are deduplicated
-    within one document (one line), so memory stays bounded on big files.
+    the line gives) and `raw` its bytes. `parts` are the own bytes of the
+    records of an array or a feed (`_element_bytes`), kept as their raw
+    copies. Context copies are deduplicated within one document (one line),
+    so memory stays bounded on big files.
     """
     emit = _Emitter()
     results: Iterable[ParsedItem | Rejected]
     if isinstance(doc, list):
-        results = (r for i, e in enumerate(doc, 1) for r in _one(e, i, emit))
+        own: list[bytes | None] = list(parts) if parts else [None] * len(doc)
+        results = (r for i, e in enumerate(doc, 1) for r in _one(e, i, emit, own[i - 1]))
     else:
-        results = _one(doc, 1, emit, raw)
+        results = _one(doc, 1, emit, raw, parts)
     for result in results:
         if line is None:
             yield result

@@ -60,16 +60,20 @@ Choices, and why:
   `url` are None: the pipeline cannot dedup it against the status itself.
 - A StatusSource (`{id, text, spoiler_text}`, the redraft source) has no
   author, time or uri: it is recognised and rejected with a clear reason.
-- A timeline saved as one JSON array is streamed (`jsondocs.stream_array`),
-  so a 1M-status export is read in bounded memory: a first walk counts the
-  server hints and the local ids that replies and quotes point at, a second
-  (only when there are such ids or nested copies) keeps the uri/url of just
-  those targets and which nested copies to watch, the third yields the
-  items. The items are the same as reading the array whole; the raw copy of
-  each status is its canonical dump, as before. A broken array up to
-  `STREAM_FALLBACK_LIMIT` is read whole as before (exact line and column);
-  a larger one keeps the statuses before the break and says in which bytes
-  it broke. An edit history (StatusEdit[]) is small and read whole.
+- A timeline saved as one JSON array is walked one status at a time
+  (`jsonwalk`, the stdlib's scanner over chunks of text), so a 1M-status
+  export is read in bounded memory: a first walk counts the server hints
+  and the local ids that replies and quotes point at, a second (only when
+  there are such ids or nested copies) keeps the uri/url of just those
+  targets and which nested copies to watch, the third yields the items.
+  The items are the same as reading the array whole, lone surrogates (kept
+  as U+FFFD in the text) and ids past 64 bits (exact) included; the raw copy
+  of each status is its own bytes in the file, whole or walked (a status
+  whose bytes cannot be cut out, as in a search result or a context, keeps
+  its canonical dump). ijson streamed these arrays before and was dropped
+  (see `jsonwalk`). A broken array up to `STREAM_FALLBACK_LIMIT` is read
+  whole as before (exact line and column); a larger one keeps the statuses
+  before the break and names the break's line and column.
 - VCR cassettes (YAML) holding Mastodon JSON as strings are containers, not
   this format: `detect` returns 0 for anything that is not JSON (except the
   streaming API's own text form, below).
@@ -96,8 +100,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from desk.ingest.base import ParsedItem, Rejected, Sample, Skipped, Source
@@ -125,13 +130,14 @@ from desk.ingest.formats._mastodon_stream import (
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
-    ArrayBreak,
-    read_documents,
+    BrokenDocument,
+    element_bytes,
+    read_json,
     sample_json,
     sample_text,
-    stream_array,
     streams_as_array,
 )
+from desk.ingest.jsonwalk import WalkError, stream_encoding, walk_elements
 from desk.ingest.values import array, first, str_or_none
 
 NAME = "mastodon"
@@ -223,15 +229,24 @@ def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
     if sample_text(source.sample()).startswith(_SSE_FIELDS):  # JSON never starts so
         yield from _sse_items(source, hosts, parse_document)
         return
-    for entry in read_documents(source, invalid=_INVALID):
+    empty = True
+    for entry in read_json(source, invalid=_INVALID):
+        empty = False
         if isinstance(entry, Rejected):
             yield entry
             continue
-        line, doc, raw = entry
+        if isinstance(entry, BrokenDocument):
+            yield entry.rejected
+            continue
+        line, doc = (entry.line, entry.value) if entry.lines_mode else (None, entry.value)
+        raw = entry.raw if entry.lines_mode else None
         if _is_stream_event(doc):
             yield from _event_items(doc["event"], doc["payload"], line, raw, hosts, parse_document)
             continue
-        yield from parse_document(doc, line=line, raw=raw, hosts=hosts)
+        parts = element_bytes(entry, len(doc)) if isinstance(doc, list) else None
+        yield from parse_document(doc, line=line, raw=raw, hosts=hosts, parts=parts)
+    if empty:
+        yield Rejected(record=None, reason="empty input: no JSON to read")
 
 
 def parse_document(
@@ -240,14 +255,16 @@ def parse_document(
     line: int | None = None,
     raw: bytes | None = None,
     hosts: Counter[str] | None = None,
+    parts: list[bytes] | None = None,
 ) -> Iterator[ParsedItem | Rejected]:
     """Items of one parsed Mastodon document (any supported shape).
 
     For a JSON Lines line, `line` is its number (every item and rejection
     of the line carries it as `record`) and `raw` its bytes, kept as the
-    raw record of the line's status.
+    raw record of the line's status. `parts`, for an array, are its
+    elements' own bytes, kept as the raw records of its statuses.
     """
-    for result in _document_items(doc, hosts if hosts is not None else Counter(), raw):
+    for result in _document_items(doc, hosts if hosts is not None else Counter(), raw, parts):
         if line is None:
             yield result
         elif isinstance(result, Rejected):
@@ -257,7 +274,7 @@ def parse_document(
 
 
 def _document_items(
-    doc: Any, hosts: Counter[str], raw: bytes | None
+    doc: Any, hosts: Counter[str], raw: bytes | None, parts: list[bytes] | None
 ) -> Iterator[ParsedItem | Rejected]:
     records: list[tuple[int, Any, str | None]] = []  # (record, status, context role)
     if isinstance(doc, dict):
@@ -296,19 +313,31 @@ def _document_items(
 
     statuses = [s for _, s, _ in records if isinstance(s, dict)]
     document = _Document(statuses, hosts)
-    whole = raw if len(records) == 1 and records[0][1] is doc else None
-    yield from _records_items(records, document, whole)
+    if len(records) == 1 and records[0][1] is doc:
+        raws: list[bytes | None] = [raw]
+    elif parts is not None and isinstance(doc, list) and len(parts) == len(records):
+        raws = list(parts)
+    else:
+        raws = [None] * len(records)
+    yield from _records_items(
+        (
+            (record, status, role, own)
+            for (record, status, role), own in zip(records, raws, strict=True)
+        ),
+        document,
+    )
 
 
 def _records_items(
-    records: Iterable[tuple[int, Any, str | None]], document: _Document, whole: bytes | None
+    records: Iterable[tuple[int, Any, str | None, bytes | None]], document: _Document
 ) -> Iterator[ParsedItem | Rejected]:
-    for record, status, role in records:
+    """The items of (record, status, context role, its bytes or None) each."""
+    for record, status, role, own in records:
         if not _is_status(status):
             yield Rejected(record=record, reason="not a Mastodon Status (no id, account, content)")
             continue
         try:
-            items = list(_status_items(status, record, document, role, 0, whole))
+            items = list(_status_items(status, record, document, role, 0, own))
         except RecursionError:
             yield Rejected(record=record, reason="status nested too deeply to read")
             continue
@@ -319,28 +348,33 @@ def _records_items(
 
 
 def _streamed(source: Source) -> Iterator[ParsedItem | Rejected] | None:
-    """The items of a timeline array read one status at a time (see the module
-    docstring), or None when the array is to be read whole: an edit history,
-    or a broken array small enough to re-read for its exact message."""
+    """The items of a timeline array walked one status at a time (see the
+    module docstring), or None when the array is to be read whole: an edit
+    history, UTF-16/32 text, or a broken array small enough to re-read for
+    its exact message."""
+    found = stream_encoding(source)
+    if found is None:
+        return None
+    walk = partial(walk_elements, source, found[0])
     hosts: Counter[str] = Counter()
     targets: set[str] = set()  # local ids that replies and quotes point at
     nested = False
     edits = True
     count = 0
-    broken: ArrayBreak | None = None
+    broken: WalkError | None = None
     try:
-        for status in stream_array(source):
-            count += 1
+        for count_so_far, status, _ in walk():
+            count = count_so_far
             edits = edits and _is_status_edit(status)
             if not isinstance(status, dict):
                 continue
-            for found in _all_statuses([status]):
-                _server_hints(found, hosts)
-                nested = nested or found is not status
-                for local in (found.get("in_reply_to_id"), _quoted_id(found)):
+            for found_status in _all_statuses([status]):
+                _server_hints(found_status, hosts)
+                nested = nested or found_status is not status
+                for local in (found_status.get("in_reply_to_id"), _quoted_id(found_status)):
                     if str_or_none(local):
                         targets.add(str(str_or_none(local)))
-    except ArrayBreak as exc:
+    except WalkError as exc:
         broken = exc
     if (count and edits and broken is None) or (
         broken is not None and source.size() <= STREAM_FALLBACK_LIMIT
@@ -350,12 +384,12 @@ def _streamed(source: Source) -> Iterator[ParsedItem | Rejected] | None:
     if targets or nested:
         document.watch = set()
         try:
-            for status in stream_array(source):
+            for _, status, _ in walk():
                 if isinstance(status, dict):
                     _note_targets(status, targets, document)
-        except ArrayBreak:
+        except WalkError:
             pass
-    return _yield_streamed(source, document, broken)
+    return _yield_streamed(walk, document)
 
 
 def _note_targets(status: dict[str, Any], targets: set[str], document: _Document) -> None:
@@ -372,20 +406,17 @@ def _note_targets(status: dict[str, Any], targets: set[str], document: _Document
 
 
 def _yield_streamed(
-    source: Source, document: _Document, broken: ArrayBreak | None
+    walk: Callable[[], Iterator[tuple[int, Any, bytes]]], document: _Document
 ) -> Iterator[ParsedItem | Rejected]:
-    count = 0
-    limit = broken.count if broken is not None else None
+    done = 0  # complete statuses read
     try:
-        for status in stream_array(source):
-            if limit is not None and count >= limit:
-                break
-            count += 1
-            yield from _records_items([(count, status, None)], document, None)
-    except ArrayBreak as exc:
-        broken = exc
-    if broken is not None:
-        yield broken.rejected(_INVALID)
+        for done, status, raw in walk():
+            yield from _records_items([(done, status, None, raw)], document)
+    except WalkError as exc:
+        reason = f"{_INVALID}: {exc}"
+        if done:
+            reason += f"; the {done} complete record(s) before it were read"
+        yield Rejected(done + 1 if done else None, reason, line=exc.line)
 
 
 def _quoted_id(status: dict[str, Any]) -> Any:
