@@ -79,7 +79,7 @@ from desk.ingest.jsondocs import (
     sample_json,
     streams_as_array,
 )
-from desk.ingest.jsonwalk import WalkError, open_walk
+from desk.ingest.jsonwalk import WalkError, elements_at, open_walk
 from desk.ingest.values import mapping
 from desk.text import clean_line, clean_text
 
@@ -391,23 +391,12 @@ def _walked(source: Source) -> Iterator[ParsedItem | Rejected]:
     statuses = False
     with fh:
         try:
-            if walk.peek() == "[":
+            top_array = walk.peek() == "["
+            statuses = top_array  # an empty array is read as one: no statuses
+            for record, value, raw in elements_at(walk, None if top_array else "statuses"):
                 statuses = True
-                for record in walk.elements():
-                    value, raw = walk.value()
-                    done = record
-                    yield from _status_items(value, record, raw, seen, note)
-            else:
-                for key in walk.members():
-                    if key == "statuses" and walk.peek() == "[" and not statuses:
-                        statuses = True
-                        for record in walk.elements():
-                            value, raw = walk.value()
-                            done = record
-                            yield from _status_items(value, record, raw, seen, note)
-                    else:
-                        walk.skip()
-            walk.end()
+                done = record
+                yield from _status_items(value, record, raw, seen, note)
         except WalkError as exc:
             if done == 0 and source.size() <= STREAM_FALLBACK_LIMIT:
                 yield from parse_whole(source)
