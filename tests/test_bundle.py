@@ -668,3 +668,47 @@ def test_check_needs_no_desk(desk: Desk, tmp_path: Path) -> None:
     bundle(desk, str(desk.typed), out)
     ran = run_cli(tmp_path / "elsewhere" / "none.desk", "bundle", "--check", str(out))
     assert ran.code == 0, ran.err
+
+
+# -- copies of a known post (issue 12) ------------------------------------------------------
+
+
+def test_every_copy_of_an_item_is_in_its_bag_and_checked(desk: Desk, tmp_path: Path) -> None:
+    """A fuller copy of a known post improved the item: the bag holds both copies' bytes, the
+    item record lists the other copy, and `--check` catches one removed or one no event kept."""
+    fuller = [dict(MASTODON[0], content="<p>Spillway gates opened at Orvena, 3 of 4</p>")]
+    fuller[0]["edited_at"] = "2026-11-22T12:50:00.000Z"
+    with Store(desk.path) as store:
+        report = ingest_bytes(store, json.dumps(fuller).encode(), "edited.json", actor=ACTOR)
+        assert report.improved == 1, report
+        own = store.item(desk.ingested[0]).raw_sha256
+        copies = [c.raw_sha256 for c in store.copies_of(desk.ingested[0])]
+    other = [sha for sha in copies if sha != own]
+    assert len(other) == 1
+    out = tmp_path / "bag"
+    bundle(desk, str(desk.ingested[0]), out)
+    record_file = out / "data" / "items" / f"{desk.ingested[0]}.json"
+    record = json.loads(record_file.read_text())
+    assert [(c["sha256"], c["source_file"]) for c in record["copies"]] == [
+        (other[0], "edited.json")
+    ]
+    assert {p.name for p in (out / "data" / "raw").iterdir()} == {own, other[0]}
+    assert b"3 of 4" in (out / "data" / "raw" / other[0]).read_bytes()
+    assert bagit_cli(out).returncode == 0
+    ran = run_cli(desk.path, "bundle", "--check", str(out))
+    assert ran.code == 0, ran.err
+
+    (out / "data" / "raw" / other[0]).unlink()
+    bagit.Bag(str(out)).save(manifests=True)
+    ran = run_cli(desk.path, "bundle", "--check", str(out))
+    assert ran.code == 1
+    assert f"its copy {other[0]} is not in data/raw/" in ran.err
+
+    forged = hashlib.sha256(b"a copy nobody ingested").hexdigest()
+    (out / "data" / "raw" / forged).write_bytes(b"a copy nobody ingested")
+    record["copies"][0]["sha256"] = forged
+    record_file.write_text(json.dumps(record))
+    bagit.Bag(str(out)).save(manifests=True)
+    ran = run_cli(desk.path, "bundle", "--check", str(out))
+    assert ran.code == 1
+    assert f"its copy {forged} is one no event in the slice kept" in ran.err

@@ -20,6 +20,7 @@ from db.events import event_hash
 from desk.bundle.common import (
     EVENTS_FILE,
     EVIDENCE_DIR,
+    HEX64,
     INFO_HEAD,
     ITEMS_DIR,
     RAW_DIR,
@@ -163,6 +164,24 @@ def _arrivals(events: list[dict[str, Any]]) -> dict[int, str | None]:
     return out
 
 
+def _copies_recorded(events: list[dict[str, Any]]) -> set[tuple[int, str]]:
+    """(item, raw sha256) of every further copy of a post an event kept (issue 12): the
+    `copies` of `item.improve`, and of an `ingest` whose copies changed nothing."""
+    out: set[tuple[int, str]] = set()
+    for event in events:
+        if event["kind"] not in ("item.improve", "ingest"):
+            continue
+        try:
+            body = json.loads(event["payload_json"])
+        except ValueError:
+            continue
+        copies = body.get("copies") if isinstance(body, dict) else None
+        for copy in copies if isinstance(copies, list) else ():
+            if isinstance(copy, dict) and isinstance(copy.get("item"), int):
+                out.add((copy["item"], str(copy.get("raw_sha256"))))
+    return out
+
+
 def _regular(file: Path) -> bool:
     try:
         return stat.S_ISREG(os.lstat(file).st_mode)
@@ -187,6 +206,7 @@ def _check_records(path: Path, events: list[dict[str, Any]], report: CheckReport
             if _sha256_of(file) != file.name:
                 report.problems.append(f"{where}: its bytes do not match the sha256 it is named by")
     arrived = _arrivals(events)
+    recorded = _copies_recorded(events)
     items_dir = data / ITEMS_DIR
     if not items_dir.is_dir() or items_dir.is_symlink():
         report.problems.append(f"data/{ITEMS_DIR}: missing (not a desk bundle?)")
@@ -209,6 +229,33 @@ def _check_records(path: Path, events: list[dict[str, Any]], report: CheckReport
             )
         if sha is not None and not (raw_dir / str(sha)).is_file():
             report.problems.append(f"{where}: its raw capture is not in data/{RAW_DIR}/")
+        _check_copies(where, item_id, record.get("copies"), raw_dir, recorded, report)
+
+
+def _check_copies(
+    where: str,
+    item_id: int,
+    copies: Any,
+    raw_dir: Path,
+    recorded: set[tuple[int, str]],
+    report: CheckReport,
+) -> None:
+    """Each further copy an item record lists is one an event kept, and its bytes are here."""
+    if copies is None:
+        return  # a bag made before copies were kept (issue 12)
+    if not isinstance(copies, list):
+        report.problems.append(f"{where}: its copies are not a list")
+        return
+    for copy in copies:
+        sha = copy.get("sha256") if isinstance(copy, dict) else None
+        if not isinstance(sha, str) or not HEX64.match(sha):
+            report.problems.append(f"{where}: a copy without a sha256")
+            continue
+        shown = safe_line(sha[:64])
+        if (item_id, sha) not in recorded:
+            report.problems.append(f"{where}: its copy {shown} is one no event in the slice kept")
+        if not (raw_dir / sha).is_file():
+            report.problems.append(f"{where}: its copy {shown} is not in data/{RAW_DIR}/")
 
 
 def _sha256_of(file: Path) -> str:

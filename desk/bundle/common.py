@@ -21,6 +21,8 @@ MAX_SEQ = (1 << 63) - 1
 EVENTS_FILE = "events.jsonl"
 ITEMS_DIR = "items"
 RAW_DIR = "raw"
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+"""How a raw capture or evidence file is named in a bag: its sha256, lower-case hex."""
 EVIDENCE_DIR = "evidence"
 STORY_FILE = "story.json"
 

@@ -21,6 +21,7 @@ from db.slices import story_members as read_story_members
 from desk.bundle.common import (
     EVENTS_FILE,
     EVIDENCE_DIR,
+    HEX64,
     INFO_AT,
     INFO_BY,
     INFO_DESK,
@@ -46,7 +47,6 @@ from desk.errors import BadInputError
 from desk.text import safe_line, truncate
 from desk.vocab import DEFAULT_CHECKLIST
 
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _ITEM_RE = re.compile(r"^#?(\d+)$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -133,7 +133,12 @@ def evidence_files(store: Store, item_id: int) -> Iterator[tuple[str, bytes]]:
 
 
 def _item_record(
-    store: Store, item_id: int, seqs: list[int], raw_file: str | None, evidence: list[str]
+    store: Store,
+    item_id: int,
+    seqs: list[int],
+    raw_file: str | None,
+    evidence: list[str],
+    copies: list[dict[str, Any]],
 ) -> dict[str, Any]:
     item = store.item(item_id)
     fields = plain(item)
@@ -147,6 +152,7 @@ def _item_record(
         "notes": plain(store.notes_of(item_id, include_retracted=True)),
         "checklist": plain(store.checklist(item_id, DEFAULT_CHECKLIST)),
         "raw": {"sha256": item.raw_sha256, "file": raw_file},
+        "copies": copies,
         "evidence_files": [f"data/{EVIDENCE_DIR}/{sha}" for sha in evidence],
         "events": seqs,
     }
@@ -164,7 +170,7 @@ def _copy_raw(
     the bundle shows the desk as it stands, and `desk bundle --check` names the mismatch."""
     if sha is None:
         return None, 0
-    if not _HEX64.match(sha):
+    if not HEX64.match(sha):
         warnings.append(f"item {item_id}: its raw sha256 is not a sha256; run desk verify")
         return None, 0
     path = root / RAW_DIR / sha
@@ -184,6 +190,32 @@ def _copy_raw(
         )
     path.write_bytes(data)
     return f"data/{RAW_DIR}/{sha}", 1
+
+
+def _copies(
+    store: Store, item_id: int, own_sha: str | None, root: Path, warnings: list[str]
+) -> tuple[list[dict[str, Any]], int]:
+    """The other copies of the item's post the desk keeps (issue 12: an embed, then the API
+    object...), each copy's raw bytes into `raw/` beside the item's own: the evidence of every
+    field a fuller copy improved. Their records, and how many files were copied now."""
+    records: list[dict[str, Any]] = []
+    copied = 0
+    for copy in store.copies_of(item_id):
+        if copy.raw_sha256 == own_sha:
+            continue
+        file, new = _copy_raw(store, item_id, copy.raw_sha256, root, warnings)
+        copied += new
+        records.append(
+            {
+                "sha256": copy.raw_sha256,
+                "file": file,
+                "source_file": copy.source_file,
+                "source_format": copy.source_format,
+                "source_record": copy.source_record,
+                "ingested_at": copy.ingested_at,
+            }
+        )
+    return records, copied
 
 
 def _write_payload(
@@ -221,16 +253,17 @@ def _write_payload(
         for item_id in target.item_ids:
             item = store.item(item_id)
             raw_file, copied = _copy_raw(store, item_id, item.raw_sha256, root, warnings)
-            n_raw += copied
+            copies, copied_too = _copies(store, item_id, item.raw_sha256, root, warnings)
+            n_raw += copied + copied_too
             evidence: list[str] = []
             for ev_sha, ev_data in evidence_files(store, item_id):
-                if not _HEX64.match(ev_sha):
+                if not HEX64.match(ev_sha):
                     warnings.append(f"item {item_id}: evidence {ev_sha[:64]!r} is not a sha256")
                     continue
                 (root / EVIDENCE_DIR).mkdir(exist_ok=True)
                 (root / EVIDENCE_DIR / ev_sha).write_bytes(ev_data)
                 evidence.append(ev_sha)
-            item_json = _item_record(store, item_id, history[item_id], raw_file, evidence)
+            item_json = _item_record(store, item_id, history[item_id], raw_file, evidence, copies)
             (root / ITEMS_DIR / f"{item_id}.json").write_text(
                 to_json(item_json) + "\n", encoding="utf-8"
             )
