@@ -439,10 +439,21 @@ def element_bytes(value: JsonValue, count: int, start: int | None = 0) -> list[b
     `value.text[start]` (0: the document is the array; `member_start` for a
     member's), as they stand in the file; None when they do not cut out
     cleanly (the caller keeps canonical dumps then)."""
-    spans = array_spans(value.text, start) if start is not None else None
+    return _cut(value.text, value.encoding, count, start)
+
+
+def member_element_bytes(data: bytes, key: str, count: int) -> list[bytes] | None:
+    """`element_bytes` of the array that is top-level member `key` of a whole
+    document read at once (a JSON Feed's `items`)."""
+    text, encoding, _note = decode_bytes(data)
+    return _cut(text, encoding, count, member_start(text, key))
+
+
+def _cut(text: str, encoding: str, count: int, start: int | None) -> list[bytes] | None:
+    spans = array_spans(text, start) if start is not None else None
     if spans is None or len(spans) != count:
         return None
-    return [value.text[a:b].encode(value.encoding, errors="replace") for a, b in spans]
+    return [text[a:b].encode(encoding, errors="replace") for a, b in spans]
 
 
 def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], bool]:

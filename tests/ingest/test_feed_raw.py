@@ -384,3 +384,49 @@ def test_a_worker_that_dies_leaves_the_runs_to_this_process(
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", broken)
     assert [_fields(i) for i in parse(doc)[0]] == [_fields(i) for i in here]
+
+
+# --- JSON Feed items: their own bytes too ----------------------------------------------------
+
+JSON_FEED = """{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Valley Watch",
+  "items": [
+    {
+      "id": "vw-1",
+      "url": "https://valley.example/a",
+      "content_text": "Água sobre a ponte"
+    },
+    {"content_html":"<p>No id, no link: known by its bytes</p>"}
+  ]
+}
+""".encode()
+
+
+def test_a_json_feed_item_keeps_its_own_bytes() -> None:
+    """Written as the file has it (indented, non-ASCII as UTF-8), not a canonical dump."""
+    items, rejected = parse(JSON_FEED)
+    assert rejected == []
+    assert items[0].raw == (
+        b'{\n      "id": "vw-1",\n      "url": "https://valley.example/a",\n'
+        b'      "content_text": "\xc3\x81gua sobre a ponte"\n    }'
+    )
+    assert items[1].raw == b'{"content_html":"<p>No id, no link: known by its bytes</p>"}'
+    assert items[1].raw != record_bytes(json.loads(items[1].raw))  # not what a dump would be
+    assert json.loads(items[0].raw)["content_text"] == "Água sobre a ponte"
+
+
+def test_a_json_feed_stored_as_dumps_is_found_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desk that stored JSON Feed items as canonical dumps (before issue 12) gets nothing new
+    from the same file: the item with neither id nor link is found by its former raw copy."""
+    with Store(tmp_path / "d.desk", create=True) as store:
+        with monkeypatch.context() as patch:
+            patch.setattr(feeds, "member_element_bytes", lambda *args: None)
+            first = ingest_bytes(store, JSON_FEED, "feed.json", actor="t")
+        assert first.new == 2
+        before = store.item(first.item_ids[1]).raw_sha256
+        again = ingest_bytes(store, JSON_FEED, "feed.json", actor="t")
+        assert (again.new, again.duplicates) == (0, 2)
+        assert store.item(first.item_ids[1]).raw_sha256 == before

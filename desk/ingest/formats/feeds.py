@@ -59,7 +59,7 @@ from desk.ingest.formats._feedxml import (
     calm_prolog,
     scan_spans,
 )
-from desk.ingest.jsondocs import load_document, record_bytes
+from desk.ingest.jsondocs import load_document, member_element_bytes, record_bytes
 from desk.ingest.times import from_struct_time, from_text
 from desk.ingest.urls import canonical_url, former_spelling, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
@@ -737,12 +737,20 @@ def _parse_json_feed(data: bytes) -> Iterator[ParsedItem | Rejected]:
     feed_title = clean_line(string(doc.get("title"))) or None
     feed_authors = _json_authors(doc)
     feed_lang = clean_line(string(doc.get("language"))) or None
+    # each item's own bytes in the file, the evidence (a canonical dump where they do not cut out)
+    own = member_element_bytes(data, "items", len(items))
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             yield Rejected(record=index, reason="item is not an object")
             continue
+        dump = record_bytes(item)
+        raw = own[index - 1] if own is not None else dump
         try:
-            yield _json_item(item, index, feed_key, feed_title, feed_authors, feed_lang)
+            parsed = _json_item(item, index, raw, feed_key, feed_title, feed_authors, feed_lang)
+            if raw != dump and parsed.platform_id is None and parsed.url is None:
+                # known by its raw copy alone, stored before as the dump: found again by it
+                parsed = replace(parsed, earlier_raw=hashlib.sha256(dump).hexdigest())
+            yield parsed
         except Exception as exc:
             yield Rejected(record=index, reason=f"item unreadable: {type(exc).__name__}: {exc}")
 
@@ -757,6 +765,7 @@ def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
 def _json_item(
     item: dict[str, Any],
     index: int,
+    raw: bytes,
     feed_key: str | None,
     feed_title: str | None,
     feed_authors: list[dict[str, Any]],
@@ -806,7 +815,7 @@ def _json_item(
         platform=PLATFORM,
         kind=KIND,
         text=text,
-        raw=record_bytes(item),
+        raw=raw,
         platform_id=_platform_id(entry_id, link, feed_key),
         earlier_keys=_earlier_keys(entry_id, raw_link, link, feed_key),
         url=link if link and link.startswith(("http://", "https://")) else None,
