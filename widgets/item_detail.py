@@ -28,7 +28,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from db.models import Item, Note
+from db.models import Item, ItemCopy, Note
 from desk.identity import who
 from desk.text import safe, safe_line
 from widgets.keys import bindings
@@ -61,6 +61,10 @@ LinkReader = Callable[[int, int], LinkPage]
 """`more(after, limit)`: the next page of the open item's links (blocking: a worker's)."""
 
 
+COPIES_SHOWN = 5
+"""Copies of the post listed in the pane; `desk show` lists them all."""
+
+
 @dataclass(frozen=True)
 class ItemView:
     """Everything the detail pane shows about one item.
@@ -78,6 +82,8 @@ class ItemView:
     more: LinkReader | None = field(default=None, compare=False, repr=False)
     verdict_label: str | None = None
     """The verdict as the desk calls it (`desk verdicts rename`); None: its stored name."""
+    copies: tuple[ItemCopy, ...] = ()
+    """Every copy of the post the desk was given (issue 12), oldest first; one: no others."""
 
     @property
     def links_total(self) -> int:
@@ -127,6 +133,15 @@ def describe_item(view: ItemView, presence: str = "") -> Text:
         if item.source_record is not None:
             where += f" record {item.source_record}"
         field("source", where)
+    if len(view.copies) > 1:
+        for copy in view.copies[:COPIES_SHOWN]:
+            what = safe_line(copy.source_file) or "-"
+            if copy.source_format:
+                what += f" ({safe_line(copy.source_format)})"
+            field("copy", f"{what}  {long_time(copy.ingested_at, 'second', annotate=False)}")
+        if len(view.copies) > COPIES_SHOWN:
+            more = len(view.copies) - COPIES_SHOWN
+            field("", f"... {more:,} more copies: desk show {item.id}", muted)
     out.append("\n")
     out.append(safe(item.text) + "\n")
     out.append("\n")

@@ -107,6 +107,7 @@ def item_view(store: Store, item_id: int) -> ItemView:
         links_after=first.after,
         more=partial(link_page, store, item_id),
         verdict_label=scheme_from(store.verdicts()).label(item.verdict),
+        copies=tuple(store.copies_of(item_id)),
     )
 
 

@@ -429,3 +429,9 @@ async def test_an_item_a_fuller_copy_improves_elsewhere_repaints_in_place(
         await until(pilot, "the full text on screen", lambda: "tone modifiers" in screen_text(app))
         assert "skin t…" not in screen_text(app)
         assert items.cursor_id == item_id
+        # the pane lists both copies the item was made from (one ingest time here: any order)
+        copy_lines = [line for line in screen_text(app).splitlines() if "│ copy " in line]
+        assert len(copy_lines) == 2
+        assert {"cut.json", "full.json"} == {
+            name for line in copy_lines for name in ("cut.json", "full.json") if name in line
+        }
