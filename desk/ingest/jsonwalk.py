@@ -98,8 +98,11 @@ class Walk:
     def __init__(self, fh: IO[bytes], encoding: str) -> None:
         self._fh = fh
         self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-        strict = encoding in ("utf-8", "utf-8-sig")
-        self._decode = codecs.getincrementaldecoder(encoding)("strict" if strict else "replace")
+        # A byte the codec cannot read (a BOM file, or one no guess fitted, with bad bytes
+        # further on; found by bench/fuzz.py: strict decoding raised out of parse) becomes
+        # a lone surrogate: in a value it is cleaned like any (U+FFFD), and a record's bytes
+        # encode back to exactly the file's.
+        self._decode = codecs.getincrementaldecoder(encoding)("surrogateescape")
         self._buf = ""
         self._pos = 0
         self._eof = False
@@ -182,7 +185,7 @@ class Walk:
                 raise self.fail(jsondocs.HUGE_NUMBER, start) from None
             if end != -1 and (self._eof or not _may_go_on(found, self._buf, end)):
                 self._pos = end
-                return found, self._buf[start:end].encode(self.encoding, errors="replace")
+                return found, self._buf[start:end].encode(self.encoding, "surrogateescape")
             # cut by the chunk's end (a number may go on): read on, then again
             limit = jsondocs.MAX_RECORD_BYTES
             if len(self._buf) - start > limit:

@@ -202,8 +202,11 @@ def _loose_reading(text: str) -> tuple[datetime, str] | None:
     try:
         one = dateparser.parse(text, default=_DEFAULTS[0], tzinfos=zone_info)
         two = dateparser.parse(text, default=_DEFAULTS[1], tzinfos=zone_info)
-    except (ValueError, OverflowError, TypeError, AttributeError):
-        return None  # dateutil raises on what it cannot read (AttributeError on odd tokens)
+    except (ValueError, OverflowError, TypeError, AttributeError, ArithmeticError):
+        # dateutil raises on what it cannot read: AttributeError on odd tokens, and
+        # decimal.InvalidOperation (an ArithmeticError) on a minute of 40 digits
+        # (`02:2711…11:54`, found by bench/fuzz.py)
+        return None
     given = 0
     for field in PRECISIONS:
         if getattr(one, field) != getattr(two, field):

@@ -41,9 +41,10 @@ def str_or_none(value: Any) -> str | None:
         # An id with an escape, a control or a lone surrogate is no id: it
         # would reach the terminal and the store (which cannot encode a
         # surrogate), and two such ids must not collapse into one U+FFFD
-        # (found by bench/fuzz.py).
+        # (found by bench/fuzz.py). Nor is one of several lines (a Mastodon
+        # `in_reply_to_id` holding a whole post became a reply reference).
         value = value.strip()
-        return value if value and scrub(value) == value else None
+        return value if value and value.isprintable() and scrub(value) == value else None
     return None
 
 

@@ -371,6 +371,50 @@ FOUND = (
         b"\x01<script></script>\n<p>Para\x02graph \x1b[31mred</p>",
         (item(platform="web", kind="article", platform_id=SHA256_OF_INPUT, text="Paragraph red"),),
     ),
+    # mastodon: an in_reply_to_id of several lines (a whole post) became a reply reference
+    Found(
+        "mastodon-reply-id-of-lines",
+        "mastodon",
+        b'[{"id":"1","uri":"https://m.example/s/1","in_reply_to_id":"two\\nlines",'
+        b'"content":"<p>hi</p>","visibility":"public","created_at":"2024-01-01T00:00:00.000Z",'
+        b'"account":{"id":"9","username":"a","acct":"a","url":"https://m.example/@a"}}]',
+        (
+            item(
+                platform="mastodon",
+                kind="post",
+                platform_id="https://m.example/s/1",
+                url="https://m.example/s/1",
+                text="hi",
+                author_handle="a@m.example",
+                posted=Posted("2024-01-01T00:00:00Z", "second", True),
+                extra={
+                    "id": "1",
+                    "server": "m.example",
+                    "local_id": "1@m.example",
+                    "visibility": "public",
+                },
+            ),
+        ),
+    ),
+    # twitter-v1: a minute of 40 digits made dateutil raise decimal.InvalidOperation
+    Found(
+        "twitter-v1-minute-of-40-digits",
+        "twitter-v1",
+        b'[{"id":1,"id_str":"1","text":"hi","user":{"screen_name":"a","name":"A"},'
+        b'"created_at":"Sat Jul 13 02:' + b"27" + b"1" * 38 + b':54 +0000 2019"}]',
+        (
+            item(
+                platform="twitter",
+                kind="post",
+                platform_id="1",
+                url="https://twitter.com/a/status/1",
+                text="hi",
+                author_name="A",
+                author_handle="a",
+                extra={"api": "v1.1"},
+            ),
+        ),
+    ),
 )
 
 

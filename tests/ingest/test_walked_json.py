@@ -313,3 +313,33 @@ def test_skipped_and_walked_arrays_hold_one_record_at_a_time(
     items, rejected = split(telegram.parse(Source("result.json", data=data)))
     assert rejected == [] and len(items) == 199
     assert {i.extra["chat_name"] for i in items} == {"Desk"}
+
+
+# --- bytes the codec cannot read (found by bench/fuzz.py) -------------------------------------
+
+
+def test_a_byte_the_codec_cannot_read_is_kept_in_the_raw_copy() -> None:
+    """A strict UTF-8 walk raised UnicodeDecodeError out of parse on a BOM file (or one no guess
+    fitted) with a bad byte further on. Now the byte rides through the value as a lone
+    surrogate and the record's bytes are exactly the file's."""
+    walk = jsonwalk.Walk(io.BytesIO(b'[{"text": "a\xc8b"}, 2]'), "utf-8-sig")
+    assert walk.peek() == "["
+    got = [walk.value() for _ in walk.elements()]
+    assert got == [({"text": "a\udcc8b"}, b'{"text": "a\xc8b"}'), (2, b"2")]
+
+
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b""], ids=["bom", "no-guess"])
+def test_a_v1_array_with_a_bad_byte_further_on_keeps_every_status(
+    bom: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not bom:  # a file no legacy code page fits: walked as UTF-8, bad bytes replaced
+        monkeypatch.setattr(jsonwalk.charset, "guess_encoding", lambda data: None)
+    user = b'"user": {"screen_name": "valley_watch", "name": "Valley Watch"}'
+    first = b'{"id": 1, "id_str": "1", "text": "Bridge \xc8 closed", ' + user + b"}"
+    second = b'{"id": 2, "id_str": "2", "text": "Road open", ' + user + b"}"
+    data = bom + b"[" + first + b", " + second + b"]"
+    out = list(twitter_v1._walked(Source("tweets.json", data=data)))
+    assert [(o.text, o.raw) for o in out if isinstance(o, ParsedItem)] == [
+        ("Bridge \ufffd closed", first),
+        ("Road open", second),
+    ]
