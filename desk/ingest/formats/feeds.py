@@ -155,7 +155,7 @@ STREAM_BYTES = 8 << 20
 # many entries and its tail at a time, so memory holds one run's dicts, not
 # the whole feed's (a 100k-entry feed whole took feedparser past 1 GB).
 RUN_ENTRIES = 1000
-# From this many runs on, feedparser works in a second process (`_Parsers`).
+# From this many runs on, the runs are parsed in a second process (`_Parsers`).
 WORKER_RUNS = 4
 
 
@@ -239,23 +239,29 @@ def _read_run(run: Run, dtd_note: str | None) -> _RunResult:
 
 
 class _Parsers:
-    """The runs' feedparser work, here or in one worker process, results in order.
+    """The runs' parsing, here or in one worker process, results in order.
 
-    Opt-in (`DESK_FEED_WORKER=1`): measured on a busy 2-core machine it gained
-    nothing and the two processes' peaks together passed 200 MB at 1M
-    entries (136 + 91 MB; one process: 128 MB). When on, on a machine with a
-    second core, a large feed's runs are parsed by a
-    worker process while this one stores the items of the runs before: the
-    order is the document's (results are taken in submission order), at most
-    `_AHEAD` runs wait, so memory stays bounded. `spawn`, not `fork`: the
-    caller may hold a SQLite connection and threads (the TUI).
+    A large feed's runs are parsed (gate, feedparser-rs or feedparser, the
+    mapping to items) by a worker process on the second core while this one
+    stores the items of the runs before: the order is the document's
+    (results are taken in submission order), at most `_AHEAD` runs wait, so
+    memory stays bounded. `spawn`, not `fork`: the caller may hold a SQLite
+    connection and threads (the TUI). If the worker dies, the runs it held
+    are parsed here.
+
+    `DESK_FEED_WORKER`: `1` always (on a machine with a second core), `0`
+    never; unset, when the feedparser-rs fast path is on. Measured on the
+    bench's 100k-entry file on this busy 2-core machine (README, "Feeds: one
+    file of 100k and 1M entries"): with the fast path the worker makes the
+    ingest faster; with feedparser alone it gained nothing and the two
+    processes passed 200 MB at 1M entries, so there it stays opt-in.
     """
 
     _AHEAD = 2
 
     def __init__(self, wanted: bool) -> None:
         self.pool: ProcessPoolExecutor | None = None
-        if wanted and (os.cpu_count() or 1) > 1 and os.environ.get("DESK_FEED_WORKER") == "1":
+        if wanted and (os.cpu_count() or 1) > 1 and _worker_wanted():
             self.pool = ProcessPoolExecutor(
                 1,
                 mp_context=multiprocessing.get_context("spawn"),
@@ -291,6 +297,14 @@ class _Parsers:
             return future.result()
         except BrokenProcessPool:
             return _read_run(run, dtd_note)
+
+
+def _worker_wanted() -> bool:
+    """`DESK_FEED_WORKER` (see `_Parsers`): 1 on, 0 off, unset: on with the fast path."""
+    asked = os.environ.get("DESK_FEED_WORKER", "").strip()
+    if asked in ("0", "1"):
+        return asked == "1"
+    return _feedfast.mode() != "feedparser" and _feedfast.backend() is not None
 
 
 def _located(run: Run, parsed: int) -> list[bytes] | str:
