@@ -295,8 +295,9 @@ def scan_spans(chunks: Iterator[bytes | memoryview]) -> Spans | None:
     parser.namespace_prefixes = True
     parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.UseForeignDTD(True)
-    parser.StartElementHandler = lambda name, _attrs: scan.start(name, parser.CurrentByteIndex)
-    parser.EndElementHandler = lambda _name: scan.end(parser.CurrentByteIndex)
+    scan.parser = parser
+    parser.StartElementHandler = scan.on_start
+    parser.EndElementHandler = scan.on_end
     try:
         piece: bytes | memoryview | None = first[skip:]
         while piece is not None:
@@ -336,6 +337,22 @@ class _Scan:
         self.data = b""
         self.last = b""
         self.fed = skip
+        self.parser: pyexpat.XMLParserType | None = None  # whose byte index the events read
+
+    def on_start(self, name: str, _attrs: object) -> None:
+        """expat's start event: inside an entry only its depth counts (about half the events)."""
+        if self.depth:
+            self.depth += 1
+            return
+        assert self.parser is not None
+        self.start(name, self.parser.CurrentByteIndex)
+
+    def on_end(self, _name: str) -> None:
+        if self.depth > 1:
+            self.depth -= 1
+            return
+        assert self.parser is not None
+        self.end(self.parser.CurrentByteIndex)
 
     def window(self, chunk: bytes) -> None:
         """Keep the previous chunk and this one (offsets from `base`)."""
