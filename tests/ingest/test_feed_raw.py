@@ -418,3 +418,40 @@ def test_a_worker_that_dies_leaves_the_runs_to_this_process(
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", broken)
     assert [_fields(i) for i in parse(doc)[0]] == [_fields(i) for i in here]
+
+
+def test_span_offsets_past_4_gib_widen_the_arrays() -> None:
+    """Offsets are kept in 4 bytes while they fit, in 8 past 4 GiB, with none lost."""
+    scan = _feedxml._Scan(None, 0)
+    scan.starts.extend([1, 2])
+    scan.ends.extend([3, 4])
+    scan._offset(0xFFFFFFFF)
+    assert scan.starts.typecode == "I"
+    scan._offset(1 << 33)
+    scan.starts.append(1 << 33)
+    assert scan.starts.typecode == "q" and scan.ends.typecode == "q"
+    assert list(scan.starts) == [1, 2, 1 << 33] and list(scan.ends) == [3, 4]
+
+
+def test_a_worker_replaced_after_its_runs_gives_the_same_items(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh worker every two runs (bounded memory): same items, same order."""
+    doc = rss(_many(23))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 100)
+    here = parse(doc)[0]
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("DESK_FEED_WORKER", "1")
+    monkeypatch.setattr(feeds._Parsers, "_RUNS_PER_WORKER", 2)
+    pools: list[object] = []
+    real = feeds._Parsers._new_pool
+
+    def counted() -> object:
+        pools.append(real())
+        return pools[-1]
+
+    monkeypatch.setattr(feeds._Parsers, "_new_pool", staticmethod(counted))
+    assert [_fields(i) for i in parse(doc)[0]] == [_fields(i) for i in here]
+    assert len(pools) == 4  # 25 entries: seven runs of four, two runs a worker

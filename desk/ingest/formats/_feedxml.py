@@ -326,8 +326,9 @@ class _Scan:
         self.skip = skip
         self.step = 2 if wide else 1
         self.solidus = "/".encode(wide) if wide else b"/"
-        self.starts: array[int] = array("q")
-        self.ends: array[int] = array("q")
+        # 4-byte offsets (8 MB less at a million entries); 8-byte past 4 GiB (`_offset`)
+        self.starts: array[int] = array("I")
+        self.ends: array[int] = array("I")
         self.parents: set[int] = set()
         self.regular = True
         self.stack: list[int] = []  # byte index of each open element's start tag
@@ -375,6 +376,7 @@ class _Scan:
             if self.ends and self.regular:
                 gap = self.ends[-1]
                 self.regular = gap >= self.base and not self._bytes(gap, index).strip(_SPACE)
+            self._offset(index)
             self.starts.append(index)
             tag_end = self._tag_end(index)
             slash = self._bytes(tag_end - 2 * self.step, tag_end - self.step)
@@ -389,7 +391,14 @@ class _Scan:
             self.depth -= 1
             if self.depth == 0:
                 empty = self.empty_end
-                self.ends.append(empty if empty >= 0 else self._tag_end(index))
+                end = empty if empty >= 0 else self._tag_end(index)
+                self._offset(end)
+                self.ends.append(end)
+
+    def _offset(self, at: int) -> None:
+        """Widen the offset arrays to 8 bytes before the first offset past 4 GiB."""
+        if at > 0xFFFFFFFF and self.starts.typecode == "I":
+            self.starts, self.ends = array("q", self.starts), array("q", self.ends)
 
     def _tag_end(self, index: int) -> int:
         """The offset just after the tag that starts at `index` (an end tag, or an empty element).
