@@ -121,6 +121,7 @@ FILE] [--profile] [--keep DIR] [--feed-parser both]`. `--n 5000` is a quick chec
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import csv
 import json
@@ -133,6 +134,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -499,6 +501,7 @@ def run_desk(files: list[Path], db_path: Path, profile: Path | None) -> dict[str
 
     store = Store(db_path, create=True)
     before = _maxrss_mb()
+    workers = _WorkerPeaks()
     counts = {"new": 0, "duplicates": 0, "links": 0, "rejected": 0}
     errors: list[str] = []
     profiler = cProfile.Profile() if profile else None
@@ -517,6 +520,7 @@ def run_desk(files: list[Path], db_path: Path, profile: Path | None) -> dict[str
     if profiler:
         profiler.disable()
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    workers.stop()
     if profiler and profile:
         profiler.dump_stats(str(profile))
     store.close()
@@ -526,13 +530,48 @@ def run_desk(files: list[Path], db_path: Path, profile: Path | None) -> dict[str
         "seconds": seconds,
         "cpu_seconds": cpu,
         "rss_before_mb": before,
-        # a parse worker process (feeds), waited for: its own peak and CPU
-        "worker_rss_mb": children.ru_maxrss / 1024,
+        # a parse worker process (feeds), waited for: its own peak (VmHWM, read
+        # while it runs: ru_maxrss of a child counts this process's memory at
+        # the fork before its exec) and its CPU
+        "worker_rss_mb": workers.peak_mb,
         "worker_cpu_seconds": children.ru_utime + children.ru_stime,
         **counts,
         "errors": errors[:5],
         "db_mb": db_path.stat().st_size / 2**20,
     }
+
+
+class _WorkerPeaks:
+    """The largest VmHWM of this process's children, polled every 0.1 s while they run."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        while not self.done.wait(0.1):
+            for pid in _children():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def _children() -> list[str]:
+    pids: list[str] = []
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            pids += task.read_text().split()
+    return pids
 
 
 def run_parse(files: list[Path]) -> dict[str, Any]:
