@@ -62,6 +62,10 @@ def clean_text(text: str | None) -> str:
     """Plain text safe to store and show: NFC, no escapes, no controls, tidy lines."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():
+        # the common case (a URL, an id, a name): printable ASCII has no escape,
+        # control, line break, surrogate or no-break space, and NFC leaves it as is
+        return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = strip_escapes(text)
     text = unicodedata.normalize("NFC", text)

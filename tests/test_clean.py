@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from desk.ingest import clean
 from desk.ingest.clean import html_to_text
 from desk.text import clean_line, clean_text, strip_escapes
 
@@ -46,3 +49,43 @@ def test_huge_field_is_handled() -> None:
     out = clean_text(big)
     assert len(out) == len("word " * 2_000_000) - 1
     assert strip_escapes("\x1b[2J\x1b[H") == ""
+
+
+# Text with no markup and only simple references is decoded without a tree
+# (a feed title: `UI Automation &amp; screenshots`); each must read exactly as
+# lxml reads it (the shortcut turned off). The second half are the ones the
+# shortcut must leave to lxml (other references, controls, CR).
+_PLAIN_CASES = [
+    "UI Automation &amp; screenshots",
+    "Here&#x2019;s a partial collection&#8230;",
+    "&lt;b&gt;not bold&lt;/b&gt; &quot;quoted&quot; &#39;single&#39;",
+    "  spaced &amp;\tout  \n\n\n\nlines &#160;nbsp&#xA0; ",
+    "emoji &#x1F600; and &#X41;&#0000065; e&#x301; &#x202e;bidi",
+    "edges &#x20;&#x7e;&#xd7ff;&#xe000;&#xfdcf;&#xfdf0;&#xfffd;&#x10ffff;",
+    "&amp;amp; twice, &amp;lt; escaped",
+    # left to lxml
+    "&nbsp;named &copy; &AMP; &amp no semicolon & bare",
+    "C1 &#x85; &#150; &#x9f; DEL &#x7f; tab &#9; NUL &#0; &#xD800; &#x110000; &#xFDD0;",
+    "a\x00b &amp; c",
+    "cr\r\nlf &amp;\r",
+    "esc \x1b[31mred &amp; \x07 bell",
+    "lone \ud800 surrogate &amp;",
+]
+
+
+def test_plain_text_with_references_reads_as_lxml_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    taken = [clean._decode_plain(text) is not None for text in _PLAIN_CASES]
+    assert taken == [True] * 7 + [False] * 6
+    fast = [html_to_text(text) for text in _PLAIN_CASES]
+    monkeypatch.setattr(clean, "_decode_plain", lambda _text: None)
+    for text, got in zip(_PLAIN_CASES, fast, strict=True):
+        assert got == html_to_text(text), repr(text)
+        assert got == html_to_text(f"<span>{text}</span>") or "\x1b" in text, repr(text)
+
+
+def test_printable_ascii_takes_the_short_way_with_the_same_result() -> None:
+    assert clean_text("  https://e.example/a?b=1&c=2  ") == "https://e.example/a?b=1&c=2"
+    # not printable: the full rules still run (tab kept, CR read as a line break)
+    assert clean_text(" a\tb\r\n\r\n\r\n\r\nc \x7f") == "a\tb\n\nc"

@@ -158,7 +158,7 @@ def run_ingest(
                         "rejected": [str(x) for x in r.rejected],
                         "skipped": dict(r.skipped),
                         "error": r.error,
-                        "item_ids": r.item_ids,
+                        "item_ids": list(r.item_ids),
                     }
                     for r in reports
                 ],

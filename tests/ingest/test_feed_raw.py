@@ -278,7 +278,7 @@ def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
     doc = rss(_many(23))
     monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
     monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
-    monkeypatch.delenv("DESK_FEED_WORKER", raising=False)  # the default: here
+    monkeypatch.setenv("DESK_FEED_WORKER", "0")  # off: here
     here = parse(doc)[0]
     monkeypatch.setenv("DESK_FEED_WORKER", "1")
     spawned: list[bool] = []
@@ -292,6 +292,40 @@ def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
     there = parse(doc)[0]
     assert spawned == [os.cpu_count() not in (None, 1)]
     assert [_fields(i) for i in there] == [_fields(i) for i in here]
+
+
+@pytest.mark.parametrize(
+    ("parser", "asked", "spawns"),
+    [
+        ("auto", None, True),  # the default with the fast path: the worker
+        ("feedparser", None, False),  # feedparser alone: opt-in
+        ("feedparser", "1", True),
+        ("auto", "0", False),
+    ],
+)
+def test_the_worker_is_the_default_with_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch, parser: str, asked: str | None, spawns: bool
+) -> None:
+    pytest.importorskip("feedparser_rs")
+    doc = rss(_many(23))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("DESK_FEED_PARSER", parser)
+    if asked is None:
+        monkeypatch.delenv("DESK_FEED_WORKER", raising=False)
+    else:
+        monkeypatch.setenv("DESK_FEED_WORKER", asked)
+    spawned: list[bool] = []
+    real = feeds._Parsers.__init__
+
+    def watch(self: feeds._Parsers, wanted: bool) -> None:
+        real(self, wanted)
+        spawned.append(self.pool is not None)
+
+    monkeypatch.setattr(feeds._Parsers, "__init__", watch)
+    assert len(parse(doc)[0]) == 25
+    assert spawned == [spawns]
 
 
 def test_an_irregular_feed_is_read_whole() -> None:
@@ -430,3 +464,40 @@ def test_a_json_feed_stored_as_dumps_is_found_again(
         again = ingest_bytes(store, JSON_FEED, "feed.json", actor="t")
         assert (again.new, again.duplicates) == (0, 2)
         assert store.item(first.item_ids[1]).raw_sha256 == before
+
+
+def test_span_offsets_past_4_gib_widen_the_arrays() -> None:
+    """Offsets are kept in 4 bytes while they fit, in 8 past 4 GiB, with none lost."""
+    scan = _feedxml._Scan(None, 0)
+    scan.starts.extend([1, 2])
+    scan.ends.extend([3, 4])
+    scan._offset(0xFFFFFFFF)
+    assert scan.starts.typecode == "I"
+    scan._offset(1 << 33)
+    scan.starts.append(1 << 33)
+    assert scan.starts.typecode == "q" and scan.ends.typecode == "q"
+    assert list(scan.starts) == [1, 2, 1 << 33] and list(scan.ends) == [3, 4]
+
+
+def test_a_worker_replaced_after_its_runs_gives_the_same_items(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh worker every two runs (bounded memory): same items, same order."""
+    doc = rss(_many(23))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 100)
+    here = parse(doc)[0]
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("DESK_FEED_WORKER", "1")
+    monkeypatch.setattr(feeds._Parsers, "_RUNS_PER_WORKER", 2)
+    pools: list[object] = []
+    real = feeds._Parsers._new_pool
+
+    def counted() -> object:
+        pools.append(real())
+        return pools[-1]
+
+    monkeypatch.setattr(feeds._Parsers, "_new_pool", staticmethod(counted))
+    assert [_fields(i) for i in parse(doc)[0]] == [_fields(i) for i in here]
+    assert len(pools) == 4  # 25 entries: seven runs of four, two runs a worker

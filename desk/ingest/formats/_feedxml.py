@@ -333,8 +333,9 @@ def scan_spans(chunks: Iterator[bytes | memoryview]) -> Spans | None:
     parser.namespace_prefixes = True
     parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.UseForeignDTD(True)
-    parser.StartElementHandler = lambda name, _attrs: scan.start(name, parser.CurrentByteIndex)
-    parser.EndElementHandler = lambda _name: scan.end(parser.CurrentByteIndex)
+    scan.parser = parser
+    parser.StartElementHandler = scan.on_start
+    parser.EndElementHandler = scan.on_end
     try:
         piece: bytes | memoryview | None = first[skip:]
         while piece is not None:
@@ -363,8 +364,9 @@ class _Scan:
         self.skip = skip
         self.step = 2 if wide else 1
         self.solidus = "/".encode(wide) if wide else b"/"
-        self.starts: array[int] = array("q")
-        self.ends: array[int] = array("q")
+        # 4-byte offsets (8 MB less at a million entries); 8-byte past 4 GiB (`_offset`)
+        self.starts: array[int] = array("I")
+        self.ends: array[int] = array("I")
         self.parents: set[int] = set()
         self.regular = True
         self.stack: list[int] = []  # byte index of each open element's start tag
@@ -374,6 +376,22 @@ class _Scan:
         self.data = b""
         self.last = b""
         self.fed = skip
+        self.parser: pyexpat.XMLParserType | None = None  # whose byte index the events read
+
+    def on_start(self, name: str, _attrs: object) -> None:
+        """expat's start event: inside an entry only its depth counts (about half the events)."""
+        if self.depth:
+            self.depth += 1
+            return
+        assert self.parser is not None
+        self.start(name, self.parser.CurrentByteIndex)
+
+    def on_end(self, _name: str) -> None:
+        if self.depth > 1:
+            self.depth -= 1
+            return
+        assert self.parser is not None
+        self.end(self.parser.CurrentByteIndex)
 
     def window(self, chunk: bytes) -> None:
         """Keep the previous chunk and this one (offsets from `base`)."""
@@ -396,6 +414,7 @@ class _Scan:
             if self.ends and self.regular:
                 gap = self.ends[-1]
                 self.regular = gap >= self.base and not self._bytes(gap, index).strip(_SPACE)
+            self._offset(index)
             self.starts.append(index)
             tag_end = self._tag_end(index)
             slash = self._bytes(tag_end - 2 * self.step, tag_end - self.step)
@@ -410,7 +429,14 @@ class _Scan:
             self.depth -= 1
             if self.depth == 0:
                 empty = self.empty_end
-                self.ends.append(empty if empty >= 0 else self._tag_end(index))
+                end = empty if empty >= 0 else self._tag_end(index)
+                self._offset(end)
+                self.ends.append(end)
+
+    def _offset(self, at: int) -> None:
+        """Widen the offset arrays to 8 bytes before the first offset past 4 GiB."""
+        if at > 0xFFFFFFFF and self.starts.typecode == "I":
+            self.starts, self.ends = array("q", self.starts), array("q", self.ends)
 
     def _tag_end(self, index: int) -> int:
         """The offset just after the tag that starts at `index` (an end tag, or an empty element).

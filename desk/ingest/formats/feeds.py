@@ -156,8 +156,10 @@ STREAM_BYTES = 8 << 20
 # many entries and its tail at a time, so memory holds one run's dicts, not
 # the whole feed's (a 100k-entry feed whole took feedparser past 1 GB).
 RUN_ENTRIES = 1000
-# From this many runs on, feedparser works in a second process (`_Parsers`).
-WORKER_RUNS = 4
+# From this many runs on, the runs are parsed in a second process (`_Parsers`):
+# starting it (a fresh interpreter and its imports) costs about a second of
+# CPU, what one process spends on some 4,000 entries, so not for fewer than this.
+WORKER_RUNS = 20
 
 
 def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
@@ -240,31 +242,43 @@ def _read_run(run: Run, dtd_note: str | None) -> _RunResult:
 
 
 class _Parsers:
-    """The runs' feedparser work, here or in one worker process, results in order.
+    """The runs' parsing, here or in one worker process, results in order.
 
-    Opt-in (`DESK_FEED_WORKER=1`): measured on a busy 2-core machine it gained
-    nothing and the two processes' peaks together passed 200 MB at 1M
-    entries (136 + 91 MB; one process: 128 MB). When on, on a machine with a
-    second core, a large feed's runs are parsed by a
-    worker process while this one stores the items of the runs before: the
-    order is the document's (results are taken in submission order), at most
-    `_AHEAD` runs wait, so memory stays bounded. `spawn`, not `fork`: the
-    caller may hold a SQLite connection and threads (the TUI).
+    A large feed's runs are parsed (gate, feedparser-rs or feedparser, the
+    mapping to items) by a worker process on the second core while this one
+    stores the items of the runs before: the order is the document's
+    (results are taken in submission order), at most `_AHEAD` runs wait, so
+    memory stays bounded. `spawn`, not `fork`: the caller may hold a SQLite
+    connection and threads (the TUI). If the worker dies, the runs it held
+    are parsed here.
+
+    `DESK_FEED_WORKER`: `1` always (on a machine with a second core), `0`
+    never; unset, when the feedparser-rs fast path is on. Measured on the
+    bench's 100k-entry file on this busy 2-core machine (README, "Feeds: one
+    file of 100k and 1M entries"): with the fast path the worker makes the
+    ingest faster; with feedparser alone it gained nothing and the two
+    processes passed 200 MB at 1M entries, so there it stays opt-in.
     """
 
     _AHEAD = 2
+    _RUNS_PER_WORKER = 100
 
     def __init__(self, wanted: bool) -> None:
         self.pool: ProcessPoolExecutor | None = None
-        if wanted and (os.cpu_count() or 1) > 1 and os.environ.get("DESK_FEED_WORKER") == "1":
-            self.pool = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context("spawn"),
-                # Ctrl-C is the ingest's to handle (it says how many items went
-                # in); the worker must not print a traceback of its own
-                initializer=signal.signal,
-                initargs=(signal.SIGINT, signal.SIG_IGN),
-            )
+        self.broken = False  # the worker died: the rest is parsed here
+        if wanted and (os.cpu_count() or 1) > 1 and _worker_wanted():
+            self.pool = self._new_pool()
+
+    @staticmethod
+    def _new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("spawn"),
+            # Ctrl-C is the ingest's to handle (it says how many items went
+            # in); the worker must not print a traceback of its own
+            initializer=signal.signal,
+            initargs=(signal.SIGINT, signal.SIG_IGN),
+        )
 
     def __enter__(self) -> _Parsers:
         return self
@@ -278,20 +292,52 @@ class _Parsers:
             for run in runs:
                 yield _read_run(run, dtd_note)
             return
-        waiting: collections.deque[tuple[Run, Future[_RunResult]]] = collections.deque()
+        waiting: collections.deque[tuple[Run, Future[_RunResult] | None]] = collections.deque()
+        given = 0
         for run in runs:
-            waiting.append((run, self.pool.submit(_read_run, run, dtd_note)))
+            if given == self._RUNS_PER_WORKER and self.pool is not None and not self.broken:
+                # a fresh worker now and then (the runs before it taken first, so
+                # never two at once): one that had parsed a million entries had
+                # grown from 70 to 92 MB. (`max_tasks_per_child` hangs in 3.11.)
+                while waiting:
+                    yield self._result(*waiting.popleft(), dtd_note)
+                self.pool.shutdown(wait=True)
+                self.pool, given = self._new_pool(), 0
+            waiting.append((run, self._submit(run, dtd_note)))
+            given += 1
             if len(waiting) > self._AHEAD:
                 yield self._result(*waiting.popleft(), dtd_note)
         while waiting:
             yield self._result(*waiting.popleft(), dtd_note)
 
-    def _result(self, run: Run, future: Future[_RunResult], dtd_note: str | None) -> _RunResult:
+    def _submit(self, run: Run, dtd_note: str | None) -> Future[_RunResult] | None:
+        """The run given to the worker; None when there is none any more (it died)."""
+        if self.pool is None:
+            return None
+        try:
+            return self.pool.submit(_read_run, run, dtd_note)
+        except BrokenProcessPool:
+            self.broken = True
+            return None
+
+    def _result(
+        self, run: Run, future: Future[_RunResult] | None, dtd_note: str | None
+    ) -> _RunResult:
         """The worker's result; if the worker died (killed, out of memory), this process's."""
+        if future is None:
+            return _read_run(run, dtd_note)
         try:
             return future.result()
         except BrokenProcessPool:
             return _read_run(run, dtd_note)
+
+
+def _worker_wanted() -> bool:
+    """`DESK_FEED_WORKER` (see `_Parsers`): 1 on, 0 off, unset: on with the fast path."""
+    asked = os.environ.get("DESK_FEED_WORKER", "").strip()
+    if asked in ("0", "1"):
+        return asked == "1"
+    return _feedfast.mode() != "feedparser" and _feedfast.backend() is not None
 
 
 def _located(run: Run, parsed: int) -> list[bytes] | str:
