@@ -396,6 +396,34 @@ FOUND = (
             ),
         ),
     ),
+    # feed: a UTF-16 document declaring an encoding expat does not know raised LookupError
+    # out of the entry-span scan
+    Found(
+        "feed-utf16-bogus-encoding",
+        "feed",
+        (
+            '\ufeff<?xml version="1.0" encoding="bogus"?>\n<rss version="2.0"><channel>'
+            "<title>Valley Watch</title><item><title>Bridge closed</title>"
+            "<guid>https://valley.example/a</guid></item></channel></rss>"
+        ).encode("utf-16-le"),
+        (
+            item(
+                platform="rss",
+                kind="feed-entry",
+                platform_id="https://valley.example/a",
+                url="https://valley.example/a",
+                text="",
+                title="Bridge closed",
+                extra={
+                    "feed_title": "Valley Watch",
+                    "feed_warning": "CharacterEncodingOverride: document declared as bogus,"
+                    " but parsed as utf-16le",
+                    "raw_note": "the entry's own bytes could not be located (the document is"
+                    " not well-formed XML to its end); raw is feedparser's reading of it",
+                },
+            ),
+        ),
+    ),
     # twitter-v1: a minute of 40 digits made dateutil raise decimal.InvalidOperation
     Found(
         "twitter-v1-minute-of-40-digits",

@@ -346,6 +346,8 @@ def scan_spans(chunks: Iterator[bytes | memoryview]) -> Spans | None:
             piece = following
     except (pyexpat.ExpatError, ValueError, RecursionError, _Lost):
         return None
+    except LookupError:  # a UTF-16 document declaring an encoding expat does not know
+        return None  # (`encoding="bogus"` after a BOM; found by bench/fuzz.py)
     if len(scan.starts) != len(scan.ends):
         return None
     regular = scan.regular and len(scan.parents) <= 1 and not wide
