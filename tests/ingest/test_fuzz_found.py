@@ -484,3 +484,13 @@ def test_unknown_json_with_a_huge_number_says_so_from_the_cli(tmp_path: Path) ->
     ran = run_cli(desk, "ingest", str(source))
     assert ran.code == 1
     assert ran.err.strip() == f"{source}: invalid JSON (a number of more than 4300 digits)"
+
+
+def test_a_desk_page_byline_year_past_a_c_long_is_no_time() -> None:
+    """desk-md (seed 7): `datetime(99999999999999999999, ...)` raised OverflowError, not
+    ValueError, out of the desk Markdown reader's byline date."""
+    from desk.ingest.formats.markdown_page import posted_from
+
+    assert posted_from("September 19, 99999999999999999999") is None
+    assert posted_from("September 99999999999999999999") is None
+    assert posted_from("September 19, 2023") == Posted("2023-09-19T00:00:00Z", "day", False)

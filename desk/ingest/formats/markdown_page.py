@@ -287,7 +287,7 @@ def posted_from(label: str) -> Posted | None:
         day = int(words[1][:-1]) if precision == "day" else 1
         month = MONTHS.index(words[0]) + 1 if precision != "year" else 1
         moment = datetime(int(words[-1]), month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # a year of 20 digits (found by bench/fuzz.py)
         return None
     return Posted(f"{moment:%Y}".zfill(4) + f"{moment:-%m-%d}T00:00:00Z", precision, False)
 
