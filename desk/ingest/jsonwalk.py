@@ -87,6 +87,20 @@ def stream_encoding(source: Source) -> tuple[str, str | None] | None:
     return "utf-8", "not UTF-8; bad bytes replaced"
 
 
+def _escape_or_replace(error: UnicodeError) -> tuple[str, int]:
+    """Bytes a codec cannot read: each byte from 0x80 as a lone surrogate (`surrogateescape`,
+    so a record's bytes encode back to the file's), any other as U+FFFD (a guessed UTF-16
+    cut short on an odd byte: `surrogateescape` raises on bytes under 0x80; bench/fuzz.py)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + b) if b >= 0x80 else "\ufffd" for b in bad), error.end
+
+
+_ESCAPE = "desk-walk-escape"
+codecs.register_error(_ESCAPE, _escape_or_replace)
+
+
 class Walk:
     """A forward walk over one JSON document (see the module docstring).
 
@@ -102,7 +116,7 @@ class Walk:
         # further on; found by bench/fuzz.py: strict decoding raised out of parse) becomes
         # a lone surrogate: in a value it is cleaned like any (U+FFFD), and a record's bytes
         # encode back to exactly the file's.
-        self._decode = codecs.getincrementaldecoder(encoding)("surrogateescape")
+        self._decode = codecs.getincrementaldecoder(encoding)(_ESCAPE)
         self._buf = ""
         self._pos = 0
         self._eof = False

@@ -343,3 +343,15 @@ def test_a_v1_array_with_a_bad_byte_further_on_keeps_every_status(
         ("Bridge \ufffd closed", first),
         ("Road open", second),
     ]
+
+
+def test_a_guessed_utf16_cut_on_an_odd_byte_walks_to_a_clear_end() -> None:
+    """`surrogateescape` itself raised on the odd last byte (under 0x80) of a file guessed as
+    UTF-16 (found by bench/fuzz.py, seed 8): the elements are read, the stray byte is U+FFFD
+    after the array, which the walk's end names as extra data."""
+    data = '["a", 2]'.encode("utf-16-be") + b"\x3b"
+    walk = jsonwalk.Walk(io.BytesIO(data), "utf-16-be")
+    assert walk.peek() == "["
+    assert [walk.value() for _ in walk.elements()] == [("a", b'\x00"\x00a\x00"'), (2, b"\x002")]
+    with pytest.raises(jsonwalk.WalkError, match="Extra data"):
+        walk.end()
