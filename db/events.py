@@ -11,12 +11,57 @@ import hashlib
 import json
 from typing import Any
 
+import orjson
+
 GENESIS_HASH = "0" * 64
 
 
 def canonical_json(value: Any) -> str:
-    """One spelling for one value: the form that is hashed and stored."""
+    """One spelling for one value: the form that is hashed and stored.
+
+    The spelling is the standard library's (sorted keys, no spaces, no
+    ASCII escaping). orjson writes the same bytes for strings, integers,
+    booleans, null, lists and string-keyed objects (checked for every code
+    point in tests/test_canonical_json.py) about ten times faster, which is
+    most of an ingest event's cost; a value with anything else in it (a
+    float, whose exponent orjson spells `1e16` where json writes `1e+16`; a
+    lone surrogate; a non-string key; a tuple or dataclass) goes to json,
+    as every value did before.
+    """
+    if _plain(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except TypeError:  # a lone surrogate, an integer past 64 bits
+            pass
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+_CONTAINERS = (list, dict)
+
+
+def _plain(value: Any) -> bool:
+    """Only exact str, int, bool, None, list and str-keyed dict, all the way down.
+
+    Asked of a set of types per container (one pass in C) before looking
+    inside the containers it holds: an ingest event's 500 item rows cost
+    about 0.2 ms here.
+    """
+    kind = type(value)
+    if kind is dict:
+        if not {type(k) for k in value} <= {str}:
+            return False
+        values = value.values()
+    elif kind is list:
+        values = value
+    else:
+        return kind in _SCALARS
+    kinds = {type(v) for v in values}
+    if kinds <= _SCALARS:
+        return True
+    if not kinds <= _SCALARS | {list, dict}:
+        return False
+    return all(_plain(v) for v in values if type(v) in _CONTAINERS)
 
 
 def event_hash(

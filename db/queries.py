@@ -13,6 +13,7 @@ These functions take no lock and open no transaction: the caller holds the
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 from db.models import VerdictRow
 
@@ -82,6 +83,38 @@ def same_item(
         if row:
             return int(row[0])
     return None
+
+
+KEY_CHUNK = 400
+"""Keys asked per statement by `taken_keys` (two parameters each, well under SQLite's limit)."""
+
+
+def taken_keys(
+    conn: sqlite3.Connection, ids: Iterable[tuple[str, str]], urls: Iterable[tuple[str, str]]
+) -> set[tuple[str, str, str]]:
+    """Which of these keys an item already has: `("id", platform, platform_id)` and
+    `("url", platform, url)`, the two keys of `same_item`, asked for a whole batch.
+
+    An ingest asks this once per batch and looks an item up one by one only
+    when one of its keys is taken (or was taken by an item earlier in the
+    batch): a feed of new entries then costs one statement per 400 items
+    instead of two per item. Each statement walks the partial index its
+    key has (`items_platform_id`, `items_url`).
+    """
+    taken: set[tuple[str, str, str]] = set()
+    for key, column, pairs in (("id", "platform_id", list(ids)), ("url", "url", list(urls))):
+        for start in range(0, len(pairs), KEY_CHUNK):
+            chunk = pairs[start : start + KEY_CHUNK]
+            holes = ",".join("(?,?)" for _ in chunk)
+            rows = conn.execute(
+                f"WITH wanted(platform, value) AS (VALUES {holes}) "
+                f"SELECT DISTINCT w.platform, w.value FROM wanted w JOIN items i "
+                f"ON i.{column} = w.value AND i.platform = w.platform "
+                f"WHERE i.{column} IS NOT NULL",
+                [v for pair in chunk for v in pair],
+            ).fetchall()
+            taken.update((key, str(r[0]), str(r[1])) for r in rows)
+    return taken
 
 
 def recap_sections(conn: sqlite3.Connection) -> tuple[str, ...]:

@@ -270,13 +270,16 @@ def _store_one(
     tags: Iterable[str],
     ingested_at: str,
     done: _Batch,
+    taken: set[tuple[str, str, str]],
 ) -> None:
     earlier = _stored_earlier(w.same_item, parsed, new_item)
     if earlier is not None:
         item_id, created = earlier, False
     else:
-        item_id, created = w.insert_item(new_item, ingested_at=ingested_at)
+        unseen = _unseen(new_item, taken)
+        item_id, created = w.insert_item(new_item, ingested_at=ingested_at, unseen=unseen)
     if created:
+        _take_keys(new_item, taken)
         done.new += 1
         done.ids.append(item_id)
         done.raw.append([item_id, new_item.raw_sha256])
@@ -331,6 +334,24 @@ def _store_one(
             done.made_links.append(_link_fields(made))
 
 
+def _unseen(item: NewItem, taken: set[tuple[str, str, str]]) -> bool:
+    """No item has this one's id or URL: `taken` holds the keys the desk had when the
+    batch began and those its earlier items took. An item with neither key (found
+    by its raw bytes) is always looked up."""
+    if not item.platform_id and not item.url:
+        return False
+    if item.platform_id and ("id", item.platform, item.platform_id) in taken:
+        return False
+    return not (item.url and ("url", item.platform, item.url) in taken)
+
+
+def _take_keys(item: NewItem, taken: set[tuple[str, str, str]]) -> None:
+    if item.platform_id:
+        taken.add(("id", item.platform, item.platform_id))
+    if item.url:
+        taken.add(("url", item.platform, item.url))
+
+
 def _stored_earlier(
     lookup: Callable[[NewItem, str | None], int | None], parsed: ParsedItem, new_item: NewItem
 ) -> int | None:
@@ -378,11 +399,19 @@ def _commit_batch(
     """
     items = [_to_new_item(p, source=source, fmt=fmt, story_id=story_id) for p in batch]
     done = _Batch()
-    with store.transaction() as w:
+    with store.transaction(bulk=True) as w:
         ingested_at = iso_micro()  # one arrival time for the batch: one commit
+        taken = w.taken_keys(items)  # one lookup for the batch; items are looked up when taken
         for parsed, new_item in zip(batch, items, strict=True):
             _store_one(
-                w, parsed, new_item, actor=actor, tags=tags, ingested_at=ingested_at, done=done
+                w,
+                parsed,
+                new_item,
+                actor=actor,
+                tags=tags,
+                ingested_at=ingested_at,
+                done=done,
+                taken=taken,
             )
         _take_copies(w, done, ingested_at=ingested_at)
         payload: IngestPayload = {
