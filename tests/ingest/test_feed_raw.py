@@ -278,6 +278,7 @@ def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
     doc = rss(_many(23))
     monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
     monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(feeds, "WORKER_BYTES", 0)  # started before the scan
     monkeypatch.setenv("DESK_FEED_WORKER", "0")  # off: here
     here = parse(doc)[0]
     monkeypatch.setenv("DESK_FEED_WORKER", "1")
@@ -291,6 +292,38 @@ def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
     monkeypatch.setattr(feeds._Parsers, "__init__", watch)
     there = parse(doc)[0]
     assert spawned == [os.cpu_count() not in (None, 1)]
+    assert [_fields(i) for i in there] == [_fields(i) for i in here]
+
+
+def test_a_large_file_with_few_entries_lets_its_early_worker_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker starts before the entries are counted (by the file's size); too few
+    entries and the runs are parsed here after all, with the same items."""
+    doc = rss(_many(23))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 100)  # 25 entries: not enough
+    monkeypatch.setenv("DESK_FEED_WORKER", "0")
+    here = parse(doc)[0]
+    monkeypatch.setenv("DESK_FEED_WORKER", "1")
+    monkeypatch.setattr(feeds, "WORKER_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    started: list[bool] = []
+    stopped: list[bool] = []
+    real_init, real_stop = feeds._Parsers.__init__, feeds._Parsers.stop
+
+    def watch(self: feeds._Parsers, wanted: bool) -> None:
+        real_init(self, wanted)
+        started.append(self.pool is not None)
+
+    def stop(self: feeds._Parsers) -> None:
+        real_stop(self)
+        stopped.append(self.pool is None)
+
+    monkeypatch.setattr(feeds._Parsers, "__init__", watch)
+    monkeypatch.setattr(feeds._Parsers, "stop", stop)
+    there = parse(doc)[0]
+    assert started == [True] and stopped == [True]
     assert [_fields(i) for i in there] == [_fields(i) for i in here]
 
 
@@ -310,6 +343,7 @@ def test_the_worker_is_the_default_with_the_fast_path(
     doc = rss(_many(23))
     monkeypatch.setattr(feeds, "RUN_ENTRIES", 4)
     monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(feeds, "WORKER_BYTES", 0)  # started before the scan
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setenv("DESK_FEED_PARSER", parser)
     if asked is None:
@@ -408,6 +442,7 @@ def test_a_worker_that_dies_leaves_the_runs_to_this_process(
     monkeypatch.setattr(feeds, "WORKER_RUNS", 100)
     here = parse(doc)[0]
     monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(feeds, "WORKER_BYTES", 0)  # started before the scan
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setenv("DESK_FEED_WORKER", "1")
 
@@ -488,6 +523,7 @@ def test_a_worker_replaced_after_its_runs_gives_the_same_items(
     monkeypatch.setattr(feeds, "WORKER_RUNS", 100)
     here = parse(doc)[0]
     monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(feeds, "WORKER_BYTES", 0)  # started before the scan
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setenv("DESK_FEED_WORKER", "1")
     monkeypatch.setattr(feeds._Parsers, "_RUNS_PER_WORKER", 2)

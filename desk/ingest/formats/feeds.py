@@ -160,6 +160,9 @@ RUN_ENTRIES = 1000
 # starting it (a fresh interpreter and its imports) costs about a second of
 # CPU, what one process spends on some 4,000 entries, so not for fewer than this.
 WORKER_RUNS = 20
+# From this size on the worker is started before the entries are counted (see
+# `_parse_document`); 20 runs of 1000 entries of 400 bytes.
+WORKER_BYTES = 8 << 20
 
 
 def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
@@ -169,11 +172,14 @@ def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
         if doc.removed
         else None
     )
-    spans = scan_spans(doc.chunks())
     seen = _Seen()
-    runs = doc.runs(spans, RUN_ENTRIES)
-    workers = spans is not None and len(spans) >= WORKER_RUNS * RUN_ENTRIES
-    with _Parsers(workers) as parsers, contextlib.closing(seen):
+    # A file this large will likely have enough entries for the worker: start it
+    # now, so that its interpreter and imports (about a second) overlap the scan.
+    with _Parsers(doc.size >= WORKER_BYTES) as parsers, contextlib.closing(seen):
+        spans = scan_spans(doc.chunks())
+        runs = doc.runs(spans, RUN_ENTRIES)
+        if spans is None or len(spans) < WORKER_RUNS * RUN_ENTRIES:
+            parsers.stop()  # too few entries to be worth a second process: parsed here
         for number, result in enumerate(parsers.map(runs, dtd_note)):
             if result.fatal is not None:
                 yield Rejected(record=None, reason=result.fatal)
@@ -269,9 +275,15 @@ class _Parsers:
         if wanted and (os.cpu_count() or 1) > 1 and _worker_wanted():
             self.pool = self._new_pool()
 
+    def stop(self) -> None:
+        """Parse here after all (a large file with few entries): the worker goes."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
     @staticmethod
     def _new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             1,
             mp_context=multiprocessing.get_context("spawn"),
             # Ctrl-C is the ingest's to handle (it says how many items went
@@ -279,6 +291,10 @@ class _Parsers:
             initializer=signal.signal,
             initargs=(signal.SIGINT, signal.SIG_IGN),
         )
+        # The process starts at the first task: this one makes it start now and
+        # import this module (lxml, feedparser, feedparser-rs) while the caller works.
+        pool.submit(_ready)
+        return pool
 
     def __enter__(self) -> _Parsers:
         return self
@@ -330,6 +346,10 @@ class _Parsers:
             return future.result()
         except BrokenProcessPool:
             return _read_run(run, dtd_note)
+
+
+def _ready() -> None:
+    """The worker's first task: nothing, once the modules it needs are imported."""
 
 
 def _worker_wanted() -> bool:
