@@ -13,6 +13,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -293,6 +294,39 @@ def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
     there = parse(doc)[0]
     assert spawned == [os.cpu_count() not in (None, 1)]
     assert [_fields(i) for i in there] == [_fields(i) for i in here]
+
+
+@pytest.mark.parametrize("worker_busy", [True, False])
+def test_runs_shared_between_the_worker_and_this_process_keep_their_order(
+    monkeypatch: pytest.MonkeyPatch, worker_busy: bool
+) -> None:
+    """While the worker is on the run wanted next, this process parses the following
+    runs itself; every item still comes once, in document order."""
+    doc = rss(_many(23))
+    monkeypatch.setattr(feeds, "RUN_ENTRIES", 2)
+    monkeypatch.setattr(feeds, "WORKER_RUNS", 2)
+    monkeypatch.setattr(feeds, "WORKER_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("DESK_FEED_WORKER", "0")
+    here = parse(doc)[0]
+    monkeypatch.setenv("DESK_FEED_WORKER", "1")
+    submitted: list[int] = []
+    real_submit = feeds._Parsers._submit
+
+    def submit(self: feeds._Parsers, run: Any, note: str | None) -> Any:
+        submitted.append(run.first)
+        return real_submit(self, run, note)
+
+    monkeypatch.setattr(feeds._Parsers, "_submit", submit)
+    monkeypatch.setattr(feeds, "_busy", lambda waiting: worker_busy)
+    there = parse(doc)[0]
+    assert [_fields(i) for i in there] == [_fields(i) for i in here]
+    runs = range(0, len(_many(23)), 2)  # each run's first entry, 2 a run
+    local = sorted(set(runs) - set(submitted))
+    if worker_busy:
+        assert local, "no run was parsed here while the worker was busy"
+    else:
+        assert not local and sorted(submitted) == list(runs)
 
 
 def test_a_large_file_with_few_entries_lets_its_early_worker_go(

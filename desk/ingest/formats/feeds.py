@@ -267,6 +267,7 @@ class _Parsers:
     """
 
     _AHEAD = 2
+    _LOCAL = 2
     _RUNS_PER_WORKER = 100
 
     def __init__(self, wanted: bool) -> None:
@@ -304,27 +305,53 @@ class _Parsers:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def map(self, runs: Iterator[Run], dtd_note: str | None) -> Iterator[_RunResult]:
+        """The runs' results in document order.
+
+        The worker always has runs queued (up to `_AHEAD` + 1); when the
+        result wanted next is not ready, this process parses the next runs
+        itself (at most `_LOCAL` held) instead of waiting: the two
+        processes share the parsing by how busy each is, and the wait for
+        a fresh worker's start is filled the same way.
+        """
         if self.pool is None:
             for run in runs:
                 yield _read_run(run, dtd_note)
             return
-        waiting: collections.deque[tuple[Run, Future[_RunResult] | None]] = collections.deque()
+        pending = iter(runs)
+        waiting: collections.deque[_Waiting] = collections.deque()
         given = 0
-        for run in runs:
-            if given == self._RUNS_PER_WORKER and self.pool is not None and not self.broken:
-                # a fresh worker now and then (the runs before it taken first, so
-                # never two at once): one that had parsed a million entries had
-                # grown from 70 to 92 MB. (`max_tasks_per_child` hangs in 3.11.)
-                while waiting:
-                    yield self._result(*waiting.popleft(), dtd_note)
-                self.pool.shutdown(wait=True)
-                self.pool, given = self._new_pool(), 0
-            waiting.append((run, self._submit(run, dtd_note)))
-            given += 1
-            if len(waiting) > self._AHEAD:
-                yield self._result(*waiting.popleft(), dtd_note)
-        while waiting:
-            yield self._result(*waiting.popleft(), dtd_note)
+        most = self._AHEAD + self._LOCAL
+        while True:
+            while self._queued(waiting) <= self._AHEAD and len(waiting) <= most:
+                queued = next(pending, None)
+                if queued is None:
+                    break
+                if given == self._RUNS_PER_WORKER and self.pool is not None and not self.broken:
+                    # a fresh worker now and then (the runs before it taken first, so
+                    # never two at once): one that had parsed a million entries had
+                    # grown from 70 to 92 MB. (`max_tasks_per_child` hangs in 3.11.)
+                    while waiting:
+                        yield self._take(waiting.popleft(), dtd_note)
+                    self.pool.shutdown(wait=True)
+                    self.pool, given = self._new_pool(), 0
+                waiting.append((queued, self._submit(queued, dtd_note), None))
+                given += 1
+            if not waiting:
+                return
+            while _busy(waiting[0]) and sum(w[2] is not None for w in waiting) < self._LOCAL:
+                here = next(pending, None)
+                if here is None:
+                    break
+                waiting.append((here, None, _read_run(here, dtd_note)))  # parsed here meanwhile
+            yield self._take(waiting.popleft(), dtd_note)
+
+    @staticmethod
+    def _queued(waiting: collections.deque[_Waiting]) -> int:
+        return sum(w[1] is not None for w in waiting)
+
+    def _take(self, waiting: _Waiting, dtd_note: str | None) -> _RunResult:
+        run, future, result = waiting
+        return result if result is not None else self._result(run, future, dtd_note)
 
     def _submit(self, run: Run, dtd_note: str | None) -> Future[_RunResult] | None:
         """The run given to the worker; None when there is none any more (it died)."""
@@ -346,6 +373,16 @@ class _Parsers:
             return future.result()
         except BrokenProcessPool:
             return _read_run(run, dtd_note)
+
+
+# A run on its way: the worker's future, or the result parsed here (then no future).
+_Waiting = tuple[Run, "Future[_RunResult] | None", "_RunResult | None"]
+
+
+def _busy(waiting: _Waiting) -> bool:
+    """The worker is still on this run."""
+    future = waiting[1]
+    return future is not None and waiting[2] is None and not future.done()
 
 
 def _ready() -> None:
