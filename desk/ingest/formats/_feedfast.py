@@ -146,14 +146,20 @@ _ATOM_TEXTS = _names(_ATOM, "content summary title rights")
 # Atom 0.3 `mode` (base64, escaped), inline MathML / SVG (feedparser keeps
 # their text, feedparser-rs drops it); for RSS also inline XHTML and
 # xml:lang (feedparser reads both, feedparser-rs neither).
-_ODD_COMMON = (
-    f"not(node()) or @mode or namespace-uri()='{_NS['mathml']}' or namespace-uri()='{_NS['svg']}'"
-)
-_ODD = {
-    "rss": etree.XPath(
-        f"descendant-or-self::*[{_ODD_COMMON} or namespace-uri()='{_NS['xhtml']}' or @xml:lang]"
-    ),
-    "atom": etree.XPath(f"descendant-or-self::*[{_ODD_COMMON}]"),
+_ODD_COMMON = "descendant-or-self::mathml:* | descendant-or-self::svg:*"
+_ODD_TESTS = {
+    "rss": f"descendant-or-self::*[not(node()) or @mode or @xml:lang] | {_ODD_COMMON}"
+    " | descendant-or-self::xhtml:*",
+    "atom": f"descendant-or-self::*[not(node()) or @mode] | {_ODD_COMMON}",
+}
+# (a union of name tests, in document order like one filter: measured 3.1 us an
+# entry against 5.0 for `namespace-uri()=` comparisons)
+_ODD = {kind: etree.XPath(test, namespaces=_NS) for kind, test in _ODD_TESTS.items()}
+# The same and the entry's `url` attributes (enclosure and media URLs: feedparser
+# never resolves them) in one evaluation: strings are the attributes' values.
+_ODD_AND_URLS = {
+    kind: etree.XPath(f".//@url | {test}", namespaces=_NS, smart_strings=False)
+    for kind, test in _ODD_TESTS.items()
 }
 # Escaped HTML whose sanitizing differs (each seen here): feedparser keeps
 # MathML and SVG, drops the text of <applet> and <noscript> and keeps that of
@@ -167,13 +173,13 @@ _UNSAFE_HTML = tuple(
         )
     )
 )
+_UNSAFE_SEARCH = re.compile("|".join(re.escape(tag) for tag in _UNSAFE_HTML)).search
 _TEXT = etree.XPath("string(.)")  # an entry's text, references decoded (measured 5 us/entry)
 _AUTHOR_LINK = etree.XPath("boolean(*[local-name()='uri' or local-name()='url'])")
 _ALTERNATES = etree.XPath(
     f"count(*[namespace-uri()='{_ATOM[1:-1]}' and local-name()='link']"
     "[not(@rel) or normalize-space(@rel)='alternate'])"
 )
-_URL_ATTRIBUTES = etree.XPath(".//@url")  # enclosure and media URLs: feedparser never resolves them
 _ABSOLUTE = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*:")  # a URI scheme: a string, not markup
 _UTF8_NAMES = ("utf-8", "utf8")
 _BOMS_16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -440,10 +446,11 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
             return f"nested-element: <{tag}> holds elements"
         if kind == "atom" and tag == f"{_ATOM}author" and _AUTHOR_LINK(child):
             return "author-uri: Atom <author><uri> (feedparser-rs drops it)"
-    for url in _URL_ATTRIBUTES(entry):
-        if not _ABSOLUTE.match(url):
-            return f"relative-url: url={str(url)[:60]!r} (feedparser keeps it, feedparser-rs not)"
-    return _odd_element(entry, kind)
+    found = _ODD_AND_URLS[kind](entry)
+    for url in found:
+        if isinstance(url, str) and not _ABSOLUTE.match(url):
+            return f"relative-url: url={url[:60]!r} (feedparser keeps it, feedparser-rs not)"
+    return _odd_in([node for node in found if not isinstance(node, str)], kind)
 
 
 def _channel_shape(root: Any) -> str | None:
@@ -513,7 +520,12 @@ def _odd_rss_author(text: str, tags: list[Any]) -> bool:
 
 
 def _odd_element(element: Any, kind: str) -> str | None:
-    for odd in _ODD[kind](element):
+    return _odd_in(_ODD[kind](element), kind)
+
+
+def _odd_in(found: list[Any], kind: str) -> str | None:
+    """Why one of the elements `_ODD` found is read differently by the two parsers, else None."""
+    for odd in found:
         tag = odd.tag if isinstance(odd.tag, str) else "?"
         if odd.get("mode") is not None:
             return f"mode: <{tag} mode=...> (Atom 0.3 base64 or escaped content)"
@@ -537,8 +549,8 @@ def _entry_text(element: Any) -> str | None:
     text = str(_TEXT(element))
     if len(text) > ENTRY_TEXT_LIMIT:
         return f"entry-too-big: {len(text):,} characters of text"
-    lower = text.lower()
-    if any(tag in lower for tag in _UNSAFE_HTML):
+    # every tag looked for starts with `<`, and no character lower-cases to one
+    if "<" in text and _UNSAFE_SEARCH(text.lower()):
         return "markup: <script>, <style>, <svg> ... in the HTML (the sanitizers differ)"
     return None
 
