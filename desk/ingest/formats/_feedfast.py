@@ -110,7 +110,9 @@ _NS = {
     "mathml": "http://www.w3.org/1998/Math/MathML",
     "svg": "http://www.w3.org/2000/svg",
 }
-_ENTRY_TAGS = ("item", f"{_ATOM}entry")
+_ATOM_ENTRY, _ATOM_LINK = f"{_ATOM}entry", f"{_ATOM}link"
+_ATOM_CATEGORY, _ATOM_AUTHOR = f"{_ATOM}category", f"{_ATOM}author"
+_ENTRY_TAGS = ("item", _ATOM_ENTRY)
 # Elements empty by design (all in their attributes); any other empty leaf
 # element in a namespace feedparser-rs reads is declined (the self-closing bug).
 _EMPTY_OK = _names("", "enclosure cloud") | _names(_ATOM, "link category")
@@ -143,6 +145,7 @@ _ALIASES = frozenset((f"{_DC}author", f"{_DC}date", f"{_DC}language", f"{_ITUNES
 _REPEATABLE = frozenset(("category", "link", "enclosure", "author", "contributor", "creator"))
 _ATOM_TEXT_TYPES = (None, "text", "html", "xhtml")  # others: base64 or XML, feedparser decodes
 _ATOM_TEXTS = _names(_ATOM, "content summary title rights")
+_ATOM_PEOPLE = _names(_ATOM, "author contributor")
 # Descendants worth a closer look, found in C: empty leaves, feedparser's
 # Atom 0.3 `mode` (base64, escaped), inline MathML / SVG (feedparser keeps
 # their text, feedparser-rs drops it); for RSS also inline XHTML and
@@ -410,9 +413,11 @@ def _kind(root: Any) -> str:
 
 def _entry_shape(entry: Any, kind: str) -> str | None:
     """Why feedparser-rs would read this entry differently from feedparser, else None."""
-    if entry.tag not in _ENTRY_TAGS or (kind == "atom") != (entry.tag == f"{_ATOM}entry"):
+    rss = kind == "rss"  # else atom (`_kind`)
+    if entry.tag not in _ENTRY_TAGS or (not rss) != (entry.tag == _ATOM_ENTRY):
         return f"odd-entry: <{entry.tag}> in an {kind} document"
-    tags = [child.tag for child in entry]
+    children = list(entry)
+    tags = [child.tag for child in children]
     if len(set(tags)) != len(tags):
         seen: set[Any] = set()
         for tag in tags:
@@ -420,46 +425,65 @@ def _entry_shape(entry: Any, kind: str) -> str | None:
             if tag in seen and local not in _REPEATABLE and not tag.startswith(_MEDIA):
                 return f"repeated-element: <{tag}> twice (feedparser takes the last)"
             seen.add(tag)
-    if kind == "rss" and "link" not in tags:
+    if rss and "link" not in tags:
         guid = entry.find("guid")
         if guid is not None and (guid.get("isPermaLink") or "true").strip().lower() != "false":
             return "guid-as-link: a permalink <guid> and no <link> (the parsers differ on it)"
-    if kind == "atom" and tags.count(f"{_ATOM}link") > 1 and _ALTERNATES(entry) > 1:
+    if not rss and tags.count(_ATOM_LINK) > 1 and _ALTERNATES(entry) > 1:
         return "several-alternates: Atom links rel=alternate (feedparser takes the last)"
-    if kind == "rss" and sum(tags.count(t) for t in _RSS_AUTHORS) > 1:
+    if (
+        rss
+        and tags.count(_RSS_AUTHORS[0]) + tags.count(_RSS_AUTHORS[1]) + tags.count(_RSS_AUTHORS[2])
+        > 1
+    ):
         return "several-authors: more than one RSS author element (feedparser lists them all)"
-    for child in entry:
-        tag = child.tag if isinstance(child.tag, str) else ""
+    # each child's checks in one order; the RSS and the Atom ones apart
+    for child, raw_tag in zip(children, tags, strict=True):
+        tag = raw_tag if isinstance(raw_tag, str) else ""
         if _markup_in_plain_text(child, tag, kind):
             return f"markup-in-text: '<' in <{tag}> (one parser keeps it as text, one as HTML)"
         if (
-            (tag in _RSS_MAPPED if kind == "rss" else tag.startswith(_ATOM))
-            and tag not in _ATOM_KNOWN
+            (tag in _RSS_MAPPED if rss else tag.startswith(_ATOM)) and tag not in _ATOM_KNOWN
         ) or tag.startswith(_DCTERMS):
             return f"unknown-element: <{tag}> (feedparser maps or descends into it)"
-        if kind == "atom" and child.get("type") not in _ATOM_TEXT_TYPES and tag in _ATOM_TEXTS:
-            return f"typed-content: <{tag} type={child.get('type')!r}> (feedparser decodes it)"
-        if kind == "rss" and tag.startswith(_ATOM):
-            return f"atom-in-rss: <{tag}> in an RSS item (feedparser maps it, feedparser-rs not)"
-        if tag in _ALIASES:
-            return f"alias: <{tag}> (feedparser maps it, feedparser-rs does not)"
-        if kind == "atom" and tag == f"{_ATOM}link" and _odd_atom_link(child):
-            return "link-type: an alternate Atom link that is not HTML (feedparser skips it)"
-        if kind == "atom" and tag == f"{_ATOM}category" and not child.get("term"):
-            return "category-label: an Atom <category> without a term (feedparser-rs drops it)"
-        if kind == "rss" and tag == "author" and _odd_rss_author(child.text or "", tags):
-            return "author-email: RSS <author> with an e-mail (feedparser splits it its own way)"
-        if kind == "rss" and tag in _RSS_AUTHORS[1:] and "@" in (child.text or ""):
-            return f"author-email: <{tag}> with an e-mail (feedparser splits it its own way)"
-        if kind == "rss" and len(child) and (tag.startswith((_DC, _CONTENT)) or "}" not in tag):
-            return f"nested-element: <{tag}> holds elements"
-        if kind == "atom" and tag == f"{_ATOM}author" and _AUTHOR_LINK(child):
-            return "author-uri: Atom <author><uri> (feedparser-rs drops it)"
+        problem = _rss_child(child, tag, tags) if rss else _atom_child(child, tag)
+        if problem:
+            return problem
     found = _ODD_AND_URLS[kind](entry)
     for url in found:
         if isinstance(url, str) and not _ABSOLUTE.match(url):
             return f"relative-url: url={url[:60]!r} (feedparser keeps it, feedparser-rs not)"
     return _odd_in([node for node in found if not isinstance(node, str)], kind)
+
+
+def _rss_child(child: Any, tag: str, tags: list[Any]) -> str | None:
+    """`_entry_shape`'s checks of one child of an RSS item."""
+    if tag.startswith(_ATOM):
+        return f"atom-in-rss: <{tag}> in an RSS item (feedparser maps it, feedparser-rs not)"
+    if tag in _ALIASES:
+        return f"alias: <{tag}> (feedparser maps it, feedparser-rs does not)"
+    if tag == "author" and _odd_rss_author(child.text or "", tags):
+        return "author-email: RSS <author> with an e-mail (feedparser splits it its own way)"
+    if tag in _RSS_AUTHORS[1:] and "@" in (child.text or ""):
+        return f"author-email: <{tag}> with an e-mail (feedparser splits it its own way)"
+    if len(child) and (tag.startswith((_DC, _CONTENT)) or "}" not in tag):
+        return f"nested-element: <{tag}> holds elements"
+    return None
+
+
+def _atom_child(child: Any, tag: str) -> str | None:
+    """`_entry_shape`'s checks of one child of an Atom entry."""
+    if tag in _ATOM_TEXTS and child.get("type") not in _ATOM_TEXT_TYPES:
+        return f"typed-content: <{tag} type={child.get('type')!r}> (feedparser decodes it)"
+    if tag in _ALIASES:
+        return f"alias: <{tag}> (feedparser maps it, feedparser-rs does not)"
+    if tag == _ATOM_LINK and _odd_atom_link(child):
+        return "link-type: an alternate Atom link that is not HTML (feedparser skips it)"
+    if tag == _ATOM_CATEGORY and not child.get("term"):
+        return "category-label: an Atom <category> without a term (feedparser-rs drops it)"
+    if tag == _ATOM_AUTHOR and _AUTHOR_LINK(child):
+        return "author-uri: Atom <author><uri> (feedparser-rs drops it)"
+    return None
 
 
 def _channel_shape(root: Any) -> str | None:
@@ -482,7 +506,7 @@ def _markup_in_plain_text(child: Any, tag: str, kind: str) -> bool:
         return tag in _RSS_PLAIN and _looks_marked_up(child.text or "")
     if tag in _ATOM_TEXTS and child.get("type") in (None, "text"):
         return _looks_marked_up(child.text or "")
-    if tag in (f"{_ATOM}author", f"{_ATOM}contributor"):
+    if tag in _ATOM_PEOPLE:
         return any(_looks_marked_up(part.text or "") for part in child)
     return False
 
