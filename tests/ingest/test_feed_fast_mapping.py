@@ -172,3 +172,43 @@ def test_items_cross_processes_by_their_fields() -> None:
     for value in (item, item.posted, item.media[0]):
         assert copyreg.dispatch_table[type(value)] is feeds._by_fields
     assert pickle.loads(pickle.dumps(ParsedItem("rss", "", b""))) == ParsedItem("rss", "", b"")
+
+
+@settings(max_examples=5000, deadline=None, derandomize=True)
+@given(
+    st.text(
+        alphabet=st.sampled_from("0123456789+-:ZzGgMmTtUuCcEePpSsDdſ x\n\t\u3000\u00a0\u0661,"),
+        max_size=14,
+    )
+)
+def test_the_zone_is_looked_for_where_it_can_be(raw: str) -> None:
+    assert feeds._ends_with_zone(raw) == (feeds._EXPLICIT_ZONE.search(raw) is not None)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Mon, 01 Jan 2024 00:00:00 GMT", "Mon, 01 Jan 2024 00:00:00 +0200", "2024-01-01T00:00:00Z",
+        "2024-01-01T00:00:00+05:30", "10:00 xGMT", "10:00 EST \n", "10:00 est\u3000", "00:00 UTC",
+        "00:00 UT", "00:00 PDT\n\n", "1Z", "Z", "", "  ", "00:00 +05:3", "00:00 ESTx",
+    ],
+)  # fmt: skip
+def test_zone_edges(raw: str) -> None:
+    assert feeds._ends_with_zone(raw) == (feeds._EXPLICIT_ZONE.search(raw) is not None)
+
+
+ZONE_ENDINGS = [
+    "+05:30", "-0530", "+0530x", "05:30", "GMT", "gmt", "xGMT", " UTC", "UT", "ESt", "eſt",
+    "PDT", "1Z", "1z", "Z", "\u0661Z", "+\u0661\u0662:00", "CST5",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet=st.sampled_from("0123456789 x:,"), max_size=6),
+    st.sampled_from(ZONE_ENDINGS),
+    st.sampled_from(["", " ", "\n", " \n", "\t\u3000", "\n\n", "x"]),
+)
+def test_the_zone_at_the_end(head: str, zone: str, tail: str) -> None:
+    raw = head + zone + tail
+    assert feeds._ends_with_zone(raw) == (feeds._EXPLICIT_ZONE.search(raw) is not None)
