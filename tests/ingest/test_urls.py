@@ -363,3 +363,29 @@ def test_feed_link_spellings_are_the_two_spellings(pieces: list[str]) -> None:
 def test_canonical_url_common_forms(url: str) -> None:
     for fragment in (False, True):
         assert canonical_url(url, fragment=fragment) == _canonical_by_urllib(url, fragment=fragment)
+
+
+WEB_PIECES = [
+    *URL_PIECES,
+    "HtTpS://",
+    "http:",
+    "https:/",
+    "http://[::1]:80/",
+    "u@h",
+    ":443",
+    "?#",
+    "#?",
+]
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(WEB_PIECES), min_size=1, max_size=10))
+def test_web_parts_are_urlsplits(pieces: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    from desk.ingest import urls
+
+    url = "".join(pieces)
+    parts = urls._web_parts(url)
+    if parts is not None:
+        assert parts == tuple(urlsplit(url)), url
