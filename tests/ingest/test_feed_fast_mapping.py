@@ -1,18 +1,16 @@
-"""The feed worker's shortcuts: mapping feedparser-rs's result, sending items between processes.
+"""The feed worker's shortcuts in mapping an entry: `_feedfast._entry`, `_date`, the zone test.
 
 `_date` reads the exact RSS 2.0 date form itself; it must give what
 feedparser's date search gives for the same string, struct_time fields
 (hidden ones too) and None alike, valid or not. `_entry` reads each field as
 an attribute where it was `entry.get(name)`: the two must be the same value
-on every entry of the corpus feeds and of synthetic ones. Items cross from
-the worker process pickled as their class and fields (`feeds._by_fields`):
-they must arrive equal.
+on every entry of the corpus feeds and of synthetic ones. `feeds._ends_with_zone`
+looks for the zone only in a date's last characters: the same answer as the
+search of the whole string.
 """
 
 from __future__ import annotations
 
-import copyreg
-import pickle
 import time
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,6 @@ from feedparser.datetimes import _parse_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.models import Media
-from desk.ingest.base import ParsedItem, Posted
 from desk.ingest.formats import _feedfast, feeds
 from tests.corpus import CORPUS, corpus_files
 
@@ -145,33 +141,6 @@ def test_entry_attributes_are_its_gets_on_the_corpus() -> None:
         if Path(name).suffix != ".json"
     )
     assert read > 100
-
-
-def test_items_cross_processes_by_their_fields() -> None:
-    """A worker's item arrives equal, field for field, and through the cheap reduction."""
-    item = ParsedItem(
-        platform="rss",
-        text="caf\u00e9 \U0001f600",
-        raw=b"<item>\x00\xff</item>",
-        kind="feed-entry",
-        platform_id="urn:x",
-        url="https://example.com/a",
-        author_name="Ann",
-        title="t",
-        lang="pt",
-        posted=Posted("2024-01-01T00:00:00Z", "day", False),
-        media=(Media(url="https://example.com/a.jpg", type="image", alt="alt"),),
-        extra={"feed_title": "f", "categories": ["a", "b"]},
-        record=7,
-        earlier_keys=(("urn:y", None), (None, "http://example.com/a")),
-        earlier_raw="ab",
-    )
-    again = pickle.loads(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
-    assert again == item and type(again) is ParsedItem
-    assert type(again.posted) is Posted and type(again.media[0]) is Media
-    for value in (item, item.posted, item.media[0]):
-        assert copyreg.dispatch_table[type(value)] is feeds._by_fields
-    assert pickle.loads(pickle.dumps(ParsedItem("rss", "", b""))) == ParsedItem("rss", "", b"")
 
 
 @settings(max_examples=5000, deadline=None, derandomize=True)

@@ -27,12 +27,10 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import copyreg
 import functools
 import hashlib
 import io
 import multiprocessing
-import operator
 import os
 import re
 import signal
@@ -41,7 +39,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import feedparser
@@ -778,29 +776,6 @@ def _entry_media(entry: Any) -> list[Media]:
     for thumb in dicts(entry.get("media_thumbnail")):
         add(thumb.get("url"), "image")
     return media
-
-
-# ---------------------------------------------------------------- between processes
-
-# A large feed's items reach the main process pickled (`_Parsers`). A frozen
-# slots dataclass pickles through the `__getstate__`/`__setstate__` that
-# dataclasses writes in Python (a list of its fields, then object.__setattr__
-# field by field): measured on the bench's entries, 4.4 us an item to pickle
-# in the worker and 4.8 to unpickle in the main process. Pickled as its class
-# called with its fields in order, the same item costs 1.4 and 2.8.
-_FIELDS_OF: dict[type, Callable[[object], tuple[Any, ...]]] = {
-    cls: operator.attrgetter(*(f.name for f in fields(cls))) for cls in (ParsedItem, Posted, Media)
-}
-
-
-def _by_fields(value: object) -> tuple[Callable[..., object], tuple[Any, ...]]:
-    """How `pickle` rebuilds one of these: its class, called with its fields in order."""
-    cls = type(value)
-    return cls, _FIELDS_OF[cls](value)
-
-
-for _cls in _FIELDS_OF:
-    copyreg.pickle(_cls, _by_fields)
 
 
 # ---------------------------------------------------------------- JSON Feed
