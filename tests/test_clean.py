@@ -89,3 +89,28 @@ def test_printable_ascii_takes_the_short_way_with_the_same_result() -> None:
     assert clean_text("  https://e.example/a?b=1&c=2  ") == "https://e.example/a?b=1&c=2"
     # not printable: the full rules still run (tab kept, CR read as a line break)
     assert clean_text(" a\tb\r\n\r\n\r\n\r\nc \x7f") == "a\tb\n\nc"
+
+
+def _strip_escapes_by_substitution(text: str) -> str:
+    """`strip_escapes` as it was before its no-op shortcut: the three substitutions."""
+    from desk import text as module
+
+    return module._SURROGATES.sub("\ufffd", module._CONTROLS.sub("", module._ESCAPES.sub("", text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", "plain", "caf\u00e9 \u05e9\u05dc\u05d5\u05dd \U0001f600", "\x1b[31mred\x1b[0m", "\x9b31m",
+        "\x9d8;;x\x9c", "a\x00b", "\x7f", "\u202eevil", "\u2066x\u2069", "\ufff9", "\ud800",
+        "tab\tand\nnewline", "\u200f rlm kept", "\u00a0nbsp kept", "x" * 100_000 + "\x01",
+    ],
+)  # fmt: skip
+def test_strip_escapes_shortcut_changes_nothing(text: str) -> None:
+    assert strip_escapes(text) == _strip_escapes_by_substitution(text)
+
+
+def test_strip_escapes_shortcut_over_every_code_point() -> None:
+    for block in range(0, 0x110000, 4096):
+        text = "".join(chr(c) for c in range(block, block + 4096))
+        assert strip_escapes(text) == _strip_escapes_by_substitution(text), hex(block)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db import Store
 from desk.ingest.base import ParsedItem, Source
@@ -13,6 +15,7 @@ from desk.ingest.pipeline import ingest_bytes
 from desk.ingest.urls import (
     TRACKING_PARAMS,
     canonical_url,
+    feed_link_spellings,
     former_spelling,
     is_tracking,
     strip_tracking,
@@ -269,3 +272,120 @@ def test_an_id_less_feed_entry_stored_under_its_former_link_stays_one_item(
     assert (items.platform_id, items.url) == ("https://desk.example/a?id=7",) * 2
     again = ingest_bytes(store, feed, name="feed.xml", actor="ann")
     assert (again.new, again.duplicates) == (0, 1)
+
+
+# ---------------------------------------------------------------- the shortcuts are exact
+
+
+def _canonical_by_urllib(url: str, *, fragment: bool) -> str | None:
+    """`canonical_url` as it was written before its shortcuts: every part through urllib."""
+    from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+    from desk.ingest import urls
+    from desk.text import clean_line
+
+    url = clean_line(url)
+    if not url:
+        return None
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
+    ]
+    path = quote(parts.path or "/", safe=urls._PATH_SAFE)
+    kept = quote(parts.fragment, safe=urls._PATH_SAFE + "?#") if fragment else ""
+    return urlunsplit(("https", parts.netloc.lower(), path, urlencode(query), kept))
+
+
+URL_PIECES = [
+    "http://", "https://", "HTTP://", "//", "Example.COM", "example.com:8080", "/", "/a", "/b c",
+    "/caf\u00e9", "/%C3%A9", "/%zz", "?", "&", "=", "#", "#frag", "#a?b#c", "id=3", "utm_source=x",
+    "UTM_Medium=y", "fbclid=1", "ref_src=t", "a", "a=", "=v", "a=b=c", "a+b=c+d", "a%20b=%2B",
+    "a=1&&b=2", ";", "~", "-", "_", ".", "!", "'", "(", "*", ",", "@", ":", "$", "\u00e9", "\ufffd",
+    " ", "\t", "\n", "\x1b[31m", "[::1]", "tag:", "mailto:x",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(URL_PIECES), min_size=1, max_size=12), st.booleans())
+def test_canonical_url_shortcuts_change_nothing(pieces: list[str], fragment: bool) -> None:
+    url = "".join(pieces)
+    assert canonical_url(url, fragment=fragment) == _canonical_by_urllib(url, fragment=fragment)
+
+
+QUERY_PARTS = ["a", "id", "utm_source", "Fbclid", "x.y", "a-b", "~", "", "3", "a+b", "a%20b", "%2B",
+               "%zz", "caf\u00e9", " ", "=", ";", "/"]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(
+    st.sampled_from(["http://Example.com", "https://a.example:8/", "//cdn.example"]),
+    st.lists(st.sampled_from(["/p", "/caf\u00e9", "/%41", "/a b", "/@x", ""]), max_size=3),
+    st.lists(
+        st.tuples(
+            st.sampled_from(QUERY_PARTS), st.sampled_from(["=", ""]), st.sampled_from(QUERY_PARTS)
+        ),
+        max_size=4,
+    ),
+    st.sampled_from(["", "#f", "#a b", "#?x#y", "#caf\u00e9"]),
+    st.booleans(),
+)
+def test_canonical_url_shortcuts_on_queries(
+    host: str, path: list[str], pairs: list[tuple[str, str, str]], tail: str, fragment: bool
+) -> None:
+    url = host + "".join(path) + "?" + "&".join("".join(pair) for pair in pairs) + tail
+    assert canonical_url(url, fragment=fragment) == _canonical_by_urllib(url, fragment=fragment)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=12))
+def test_feed_link_spellings_are_the_two_spellings(pieces: list[str]) -> None:
+    url = "".join(pieces)
+    assert feed_link_spellings(url) == (strip_tracking(url), former_spelling(url, reader="feed"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://medium.com/@x/post-b00000000000?source=rss-b4981c59ffa5------2",
+        "http://a.example/p?a=1&utm_source=x&b=2#c",
+        "http://a.example/p?a+b=c%20d",
+        "http://a.example/p?a&b=",
+        "http://a.example/caf\u00e9?q=caf\u00e9#caf\u00e9",
+    ],
+)
+def test_canonical_url_common_forms(url: str) -> None:
+    for fragment in (False, True):
+        assert canonical_url(url, fragment=fragment) == _canonical_by_urllib(url, fragment=fragment)
+
+
+WEB_PIECES = [
+    *URL_PIECES,
+    "HtTpS://",
+    "http:",
+    "https:/",
+    "http://[::1]:80/",
+    "u@h",
+    ":443",
+    "?#",
+    "#?",
+]
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(WEB_PIECES), min_size=1, max_size=10))
+def test_web_parts_are_urlsplits(pieces: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    from desk.ingest import urls
+
+    url = "".join(pieces)
+    parts = urls._web_parts(url)
+    if parts is not None:
+        assert parts == tuple(urlsplit(url)), url

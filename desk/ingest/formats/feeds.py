@@ -61,7 +61,7 @@ from desk.ingest.formats._feedxml import (
 )
 from desk.ingest.jsondocs import load_document, member_element_bytes, record_bytes
 from desk.ingest.times import from_struct_time, from_text
-from desk.ingest.urls import canonical_url, former_spelling, strip_tracking
+from desk.ingest.urls import canonical_url, feed_link_spellings, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
 
@@ -697,12 +697,14 @@ def _earlier_keys(
     under either is found under it: its id when the link is its id, its URL.
     """
     now = (_platform_id(entry_id, link, feed_key), link)
+    # the id is the link only without an entry id, or with a bare one and no feed key
+    by_link = not entry_id or not (feed_key or _URI.match(entry_id))
     keys: list[tuple[str | None, str | None]] = []
-    for spelled in (strip_tracking(raw_link), former_spelling(raw_link, reader="feed")):
+    for spelled in feed_link_spellings(raw_link):
         if spelled is None:
             continue
         url = spelled if spelled.startswith(("http://", "https://")) else None
-        key = (_platform_id(entry_id, spelled, feed_key), url)
+        key = (_platform_id(entry_id, spelled, feed_key) if by_link else now[0], url)
         if key[0] == now[0]:
             key = (None, url)  # the id finds it by itself; only the URL is other
         if key in ((None, None), (None, now[1]), now) or key in keys:
@@ -784,7 +786,7 @@ def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
     taken when it writes a year and a full clock time.
     """
     whole = bool(raw) and _FULL_CLOCK.search(raw) is not None
-    if parsed and whole and _EXPLICIT_ZONE.search(raw):
+    if parsed and whole and _ends_with_zone(raw):
         struct_time = from_struct_time(parsed)
         if struct_time is not None:
             return struct_time
@@ -794,6 +796,18 @@ def _posted(raw: str, parsed: time.struct_time | None) -> Posted | None:
     if parsed and whole and _YEAR.search(raw):
         return from_struct_time(parsed)
     return None
+
+
+def _ends_with_zone(raw: str) -> bool:
+    """`_EXPLICIT_ZONE.search(raw)`, looked for only where a match can be.
+
+    Every zone it names is at most six characters (`+05:30`), and the word
+    boundary before a name needs one more, all before trailing whitespace
+    (`\\s` is what `str.rstrip` strips): the last seven characters of the
+    stripped string hold any match. Searched from every position of the whole
+    string it took about 1.9 us a date (case-insensitive, end-anchored).
+    """
+    return _EXPLICIT_ZONE.search(raw.rstrip()[-7:]) is not None
 
 
 def _entry_media(entry: Any) -> list[Media]:
