@@ -89,7 +89,8 @@ class IngestReport:
     format: str | None = None
     new: int = 0
     duplicates: int = 0
-    # Known posts that a fuller copy in this input improved (each one `item.improve` event).
+    # Known posts that a fuller copy in this input improved (each one `item.improve` event);
+    # in a dry run, those the real run would improve (`CopyPreview`, nothing written).
     improved: int = 0
     links: int = 0
     rejected: list[Rejection] = field(default_factory=list)
