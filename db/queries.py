@@ -12,9 +12,12 @@ These functions take no lock and open no transaction: the caller holds the
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from db.errors import NotFoundError
 from db.models import VerdictRow
 
 
@@ -146,3 +149,139 @@ def verdict_rows(conn: sqlite3.Connection) -> tuple[VerdictRow, ...]:
     return tuple(
         VerdictRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5])) for r in rows
     )
+
+
+# -- copies of a known post (migration 0011): what `take_copy` reads, and a dry run too
+
+COPY_COLUMNS: tuple[str, ...] = (
+    "text",
+    "title",
+    "lang",
+    "author_name",
+    "author_handle",
+    "author_url",
+    "posted_at",
+    "posted_precision",
+    "posted_tz_known",
+    "media",
+    "extra",
+)
+"""An item's columns that a fuller copy of the same post may improve (`desk.ingest.copies`)."""
+
+COPY_ROW_COLUMNS = (
+    "item_id, raw_sha256, source_file, source_format, source_record, ingested_at, fields"
+)
+
+
+def copy_row(row: Sequence[Any]) -> dict[str, Any]:
+    """An `item_copies` row as events record it (`fields` decoded)."""
+    return {
+        "item": int(row[0]),
+        "raw_sha256": str(row[1]),
+        "source_file": row[2],
+        "source_format": row[3],
+        "source_record": row[4],
+        "ingested_at": str(row[5]),
+        "fields": json.loads(row[6]),
+    }
+
+
+def items_raw_sha(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str | None]:
+    """The sha256 of the copy each item was made from (its first), in one statement."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        f"SELECT id, raw_sha256 FROM items WHERE id IN ({','.join('?' * len(ids))})",
+        list(ids),
+    ).fetchall()
+    return {int(r[0]): (None if r[1] is None else str(r[1])) for r in rows}
+
+
+def known_copies(
+    conn: sqlite3.Connection, pairs: Sequence[tuple[int, str]]
+) -> set[tuple[int, str]]:
+    """Which `(item id, raw sha256)` pairs are copies the desk has already (one statement)."""
+    if not pairs:
+        return set()
+    holes = ",".join("(?,?)" for _ in pairs)
+    flat = [v for pair in pairs for v in pair]
+    rows = conn.execute(
+        f"WITH wanted(item_id, sha) AS (VALUES {holes}) "
+        "SELECT w.item_id, w.sha FROM wanted w JOIN item_copies c "
+        "ON c.item_id = w.item_id AND c.raw_sha256 = w.sha",
+        flat,
+    ).fetchall()
+    return {(int(r[0]), str(r[1])) for r in rows}
+
+
+def item_copy_rows(conn: sqlite3.Connection, item_id: int) -> list[dict[str, Any]]:
+    """An item's copies (`item_copies`), oldest first; `fields` decoded."""
+    rows = conn.execute(
+        f"SELECT {COPY_ROW_COLUMNS} FROM item_copies WHERE item_id = ? "
+        "ORDER BY ingested_at, raw_sha256",
+        [item_id],
+    ).fetchall()
+    return [copy_row(r) for r in rows]
+
+
+def item_copy_origin(conn: sqlite3.Connection, item_id: int) -> dict[str, Any]:
+    """The copy an item was made from, as an `item_copies` row (before it has one)."""
+    row = conn.execute(
+        f"SELECT id, raw_sha256, source_file, source_format, source_record, ingested_at, "
+        f"{', '.join(COPY_COLUMNS)} FROM items WHERE id = ?",
+        [item_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no item {item_id}")
+    return {
+        "item": int(row[0]),
+        "raw_sha256": row[1],
+        "source_file": row[2],
+        "source_format": row[3],
+        "source_record": row[4],
+        "ingested_at": row[5],
+        "fields": dict(zip(COPY_COLUMNS, row[6:], strict=True)),
+    }
+
+
+def item_copy_fields(conn: sqlite3.Connection, item_id: int) -> dict[str, Any]:
+    """An item's `COPY_COLUMNS` as they stand."""
+    row = conn.execute(
+        f"SELECT {', '.join(COPY_COLUMNS)} FROM items WHERE id = ?", [item_id]
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no item {item_id}")
+    return dict(zip(COPY_COLUMNS, row, strict=True))
+
+
+def item_holds(conn: sqlite3.Connection, item_id: int) -> set[str]:
+    """The fields of an item a person set, which no copy may change."""
+    return {
+        str(r[0]) for r in conn.execute("SELECT field FROM item_holds WHERE item_id = ?", [item_id])
+    }
+
+
+class CopyReader:
+    """The reads of `take_copy` over a connection, outside any write: what a
+    dry run asks (`Store.copy_reader`). `Writer` has the same methods."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def items_raw_sha(self, ids: Sequence[int]) -> dict[int, str | None]:
+        return items_raw_sha(self.conn, ids)
+
+    def known_copies(self, pairs: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+        return known_copies(self.conn, pairs)
+
+    def item_copy_rows(self, item_id: int) -> list[dict[str, Any]]:
+        return item_copy_rows(self.conn, item_id)
+
+    def item_copy_origin(self, item_id: int) -> dict[str, Any]:
+        return item_copy_origin(self.conn, item_id)
+
+    def item_copy_fields(self, item_id: int) -> dict[str, Any]:
+        return item_copy_fields(self.conn, item_id)
+
+    def item_holds(self, item_id: int) -> set[str]:
+        return item_holds(self.conn, item_id)

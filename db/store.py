@@ -311,6 +311,12 @@ class Store:
         with self.lock:
             return queries.existing_item(self.conn, platform, platform_id, url)
 
+    @contextmanager
+    def copy_reader(self) -> Iterator[queries.CopyReader]:
+        """What `take_copy` reads, read-only and under the lock (an ingest's dry run)."""
+        with self.lock:
+            yield queries.CopyReader(self.conn)
+
     def duplicate_of(self, item: NewItem, *, raw_sha: str | None = None) -> int | None:
         """The item an insert of `item` would be merged into (same rules as the insert);
         `raw_sha` looks the item up under that digest instead of its raw bytes'."""

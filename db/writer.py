@@ -25,6 +25,7 @@ from db.errors import ConflictError, NotFoundError
 from db.events import GENESIS_HASH, canonical_json, event_hash
 from db.models import Event, EvidenceRow, Link, Media, Note, VerdictRow
 from db.order import sort_key
+from db.queries import COPY_COLUMNS
 from db.rows import (
     EVIDENCE_COLUMNS,
     LINK_COLUMNS,
@@ -99,22 +100,6 @@ def media_text(media: Sequence[Media]) -> str:
 def extra_text(extra: Mapping[str, Any] | None) -> str:
     """The `extra` column's JSON (`{}` for none)."""
     return _json_text(dict(extra)) if extra else "{}"
-
-
-COPY_COLUMNS: tuple[str, ...] = (
-    "text",
-    "title",
-    "lang",
-    "author_name",
-    "author_handle",
-    "author_url",
-    "posted_at",
-    "posted_precision",
-    "posted_tz_known",
-    "media",
-    "extra",
-)
-"""An item's columns that a fuller copy of the same post may improve (`desk.ingest.copies`)."""
 
 
 def copy_columns(item: NewItem) -> dict[str, Any]:
@@ -418,65 +403,24 @@ class Writer:
     # -- copies of a known post (migration 0011) ---------------------------
 
     def items_raw_sha(self, ids: Sequence[int]) -> dict[int, str | None]:
-        """The sha256 of the copy each item was made from (its first), in one statement."""
-        if not ids:
-            return {}
-        rows = self._x(
-            f"SELECT id, raw_sha256 FROM items WHERE id IN ({','.join('?' * len(ids))})",
-            list(ids),
-        ).fetchall()
-        return {int(r[0]): (None if r[1] is None else str(r[1])) for r in rows}
+        """The sha256 of the copy each item was made from (`db.queries.items_raw_sha`)."""
+        return queries.items_raw_sha(self.conn, ids)
 
     def known_copies(self, pairs: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
-        """Which `(item id, raw sha256)` pairs are copies the desk has already (one statement)."""
-        if not pairs:
-            return set()
-        holes = ",".join("(?,?)" for _ in pairs)
-        flat = [v for pair in pairs for v in pair]
-        rows = self._x(
-            f"WITH wanted(item_id, sha) AS (VALUES {holes}) "
-            "SELECT w.item_id, w.sha FROM wanted w JOIN item_copies c "
-            "ON c.item_id = w.item_id AND c.raw_sha256 = w.sha",
-            flat,
-        ).fetchall()
-        return {(int(r[0]), str(r[1])) for r in rows}
+        """Which pairs are copies the desk has already (`db.queries.known_copies`)."""
+        return queries.known_copies(self.conn, pairs)
 
     def item_copy_rows(self, item_id: int) -> list[dict[str, Any]]:
-        """An item's copies (`item_copies`), oldest first; `fields` decoded."""
-        rows = self._x(
-            f"SELECT {COPY_ROW_COLUMNS} FROM item_copies WHERE item_id = ? "
-            "ORDER BY ingested_at, raw_sha256",
-            [item_id],
-        ).fetchall()
-        return [copy_row(r) for r in rows]
+        """An item's copies, oldest first (`db.queries.item_copy_rows`)."""
+        return queries.item_copy_rows(self.conn, item_id)
 
     def item_copy_origin(self, item_id: int) -> dict[str, Any]:
-        """The copy an item was made from, as an `item_copies` row (before it has one)."""
-        row = self._x(
-            f"SELECT id, raw_sha256, source_file, source_format, source_record, ingested_at, "
-            f"{', '.join(COPY_COLUMNS)} FROM items WHERE id = ?",
-            [item_id],
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no item {item_id}")
-        return {
-            "item": int(row[0]),
-            "raw_sha256": row[1],
-            "source_file": row[2],
-            "source_format": row[3],
-            "source_record": row[4],
-            "ingested_at": row[5],
-            "fields": dict(zip(COPY_COLUMNS, row[6:], strict=True)),
-        }
+        """The copy an item was made from (`db.queries.item_copy_origin`)."""
+        return queries.item_copy_origin(self.conn, item_id)
 
     def item_copy_fields(self, item_id: int) -> dict[str, Any]:
-        """An item's `COPY_COLUMNS` as they stand."""
-        row = self._x(
-            f"SELECT {', '.join(COPY_COLUMNS)} FROM items WHERE id = ?", [item_id]
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no item {item_id}")
-        return dict(zip(COPY_COLUMNS, row, strict=True))
+        """An item's `COPY_COLUMNS` as they stand (`db.queries.item_copy_fields`)."""
+        return queries.item_copy_fields(self.conn, item_id)
 
     def add_item_copy(self, row: Mapping[str, Any]) -> bool:
         """Keep one copy of an item (its bytes are in `blobs`); False when it was kept already.
@@ -507,10 +451,8 @@ class Writer:
         return cursor.rowcount > 0
 
     def item_holds(self, item_id: int) -> set[str]:
-        """The fields of an item a person set, which no copy may change."""
-        return {
-            str(r[0]) for r in self._x("SELECT field FROM item_holds WHERE item_id = ?", [item_id])
-        }
+        """The fields of an item a person set (`db.queries.item_holds`)."""
+        return queries.item_holds(self.conn, item_id)
 
     def hold_item_fields(self, item_id: int, fields: Sequence[str]) -> None:
         for name in fields:
@@ -1249,24 +1191,6 @@ class Writer:
             "added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
             [evidence_uuid, item_id, step, form, value, sha256, size, media_type, actor, at],
         )
-
-
-COPY_ROW_COLUMNS = (
-    "item_id, raw_sha256, source_file, source_format, source_record, ingested_at, fields"
-)
-
-
-def copy_row(row: Sequence[Any]) -> dict[str, Any]:
-    """An `item_copies` row as events record it (`fields` decoded)."""
-    return {
-        "item": int(row[0]),
-        "raw_sha256": str(row[1]),
-        "source_file": row[2],
-        "source_format": row[3],
-        "source_record": row[4],
-        "ingested_at": str(row[5]),
-        "fields": json.loads(row[6]),
-    }
 
 
 _INSERT_ITEM = (

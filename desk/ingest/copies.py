@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from db.writer import COPY_COLUMNS
+from db.queries import COPY_COLUMNS
 
 Fields = dict[str, Any]
 """An item's `COPY_COLUMNS` in their stored form (media and extra as JSON text)."""
@@ -219,6 +219,21 @@ def changes(current: Mapping[str, Any], best: Mapping[str, Any], held: Iterable[
             if name not in out:
                 out[name] = {"from": current.get(name), "to": current.get(name)}
     return out
+
+
+def merged_changes(
+    current: Mapping[str, Any], every: Sequence[Mapping[str, Any]], held: Iterable[str]
+) -> Fields:
+    """What the best of `every` copy changes in an item whose fields are `current`.
+
+    `held`: the fields a person set (`item_holds`); what a copy typed in by
+    hand holds is added. The one rule of `take_copy` and of a dry run's
+    count of improvements, pure: it reads and writes nothing.
+    """
+    hold = set(held)
+    for one in every:
+        hold |= typed_holds(one)
+    return changes(current, best_fields(every), hold)
 
 
 def typed_holds(origin: Mapping[str, Any]) -> set[str]:

@@ -442,11 +442,21 @@ def element_bytes(value: JsonValue, count: int, start: int | None = 0) -> list[b
     return _cut(value.text, value.encoding, count, start)
 
 
-def member_element_bytes(data: bytes, key: str, count: int) -> list[bytes] | None:
+def member_element_bytes(data: bytes | JsonValue, key: str, count: int) -> list[bytes] | None:
     """`element_bytes` of the array that is top-level member `key` of a whole
-    document read at once (a JSON Feed's `items`)."""
-    text, encoding, _note = decode_bytes(data)
+    document read at once (a JSON Feed's `items`, a Mastodon search result's
+    `statuses`, a Bluesky `posts` response), from its bytes or its `JsonValue`."""
+    if isinstance(data, JsonValue):
+        text, encoding = data.text, data.encoding
+    else:
+        text, encoding, _note = decode_bytes(data)
     return _cut(text, encoding, count, member_start(text, key))
+
+
+UNLOCATED = (
+    "the record's own bytes could not be located in the file; raw is its canonical JSON dump"
+)
+"""`extra["raw_note"]` of a record of a wrapped response whose bytes do not cut out."""
 
 
 def _cut(text: str, encoding: str, count: int, start: int | None) -> list[bytes] | None:
@@ -484,8 +494,13 @@ def array_prefix(text: str, start: int | None) -> tuple[list[tuple[int, int]], b
 
 
 def member_start(text: str, key: str) -> int | None:
-    """Where the value of top-level member `key` starts in a JSON object text."""
+    """Where the value of top-level member `key` starts in a JSON object text.
+
+    A key given twice is the last one's value, as `json.loads` (and orjson)
+    read it: the first one's bytes would be another record's evidence.
+    """
     decoder = json.JSONDecoder()
+    found: int | None = None
     try:
         index = _skip_ws(text, 0)
         if text[index] != "{":
@@ -498,14 +513,16 @@ def member_start(text: str, key: str) -> int | None:
                 return None
             index = _skip_ws(text, index + 1)
             if name == key:
-                return index
+                found = index
             _, index = decoder.raw_decode(text, index)
             index = _skip_ws(text, index)
             if text[index] == ",":
                 index = _skip_ws(text, index + 1)
-        return None
+            elif text[index] != "}":
+                return found
+        return found
     except (ValueError, IndexError, RecursionError):
-        return None
+        return found
 
 
 def salvage(

@@ -31,7 +31,7 @@ from db.writer import copy_columns
 from desk.ingest import registry
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Skipped, Source
 from desk.ingest.jsondocs import HUGE_NUMBER
-from desk.verbs.copies import record_improvement, take_copy
+from desk.verbs.copies import CopyPreview, record_improvement, take_copy
 from desk.verbs.payloads import IngestPayload, ItemImprovePayload, LinkFields
 
 BATCH_SIZE = 500
@@ -89,7 +89,8 @@ class IngestReport:
     format: str | None = None
     new: int = 0
     duplicates: int = 0
-    # Known posts that a fuller copy in this input improved (each one `item.improve` event).
+    # Known posts that a fuller copy in this input improved (each one `item.improve` event);
+    # in a dry run, those the real run would improve (`CopyPreview`, nothing written).
     improved: int = 0
     links: int = 0
     rejected: list[Rejection] = field(default_factory=list)
@@ -472,20 +473,56 @@ def _take_copies(w: Writer, done: _Batch, *, ingested_at: str) -> None:
             continue
         seen.add((item_id, sha))
         w.put_blob(parsed.raw, sha)
-        copy = {
-            "item": item_id,
-            "raw_sha256": sha,
-            "source_file": new_item.source_file,
-            "source_format": new_item.source_format,
-            "source_record": new_item.source_record,
-            "ingested_at": ingested_at,
-            "fields": copy_columns(new_item),
-        }
-        improvement, rows = take_copy(w, item_id, copy)
+        improvement, rows = take_copy(w, item_id, _copy_row(item_id, sha, new_item, ingested_at))
         if improvement is not None:
             done.improved += 1
             done.improvements.append(improvement)
         done.copies.extend(rows)
+
+
+def _copy_row(item_id: int, sha: str, new_item: NewItem, ingested_at: str) -> dict[str, Any]:
+    """The `item_copies` row of another copy of item `item_id` (`take_copy`'s `copy`)."""
+    return {
+        "item": item_id,
+        "raw_sha256": sha,
+        "source_file": new_item.source_file,
+        "source_format": new_item.source_format,
+        "source_record": new_item.source_record,
+        "ingested_at": ingested_at,
+        "fields": copy_columns(new_item),
+    }
+
+
+def _dry_run_batch(
+    store: Store,
+    batch: list[ParsedItem],
+    *,
+    source: Source,
+    fmt: str,
+    report: IngestReport,
+    preview: CopyPreview,
+) -> None:
+    """What `_commit_batch` would count for the batch (new, duplicates, improved), read-only.
+
+    A copy of a known post that differs from its copies is asked of the
+    copy-merge rule (`CopyPreview`, the same rule as `take_copy`) whether it
+    would improve the item; nothing is written.
+    """
+    ingested_at = iso_micro()
+    for parsed in batch:
+        candidate = _to_new_item(parsed, source=source, fmt=fmt, story_id=None)
+        known = store.duplicate_of(candidate) or _stored_earlier(
+            lambda item, sha: store.duplicate_of(item, raw_sha=sha), parsed, candidate
+        )
+        if known is None:
+            report.new += 1
+            continue
+        report.duplicates += 1
+        sha = candidate.raw_sha256
+        if sha is not None:
+            with store.copy_reader() as reads:
+                if preview.improves(reads, known, _copy_row(known, sha, candidate, ingested_at)):
+                    report.improved += 1
 
 
 def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
@@ -588,6 +625,7 @@ def ingest_source(
     batch: list[ParsedItem] = []
     pending_rejections: list[Rejection] = []
     batch_no = 0
+    preview = CopyPreview()  # a dry run's copies, carried across its batches
 
     def flush(final: bool = False) -> None:
         nonlocal batch_no
@@ -597,15 +635,9 @@ def ingest_source(
             return
         batch_no += 1
         if dry_run:
-            for parsed in batch:
-                candidate = _to_new_item(parsed, source=tracked, fmt=module.NAME, story_id=None)
-                known = store.duplicate_of(candidate) or _stored_earlier(
-                    lambda item, sha: store.duplicate_of(item, raw_sha=sha), parsed, candidate
-                )
-                if known is None:
-                    report.new += 1
-                else:
-                    report.duplicates += 1
+            _dry_run_batch(
+                store, batch, source=tracked, fmt=module.NAME, report=report, preview=preview
+            )
         else:
             _commit_batch(
                 store,

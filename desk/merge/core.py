@@ -275,7 +275,7 @@ class Merger:
     def _other_copy(self, item_id: int, row: dict[str, Any]) -> None:
         """An item the other desk made from another copy of a post this desk has: keep the
         copy and choose the item's fields again over both (`desk.verbs.copies`)."""
-        from db.writer import COPY_COLUMNS
+        from db.queries import COPY_COLUMNS
         from desk.verbs.copies import take_copy
 
         sha = row.get("raw_sha256")

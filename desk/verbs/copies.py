@@ -24,7 +24,8 @@ from typing import Any, cast
 from db import Writer
 from db.errors import ConflictError
 from db.models import Event
-from desk.ingest.copies import POSTED, best_fields, changes, typed_holds
+from db.queries import CopyReader
+from desk.ingest.copies import POSTED, merged_changes
 from desk.verbs._common import item_target
 from desk.verbs.payloads import ItemImprovePayload, ItemImproveUndone
 from desk.verbs.undo import Undone, inverse_of
@@ -60,12 +61,41 @@ def take_copy(
     return payload, []
 
 
+class CopyPreview:
+    """What `take_copy` would do with each copy of an ingest, read and never written.
+
+    A dry run's count of the known items the real run would improve: the
+    same rule (`merged_changes`) over the same copies, each item's copies
+    and fields carried from one copy of the input to the next as the real
+    run would leave them (two copies of one post in a file are taken in
+    turn, as in the real run).
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[int, tuple[list[Mapping[str, Any]], dict[str, Any], set[str]]] = {}
+
+    def improves(self, r: CopyReader, item_id: int, copy: Mapping[str, Any]) -> bool:
+        """Whether taking `copy` (an `item_copies` row) would improve item `item_id`;
+        `r` reads the desk (`Store.copy_reader`)."""
+        state = self._items.get(item_id)
+        if state is None:
+            kept: list[Mapping[str, Any]] = list(r.item_copy_rows(item_id)) or [
+                r.item_copy_origin(item_id)
+            ]
+            state = (kept, r.item_copy_fields(item_id), r.item_holds(item_id))
+        kept, fields, held = state
+        if any(one["raw_sha256"] == copy["raw_sha256"] for one in kept):
+            return False  # a byte-identical copy: a duplicate, kept already
+        every = [*kept, copy]
+        changed = merged_changes(fields, every, held)
+        fields = {**fields, **{name: change["to"] for name, change in changed.items()}}
+        self._items[item_id] = (every, fields, held)
+        return bool(changed)
+
+
 def _improve(w: Writer, item_id: int, every: list[dict[str, Any]]) -> dict[str, Any]:
     """Set the item's fields to the best of `every` copy, held ones aside; what changed."""
-    held = w.item_holds(item_id)
-    for one in every:
-        held |= typed_holds(one)
-    changed = changes(w.item_copy_fields(item_id), best_fields(every), held)
+    changed = merged_changes(w.item_copy_fields(item_id), every, w.item_holds(item_id))
     if changed:
         w.set_copy_columns(item_id, {name: change["to"] for name, change in changed.items()})
     return changed

@@ -51,8 +51,12 @@ Choices, and why:
   only the first time their URI appears in the document (JSON Lines: line).
 - `raw` of a feed entry's post is the whole feedViewPost (its repost reason
   and reply context are part of the evidence), as its bytes stand in the
-  file; of any other post, its view or record object (the element's bytes
-  in a top-level array or a JSON Lines line, else its canonical dump).
+  file; of a `posts` response's view, that view's own bytes in the file;
+  of any other post, its view or record object (the element's bytes in a
+  top-level array or a JSON Lines line, else its canonical dump). A `posts`
+  view whose bytes cannot be cut out keeps its dump, and
+  `extra["raw_note"]` says so. Context copies (parents, quoted posts) keep
+  their canonical dump: they are a part of another record's bytes.
 - A record of another type (`app.bsky.feed.generator`, an unknown lexicon
   such as `app.bsky.feed.pythonSdkCustomRecordPost`) is recognised as AT
   Protocol and rejected with its type named, rather than left to "unknown
@@ -101,10 +105,11 @@ from desk.ingest.formats._bluesky_records import (
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
+    UNLOCATED,
     BrokenDocument,
     JsonValue,
     element_bytes,
-    member_start,
+    member_element_bytes,
     read_json,
     sample_json,
     sample_text,
@@ -428,7 +433,8 @@ def _one(
 
     `raw`, the object's own bytes (a JSON Lines line, an array's element),
     becomes the raw record of its post when it is one post (view, feed
-    entry or record); `parts`, of a feed, those of its entries.
+    entry or record); `parts`, of a feed or a `posts` response, those of
+    its entries or views.
     """
     if not isinstance(obj, dict):
         yield Rejected(record=record_no, reason="not a Bluesky post, view or response")
@@ -440,11 +446,18 @@ def _one(
         for i, entry in enumerate(entries, 1):
             yield from _guarded(partial(_feed_view_items, entry, i, emit, own[i - 1]), i)
     elif kind == "posts":
-        for i, view in enumerate(obj["posts"], 1):
+        views = obj["posts"]
+        located = list(parts) if parts and len(parts) == len(views) else None
+        for i, view in enumerate(views, 1):
             if not _is_post_view(view):
                 yield Rejected(record=i, reason="not a Bluesky post view")
                 continue
-            yield from _guarded(partial(_view_items, view, i, emit, main=True), i)
+            view_raw = located[i - 1] if located else None
+            # a view whose bytes do not cut out keeps its dump, and says so
+            extra = None if view_raw is not None else {"raw_note": UNLOCATED}
+            yield from _guarded(
+                partial(_view_items, view, i, emit, main=True, extra=extra, raw_bytes=view_raw), i
+            )
     elif kind in ("thread", "thread_view"):
         thread = obj["thread"] if kind == "thread" else obj
         yield from _guarded(lambda: _thread_items(thread, [record_no - 1], emit), record_no)
@@ -554,13 +567,15 @@ def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected]:
 
 
 def _element_bytes(entry: JsonValue) -> list[bytes] | None:
-    """The own bytes of each record of a document that is an array or a feed
-    (`{"feed": [...]}`); None for any other shape."""
+    """The own bytes of each record of a document that is an array, a feed
+    (`{"feed": [...]}`) or a `posts` response (getPosts, searchPosts,
+    getQuotes); None for any other shape."""
     doc = entry.value
     if isinstance(doc, list):
         return element_bytes(entry, len(doc))
-    if isinstance(doc, dict) and _kind(doc) == "feed":
-        return element_bytes(entry, len(doc["feed"]), member_start(entry.text, "feed"))
+    kind = _kind(doc) if isinstance(doc, dict) else ""
+    if kind in ("feed", "posts"):
+        return member_element_bytes(entry, kind, len(doc[kind]))
     return None
 
 

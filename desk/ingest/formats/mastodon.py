@@ -68,9 +68,15 @@ Choices, and why:
   targets and which nested copies to watch, the third yields the items.
   The items are the same as reading the array whole, lone surrogates (kept
   as U+FFFD in the text) and ids past 64 bits (exact) included; the raw copy
-  of each status is its own bytes in the file, whole or walked (a status
-  whose bytes cannot be cut out, as in a search result or a context, keeps
-  its canonical dump). ijson streamed these arrays before and was dropped
+  of each status is its own bytes in the file, whole or walked, and so is
+  that of each status of a search result or a context (`_own_bytes`; a key
+  given twice is the last one, as the JSON is read). A status of those
+  whose bytes cannot be cut out keeps its canonical dump and says so in
+  `extra["raw_note"]`; boosted and quoted copies nested in a status keep
+  theirs (they are part of another record's bytes). Ids never depend on the
+  raw copy: a status stored by an older desk with the dump as raw is found
+  again by its `uri`, and the differing bytes are kept as another copy of
+  it (`desk.verbs.copies`). ijson streamed these arrays before and was dropped
   (see `jsonwalk`). A broken array up to `STREAM_FALLBACK_LIMIT` is read
   whole as before (exact line and column); a larger one keeps the statuses
   before the break and names the break's line and column.
@@ -130,8 +136,11 @@ from desk.ingest.formats._mastodon_stream import (
 from desk.ingest.jsondocs import (
     NOT_PARSED,
     STREAM_FALLBACK_LIMIT,
+    UNLOCATED,
     BrokenDocument,
+    JsonValue,
     element_bytes,
+    member_element_bytes,
     read_json,
     sample_json,
     sample_text,
@@ -243,10 +252,31 @@ def parse_whole(source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
         if _is_stream_event(doc):
             yield from _event_items(doc["event"], doc["payload"], line, raw, hosts, parse_document)
             continue
-        parts = element_bytes(entry, len(doc)) if isinstance(doc, list) else None
-        yield from parse_document(doc, line=line, raw=raw, hosts=hosts, parts=parts)
+        yield from parse_document(doc, line=line, raw=raw, hosts=hosts, parts=_own_bytes(entry))
     if empty:
         yield Rejected(record=None, reason="empty input: no JSON to read")
+
+
+# The members of the wrapped responses whose elements are statuses, in record order.
+_WRAPPED = ("ancestors", "descendants", "statuses")
+Parts = list[bytes] | dict[str, list[bytes] | None]
+"""The own bytes of a document's statuses: an array's elements, or per member
+of a wrapped response (None for a member whose elements do not cut out)."""
+
+
+def _own_bytes(entry: JsonValue) -> Parts | None:
+    """The own bytes of the statuses of a document that is an array or a
+    wrapped response (search result, context); None for any other shape."""
+    doc = entry.value
+    if isinstance(doc, list):
+        return element_bytes(entry, len(doc))
+    if isinstance(doc, dict):
+        return {
+            key: member_element_bytes(entry, key, len(doc[key]))
+            for key in _WRAPPED
+            if isinstance(doc.get(key), list)
+        }
+    return None
 
 
 def parse_document(
@@ -255,14 +285,15 @@ def parse_document(
     line: int | None = None,
     raw: bytes | None = None,
     hosts: Counter[str] | None = None,
-    parts: list[bytes] | None = None,
+    parts: Parts | None = None,
 ) -> Iterator[ParsedItem | Rejected]:
     """Items of one parsed Mastodon document (any supported shape).
 
     For a JSON Lines line, `line` is its number (every item and rejection
     of the line carries it as `record`) and `raw` its bytes, kept as the
-    raw record of the line's status. `parts`, for an array, are its
-    elements' own bytes, kept as the raw records of its statuses.
+    raw record of the line's status. `parts` (`_own_bytes`), for an array
+    or a wrapped response, are its statuses' own bytes, kept as their raw
+    records.
     """
     for result in _document_items(doc, hosts if hosts is not None else Counter(), raw, parts):
         if line is None:
@@ -274,17 +305,20 @@ def parse_document(
 
 
 def _document_items(
-    doc: Any, hosts: Counter[str], raw: bytes | None, parts: list[bytes] | None
+    doc: Any, hosts: Counter[str], raw: bytes | None, parts: Parts | None
 ) -> Iterator[ParsedItem | Rejected]:
     records: list[tuple[int, Any, str | None]] = []  # (record, status, context role)
+    members: tuple[str, ...] = ()  # the wrapped response's members read, in record order
     if isinstance(doc, dict):
         if isinstance(doc.get("ancestors"), list) or isinstance(doc.get("descendants"), list):
             ancestors = array(doc.get("ancestors"))
             descendants = array(doc.get("descendants"))
             records = [(i, s, "ancestor") for i, s in enumerate(ancestors, 1)]
             records += [(len(ancestors) + i, s, "descendant") for i, s in enumerate(descendants, 1)]
+            members = ("ancestors", "descendants")
         elif isinstance(doc.get("statuses"), list):
             records = [(i, s, None) for i, s in enumerate(doc["statuses"], 1)]
+            members = ("statuses",)
         elif _is_status(doc):
             records = [(1, doc, None)]
         elif _is_status_source(doc):
@@ -315,23 +349,38 @@ def _document_items(
     document = _Document(statuses, hosts)
     if len(records) == 1 and records[0][1] is doc:
         raws: list[bytes | None] = [raw]
-    elif parts is not None and isinstance(doc, list) and len(parts) == len(records):
+    elif isinstance(parts, list) and isinstance(doc, list) and len(parts) == len(records):
         raws = list(parts)
+    elif members:
+        raws = [
+            own for key in members for own in _member_raws(parts, key, len(array(doc.get(key))))
+        ]
     else:
         raws = [None] * len(records)
+    # A wrapped response's status whose bytes do not cut out keeps its dump, and says so.
+    note = UNLOCATED if members else None
     yield from _records_items(
         (
             (record, status, role, own)
             for (record, status, role), own in zip(records, raws, strict=True)
         ),
         document,
+        note,
     )
 
 
+def _member_raws(parts: Parts | None, key: str, count: int) -> list[bytes | None]:
+    own = parts.get(key) if isinstance(parts, dict) else None
+    return list(own) if own is not None and len(own) == count else [None] * count
+
+
 def _records_items(
-    records: Iterable[tuple[int, Any, str | None, bytes | None]], document: _Document
+    records: Iterable[tuple[int, Any, str | None, bytes | None]],
+    document: _Document,
+    unlocated: str | None = None,
 ) -> Iterator[ParsedItem | Rejected]:
-    """The items of (record, status, context role, its bytes or None) each."""
+    """The items of (record, status, context role, its bytes or None) each;
+    `unlocated`, the `raw_note` of a status given no bytes (kept as its dump)."""
     for record, status, role, own in records:
         if not _is_status(status):
             yield Rejected(record=record, reason="not a Mastodon Status (no id, account, content)")
@@ -344,6 +393,9 @@ def _records_items(
         except Exception as exc:  # one hostile record must not stop the file
             yield Rejected(record=record, reason=f"unreadable status: {type(exc).__name__}: {exc}")
             continue
+        if own is None and unlocated and items:  # the status itself is yielded last
+            main = items[-1]
+            items[-1] = replace(main, extra={**main.extra, "raw_note": unlocated})
         yield from items
 
 
