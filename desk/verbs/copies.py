@@ -74,6 +74,10 @@ class CopyPreview:
     def __init__(self) -> None:
         self._items: dict[int, tuple[list[Mapping[str, Any]], dict[str, Any], set[str]]] = {}
 
+    def begin(self, item_id: int, copy: Mapping[str, Any]) -> None:
+        """An item the dry run counts as new, made from `copy`: its state is that copy's."""
+        self._items[item_id] = ([copy], dict(copy["fields"]), set())
+
     def improves(self, r: CopyReader, item_id: int, copy: Mapping[str, Any]) -> bool:
         """Whether taking `copy` (an `item_copies` row) would improve item `item_id`;
         `r` reads the desk (`Store.copy_reader`)."""

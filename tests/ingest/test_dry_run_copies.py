@@ -113,3 +113,46 @@ def test_a_dry_run_on_a_read_only_desk_counts_improvements(tmp_path: Path) -> No
     assert ran.code == 0 and "1 improved" in ran.out, (ran.out, ran.err)
     assert "Traceback" not in ran.err
     assert _state(desk) == before
+
+
+SAME_FORMAT = ["compat then extended", "mastodon update then edit", "jetstream create then update"]
+
+
+@pytest.mark.parametrize("case", SAME_FORMAT)
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_a_post_new_to_the_desk_twice_in_one_file_counts_as_the_real_run(
+    tmp_path: Path, case: str, order: str
+) -> None:
+    """Both copies of a post the desk does not have, in one file: the dry run says 1 new
+    and 1 duplicate (and whether the second improves the first), as the real run does."""
+    desk = tmp_path / "d.desk"
+    run_cli(desk, "init")
+    (first, second) = CASES[case] if order == "as written" else CASES[case][::-1]
+    body = first[1].rstrip("\n") + "\n" + second[1].rstrip("\n") + "\n"
+    path = _write(tmp_path, "both.jsonl", body)
+    before = _state(desk)
+    dry = _ingest(desk, "--dry-run", path)
+    assert _state(desk) == before
+    real = _ingest(desk, path)
+    counts = r"(\d+) new, (\d+) duplicates?"
+    assert re.findall(counts, dry) == re.findall(counts, real) == [("1", "1")], (dry, real)
+    improved = re.findall(r"\b(\d+) improved", real)
+    assert re.findall(r"\b(\d+) improved", dry) == improved
+    if order == "as written":
+        assert improved == ["1"]
+
+
+def test_distinct_new_posts_in_one_dry_run_are_all_new(tmp_path: Path) -> None:
+    """The memory of what the dry run counted finds a post by its own keys only."""
+    desk = tmp_path / "d.desk"
+    run_cli(desk, "init")
+    lines = []
+    for n in range(3):
+        tweet = json.loads(json.dumps(EXTENDED))
+        tweet["id_str"] = str(int(tweet["id_str"]) + n)
+        lines.append(json.dumps(tweet))
+    path = _write(tmp_path, "three.jsonl", "\n".join(lines) + "\n")
+    dry = _ingest(desk, "--dry-run", path)
+    real = _ingest(desk, path)
+    assert "would add 3 new, 0 duplicates" in dry, dry
+    assert "added 3 new, 0 duplicates" in real, real
