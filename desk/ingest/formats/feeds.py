@@ -253,8 +253,9 @@ class _Parsers:
     A large feed's runs are parsed (gate, feedparser-rs or feedparser, the
     mapping to items) by a worker process on the second core while this one
     stores the items of the runs before: the order is the document's
-    (results are taken in submission order), at most `_AHEAD` runs wait, so
-    memory stays bounded. `spawn`, not `fork`: the caller may hold a SQLite
+    (results are taken in document order), at most `_AHEAD` + 1 runs are
+    queued for the worker and `_LOCAL` more held here (`map`), so memory
+    stays bounded. `spawn`, not `fork`: the caller may hold a SQLite
     connection and threads (the TUI). If the worker dies, the runs it held
     are parsed here.
 
