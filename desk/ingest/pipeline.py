@@ -30,6 +30,7 @@ from db.models import Link
 from db.writer import copy_columns
 from desk.ingest import registry
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Skipped, Source
+from desk.ingest.collector import fewer_collections
 from desk.ingest.jsondocs import HUGE_NUMBER
 from desk.verbs.copies import CopyPreview, record_improvement, take_copy
 from desk.verbs.payloads import IngestPayload, ItemImprovePayload, LinkFields
@@ -716,27 +717,28 @@ def ingest_source(
         batch.clear()
         pending_rejections.clear()
 
-    try:
-        for out in _iter_parsed(module, tracked):
-            if isinstance(out, Rejected):
-                rejection = Rejection(source.name, out.record, out.reason, out.line)
-                report.rejected.append(rejection)
-                pending_rejections.append(rejection)
-                continue
-            if isinstance(out, Skipped):
-                report.skipped[out.reason] = report.skipped.get(out.reason, 0) + 1
-                continue
-            batch.append(out)
-            if len(batch) >= batch_size:
-                flush()
-        flush(final=True)
-    except KeyboardInterrupt:
-        raise IngestInterrupted(report) from None
-    except sqlite3.OperationalError as exc:
-        # The batch being written was rolled back whole; the ones before stay.
-        if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
-            raise
-        report.error = f"{source.name}: disk full: {saved(report)} before it filled"
+    with fewer_collections():  # a bulk job that makes few cycles (collector.py)
+        try:
+            for out in _iter_parsed(module, tracked):
+                if isinstance(out, Rejected):
+                    rejection = Rejection(source.name, out.record, out.reason, out.line)
+                    report.rejected.append(rejection)
+                    pending_rejections.append(rejection)
+                    continue
+                if isinstance(out, Skipped):
+                    report.skipped[out.reason] = report.skipped.get(out.reason, 0) + 1
+                    continue
+                batch.append(out)
+                if len(batch) >= batch_size:
+                    flush()
+            flush(final=True)
+        except KeyboardInterrupt:
+            raise IngestInterrupted(report) from None
+        except sqlite3.OperationalError as exc:
+            # The batch being written was rolled back whole; the ones before stay.
+            if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+                raise
+            report.error = f"{source.name}: disk full: {saved(report)} before it filled"
     return report
 
 

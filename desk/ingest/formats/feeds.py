@@ -49,6 +49,7 @@ from db.models import Media
 from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
+from desk.ingest.collector import fewer_collections_now
 from desk.ingest.formats import _feedfast
 from desk.ingest.formats._feedxml import (
     PROLOG_BYTES,
@@ -289,10 +290,7 @@ class _Parsers:
         pool = ProcessPoolExecutor(
             1,
             mp_context=multiprocessing.get_context("spawn"),
-            # Ctrl-C is the ingest's to handle (it says how many items went
-            # in); the worker must not print a traceback of its own
-            initializer=signal.signal,
-            initargs=(signal.SIGINT, signal.SIG_IGN),
+            initializer=_worker_start,
         )
         # The process starts at the first task: this one makes it start now and
         # import this module (lxml, feedparser, feedparser-rs) while the caller works.
@@ -394,6 +392,14 @@ def _busy(waiting: _Waiting) -> bool:
     """The worker is still on this run."""
     future = waiting[1]
     return future is not None and waiting[2] is None and not future.done()
+
+
+def _worker_start() -> None:
+    """The worker's set-up: Ctrl-C is the ingest's to handle (it says how many items
+    went in), so the worker prints no traceback of its own; it only ingests, so
+    the cyclic collector runs less often (`desk.ingest.collector`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fewer_collections_now()
 
 
 def _ready() -> None:
