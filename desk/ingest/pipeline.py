@@ -274,11 +274,18 @@ def _store_one(
     done: _Batch,
     taken: set[tuple[str, str, str]],
 ) -> None:
-    earlier = _stored_earlier(w.same_item, parsed, new_item)
+    unseen = _unseen(new_item, taken)
+    earlier = None
+    if parsed.earlier_keys or parsed.earlier_raw:
+        # its own keys first (unless `taken` says no item has them), then the
+        # earlier ones; each asked once, so the insert need not ask again
+        earlier = None if unseen else w.same_item(new_item, new_item.raw_sha256)
+        if earlier is None:
+            earlier = _stored_earlier(w.same_item, parsed, new_item)
+            unseen = True
     if earlier is not None:
         item_id, created = earlier, False
     else:
-        unseen = _unseen(new_item, taken)
         item_id, created = w.insert_item(new_item, ingested_at=ingested_at, unseen=unseen)
     if created:
         _take_keys(new_item, taken)
@@ -357,17 +364,14 @@ def _take_keys(item: NewItem, taken: set[tuple[str, str, str]]) -> None:
 def _stored_earlier(
     lookup: Callable[[NewItem, str | None], int | None], parsed: ParsedItem, new_item: NewItem
 ) -> int | None:
-    """The item stored under one of the parsed item's `earlier_keys`, if its own keys find none.
+    """The item stored under one of the parsed item's `earlier_keys` (asked once its own
+    keys have found none: the caller asks those, once).
 
     A reader that changed how it spells an item's id or URL (issue 12's one
     canonical URL) names the former spellings, so an item already in the
     desk under one of them stays one item. Items with no earlier keys (all
     but some feed entries and fact-checks) cost nothing here.
     """
-    if not (parsed.earlier_keys or parsed.earlier_raw) or (
-        lookup(new_item, new_item.raw_sha256) is not None
-    ):
-        return None
     if parsed.earlier_raw and not new_item.platform_id and not new_item.url:
         found = lookup(new_item, parsed.earlier_raw)
         if found is not None:
