@@ -104,7 +104,7 @@ class ParsedItem:
         """Pickled as its fields in order, rebuilt by the constructor.
 
         A large feed's items come back from the parse worker pickled
-        (`feeds._Parsers`); the default for a slotted frozen dataclass
+        (`_feedruns.RunParsers`); the default for a slotted frozen dataclass
         looks up its fields again for every object, about 8 us of the main
         process an item, against 3 this way.
         """

@@ -63,7 +63,7 @@ def canonical_url(
     base, text that does not parse) is None. Control characters and escape
     sequences are removed first (`clean_line`), so a stored URL is one
     printable line. `fragment=True` keeps the fragment: a feed entry's link
-    whose fragment names one post on a page of several (`feeds._link`).
+    whose fragment names one post on a page of several (`_feedkeys.link`).
     """
     if not url:
         return None
@@ -158,7 +158,7 @@ def strip_tracking(url: str | None) -> str | None:
 def feed_link_spellings(url: str | None) -> tuple[str | None, str | None]:
     """`strip_tracking(url)` and `former_spelling(url, reader="feed")`, the link cleaned once.
 
-    A feed entry's link is looked up under both (`feeds._earlier_keys`).
+    A feed entry's link is looked up under both (`_feedkeys.earlier_keys`).
     """
     if not url:
         return None, None

@@ -20,7 +20,7 @@ import pytest
 
 from db import Store
 from desk.ingest.base import ParsedItem, Rejected, Source
-from desk.ingest.formats import _feedxml, feeds
+from desk.ingest.formats import _feedjson, _feedkeys, _feedruns, _feedxml, feeds
 from desk.ingest.formats._feedxml import FeedDocument, scan_spans
 from desk.ingest.jsondocs import record_bytes
 from desk.ingest.pipeline import ingest_bytes
@@ -193,7 +193,7 @@ def _ingest_the_old_way(store: Store, monkeypatch: pytest.MonkeyPatch, data: byt
     """A desk made before: raw was feedparser's dict, links spelled the former way."""
     with monkeypatch.context() as patch:
         patch.setattr(feeds, "_located", lambda *args: "(the old reader kept no bytes)")
-        patch.setattr(feeds, "_link", lambda raw: former_spelling(raw, reader="feed"))
+        patch.setattr(_feedkeys, "link", lambda raw: former_spelling(raw, reader="feed"))
         assert ingest_bytes(store, data, name="feed.xml", actor="ann").new == 2
 
 
@@ -284,13 +284,13 @@ def test_runs_parsed_by_a_worker_process_give_the_same_items_in_order(
     here = parse(doc)[0]
     monkeypatch.setenv("DESK_FEED_WORKER", "1")
     spawned: list[bool] = []
-    real = feeds._Parsers.__init__
+    real = _feedruns.RunParsers.__init__
 
-    def watch(self: feeds._Parsers, wanted: bool) -> None:
-        real(self, wanted)
+    def watch(self: _feedruns.RunParsers[Any], wanted: bool, read: Any) -> None:
+        real(self, wanted, read)
         spawned.append(self.pool is not None)
 
-    monkeypatch.setattr(feeds._Parsers, "__init__", watch)
+    monkeypatch.setattr(_feedruns.RunParsers, "__init__", watch)
     there = parse(doc)[0]
     assert spawned == [os.cpu_count() not in (None, 1)]
     assert [_fields(i) for i in there] == [_fields(i) for i in here]
@@ -311,14 +311,14 @@ def test_runs_shared_between_the_worker_and_this_process_keep_their_order(
     here = parse(doc)[0]
     monkeypatch.setenv("DESK_FEED_WORKER", "1")
     submitted: list[int] = []
-    real_submit = feeds._Parsers._submit
+    real_submit = _feedruns.RunParsers._submit
 
-    def submit(self: feeds._Parsers, run: Any, note: str | None) -> Any:
+    def submit(self: _feedruns.RunParsers[Any], run: Any, note: str | None) -> Any:
         submitted.append(run.first)
         return real_submit(self, run, note)
 
-    monkeypatch.setattr(feeds._Parsers, "_submit", submit)
-    monkeypatch.setattr(feeds, "_busy", lambda waiting: worker_busy)
+    monkeypatch.setattr(_feedruns.RunParsers, "_submit", submit)
+    monkeypatch.setattr(_feedruns, "_busy", lambda waiting: worker_busy)
     there = parse(doc)[0]
     assert [_fields(i) for i in there] == [_fields(i) for i in here]
     runs = range(0, len(_many(23)), 2)  # each run's first entry, 2 a run
@@ -344,18 +344,18 @@ def test_a_large_file_with_few_entries_lets_its_early_worker_go(
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     started: list[bool] = []
     stopped: list[bool] = []
-    real_init, real_stop = feeds._Parsers.__init__, feeds._Parsers.stop
+    real_init, real_stop = _feedruns.RunParsers.__init__, _feedruns.RunParsers.stop
 
-    def watch(self: feeds._Parsers, wanted: bool) -> None:
-        real_init(self, wanted)
+    def watch(self: _feedruns.RunParsers[Any], wanted: bool, read: Any) -> None:
+        real_init(self, wanted, read)
         started.append(self.pool is not None)
 
-    def stop(self: feeds._Parsers) -> None:
+    def stop(self: _feedruns.RunParsers[Any]) -> None:
         real_stop(self)
         stopped.append(self.pool is None)
 
-    monkeypatch.setattr(feeds._Parsers, "__init__", watch)
-    monkeypatch.setattr(feeds._Parsers, "stop", stop)
+    monkeypatch.setattr(_feedruns.RunParsers, "__init__", watch)
+    monkeypatch.setattr(_feedruns.RunParsers, "stop", stop)
     there = parse(doc)[0]
     assert started == [True] and stopped == [True]
     assert [_fields(i) for i in there] == [_fields(i) for i in here]
@@ -385,13 +385,13 @@ def test_the_worker_is_the_default_with_the_fast_path(
     else:
         monkeypatch.setenv("DESK_FEED_WORKER", asked)
     spawned: list[bool] = []
-    real = feeds._Parsers.__init__
+    real = _feedruns.RunParsers.__init__
 
-    def watch(self: feeds._Parsers, wanted: bool) -> None:
-        real(self, wanted)
+    def watch(self: _feedruns.RunParsers[Any], wanted: bool, read: Any) -> None:
+        real(self, wanted, read)
         spawned.append(self.pool is not None)
 
-    monkeypatch.setattr(feeds._Parsers, "__init__", watch)
+    monkeypatch.setattr(_feedruns.RunParsers, "__init__", watch)
     assert len(parse(doc)[0]) == 25
     assert spawned == [spawns]
 
@@ -526,7 +526,7 @@ def test_a_json_feed_stored_as_dumps_is_found_again(
     from the same file: the item with neither id nor link is found by its former raw copy."""
     with Store(tmp_path / "d.desk", create=True) as store:
         with monkeypatch.context() as patch:
-            patch.setattr(feeds, "member_element_bytes", lambda *args: None)
+            patch.setattr(_feedjson, "member_element_bytes", lambda *args: None)
             first = ingest_bytes(store, JSON_FEED, "feed.json", actor="t")
         assert first.new == 2
         before = store.item(first.item_ids[1]).raw_sha256
@@ -560,14 +560,14 @@ def test_a_worker_replaced_after_its_runs_gives_the_same_items(
     monkeypatch.setattr(feeds, "WORKER_BYTES", 0)  # started before the scan
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setenv("DESK_FEED_WORKER", "1")
-    monkeypatch.setattr(feeds._Parsers, "_RUNS_PER_WORKER", 2)
+    monkeypatch.setattr(_feedruns.RunParsers, "_RUNS_PER_WORKER", 2)
     pools: list[object] = []
-    real = feeds._Parsers._new_pool
+    real = _feedruns.RunParsers._new_pool
 
-    def counted() -> object:
-        pools.append(real())
+    def counted(module: str) -> object:
+        pools.append(real(module))
         return pools[-1]
 
-    monkeypatch.setattr(feeds._Parsers, "_new_pool", staticmethod(counted))
+    monkeypatch.setattr(_feedruns.RunParsers, "_new_pool", staticmethod(counted))
     assert [_fields(i) for i in parse(doc)[0]] == [_fields(i) for i in here]
     assert len(pools) == 4  # 25 entries: seven runs of four, two runs a worker

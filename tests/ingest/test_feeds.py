@@ -24,7 +24,7 @@ from lxml import etree
 from db import Store
 from desk.ingest.base import ParsedItem, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.formats import feeds
+from desk.ingest.formats import _feedkeys, feeds
 from desk.ingest.pipeline import ingest_bytes
 from desk.ingest.urls import canonical_url, strip_tracking
 from tests.corpus import CORPUS, corpus_files, corpus_path, needs_corpus
@@ -719,7 +719,7 @@ def test_an_entry_stored_with_the_publishers_spelling_stays_one_item(
     """Between the two halves of issue 12 links kept scheme and host case."""
     feed = rss("<item><title>a</title><link>http://Desk.example/a?utm_source=x</link></item>")
     with monkeypatch.context() as patch:
-        patch.setattr(feeds, "_link", strip_tracking)
+        patch.setattr(_feedkeys, "link", strip_tracking)
         assert ingest_bytes(store, feed, name="feed.xml", actor="ann").new == 1
     [(stored,)] = store.conn.execute("SELECT url FROM items").fetchall()
     assert stored == "http://Desk.example/a"

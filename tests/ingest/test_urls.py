@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from db import Store
 from desk.ingest.base import ParsedItem, Source
-from desk.ingest.formats import _factcheck, claimreview, feeds, html_page
+from desk.ingest.formats import _factcheck, _feedkeys, claimreview, feeds, html_page
 from desk.ingest.pipeline import ingest_bytes
 from desk.ingest.urls import (
     TRACKING_PARAMS,
@@ -233,7 +233,7 @@ def _ingest_as_before_issue_12(
                 value if isinstance(value, str) else "", reader="claimreview"
             ),
         )
-        patch.setattr(feeds, "_link", lambda raw: former_spelling(raw, reader="feed"))
+        patch.setattr(_feedkeys, "link", lambda raw: former_spelling(raw, reader="feed"))
         report = ingest_bytes(store, data, name=name, actor="ann")
     assert report.new == 1
 

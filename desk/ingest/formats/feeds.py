@@ -10,8 +10,10 @@ and its line. HTML in entries goes through `clean.html_to_text` even though
 feedparser's sanitizer already dropped scripts.
 
 The installed feedparser (6.0.x) does not read JSON Feed, so a JSON Feed
-(`"version": "https://jsonfeed.org/version/1..."`) is mapped here with the
-standard `json` module: it is JSON, not markup, so no regex parsing either.
+(`"version": "https://jsonfeed.org/version/1..."`) is mapped by `_feedjson`
+with the standard `json` module: it is JSON, not markup. An entry's identity
+(link, id, earlier keys) is `_feedkeys`'s, one rule for both; a large feed's
+runs are scheduled by `_feedruns`, parsed in a worker process.
 
 Dates: feedparser's `*_parsed` are UTC, but it silently assumes UTC for a
 date with no zone and misreads some forms (`2020/1/10 14:33:00` becomes
@@ -25,20 +27,15 @@ without a date is fine.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import functools
 import hashlib
 import io
-import multiprocessing
 import os
 import re
-import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -49,8 +46,8 @@ from db.models import Media
 from desk.ingest import charset
 from desk.ingest.base import ParsedItem, Posted, Rejected, Sample, Source
 from desk.ingest.clean import html_to_text
-from desk.ingest.collector import fewer_collections_now
-from desk.ingest.formats import _feedfast
+from desk.ingest.formats import _feedfast, _feedjson, _feedkeys
+from desk.ingest.formats._feedruns import RunParsers
 from desk.ingest.formats._feedxml import (
     PROLOG_BYTES,
     FeedDocument,
@@ -60,25 +57,22 @@ from desk.ingest.formats._feedxml import (
     calm_prolog,
     scan_spans,
 )
-from desk.ingest.jsondocs import load_document, member_element_bytes, record_bytes
+from desk.ingest.jsondocs import record_bytes
 from desk.ingest.times import from_struct_time, from_text
-from desk.ingest.urls import canonical_url, feed_link_spellings, strip_tracking
 from desk.ingest.values import dicts, mime_kind, string, unique
 from desk.text import clean_line, clean_text
 
 NAME = "feed"
-PLATFORM = "rss"
-KIND = "feed-entry"
+PLATFORM = _feedkeys.PLATFORM
+KIND = _feedkeys.KIND
 
 _ATOM_NS = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RSS_RDF_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
-_JSONFEED = "https://jsonfeed.org/version/"
 # a date string that ends with its zone: feedparser's UTC reading can be trusted
 _EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\dZ|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
 _FULL_CLOCK = re.compile(r"\d:\d\d:\d\d")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
 # ---------------------------------------------------------------- detect
@@ -87,7 +81,7 @@ _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 def detect(sample: Sample) -> int:
     """By the root element (found by lxml, which honours BOMs and encodings) or JSON Feed."""
     if sample.looks_json:
-        return 95 if sample.text.startswith("{") and _JSONFEED in sample.text else 0
+        return 95 if sample.text.startswith("{") and _feedjson.JSONFEED in sample.text else 0
     tag = _root_tag(sample.head)
     if tag is None:
         # an XML document with no element at all (only a prolog or comments):
@@ -136,7 +130,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
         yield Rejected(record=None, reason="empty feed")
         return
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        yield from _parse_json_feed(source.read_bytes() if large else data)
+        yield from _feedjson.parse_json_feed(source.read_bytes() if large else data)
         return
     with contextlib.ExitStack() as stack:
         try:
@@ -157,7 +151,7 @@ STREAM_BYTES = 8 << 20
 # many entries and its tail at a time, so memory holds one run's dicts, not
 # the whole feed's (a 100k-entry feed whole took feedparser past 1 GB).
 RUN_ENTRIES = 1000
-# From this many runs on, the runs are parsed in a second process (`_Parsers`):
+# From this many runs on, the runs are parsed in a second process (`_feedruns.RunParsers`):
 # starting it (a fresh interpreter and its imports) costs about a second of
 # CPU, what one process spends on some 4,000 entries, so not for fewer than this.
 WORKER_RUNS = 20
@@ -176,7 +170,8 @@ def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
     seen = _Seen()
     # A file this large will likely have enough entries for the worker: start it
     # now, so that its interpreter and imports (about a second) overlap the scan.
-    with _Parsers(doc.size >= WORKER_BYTES) as parsers, contextlib.closing(seen):
+    wanted = doc.size >= WORKER_BYTES and _worker_wanted()
+    with RunParsers(wanted, _read_run) as parsers, contextlib.closing(seen):
         spans = scan_spans(doc.chunks())
         runs = doc.runs(spans, RUN_ENTRIES)
         if spans is None or len(spans) < WORKER_RUNS * RUN_ENTRIES:
@@ -248,166 +243,8 @@ def _read_run(run: Run, dtd_note: str | None) -> _RunResult:
     return _RunResult(items)
 
 
-class _Parsers:
-    """The runs' parsing, here or in one worker process, results in order.
-
-    A large feed's runs are parsed (gate, feedparser-rs or feedparser, the
-    mapping to items) by a worker process on the second core while this one
-    stores the items of the runs before: the order is the document's
-    (results are taken in document order), at most `_AHEAD` + 1 runs are
-    queued for the worker and `_LOCAL` more held here (`map`), so memory
-    stays bounded. `spawn`, not `fork`: the caller may hold a SQLite
-    connection and threads (the TUI). If the worker dies, the runs it held
-    are parsed here.
-
-    `DESK_FEED_WORKER`: `1` always (on a machine with a second core), `0`
-    never; unset, when the feedparser-rs fast path is on. Measured on the
-    bench's 100k-entry file on this busy 2-core machine (README, "Feeds: one
-    file of 100k and 1M entries"): with the fast path the worker makes the
-    ingest faster; with feedparser alone it gained nothing and the two
-    processes passed 200 MB at 1M entries, so there it stays opt-in.
-    """
-
-    _AHEAD = 2
-    _LOCAL = 2
-    _RUNS_PER_WORKER = 100
-
-    def __init__(self, wanted: bool) -> None:
-        self.pool: ProcessPoolExecutor | None = None
-        self.broken = False  # the worker died: the rest is parsed here
-        self.answered = False  # the current worker has given a result (it is running)
-        if wanted and (os.cpu_count() or 1) > 1 and _worker_wanted():
-            self.pool = self._new_pool()
-
-    def stop(self) -> None:
-        """Parse here after all (a large file with few entries): the worker goes."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
-
-    @staticmethod
-    def _new_pool() -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(
-            1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_start,
-        )
-        # The process starts at the first task: this one makes it start now and
-        # import this module (lxml, feedparser, feedparser-rs) while the caller works.
-        pool.submit(_ready)
-        return pool
-
-    def __enter__(self) -> _Parsers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def map(self, runs: Iterator[Run], dtd_note: str | None) -> Iterator[_RunResult]:
-        """The runs' results in document order.
-
-        The worker always has runs queued (up to `_AHEAD` + 1). Until a
-        worker has given its first result (it is still starting: a fresh
-        interpreter, its imports), this process parses the next runs itself
-        (at most `_LOCAL` held) instead of waiting. Not after: storing is
-        this process's job and the slower half (measured: about 100 us an
-        item against the worker's 90 us of parsing), so parsing here then
-        only made the ingest slower.
-        """
-        if self.pool is None:
-            for run in runs:
-                yield _read_run(run, dtd_note)
-            return
-        pending = iter(runs)
-        waiting: collections.deque[_Waiting] = collections.deque()
-        given = 0
-        most = self._AHEAD + self._LOCAL
-        while True:
-            while self._queued(waiting) <= self._AHEAD and len(waiting) <= most:
-                queued = next(pending, None)
-                if queued is None:
-                    break
-                if given == self._RUNS_PER_WORKER and self.pool is not None and not self.broken:
-                    # a fresh worker now and then (the runs before it taken first, so
-                    # never two at once): one that had parsed a million entries had
-                    # grown from 70 to 92 MB. (`max_tasks_per_child` hangs in 3.11.)
-                    while waiting:
-                        yield self._take(waiting.popleft(), dtd_note)
-                    self.pool.shutdown(wait=True)
-                    self.pool, given, self.answered = self._new_pool(), 0, False
-                waiting.append((queued, self._submit(queued, dtd_note), None))
-                given += 1
-            if not waiting:
-                return
-            while (
-                not self.answered
-                and _busy(waiting[0])
-                and sum(w[2] is not None for w in waiting) < self._LOCAL
-            ):
-                here = next(pending, None)
-                if here is None:
-                    break
-                waiting.append((here, None, _read_run(here, dtd_note)))  # parsed here meanwhile
-            yield self._take(waiting.popleft(), dtd_note)
-
-    @staticmethod
-    def _queued(waiting: collections.deque[_Waiting]) -> int:
-        return sum(w[1] is not None for w in waiting)
-
-    def _take(self, waiting: _Waiting, dtd_note: str | None) -> _RunResult:
-        run, future, result = waiting
-        if result is not None:
-            return result
-        self.answered = self.answered or future is not None
-        return self._result(run, future, dtd_note)
-
-    def _submit(self, run: Run, dtd_note: str | None) -> Future[_RunResult] | None:
-        """The run given to the worker; None when there is none any more (it died)."""
-        if self.pool is None:
-            return None
-        try:
-            return self.pool.submit(_read_run, run, dtd_note)
-        except BrokenProcessPool:
-            self.broken = True
-            return None
-
-    def _result(
-        self, run: Run, future: Future[_RunResult] | None, dtd_note: str | None
-    ) -> _RunResult:
-        """The worker's result; if the worker died (killed, out of memory), this process's."""
-        if future is None:
-            return _read_run(run, dtd_note)
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            return _read_run(run, dtd_note)
-
-
-# A run on its way: the worker's future, or the result parsed here (then no future).
-_Waiting = tuple[Run, "Future[_RunResult] | None", "_RunResult | None"]
-
-
-def _busy(waiting: _Waiting) -> bool:
-    """The worker is still on this run."""
-    future = waiting[1]
-    return future is not None and waiting[2] is None and not future.done()
-
-
-def _worker_start() -> None:
-    """The worker's set-up: Ctrl-C is the ingest's to handle (it says how many items
-    went in), so the worker prints no traceback of its own; it only ingests, so
-    the cyclic collector runs less often (`desk.ingest.collector`)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    fewer_collections_now()
-
-
-def _ready() -> None:
-    """The worker's first task: nothing, once the modules it needs are imported."""
-
-
 def _worker_wanted() -> bool:
-    """`DESK_FEED_WORKER` (see `_Parsers`): 1 on, 0 off, unset: on with the fast path."""
+    """`DESK_FEED_WORKER` (`_feedruns.RunParsers`): 1 on, 0 off, unset: on with the fast path."""
     asked = os.environ.get("DESK_FEED_WORKER", "").strip()
     if asked in ("0", "1"):
         return asked == "1"
@@ -649,7 +486,7 @@ def _entry_item(
 ) -> ParsedItem:
     """One entry as an item; `own` is its bytes in the file (None: not located)."""
     raw_link = string(entry.get("link"))
-    link = _link(raw_link)
+    link = _feedkeys.link(raw_link)
     entry_id = clean_line(string(entry.get("id")))
     title = _detail_text(entry.get("title_detail"), entry.get("title"), one_line=True)
     text = _entry_text(entry)
@@ -676,8 +513,8 @@ def _entry_item(
         kind=KIND,
         text=text,
         raw=own if own is not None else _dump(entry),
-        platform_id=_platform_id(entry_id, link, context.key),
-        earlier_keys=_earlier_keys(entry_id, raw_link, link, context.key),
+        platform_id=_feedkeys.platform_id(entry_id, link, context.key),
+        earlier_keys=_feedkeys.earlier_keys(entry_id, raw_link, link, context.key),
         url=link if link and link.startswith(("http://", "https://")) else None,
         author_name=author_name,
         author_url=author_url,
@@ -688,57 +525,6 @@ def _entry_item(
         extra=extra,
         record=index,
     )
-
-
-def _link(raw: str) -> str | None:
-    """The entry's link in the one canonical spelling (`urls.canonical_url`), fragment kept.
-
-    https, lower-case host, no tracking pairs, as every format spells a URL.
-    The fragment stays: in a feed it names the post on a page of several
-    (Scripting News links every post as `day.html#a123`), and without it
-    two posts would share one URL and the second would be taken for a copy
-    of the first. A link that is not http(s) (`tag:`, a bare path) is kept
-    as given with only its tracking pairs cut (it is an id, never a URL).
-    """
-    return canonical_url(raw, fragment=True) or strip_tracking(raw)
-
-
-def _earlier_keys(
-    entry_id: str, raw_link: str, link: str | None, feed_key: str | None
-) -> tuple[tuple[str | None, str | None], ...]:
-    """The (platform id, url) this entry had in earlier desks, where they differ from now.
-
-    Before issue 12 the link kept its scheme, host case and fragment and lost
-    only a shorter list of tracking pairs (`urls.former_spelling`); in
-    between it lost the whole list (`urls.strip_tracking`). An entry stored
-    under either is found under it: its id when the link is its id, its URL.
-    """
-    now = (_platform_id(entry_id, link, feed_key), link)
-    # the id is the link only without an entry id, or with a bare one and no feed key
-    by_link = not entry_id or not (feed_key or _URI.match(entry_id))
-    keys: list[tuple[str | None, str | None]] = []
-    for spelled in feed_link_spellings(raw_link):
-        if spelled is None:
-            continue
-        url = spelled if spelled.startswith(("http://", "https://")) else None
-        key = (_platform_id(entry_id, spelled, feed_key) if by_link else now[0], url)
-        if key[0] == now[0]:
-            key = (None, url)  # the id finds it by itself; only the URL is other
-        if key in ((None, None), (None, now[1]), now) or key in keys:
-            continue
-        keys.append(key)
-    return tuple(keys)
-
-
-def _platform_id(entry_id: str, link: str | None, feed_key: str | None) -> str | None:
-    """The entry's id when it is a URI (globally unique), else made unique by the feed."""
-    if entry_id:
-        if _URI.match(entry_id):
-            return entry_id
-        if feed_key:
-            return f"{feed_key}#{entry_id}"
-        return link or entry_id  # a bare id alone would collide across feeds
-    return link or None
 
 
 def _detail_text(detail: Any, fallback: Any, *, one_line: bool = False) -> str:
@@ -853,112 +639,3 @@ def _entry_media(entry: Any) -> list[Media]:
 
 
 # ---------------------------------------------------------------- JSON Feed
-
-
-def _parse_json_feed(data: bytes) -> Iterator[ParsedItem | Rejected]:
-    doc = load_document(data, what="JSON Feed is")
-    if isinstance(doc, Rejected):
-        yield doc
-        return
-    if not isinstance(doc, dict) or not string(doc.get("version")).startswith(_JSONFEED):
-        yield Rejected(record=None, reason="not a JSON Feed: no jsonfeed.org version")
-        return
-    items = doc.get("items")
-    if not isinstance(items, list):
-        yield Rejected(record=None, reason="JSON Feed without an items list")
-        return
-    feed_key = clean_line(string(doc.get("feed_url")) or string(doc.get("home_page_url"))) or None
-    feed_title = clean_line(string(doc.get("title"))) or None
-    feed_authors = _json_authors(doc)
-    feed_lang = clean_line(string(doc.get("language"))) or None
-    # each item's own bytes in the file, the evidence (a canonical dump where they do not cut out)
-    own = member_element_bytes(data, "items", len(items))
-    for index, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            yield Rejected(record=index, reason="item is not an object")
-            continue
-        dump = record_bytes(item)
-        raw = own[index - 1] if own is not None else dump
-        try:
-            parsed = _json_item(item, index, raw, feed_key, feed_title, feed_authors, feed_lang)
-            if raw != dump and parsed.platform_id is None and parsed.url is None:
-                # known by its raw copy alone, stored before as the dump: found again by it
-                parsed = replace(parsed, earlier_raw=hashlib.sha256(dump).hexdigest())
-            yield parsed
-        except Exception as exc:
-            yield Rejected(record=index, reason=f"item unreadable: {type(exc).__name__}: {exc}")
-
-
-def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
-    authors = dicts(obj.get("authors"))
-    if not authors and isinstance(obj.get("author"), dict):
-        authors = [obj["author"]]
-    return authors
-
-
-def _json_item(
-    item: dict[str, Any],
-    index: int,
-    raw: bytes,
-    feed_key: str | None,
-    feed_title: str | None,
-    feed_authors: list[dict[str, Any]],
-    feed_lang: str | None,
-) -> ParsedItem:
-    item_id = item.get("id")
-    entry_id = clean_line(str(item_id)) if isinstance(item_id, (str, int, float)) else ""
-    raw_link = string(item.get("url")) or string(item.get("external_url"))
-    link = _link(raw_link)
-    if string(item.get("content_html")).strip():
-        text = html_to_text(item["content_html"])
-    elif string(item.get("content_text")).strip():
-        text = clean_text(item["content_text"])
-    else:
-        text = clean_text(string(item.get("summary")))
-    authors = _json_authors(item) or feed_authors
-    names = unique(clean_line(string(a.get("name"))) for a in authors)
-    author_url = next(
-        (
-            clean_line(a["url"])
-            for a in authors
-            if string(a.get("url")).startswith(("http://", "https://"))
-        ),
-        None,
-    )
-    media: list[Media] = []
-    for attachment in dicts(item.get("attachments")):
-        url = clean_line(string(attachment.get("url")))
-        if url:
-            media.append(Media(url=url, type=mime_kind(string(attachment.get("mime_type")))))
-    for key in ("image", "banner_image"):
-        url = clean_line(string(item.get(key)))
-        if url and all(m.url != url for m in media):
-            media.append(Media(url=url, type="image"))
-    extra: dict[str, Any] = {}
-    if feed_title:
-        extra["feed_title"] = feed_title
-    if feed_key:
-        extra["feed_link"] = feed_key
-    tags = unique(clean_line(t) for t in item.get("tags") or [] if isinstance(t, str))
-    if tags:
-        extra["categories"] = tags
-    posted = from_text(string(item.get("date_published"))) or from_text(
-        string(item.get("date_modified"))
-    )
-    return ParsedItem(
-        platform=PLATFORM,
-        kind=KIND,
-        text=text,
-        raw=raw,
-        platform_id=_platform_id(entry_id, link, feed_key),
-        earlier_keys=_earlier_keys(entry_id, raw_link, link, feed_key),
-        url=link if link and link.startswith(("http://", "https://")) else None,
-        author_name=", ".join(names) or None,
-        author_url=author_url,
-        title=clean_line(string(item.get("title"))) or None,
-        lang=clean_line(string(item.get("language"))) or feed_lang,
-        posted=posted,
-        media=tuple(media),
-        extra=extra,
-        record=index,
-    )
