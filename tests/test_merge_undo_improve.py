@@ -10,8 +10,11 @@ two laptops checked out of one server desk, worked from the shell.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from db import Store
 from tests.ingest.test_copies import EMBED, TOOT_EDIT, TOOT_UPDATE, TWEET, V2, _status, _stream
@@ -195,3 +198,28 @@ def test_b_s_own_copy_of_what_al_improved_to_is_undone_as_al_s(tmp_path: Path) -
     ok(a, "merge", str(b), actor="al")
     assert _item(a, "twitter") == _item(b, "twitter")
     _replays(a)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    ["[]", '"x"', "null", '{"text": "nope"}', '{"text": {"from": 1}}', '{"text": [1, 2]}'],
+)
+def test_an_undone_improvement_with_a_broken_payload_puts_nothing_back(
+    tmp_path: Path, changes: str
+) -> None:
+    """A desk file edited by hand: the undone event's changes are not `{field: {from, to}}`."""
+    a, b = _laptops(tmp_path)
+    _ingest(a, tmp_path, "embed.html", EMBED, "al")
+    _ingest(a, tmp_path, "tweet.json", json.dumps(V2) + "\n", "al")
+    _undo_improvement(a, "al")
+    with sqlite3.connect(a) as conn:
+        conn.execute(
+            "UPDATE events SET payload = json_set(payload, '$.changes', json(?)) "
+            "WHERE kind = 'item.improve'",
+            [changes],
+        )
+    conn.close()
+    ran = ok(b, "merge", str(a), actor="bo")
+    assert "merged" in ran.out and "Traceback" not in ran.err
+    on_b = _item(b, "twitter")
+    assert on_b["text"] == V2_TEXT and on_b["held"] == []  # the copies' best; nothing held

@@ -13,7 +13,9 @@ event instead (its `copies`), so a replay and a merge keep it too.
 
 The undo of an improvement puts the old values back where nobody changed
 them since, and holds them: a later copy will not improve them again (the
-person said they wanted the item as it was).
+person said they wanted the item as it was). Merged into another desk, the
+undo runs the same rule (`still_standing`) on that desk's values
+(`undo_merged_improve`): what that desk has from elsewhere stays.
 """
 
 from __future__ import annotations
