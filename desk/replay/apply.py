@@ -458,7 +458,30 @@ def _u_verdict_setting(ctx: Context, event: Event, inv: dict[str, Any]) -> None:
 
 
 def _u_item_improve(ctx: Context, event: Event, inv: dict[str, Any]) -> None:
+    """A replay puts back what the undo recorded; a merge only what still stands here.
+
+    The recorded `restored` are the undoing desk's old values. Merged, they
+    are put back only where this desk still shows what the undone
+    improvement set (`desk.verbs.copies.undo_merged_improve`): a value from
+    this desk's own copy, its own improvement or its user's hold stays.
+    """
     item_id = int(inv["item"])
+    if ctx.merging:
+        from desk.verbs.copies import undo_merged_improve
+
+        undone = ctx.original(int(event["payload"]["undoes_seq"])) or {}
+        changes = undone.get("changes")
+        if not isinstance(changes, dict):
+            changes = {}  # an undone event not found here, or not an improvement: nothing stands
+        wanted = {
+            name: change
+            for name, change in changes.items()
+            if name in inv["restored"]
+            and isinstance(change, dict)
+            and {"from", "to"} <= set(change)
+        }
+        undo_merged_improve(ctx.writer, item_id, wanted)
+        return
     ctx.writer.set_copy_columns(item_id, dict(inv["restored"]))
     ctx.writer.hold_item_fields(item_id, sorted(inv["restored"]))
 

@@ -13,7 +13,9 @@ event instead (its `copies`), so a replay and a merge keep it too.
 
 The undo of an improvement puts the old values back where nobody changed
 them since, and holds them: a later copy will not improve them again (the
-person said they wanted the item as it was).
+person said they wanted the item as it was). Merged into another desk, the
+undo runs the same rule (`still_standing`) on that desk's values
+(`undo_merged_improve`): what that desk has from elsewhere stays.
 """
 
 from __future__ import annotations
@@ -133,22 +135,59 @@ def _undo_improve(w: Writer, original: Event) -> Undone:
     """
     p = cast(ItemImprovePayload, original.payload)
     item_id = int(p["item"])
-    current = w.item_copy_fields(item_id)
-    skipped: list[str] = []
+    restored, changed = still_standing(w.item_copy_fields(item_id), p["changes"])
+    skipped = [
+        f"#{item_id} {name.replace('_', ' ')} changed since; left as it is"
+        for name in changed
+        if name not in POSTED or name == "posted_at"
+    ]
+    if not restored:
+        raise ConflictError("; ".join(skipped) or "nothing left to undo")
+    put_back(w, item_id, restored)
+    inverse: ItemImproveUndone = {"item": item_id, "restored": restored}
+    return Undone(inverse, skipped)
+
+
+def undo_merged_improve(w: Writer, item_id: int, changes: Mapping[str, Any]) -> None:
+    """Another desk's undo of an improvement, merged here: the same rule on this desk's values.
+
+    `changes`: the undone `item.improve`'s changes that its desk put back. Here
+    a value is put back (and held) only where this desk still shows what that
+    improvement set; a value this desk has from elsewhere (its own copy, its
+    own improvement, a value its user held) is left as it is. Nothing to put
+    back is no error: the undo stays in the log, as written.
+    """
+    restored, _ = still_standing(w.item_copy_fields(item_id), changes)
+    if restored:
+        put_back(w, item_id, restored)
+
+
+def still_standing(
+    current: Mapping[str, Any], changes: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Which of an improvement's `changes` still stand in an item's `current` fields.
+
+    Returns `(column -> the value to put back, the columns changed since)`, in
+    the order of `changes`. A column stands while it still shows the
+    improvement's `to`; the posted time stands only as one value (all its
+    columns, `POSTED`). The one rule of a local undo and of a merged one.
+    """
     restored: dict[str, Any] = {}
-    posted_now = all(current.get(n) == (p["changes"].get(n) or {}).get("to") for n in POSTED)
-    for name, change in p["changes"].items():
+    changed: list[str] = []
+    posted_now = all(current.get(n) == (changes.get(n) or {}).get("to") for n in POSTED)
+    for name, change in changes.items():
         still = posted_now if name in POSTED else _same(name, current.get(name), change["to"])
         if still:
             restored[name] = change["from"]
-        elif name not in POSTED or name == "posted_at":
-            skipped.append(f"#{item_id} {name.replace('_', ' ')} changed since; left as it is")
-    if not restored:
-        raise ConflictError("; ".join(skipped) or "nothing left to undo")
-    w.set_copy_columns(item_id, restored)
+        else:
+            changed.append(name)
+    return restored, changed
+
+
+def put_back(w: Writer, item_id: int, restored: Mapping[str, Any]) -> None:
+    """Set the values an undo put back, and hold them: no later copy improves them again."""
+    w.set_copy_columns(item_id, dict(restored))
     w.hold_item_fields(item_id, sorted(restored))
-    inverse: ItemImproveUndone = {"item": item_id, "restored": restored}
-    return Undone(inverse, skipped)
 
 
 def _same(name: str, now: Any, then: Any) -> bool:
