@@ -219,3 +219,25 @@ def test_a_tag_taken_off_on_one_side_and_put_on_on_the_other_stays_on(tmp_path: 
     assert state(server) == state(other)
     assert state(server)["items"]["manual|server post one"][3] == ["z"]
     assert state(server)["conflicts"] == []
+
+
+def test_a_desk_with_an_edited_event_is_refused_and_nothing_merged(tmp_path: Path) -> None:
+    """The other desk's events are checked against their own hashes before any applies:
+    an event edited in the file (by hand, by a faulty tool) stops the merge, named."""
+    server, a, b = _three(tmp_path)
+    _work(a, b)
+    with Store(a) as s:
+        seq = s.conn.execute(
+            "SELECT seq FROM events WHERE payload LIKE '%laptop A post%'"
+        ).fetchone()[0]
+        s.conn.execute(
+            "UPDATE events SET payload = replace(payload, 'laptop A post', 'forged') WHERE seq = ?",
+            [seq],
+        )
+    before = state(server)
+    ran = run_cli(server, "merge", str(a))
+    assert ran.code != 0
+    assert ran.err.startswith(f"desk: {a}: event {seq} (item.add")
+    assert "does not match its hash" in ran.err
+    assert "Traceback" not in ran.err
+    assert state(server) == before  # nothing merged, not even the sound events before it

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from db import Store
+from tests.clirun import run_cli
 from tests.ingest.test_copies import EMBED, TOOT_EDIT, TOOT_UPDATE, TWEET, V2, _status, _stream
 from tests.offline_helpers import ok
 
@@ -207,19 +208,63 @@ def test_b_s_own_copy_of_what_al_improved_to_is_undone_as_al_s(tmp_path: Path) -
 def test_an_undone_improvement_with_a_broken_payload_puts_nothing_back(
     tmp_path: Path, changes: str
 ) -> None:
-    """A desk file edited by hand: the undone event's changes are not `{field: {from, to}}`."""
+    """A desk whose undone event's changes are not `{field: {from, to}}`, its hashes made
+    again (a faulty tool's desk, not an edit: an edited event is refused, test below)."""
     a, b = _laptops(tmp_path)
     _ingest(a, tmp_path, "embed.html", EMBED, "al")
     _ingest(a, tmp_path, "tweet.json", json.dumps(V2) + "\n", "al")
     _undo_improvement(a, "al")
-    with sqlite3.connect(a) as conn:
+    _edit_improvement(a, changes)
+    _rechain(a)
+    ran = ok(b, "merge", str(a), actor="bo")
+    assert "merged" in ran.out and "Traceback" not in ran.err
+    on_b = _item(b, "twitter")
+    assert on_b["text"] == V2_TEXT and on_b["held"] == []  # the copies' best; nothing held
+
+
+def _edit_improvement(desk: Path, changes: str) -> None:
+    with sqlite3.connect(desk) as conn:
         conn.execute(
             "UPDATE events SET payload = json_set(payload, '$.changes', json(?)) "
             "WHERE kind = 'item.improve'",
             [changes],
         )
     conn.close()
-    ran = ok(b, "merge", str(a), actor="bo")
-    assert "merged" in ran.out and "Traceback" not in ran.err
-    on_b = _item(b, "twitter")
-    assert on_b["text"] == V2_TEXT and on_b["held"] == []  # the copies' best; nothing held
+
+
+def _rechain(desk: Path) -> None:
+    """Every event's hash and link made again from its columns, as its desk would have."""
+    from db.merge_rows import recomputed_hash
+
+    with sqlite3.connect(desk) as conn:
+        conn.row_factory = sqlite3.Row
+        prev = conn.execute("SELECT prev_hash FROM events ORDER BY seq LIMIT 1").fetchone()[0]
+        for row in conn.execute("SELECT * FROM events ORDER BY seq").fetchall():
+            event = {**dict(row), "prev_hash": prev}
+            prev = recomputed_hash(event)
+            conn.execute(
+                "UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?",
+                [event["prev_hash"], prev, row["seq"]],
+            )
+        conn.execute("UPDATE chain_head SET hash = ?", [prev])
+    conn.close()
+
+
+def test_an_edited_improvement_is_refused_by_the_merge(tmp_path: Path) -> None:
+    """Edited by hand and not hashed again: the merge names the event and takes nothing."""
+    a, b = _laptops(tmp_path)
+    _ingest(a, tmp_path, "embed.html", EMBED, "al")
+    _ingest(a, tmp_path, "tweet.json", json.dumps(V2) + "\n", "al")
+    _undo_improvement(a, "al")
+    _edit_improvement(a, "[]")
+    before = _item(b, "twitter") if _has_item(b) else None
+    ran = run_cli(b, "merge", str(a), actor="bo")
+    assert ran.code == 1 and "does not match its hash" in ran.err and "Traceback" not in ran.err
+    assert (_item(b, "twitter") if _has_item(b) else None) == before
+
+
+def _has_item(desk: Path) -> bool:
+    with sqlite3.connect(desk) as conn:
+        found = conn.execute("SELECT 1 FROM items WHERE platform = 'twitter'").fetchone()
+    conn.close()
+    return found is not None

@@ -330,6 +330,15 @@ class Merger:
         eid = str(event["id"])
         if eid in self.known:
             return False
+        try:  # an event edited after it was written is refused before anything of it applies
+            sound = merge_rows.recomputed_hash(event) == event.get("hash")
+        except (KeyError, TypeError, ValueError):
+            sound = False
+        if not sound:
+            raise MergeError(
+                f"{describe(event)}: the event does not match its hash (edited after it "
+                "was written?); nothing merged"
+            )
         kind = str(event["kind"])
         try:
             body = json.loads(str(event["payload"]))

@@ -110,6 +110,8 @@ def merge_desk(store: Store, other_path: Path, actor: str) -> MergeResult:
                 return apply_records(
                     store, actor, theirs, head, records(other.conn, Frontier()), blob
                 )
+            except MergeError as exc:  # which desk it came from, as every bad input is named
+                raise MergeError(f"{other_path}: {exc}") from None
             finally:
                 other.conn.execute("COMMIT")
 
