@@ -193,6 +193,14 @@ class Source:
         assert self.path is not None
         return self.path.stat().st_size
 
+    def positions_reported(self) -> None:
+        """The reader reads ahead of the items it has given (a large feed's entry scan
+        reads the whole file first): from now on it says how far they have come
+        (`reached`), and the progress bar follows that, not the bytes read."""
+
+    def reached(self, offset: int) -> None:
+        """The items given so far come from the input's first `offset` bytes."""
+
 
 class Format(Protocol):
     """What `registry.py` expects of a format module."""

@@ -182,11 +182,19 @@ class _TrackedSource(Source):
         self._progress = progress
         self._total = inner.size()
         self._read = 0
+        self._by_position = False  # the reader reports positions (`positions_reported`)
 
     def _bump(self, n: int) -> None:
         self._read += n
-        if self._progress is not None:
+        if self._progress is not None and not self._by_position:
             self._progress(min(self._read, self._total), self._total)
+
+    def positions_reported(self) -> None:
+        self._by_position = True
+
+    def reached(self, offset: int) -> None:
+        if self._progress is not None and self._by_position:
+            self._progress(max(0, min(offset, self._total)), self._total)
 
     def open(self) -> BinaryIO:
         return _CountingReader(super().open(), self._bump)  # type: ignore[return-value]

@@ -27,6 +27,7 @@ without a date is fine.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
@@ -121,11 +122,22 @@ def _root_tag(head: bytes) -> str | None:
 def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
     """Every entry feedparser recovers (or every JSON Feed item), in document order."""
     large = source.path is not None and source.size() > STREAM_BYTES
-    if large:
+    if not large:
+        yield from _parse_bytes(source, source.read_bytes(), large=False)
+        return
+    # A large feed's entry scan reads the whole file before the first item: the
+    # progress bar follows the items given instead (`_parse_document`).
+    source.positions_reported()
+    try:
         with source.open() as fh:
-            data = fh.read(PROLOG_BYTES)
-    else:
-        data = source.read_bytes()
+            head = fh.read(PROLOG_BYTES)
+        yield from _parse_bytes(source, head, large=True)
+    finally:
+        source.reached(source.size())
+
+
+def _parse_bytes(source: Source, data: bytes, *, large: bool) -> Iterator[ParsedItem | Rejected]:
+    """`parse` of the whole input (`data`) or, when `large`, of its file (`data`: its head)."""
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         yield Rejected(record=None, reason="empty feed")
         return
@@ -142,7 +154,7 @@ def parse(source: Source) -> Iterator[ParsedItem | Rejected]:
             yield Rejected(record=None, reason=f"feed refused: {exc}")
             return
         del data
-        yield from _parse_document(doc)
+        yield from _parse_document(doc, source.reached)
 
 
 # Files larger than this are read piece by piece (`FeedDocument.from_file`).
@@ -160,7 +172,11 @@ WORKER_RUNS = 20
 WORKER_BYTES = 8 << 20
 
 
-def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
+def _parse_document(
+    doc: FeedDocument, reached: Callable[[int], None] = lambda offset: None
+) -> Iterator[ParsedItem | Rejected]:
+    """The document's items run by run; after each run's, `reached` is told the file
+    offset its last entry ends at (the progress bar's, for a large file)."""
     dtd_note = (
         f"internal DTD subset cut before parsing ({doc.removed} bytes; "
         f"{doc.entities} entity definitions not used)"
@@ -173,7 +189,8 @@ def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
     wanted = doc.size >= WORKER_BYTES and _worker_wanted()
     with RunParsers(wanted, _read_run) as parsers, contextlib.closing(seen):
         spans = scan_spans(doc.chunks())
-        runs = doc.runs(spans, RUN_ENTRIES)
+        taken: collections.deque[Run] = collections.deque()  # the runs given out, in order
+        runs = _noted(doc.runs(spans, RUN_ENTRIES), taken)
         if spans is None or len(spans) < WORKER_RUNS * RUN_ENTRIES:
             parsers.stop()  # too few entries to be worth a second process: parsed here
         for number, result in enumerate(parsers.map(runs, dtd_note)):
@@ -188,6 +205,16 @@ def _parse_document(doc: FeedDocument) -> Iterator[ParsedItem | Rejected]:
                 if isinstance(item, ParsedItem):
                     item = _unrepeated(item, seen, functools.partial(_former_raw, doc, spans, item))
                 yield item
+            run = taken.popleft()
+            if spans is not None and run.expected:
+                reached(spans.ends[run.first + run.expected - 1] + doc.removed)
+
+
+def _noted(runs: Iterator[Run], taken: collections.deque[Run]) -> Iterator[Run]:
+    """The runs as they are, each noted as it is taken (results come back in this order)."""
+    for run in runs:
+        taken.append(run)
+        yield run
 
 
 @dataclass(frozen=True)
