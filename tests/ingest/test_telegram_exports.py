@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -23,7 +24,7 @@ import pytest
 
 from db import Store
 from desk.ingest.base import Source
-from desk.ingest.formats import telegram
+from desk.ingest.formats import _telegram_html, _telegram_zones, telegram
 from tests.clirun import run_cli
 from tests.ingest.helpers import parse
 
@@ -202,11 +203,11 @@ def test_html_title_offset_is_the_standard_one() -> None:
         "24.11.2025 14:03:11": ("2025-11-24T14:03:11Z", False, None),  # older exports: no zone
     }
     for title, (at, tz_known, other) in cases.items():
-        posted, alternative = telegram._html_date(title)
+        posted, alternative = _telegram_zones._html_date(title)
         assert posted is not None, title
         assert (posted.at, posted.tz_known, alternative) == (at, tz_known, other), title
     for bad in ("31.02.2025 14:03:11 UTC+01:00", "24.11.2025 14:03:11 UTC+25:00", "yesterday", ""):
-        assert telegram._html_date(bad) == (None, None), bad
+        assert _telegram_zones._html_date(bad) == (None, None), bad
 
 
 def _old_json_keys(
@@ -224,15 +225,15 @@ def _old_html_keys(
 @pytest.mark.parametrize(
     ("shape", "old", "then"),
     [
-        ("json", ("_json_keys", _old_json_keys), ("json",)),
-        ("html", ("_html_keys", _old_html_keys), ("html", "json")),
+        ("json", (telegram, "_json_keys", _old_json_keys), ("json",)),
+        ("html", (_telegram_html, "_html_keys", _old_html_keys), ("html", "json")),
     ],
 )
 def test_a_desk_made_before_the_shared_key_adds_nothing(
     files: tuple[Path, Path, Path],
     monkeypatch: pytest.MonkeyPatch,
     shape: str,
-    old: tuple[str, Callable[..., Any]],
+    old: tuple[ModuleType, str, Callable[..., Any]],
     then: tuple[str, ...],
 ) -> None:
     """Former keys are looked up. (An HTML page cannot find a message stored by
@@ -240,8 +241,10 @@ def test_a_desk_made_before_the_shared_key_adds_nothing(
     desk, as_json, as_html = files
     path = {"json": as_json, "html": as_html}
     with monkeypatch.context() as patch:  # what the desk did before: its own key per shape
-        patch.setattr(telegram, old[0], old[1])
+        patch.setattr(*old)  # where the shape's keys are made
         assert ingest(desk, path[shape])["new"] == 4
+    keys = [item.platform_id or "" for item in stored(desk).values()]
+    assert not any(key.startswith("chat:") for key in keys), keys  # the former keys were stored
     for again in then:
         report = ingest(desk, path[again])
         assert (report["new"], report["duplicates"]) == (0, 4), again

@@ -23,17 +23,10 @@ be told apart that way: those chats keep `<chat id>/<message id>`. Earlier
 desks stored JSON messages as `<chat id>/<message id>` and HTML ones as
 `html:<chat name>/<message id>`; both spellings stay `earlier_keys`, so a
 re-ingest adds nothing (only an HTML page cannot find a message an earlier
-desk stored from JSON: the page does not carry the chat id).
-
-The HTML title's offset is not the message's own: Telegram Desktop prints
-the exporting computer's zone under its *standard* time
-(`QTimeZone::displayName(StandardTime, OffsetName)`) next to a wall-clock
-time that includes daylight saving. A summer message from Berlin reads
-`14:03:11 UTC+01:00` while it was posted at 12:03:11Z, not 13:03:11Z. When
-no zone of that standard offset keeps daylight saving at that moment (or
-all do), the UTC time is exact; when some do and some do not (Berlin and
-Lagos in July), it is the printed offset's reading with `tz_known=False`
-and the other reading in `extra["posted_if_daylight_saving"]`.
+desk stored from JSON: the page does not carry the chat id). The key is
+`_telegram_keys.py`'s, the HTML page is read in `_telegram_html.py` and its
+times (the exporting computer's zone, read from a title) in
+`_telegram_zones.py`.
 
 A JSON export is walked one message at a time (`desk/ingest/jsonwalk.py`),
 so a chat of a million messages is read in bounded memory; a legacy code
@@ -48,20 +41,17 @@ into Media with a fake URL; they are listed in `extra["media_not_included"]`.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import lxml.html
 from lxml import etree
 
 from db.models import Media
 from desk.ingest.base import ParsedItem, Posted, Ref, Rejected, Sample, Source
-from desk.ingest.clean import html_to_text
+from desk.ingest.formats._telegram_html import _parse_html
+from desk.ingest.formats._telegram_keys import PLATFORM, _BadMessage, name_key
 from desk.ingest.jsondocs import (
     INVALID,
     STREAM_FALLBACK_LIMIT,
@@ -71,12 +61,11 @@ from desk.ingest.jsondocs import (
     streams_as_array,
 )
 from desk.ingest.jsonwalk import Walk, WalkError, open_walk
-from desk.ingest.times import from_text, from_unix, iso_utc
+from desk.ingest.times import from_text, from_unix
 from desk.ingest.values import array, mime_kind, scrub, string
 from desk.text import clean_line, clean_text
 
 NAME = "telegram"
-PLATFORM = "telegram"
 
 _CHAT_TYPES = (
     '"personal_chat"',
@@ -100,14 +89,6 @@ _MEDIA_TYPES = {
     "voice_message": "audio",
     "audio_file": "audio",
 }
-
-# "23.08.2023 13:11:23 UTC-08:00" (newer exports) or "23.08.2023 13:11:23".
-_HTML_DATE = re.compile(
-    r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"(?:\s*(UTC|GMT)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?)?\s*$"
-)
-_HTML_MESSAGE_ID = re.compile(r"^message(\d+)$")
-_GO_TO_MESSAGE = re.compile(r"go_to_message(\d+)")
 
 
 # ---------------------------------------------------------------- detect
@@ -356,11 +337,6 @@ def _chat_name(chat: dict[str, Any]) -> str | None:
     return clean_line(string(chat.get("name"))) or None
 
 
-def name_key(chat_name: str, msg_id: str) -> str:
-    """The platform id both export shapes give a message: `chat:<chat name>/<message id>`."""
-    return f"chat:{chat_name}/{msg_id}"
-
-
 class _Chat:
     """What every message of one chat takes from the chat: its id, name, type, username."""
 
@@ -397,10 +373,6 @@ class _Chat:
             )
         except _BadMessage as exc:
             yield Rejected(record=record, reason=str(exc))
-
-
-class _BadMessage(Exception):
-    """A message that cannot become an item; the reason is the message."""
 
 
 def _json_keys(
@@ -593,236 +565,3 @@ def _file(
         missing.append(entry)
     else:
         media.append(Media(url=path, type=kind, alt=None))
-
-
-# ---------------------------------------------------------------- HTML export
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-def _parse_html(data: bytes) -> Iterator[ParsedItem | Rejected]:
-    """One `messages.html` page; authors of "joined" messages come from the one before."""
-    try:
-        doc = lxml.html.document_fromstring(data)
-    except (etree.ParserError, ValueError) as exc:
-        yield Rejected(record=None, reason=f"unreadable HTML: {exc}")
-        return
-    header = doc.xpath(f"//div[{_has_class('page_header')}]//div[{_has_class('text')}]")
-    chat_name = clean_line(header[0].text_content()) if header else ""
-    history = doc.xpath(f"//div[{_has_class('history')}]")
-    if not history:
-        yield Rejected(record=None, reason="not a Telegram export page: no message history")
-        return
-    last_author: str | None = None
-    record = 0
-    for div in history[0].xpath(f".//div[{_has_class('message')}]"):
-        record += 1
-        classes = (div.get("class") or "").split()
-        if "service" in classes:
-            continue
-        match = _HTML_MESSAGE_ID.match(div.get("id") or "")
-        if match is None:
-            yield Rejected(record=record, reason="message without an id")
-            continue
-        try:
-            item = _html_item(div, record, chat_name, match.group(1), last_author)
-        except _BadMessage as exc:
-            yield Rejected(record=record, reason=str(exc))
-            continue
-        last_author = item.author_name
-        yield item
-
-
-def _html_keys(
-    chat_name: str, msg_id: str
-) -> tuple[str, tuple[tuple[str | None, str | None], ...]]:
-    """The JSON export's key for the same message, and the spelling earlier desks used."""
-    if not chat_name:
-        return f"html:unknown chat/{msg_id}", ()
-    return name_key(chat_name, msg_id), ((f"html:{chat_name}/{msg_id}", None),)
-
-
-def _html_item(
-    div: Any, record: int, chat_name: str, msg_id: str, last_author: str | None
-) -> ParsedItem:
-    bodies = div.xpath(f"./div[{_has_class('body')}]")
-    if not bodies:
-        raise _BadMessage(f"message {msg_id}: no body")
-    body = bodies[0]
-    extra: dict[str, Any] = {"chat_name": chat_name} if chat_name else {}
-
-    names = body.xpath(f"./div[{_has_class('from_name')}]")
-    author = _from_name(names[0]) if names else None
-    if author is None and "joined" in (div.get("class") or "").split():
-        author = last_author
-
-    text_holder = body
-    forwarded = body.xpath(f"./div[{_has_class('forwarded')}]")
-    if forwarded:
-        fwd_names = forwarded[0].xpath(f"./div[{_has_class('from_name')}]")
-        extra["forwarded_from"] = _from_name(fwd_names[0]) if fwd_names else None
-        text_holder = forwarded[0]
-    texts = text_holder.xpath(f"./div[{_has_class('text')}]")
-    text = html_to_text(lxml.html.tostring(texts[0], encoding="unicode")) if texts else ""
-
-    posted = None
-    dates = body.xpath(f".//div[{_has_class('date')}][@title]")
-    if dates:
-        posted, if_daylight_saving = _html_date(dates[0].get("title") or "")
-        if if_daylight_saving is not None:
-            extra["posted_if_daylight_saving"] = if_daylight_saving
-
-    refs: list[Ref] = []
-    for href in body.xpath(f"./div[{_has_class('reply_to')}]//a/@href"):
-        found = _GO_TO_MESSAGE.search(href)
-        if found:
-            reply_key = _html_keys(chat_name, found.group(1))[0]
-            refs.append(Ref("reply-to", platform=PLATFORM, platform_id=reply_key))
-            break
-
-    media: list[Media] = []
-    missing: list[dict[str, Any]] = []
-    for wrap in text_holder.xpath(f".//div[{_has_class('media_wrap')}]"):
-        for link in wrap.xpath(".//a[@href]"):
-            href = clean_line(link.get("href"))
-            if href and not href.startswith(("#", "javascript:")):
-                media.append(Media(url=href, type=_html_media_kind(link), alt=None))
-        if not wrap.xpath(".//a[@href]"):
-            status = clean_line(wrap.text_content())
-            missing.append({"type": "file", "note": status})
-    if missing:
-        extra["media_not_included"] = missing
-
-    platform_id, earlier_keys = _html_keys(chat_name, msg_id)
-    return ParsedItem(
-        platform=PLATFORM,
-        kind="post",
-        text=text,
-        raw=lxml.html.tostring(div, encoding="utf-8"),
-        platform_id=platform_id,
-        author_name=author,
-        posted=posted,
-        media=tuple(media),
-        refs=tuple(refs),
-        extra=extra,
-        record=record,
-        earlier_keys=earlier_keys,
-    )
-
-
-def _from_name(element: Any) -> str | None:
-    """The sender's name without the trailing date/"via @bot" details."""
-    parts = [element.text or ""]
-    for child in element:
-        if not isinstance(child.tag, str):  # a comment: text_content() raises ValueError
-            parts.append(child.tail or "")
-            continue
-        classes = (child.get("class") or "").split()
-        if "details" not in classes and "date" not in classes:
-            parts.append(child.text_content())
-        parts.append(child.tail or "")
-    return clean_line("".join(parts)) or None
-
-
-def _html_media_kind(link: Any) -> str:
-    classes = (link.get("class") or "").split()
-    if "photo_wrap" in classes:
-        return "image"
-    if "video_file_wrap" in classes or "video_note_wrap" in classes:
-        return "video"
-    if "animated_wrap" in classes:
-        return "gif"
-    if "sticker_wrap" in classes:
-        return "sticker"
-    if "media_voice_message" in classes or "media_audio_file" in classes:
-        return "audio"
-    return "file"
-
-
-def _html_date(title: str) -> tuple[Posted | None, str | None]:
-    """`23.08.2023 13:11:23 UTC-08:00`: day first, then the zone's *standard* offset.
-
-    Returns the time and, when daylight saving may have applied there and
-    then, the UTC time it would give (see the module docstring).
-    """
-    match = _HTML_DATE.match(clean_line(title))
-    if match is None:
-        return None, None
-    day, month, year, hour, minute, second, zone, sign, off_h, off_m = match.groups()
-    try:
-        wall = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
-    except ValueError:
-        return None, None
-    precision = "second" if second is not None else "minute"
-    if zone is None:  # older exports: wall-clock time, zone unknown
-        return Posted(_utc(wall, timedelta(0)), precision, False), None
-    standard = timedelta(hours=int(off_h or 0), minutes=int(off_m or 0))
-    if sign == "-":
-        standard = -standard
-    if abs(standard) > timedelta(hours=14):
-        return None, None
-    savings = _daylight_saving(wall.replace(minute=0, second=0), standard)
-    if not savings or savings == {timedelta(0)}:
-        return Posted(_utc(wall, standard), precision, True), None
-    if len(savings) == 1:  # every zone with that standard offset is on summer time
-        return Posted(_utc(wall, standard + next(iter(savings))), precision, True), None
-    other = next(s for s in sorted(savings) if s)
-    return Posted(_utc(wall, standard), precision, False), _utc(wall, standard + other)
-
-
-def _utc(wall: datetime, offset: timedelta) -> str:
-    return iso_utc((wall - offset).replace(tzinfo=UTC))  # not strftime: year 202 is "0202"
-
-
-@lru_cache(maxsize=512)
-def _standard_zones(year: int, standard: timedelta) -> tuple[ZoneInfo, ...]:
-    """The IANA zones whose standard offset in `year` is `standard` (none without tzdata).
-
-    Standard time is the lower of a zone's January and July offsets, as
-    Qt names it (tzdata's negative summer time for Dublin aside).
-    """
-    zones: list[ZoneInfo] = []
-    for name in sorted(available_timezones()):
-        if "/" not in name or name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
-            continue
-        try:
-            zone = ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            continue
-        offsets = [datetime(year, month, 1, 12, tzinfo=zone).utcoffset() for month in (1, 7)]
-        known = [offset for offset in offsets if offset is not None]
-        if known and min(known) == standard:
-            zones.append(zone)
-    return tuple(zones)
-
-
-def _daylight_saving(wall_hour: datetime, standard: timedelta) -> frozenset[timedelta]:
-    """How far ahead of standard time those zones' clocks were at that wall-clock hour."""
-    whole_day = _day_saving(wall_hour.date(), standard)
-    return whole_day if whole_day is not None else _hour_saving(wall_hour, standard)
-
-
-@lru_cache(maxsize=8192)
-def _day_saving(day: date, standard: timedelta) -> frozenset[timedelta] | None:
-    """The same for a whole wall-clock day; None when a zone changes its clocks that day."""
-    found: set[timedelta] = set()
-    for zone in _standard_zones(day.year, standard):
-        morning = datetime(day.year, day.month, day.day, 0, 0, tzinfo=zone).utcoffset()
-        night = datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset()
-        if morning != night:
-            return None
-        if morning is not None:
-            found.add(morning - standard)
-    return frozenset(found)
-
-
-@lru_cache(maxsize=4096)
-def _hour_saving(wall_hour: datetime, standard: timedelta) -> frozenset[timedelta]:
-    found: set[timedelta] = set()
-    for zone in _standard_zones(wall_hour.year, standard):
-        offset = wall_hour.replace(tzinfo=zone).utcoffset()
-        if offset is not None:
-            found.add(offset - standard)
-    return frozenset(found)
