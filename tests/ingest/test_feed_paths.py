@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from desk.ingest.base import ParsedItem, Rejected, Source
-from desk.ingest.formats import _feedfast, feeds
+from desk.ingest.formats import _feedfast, _feedgate, feeds
 from tests.corpus import CORPUS, corpus_files, in_ci
 
 ORACLES = Path(os.environ.get("DESK_ORACLES", CORPUS.parent / "oracles"))
@@ -316,7 +316,7 @@ DECLINED = [
     ("utf-16-bom", '<?xml version="1.0" encoding="utf-16"?>'.encode("utf-16") + rss(ITEM, prolog=" ").decode().encode("utf-16-le"), "utf-16/32"),
     ("utf-16-no-bom", rss(ITEM, prolog='<?xml version="1.0" encoding="utf-16le"?>').decode().encode("utf-16-le"), "utf-16/32"),
     ("utf-32", rss(ITEM, prolog='<?xml version="1.0" encoding="utf-32"?>').decode().encode("utf-32"), "utf-16/32"),
-    ("entry-over-the-text-limit", rss(f"<item><title>big</title><link>https://paper.example/1</link><description>{'x' * (_feedfast.ENTRY_TEXT_LIMIT + 1)}</description></item>"), "entry-too-big"),
+    ("entry-over-the-text-limit", rss(f"<item><title>big</title><link>https://paper.example/1</link><description>{'x' * (_feedgate.ENTRY_TEXT_LIMIT + 1)}</description></item>"), "entry-too-big"),
     ("item-outside-channel", rss(ITEM).replace(b"</channel></rss>", b"</channel><item><title>Out</title><link>https://paper.example/o</link></item></rss>"), "count"),
     ("doctype", rss(ITEM, prolog='<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e "x">]>'), "doctype"),
     ("rss-0.91", rss(ITEM).replace(b'version="2.0"', b'version="0.91"'), "format"),
@@ -460,8 +460,8 @@ def test_limits_are_explicit_and_bounded_by_the_document(
     (limits,) = spy.limits
     assert limits["max_entries"] == 4  # the count, plus one so an extra entry would show
     assert limits["max_feed_size_bytes"] == len(data) + 1
-    for name in _feedfast._LIST_LIMITS:
-        assert limits[name] == _feedfast._LIST_LIMIT
+    for name in _feedgate._LIST_LIMITS:
+        assert limits[name] == _feedgate._LIST_LIMIT
 
 
 @pytest.mark.parametrize(
@@ -475,7 +475,7 @@ def test_limits_are_explicit_and_bounded_by_the_document(
 def test_bounds_decline(
     setting: str, value: int, data: bytes, code: str, rs: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_feedfast, setting, value)
+    monkeypatch.setattr(_feedgate, setting, value)  # the gate's bounds
     assert _feedfast.attempt(data).code == code
     monkeypatch.setenv(_feedfast.ENV, "auto")
     assert [x.title for x in feeds.parse(Source("f.xml", data=data))]  # feedparser read it
