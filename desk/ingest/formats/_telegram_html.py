@@ -6,7 +6,7 @@ no chat id, only the chat's name (the page header) and the message id
 (`id="message123"`): the key is the JSON export's `chat:<chat name>/<message
 id>` (`_telegram_keys.py`). Service messages (joins, the date separators)
 are not items. Kept apart from `telegram.py`, which reads the JSON export
-and detects both, because the two shapes share no reading, only the keys.
+and detects both, because the two shapes share no reading, only `_telegram_keys.py`.
 """
 
 from __future__ import annotations
