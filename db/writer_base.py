@@ -3,6 +3,10 @@ module-level helpers the record mixins share (ids, JSON, `NewItem`).
 
 Separate so that each record's mixin (`db.writer_*`) can build on it without
 importing `db.writer`, which assembles them.
+
+The writer's seams live here, and the mixins read them through this module
+(`writer_base.new_uuid()`, `writer_base.iso_micro()`, `writer_base.BLOB_CHUNK`):
+a test that freezes ids, the clock or the chunk size patches them here, once.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from typing import Any
 
 import orjson
 
+from db.clock import iso_micro
 from db.errors import ConflictError
 from db.models import Media
+
+__all__ = ["iso_micro"]  # a seam (above); the rest are this module's own
 
 BLOB_CHUNK = 1 << 20
 """Bytes read, hashed and written at a time when a file is kept: memory stays at this."""

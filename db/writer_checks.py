@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from db import queries
-from db.clock import iso_micro
+from db import queries, writer_base
 from db.errors import NotFoundError
 from db.models import EvidenceRow, VerdictRow
 from db.rows import (
@@ -17,7 +16,6 @@ from db.rows import (
 )
 from db.writer_base import (
     WriterBase,
-    new_uuid,
 )
 
 
@@ -82,7 +80,7 @@ class CheckWrites(WriterBase):
             "ON CONFLICT(item_id, pillar) DO UPDATE SET status = excluded.status, "
             "note = excluded.note, updated_at = excluded.updated_at, "
             "updated_by = excluded.updated_by",
-            [item_id, step, position, question, status, note, iso_micro(), actor],
+            [item_id, step, position, question, status, note, writer_base.iso_micro(), actor],
         )
 
     def delete_step(self, item_id: int, step: str) -> None:
@@ -103,7 +101,17 @@ class CheckWrites(WriterBase):
         cursor = self._x(
             "INSERT INTO check_history(item_id, step, at, actor, before, after, note, "
             "evidence_added, os_user) VALUES (?,?,?,?,?,?,?,?,?)",
-            [item_id, step, iso_micro(), actor, before, after, note, evidence_added, self.os_user],
+            [
+                item_id,
+                step,
+                writer_base.iso_micro(),
+                actor,
+                before,
+                after,
+                note,
+                evidence_added,
+                self.os_user,
+            ],
         )
         return int(cursor.lastrowid or 0)
 
@@ -124,7 +132,18 @@ class CheckWrites(WriterBase):
             "INSERT INTO evidence(uuid, item_id, step, kind, value, sha256, size, media_type, "
             "added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
             f"RETURNING {EVIDENCE_COLUMNS}",
-            [new_uuid(), item_id, step, form, value, sha256, size, media_type, actor, iso_micro()],
+            [
+                writer_base.new_uuid(),
+                item_id,
+                step,
+                form,
+                value,
+                sha256,
+                size,
+                media_type,
+                actor,
+                writer_base.iso_micro(),
+            ],
         )
         return evidence_from_row(cursor.fetchone())
 
@@ -194,7 +213,7 @@ class CheckWrites(WriterBase):
     def add_template(self, name: str, toml: str, actor: str) -> None:
         self._x(
             "INSERT INTO checklist_templates(name, toml, created_by, created_at) VALUES (?,?,?,?)",
-            [name, toml, actor, iso_micro()],
+            [name, toml, actor, writer_base.iso_micro()],
         )
 
     def delete_template(self, name: str) -> None:
@@ -210,5 +229,5 @@ class CheckWrites(WriterBase):
         self._x(
             "INSERT INTO saved_filters(name, expr, created_by, created_at) VALUES (?,?,?,?) "
             "ON CONFLICT(name) DO UPDATE SET expr = excluded.expr",
-            [name, expr, actor, iso_micro()],
+            [name, expr, actor, writer_base.iso_micro()],
         )

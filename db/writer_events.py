@@ -10,13 +10,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from db import event_walk
-from db.clock import iso_micro
+from db import event_walk, writer_base
 from db.events import GENESIS_HASH, canonical_json, event_hash
 from db.models import Event
 from db.writer_base import (
     WriterBase,
-    new_uuid,
 )
 
 
@@ -42,8 +40,8 @@ class EventWrites(WriterBase):
         head = self._x("SELECT seq, hash FROM chain_head WHERE one = 1").fetchone()
         seq = (head[0] + 1) if head else 1
         prev = head[1] if head else GENESIS_HASH
-        eid = new_uuid()
-        at = iso_micro()
+        eid = writer_base.new_uuid()
+        at = writer_base.iso_micro()
         payload_json = canonical_json(payload)
         digest = event_hash(
             id=eid,

@@ -11,18 +11,15 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from db import queries
-from db.clock import iso_micro
+from db import queries, writer_base
 from db.errors import ConflictError, NotFoundError
 from db.order import sort_key
 from db.writer_base import (
-    BLOB_CHUNK,
     FileChangedError,
     NewItem,
     WriterBase,
     _json_text,
     media_text,
-    new_uuid,
 )
 
 
@@ -81,12 +78,12 @@ class ItemWrites(WriterBase):
         if existing is not None:
             return existing, False
         sha = self.put_blob(item.raw, raw_sha) if item.raw is not None else None
-        ingested = ingested_at or iso_micro()
+        ingested = ingested_at or writer_base.iso_micro()
         sort_at = item.posted_at or (ingested[:19] + "Z")
         item_id = self._next_item_id()
         row: dict[str, Any] = {
             "id": item_id,
-            "uuid": new_uuid(),
+            "uuid": writer_base.new_uuid(),
             "kind": item.kind,
             "platform": item.platform,
             "platform_id": item.platform_id,
@@ -178,7 +175,7 @@ class ItemWrites(WriterBase):
         """
         digest = hashlib.sha256()
         with open(path, "rb") as fh:
-            while chunk := fh.read(BLOB_CHUNK):
+            while chunk := fh.read(writer_base.BLOB_CHUNK):
                 digest.update(chunk)
         sha = digest.hexdigest()
         if self._x("SELECT 1 FROM blobs WHERE sha256 = ?", [sha]).fetchone():
@@ -192,7 +189,7 @@ class ItemWrites(WriterBase):
         with open(path, "rb") as fh:
             if size:
                 with self.conn.blobopen("blobs", "data", rowid) as blob:
-                    while chunk := fh.read(BLOB_CHUNK):
+                    while chunk := fh.read(writer_base.BLOB_CHUNK):
                         if written + len(chunk) > size:
                             raise FileChangedError(f"{path}: the file grew while it was stored")
                         blob.write(chunk)
@@ -255,7 +252,7 @@ class ItemWrites(WriterBase):
         self._x(
             "INSERT INTO stories(id, uuid, slug, title, created_at, reference_date) "
             "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-            [story_id, new_uuid(), slug, title, created_at, reference_date],
+            [story_id, writer_base.new_uuid(), slug, title, created_at, reference_date],
         )
 
     def insert_note_row(

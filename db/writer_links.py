@@ -5,7 +5,7 @@ Separate because links (and their resolution on ingest) are a record of their ow
 
 from __future__ import annotations
 
-from db.clock import iso_micro
+from db import writer_base
 from db.models import Link
 from db.rows import (
     LINK_COLUMNS,
@@ -13,7 +13,6 @@ from db.rows import (
 )
 from db.writer_base import (
     WriterBase,
-    new_uuid,
 )
 
 
@@ -34,12 +33,12 @@ class LinkWrites(WriterBase):
     ) -> Link | None:
         """Make a link; None when the same link already exists."""
         link = Link(
-            uuid=uuid or new_uuid(),
+            uuid=uuid or writer_base.new_uuid(),
             src_id=src_id,
             relation=relation,
             dst_item_id=dst_item_id,
             dst_entry_id=dst_entry_id,
-            created_at=iso_micro(),
+            created_at=writer_base.iso_micro(),
             created_by=actor,
         )
         cursor = self._x(

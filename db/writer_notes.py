@@ -5,11 +5,10 @@ Separate because these are the small annotations an editor puts on an item.
 
 from __future__ import annotations
 
-from db.clock import iso_micro
+from db import writer_base
 from db.models import Note
 from db.writer_base import (
     WriterBase,
-    new_uuid,
 )
 
 
@@ -39,8 +38,8 @@ class NoteWrites(WriterBase):
     def add_note(
         self, *, item_id: int | None, entry_id: int | None, author: str, text: str
     ) -> Note:
-        note_uuid = new_uuid()
-        created = iso_micro()
+        note_uuid = writer_base.new_uuid()
+        created = writer_base.iso_micro()
         cursor = self._x(
             "INSERT INTO notes(uuid, item_id, entry_id, author, created_at, text, os_user) "
             "VALUES (?,?,?,?,?,?,?)",

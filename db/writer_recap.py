@@ -8,15 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from db import queries
-from db.clock import iso_micro
+from db import queries, writer_base
 from db.errors import ConflictError, NotFoundError
 from db.rows import (
     REFERENCE_DATE,
 )
 from db.writer_base import (
     WriterBase,
-    new_uuid,
 )
 
 
@@ -30,10 +28,10 @@ class RecapWrites(WriterBase):
         row = self._x("SELECT id FROM stories WHERE slug = ?", [slug]).fetchone()
         if row:
             return int(row[0])
-        created = iso_micro()
+        created = writer_base.iso_micro()
         cursor = self._x(
             "INSERT INTO stories(uuid, slug, title, created_at, reference_date) VALUES (?,?,?,?,?)",
-            [new_uuid(), slug, title, created, reference_date or created[:10]],
+            [writer_base.new_uuid(), slug, title, created, reference_date or created[:10]],
         )
         return int(cursor.lastrowid or 0)
 
@@ -72,14 +70,14 @@ class RecapWrites(WriterBase):
             [story_id, section],
         ).fetchone()
         values = list(reading) if reading is not None else [None] * 4 + [False, None, None]
-        created = iso_micro()
+        created = writer_base.iso_micro()
         cursor = self._x(
             "INSERT INTO recap_entries(uuid, story_id, section, position, date_text, headline, "
             "body, confidence, created_at, updated_at, updated_by, date_start, date_end, "
             "date_precision, date_edtf, readable, sort_start, sort_width) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
-                new_uuid(),
+                writer_base.new_uuid(),
                 story_id,
                 section,
                 int(row[0]),
@@ -103,7 +101,7 @@ class RecapWrites(WriterBase):
 
     def now_iso(self) -> str:
         """The time a verb records (deleted_at ...), by the one clock every write uses."""
-        return iso_micro()
+        return writer_base.iso_micro()
 
     def entry_exists(self, entry_id: int) -> bool:
         return (
@@ -188,7 +186,7 @@ class RecapWrites(WriterBase):
             assignments += ["version = version + 1", "updated_by = ?", "updated_at = ?"]
         params = [*columns.values()]
         if bump:
-            params += [actor, iso_micro()]
+            params += [actor, writer_base.iso_micro()]
         cursor = self._x(
             f"UPDATE recap_entries SET {', '.join(assignments)} WHERE id = ? RETURNING version",
             [*params, entry_id],

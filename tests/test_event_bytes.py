@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import db.whoami
-import db.writer
+import db.writer_base
 import desk.ingest.pipeline
 from db import Store
 from desk import verbs
@@ -38,9 +38,9 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ids = itertools.count(1)
     ticks = itertools.count(0)
     start = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
-    monkeypatch.setattr(db.writer, "new_uuid", lambda: str(uuid.UUID(int=next(ids))))
+    monkeypatch.setattr(db.writer_base, "new_uuid", lambda: str(uuid.UUID(int=next(ids))))
     monkeypatch.setattr(
-        db.writer,
+        db.writer_base,
         "iso_micro",
         lambda moment=None: (start + timedelta(microseconds=next(ticks))).strftime(
             "%Y-%m-%dT%H:%M:%S.%fZ"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import db.writer
+import db.writer_base
 from db import Store
 from db.errors import ConflictError
 from db.models import ItemQuery
@@ -219,7 +220,7 @@ def test_the_same_file_twice_is_stored_once_and_comes_back_byte_equal(
 def test_a_file_is_streamed_in_chunks_not_read_whole(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db.writer, "BLOB_CHUNK", 1000)
+    monkeypatch.setattr(db.writer_base, "BLOB_CHUNK", 1000)
     data = hashlib.sha256(b"seed").digest() * 1000  # 32,000 bytes: 32 chunks
     video = tmp_path / "clip.mp4"
     video.write_bytes(data)

@@ -38,7 +38,7 @@ from typing import cast
 import pytest
 
 import db.whoami
-import db.writer
+import db.writer_base
 import desk.ingest.pipeline
 from db import Store
 from desk import verbs
@@ -117,11 +117,11 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def micro(moment: datetime | None = None) -> str:
         return (START + timedelta(seconds=next(ticks))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
-    monkeypatch.setattr(db.writer, "new_uuid", lambda: str(uuid.UUID(int=next(ids))))
+    monkeypatch.setattr(db.writer_base, "new_uuid", lambda: str(uuid.UUID(int=next(ids))))
     # No OS user on the events (as before migration 0008): the golden files hold
     # the chain head, which must not depend on who runs the tests.
     monkeypatch.setattr(db.whoami, "os_user", lambda: None)
-    monkeypatch.setattr(db.writer, "iso_micro", micro)
+    monkeypatch.setattr(db.writer_base, "iso_micro", micro)
     monkeypatch.setattr(desk.ingest.pipeline, "iso_micro", micro)
     yield
 
