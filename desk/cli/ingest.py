@@ -24,14 +24,14 @@ from desk.text import safe_line
 
 if TYPE_CHECKING:
     from desk.ingest.base import Source
-    from desk.ingest.pipeline import IngestReport
+    from desk.ingest.report import IngestReport
 
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024
 
 
 def _sources(files: Iterable[str]) -> list[Source | IngestReport]:
     from desk.ingest.base import Source
-    from desk.ingest.pipeline import IngestReport
+    from desk.ingest.report import IngestReport
 
     out: list[Source | IngestReport] = []
     for name in files:
@@ -92,7 +92,8 @@ def run_ingest(
         TimeRemainingColumn,
     )
 
-    from desk.ingest.pipeline import IngestInterrupted, IngestReport, ingest_source, saved
+    from desk.ingest.pipeline import ingest_source
+    from desk.ingest.report import IngestInterrupted, IngestReport, saved
 
     console = Console(stderr=True)
     failed = False

@@ -10,6 +10,10 @@ missing: the same post is one item, found by platform and id, then by URL.
 Relations between items (reply, quote, repost, embedded-in, reviews) are
 links when both ends are in the desk; otherwise they wait in
 `pending_links` and are made when the other item arrives, from any file.
+
+Beside it: `report` (what an ingest gave), `tracked` (the progress bar's
+input), `item_form` (a parsed item in the store's form, what the real run
+and `dry_run` share).
 """
 
 from __future__ import annotations
@@ -17,192 +21,28 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from array import array
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeAlias
+from typing import Any
 
 from db import NewItem, Store, Writer
 from db.clock import iso_micro
 from db.models import Link
-from db.writer import copy_columns
 from desk.ingest import registry
 from desk.ingest.base import SAMPLE_BYTES, ParsedItem, Rejected, Sample, Skipped, Source
 from desk.ingest.collector import fewer_collections
+from desk.ingest.dry_run import CountedNew, dry_run_batch
+from desk.ingest.item_form import copy_row, stored_earlier, to_new_item
 from desk.ingest.jsondocs import HUGE_NUMBER
+from desk.ingest.report import IngestInterrupted, IngestReport, Rejection, saved
+from desk.ingest.tracked import Progress, TrackedSource
 from desk.verbs.copies import CopyPreview, record_improvement, take_copy
 from desk.verbs.payloads import IngestPayload, ItemImprovePayload, LinkFields
 
 BATCH_SIZE = 500
 MAX_REASONS_IN_EVENT = 50
-
-Progress = Callable[[int, int], None]
-"""Called with (bytes read so far, total bytes) as the ingest goes."""
-
-
-@dataclass
-class Rejection:
-    """A record that did not go in, named so a person can find it."""
-
-    source: str
-    record: int | None
-    reason: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = self.source
-        if self.line is not None:
-            where += f":{self.line}"
-        elif self.record is not None:
-            where += f": record {self.record}"
-        return f"{where}: {self.reason}"
-
-
-if TYPE_CHECKING:
-    _IdArray: TypeAlias = array[int]
-else:
-    _IdArray = array
-
-
-class ItemIds(_IdArray):
-    """The ids an ingest stored, 8 bytes each (a list of ints takes 36: 36 MB for a
-    feed of a million entries); equal to a list or tuple of the same ids."""
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, list | tuple):
-            return bool(self.tolist() == list(other))
-        return bool(super().__eq__(other))
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = None
-
-
-@dataclass
-class IngestReport:
-    """What one input gave: counts for the summary, rejections for stderr."""
-
-    source: str
-    sha256: str = ""
-    format: str | None = None
-    new: int = 0
-    duplicates: int = 0
-    # Known posts that a fuller copy in this input improved (each one `item.improve` event);
-    # in a dry run, those the real run would improve (`CopyPreview`, nothing written).
-    improved: int = 0
-    links: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    error: str | None = None
-    item_ids: ItemIds = field(default_factory=lambda: ItemIds("q"))
-    dry_run: bool = False
-    # Records that hold no post (a stream's likes, deletes): reason -> count.
-    skipped: dict[str, int] = field(default_factory=dict)
-
-    def skipped_summary(self, most: int = 3) -> str:
-        """`3 skipped (2 like events, 1 ...)`, the commonest reasons first; "" for none."""
-        if not self.skipped:
-            return ""
-        total = sum(self.skipped.values())
-        ranked = sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0]))
-        parts = [f"{count} {reason}" for reason, count in ranked[:most]]
-        if len(ranked) > most:
-            parts.append(f"{len(ranked) - most} other reasons")
-        return f"{total} skipped ({'; '.join(parts)})"
-
-    @property
-    def seen(self) -> int:
-        return self.new + self.duplicates
-
-
-def saved(report: IngestReport) -> str:
-    """`N items were saved`: what an ingest cut short had committed (whole batches)."""
-    return "1 item was saved" if report.new == 1 else f"{report.new} items were saved"
-
-
-class IngestInterrupted(KeyboardInterrupt):
-    """Ctrl-C during an ingest: `report` counts the batches committed before it."""
-
-    def __init__(self, report: IngestReport) -> None:
-        super().__init__()
-        self.report = report
-
-
-class _CountingReader:
-    """Wraps a binary file to report how far a streaming parser has read."""
-
-    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None]) -> None:
-        self._raw = raw
-        self._on_read = on_read
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        self._on_read(len(data))
-        return data
-
-    def readline(self, size: int = -1) -> bytes:
-        data = self._raw.readline(size)
-        self._on_read(len(data))
-        return data
-
-    def __iter__(self) -> Iterator[bytes]:
-        for line in self._raw:
-            self._on_read(len(line))
-            yield line
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        self._raw.close()
-
-    @property
-    def closed(self) -> bool:
-        return bool(self._raw.closed)
-
-    def __enter__(self) -> _CountingReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._raw, name)
-
-
-class _TrackedSource(Source):
-    """A Source whose reads are counted for the progress bar."""
-
-    def __init__(self, inner: Source, progress: Progress | None) -> None:
-        super().__init__(
-            inner.name, path=inner.path, data=inner._data, captured_at=inner.captured_at
-        )
-        self._progress = progress
-        self._total = inner.size()
-        self._read = 0
-        self._by_position = False  # the reader reports positions (`positions_reported`)
-
-    def _bump(self, n: int) -> None:
-        self._read += n
-        if self._progress is not None and not self._by_position:
-            self._progress(min(self._read, self._total), self._total)
-
-    def positions_reported(self) -> None:
-        self._by_position = True
-
-    def reached(self, offset: int) -> None:
-        if self._progress is not None and self._by_position:
-            self._progress(max(0, min(offset, self._total)), self._total)
-
-    def open(self) -> BinaryIO:
-        return _CountingReader(super().open(), self._bump)  # type: ignore[return-value]
-
-    def read_bytes(self) -> bytes:
-        data = super().read_bytes()
-        self._bump(len(data))
-        return data
 
 
 def file_sha256(source: Source) -> str:
@@ -211,35 +51,6 @@ def file_sha256(source: Source) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _to_new_item(parsed: ParsedItem, *, source: Source, fmt: str, story_id: int | None) -> NewItem:
-    """The store's form of a parsed item; parsers hand over clean text already."""
-    posted = parsed.posted
-    return NewItem(
-        platform=parsed.platform,
-        text=parsed.text,
-        kind=parsed.kind,
-        platform_id=parsed.platform_id,
-        url=parsed.url,
-        author_name=parsed.author_name or None,
-        author_handle=parsed.author_handle.lstrip("@") or None if parsed.author_handle else None,
-        author_url=parsed.author_url,
-        title=parsed.title or None,
-        lang=parsed.lang,
-        posted_at=posted.at if posted else None,
-        posted_precision=posted.precision if posted else None,
-        posted_tz_known=posted.tz_known if posted else False,
-        captured_at=source.captured_at,
-        source_file=source.name,
-        source_format=fmt,
-        source_record=parsed.record,
-        raw=parsed.raw,
-        media=parsed.media,
-        extra=parsed.extra or None,
-        story_id=story_id,
-        raw_sha256=hashlib.sha256(parsed.raw).hexdigest() if parsed.raw is not None else None,
-    )
 
 
 @dataclass
@@ -289,7 +100,7 @@ def _store_one(
         # earlier ones; each asked once, so the insert need not ask again
         earlier = None if unseen else w.same_item(new_item, new_item.raw_sha256)
         if earlier is None:
-            earlier = _stored_earlier(w.same_item, parsed, new_item)
+            earlier = stored_earlier(w.same_item, parsed, new_item)
             unseen = True
     if earlier is not None:
         item_id, created = earlier, False
@@ -369,30 +180,6 @@ def _take_keys(item: NewItem, taken: set[tuple[str, str, str]]) -> None:
         taken.add(("url", item.platform, item.url))
 
 
-def _stored_earlier(
-    lookup: Callable[[NewItem, str | None], int | None], parsed: ParsedItem, new_item: NewItem
-) -> int | None:
-    """The item stored under one of the parsed item's `earlier_keys` (asked once its own
-    keys have found none: the caller asks those, once).
-
-    A reader that changed how it spells an item's id or URL (issue 12's one
-    canonical URL) names the former spellings, so an item already in the
-    desk under one of them stays one item. Items with no earlier keys (all
-    but some feed entries and fact-checks) cost nothing here.
-    """
-    if parsed.earlier_raw and not new_item.platform_id and not new_item.url:
-        found = lookup(new_item, parsed.earlier_raw)
-        if found is not None:
-            return found
-    for platform_id, url in parsed.earlier_keys:
-        if not platform_id and not url:
-            continue
-        found = lookup(replace(new_item, platform_id=platform_id, url=url), None)
-        if found is not None:
-            return found
-    return None
-
-
 def _commit_batch(
     store: Store,
     batch: list[ParsedItem],
@@ -411,7 +198,7 @@ def _commit_batch(
     The report is updated only after the commit, so a failed batch leaves
     no count behind for items that are not in the desk.
     """
-    items = [_to_new_item(p, source=source, fmt=fmt, story_id=story_id) for p in batch]
+    items = [to_new_item(p, source=source, fmt=fmt, story_id=story_id) for p in batch]
     done = _Batch()
     with store.transaction(bulk=True) as w:
         ingested_at = iso_micro()  # one arrival time for the batch: one commit
@@ -486,111 +273,11 @@ def _take_copies(w: Writer, done: _Batch, *, ingested_at: str) -> None:
             continue
         seen.add((item_id, sha))
         w.put_blob(parsed.raw, sha)
-        improvement, rows = take_copy(w, item_id, _copy_row(item_id, sha, new_item, ingested_at))
+        improvement, rows = take_copy(w, item_id, copy_row(item_id, sha, new_item, ingested_at))
         if improvement is not None:
             done.improved += 1
             done.improvements.append(improvement)
         done.copies.extend(rows)
-
-
-def _copy_row(item_id: int, sha: str, new_item: NewItem, ingested_at: str) -> dict[str, Any]:
-    """The `item_copies` row of another copy of item `item_id` (`take_copy`'s `copy`)."""
-    return {
-        "item": item_id,
-        "raw_sha256": sha,
-        "source_file": new_item.source_file,
-        "source_format": new_item.source_format,
-        "source_record": new_item.source_record,
-        "ingested_at": ingested_at,
-        "fields": copy_columns(new_item),
-    }
-
-
-class _CountedNew:
-    """The items a dry run has counted as new, found again by the keys `same_item` uses.
-
-    Its platform id, its URL on its platform, and (only for an item with
-    neither) its raw bytes' sha256: the rule by which the real run's second
-    copy finds the item its first copy made. Keys are held as 16-byte
-    digests, about 100 bytes an item (a dry run of a million new entries:
-    some 100 MB). Each such item gets a number below zero, never an item id.
-    """
-
-    def __init__(self) -> None:
-        self._ids: dict[bytes, int] = {}
-        self._last = 0
-
-    @staticmethod
-    def _keys(item: NewItem) -> list[bytes]:
-        parts: list[tuple[str, str]] = []
-        if item.platform_id:
-            parts.append(("id", item.platform_id))
-        if item.url:
-            parts.append(("url", item.url))
-        if not parts and item.raw_sha256:
-            parts.append(("raw", item.raw_sha256))
-        return [
-            hashlib.blake2b(
-                "\x00".join((kind, item.platform, value)).encode("utf-8", "surrogatepass"),
-                digest_size=16,
-            ).digest()
-            for kind, value in parts
-        ]
-
-    def find(self, item: NewItem) -> int | None:
-        for key in self._keys(item):
-            found = self._ids.get(key)
-            if found is not None:
-                return found
-        return None
-
-    def add(self, item: NewItem) -> int:
-        self._last -= 1
-        number = self._last
-        for key in self._keys(item):
-            self._ids.setdefault(key, number)
-        return number
-
-
-def _dry_run_batch(
-    store: Store,
-    batch: list[ParsedItem],
-    *,
-    source: Source,
-    fmt: str,
-    report: IngestReport,
-    preview: CopyPreview,
-    counted: _CountedNew,
-) -> None:
-    """What `_commit_batch` would count for the batch (new, duplicates, improved), read-only.
-
-    An item new to the desk is remembered (`counted`): a later copy of it in
-    the same input is a duplicate, and may improve it, as in the real run.
-
-    A copy of a known post that differs from its copies is asked of the
-    copy-merge rule (`CopyPreview`, the same rule as `take_copy`) whether it
-    would improve the item; nothing is written.
-    """
-    ingested_at = iso_micro()
-    for parsed in batch:
-        candidate = _to_new_item(parsed, source=source, fmt=fmt, story_id=None)
-        known = store.duplicate_of(candidate) or _stored_earlier(
-            lambda item, sha: store.duplicate_of(item, raw_sha=sha), parsed, candidate
-        )
-        if known is None:
-            known = counted.find(candidate)  # new to the desk, met earlier in this input
-        if known is None:
-            report.new += 1
-            first = counted.add(candidate)
-            if candidate.raw_sha256 is not None:
-                preview.begin(first, _copy_row(first, candidate.raw_sha256, candidate, ingested_at))
-            continue
-        report.duplicates += 1
-        sha = candidate.raw_sha256
-        if sha is not None:
-            with store.copy_reader() as reads:
-                if preview.improves(reads, known, _copy_row(known, sha, candidate, ingested_at)):
-                    report.improved += 1
 
 
 def _iter_parsed(module: ModuleType, source: Source) -> Iterator[ParsedItem | Rejected | Skipped]:
@@ -687,14 +374,14 @@ def ingest_source(
         report.error = f"{source.name}: cannot read ({exc.strerror or exc})"
         return report
     report.format = module.NAME
-    tracked = _TrackedSource(source, progress)
+    tracked = TrackedSource(source, progress)
     if source.captured_at is None:
         tracked.captured_at = iso_micro()
     batch: list[ParsedItem] = []
     pending_rejections: list[Rejection] = []
     batch_no = 0
     preview = CopyPreview()  # a dry run's copies, carried across its batches
-    counted = _CountedNew()  # and the items it counted as new
+    counted = CountedNew()  # and the items it counted as new
 
     def flush(final: bool = False) -> None:
         nonlocal batch_no
@@ -704,7 +391,7 @@ def ingest_source(
             return
         batch_no += 1
         if dry_run:
-            _dry_run_batch(
+            dry_run_batch(
                 store,
                 batch,
                 source=tracked,

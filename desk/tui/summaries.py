@@ -12,7 +12,7 @@ from desk import verbs
 from widgets.prompts import plural
 
 if TYPE_CHECKING:  # the ingest pipeline (lxml and all) is imported only when an item is added
-    from desk.ingest.pipeline import IngestReport
+    from desk.ingest.report import IngestReport
 
 
 def tagged(ops: str, count: int, changes: dict[int, Any]) -> str:

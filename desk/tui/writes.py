@@ -40,7 +40,7 @@ from widgets.recap_editor import EntryRequest, RecapEntryEditor
 from widgets.story_prompt import StoryPrompt, StoryRequest
 
 if TYPE_CHECKING:
-    from desk.ingest.pipeline import IngestReport
+    from desk.ingest.report import IngestReport
 
 
 def verb(

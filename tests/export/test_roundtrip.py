@@ -31,7 +31,8 @@ from desk.export.collect import ChainHead, PubItem, Publication, PubStory, colle
 from desk.ingest import registry
 from desk.ingest.base import ParsedItem, Rejected, Sample, Source
 from desk.ingest.formats import markdown_page
-from desk.ingest.pipeline import IngestReport, ingest_bytes
+from desk.ingest.pipeline import ingest_bytes
+from desk.ingest.report import IngestReport
 from desk.text import clean_text
 from tests.clirun import run_cli
 from tests.export.conftest import EXPORTED, Desk, build, export_text, tweet
