@@ -54,10 +54,13 @@ def summary_line(report: IngestReport) -> str:
             return safe_line(report.error)
         return f"{safe_line(report.source)}: {safe_line(report.error)}"
     verb = "would add" if report.dry_run else "added"
+    # A dry run does not count links (they depend on what the real run stores
+    # before them, pending links included): it says nothing rather than "0 links".
+    links = "" if report.dry_run else f"{report.links} link{'s' if report.links != 1 else ''}, "
     line = (
         f"{safe_line(report.source)} ({report.format}): {verb} {report.new} new, "
         f"{report.duplicates} duplicate{'s' if report.duplicates != 1 else ''}, "
-        f"{report.links} link{'s' if report.links != 1 else ''}, {len(report.rejected)} rejected"
+        f"{links}{len(report.rejected)} rejected"
     )
     if report.improved:
         line += f", {report.improved} improved"
@@ -155,7 +158,7 @@ def run_ingest(
                         "new": r.new,
                         "duplicates": r.duplicates,
                         "improved": r.improved,
-                        "links": r.links,
+                        "links": None if r.dry_run else r.links,
                         "rejected": [str(x) for x in r.rejected],
                         "skipped": dict(r.skipped),
                         "error": r.error,
@@ -176,7 +179,8 @@ def run_ingest(
         click.echo(
             f"total: {total_new} new, {total_dup} duplicates, "
             + (f"{total_better} improved, " if total_better else "")
-            + f"{sum(r.links for r in reports)} links, {total_rej} rejected, {errors} unreadable"
+            + ("" if reports[0].dry_run else f"{sum(r.links for r in reports)} links, ")
+            + f"{total_rej} rejected, {errors} unreadable"
         )
     return failed
 

@@ -156,3 +156,21 @@ def test_distinct_new_posts_in_one_dry_run_are_all_new(tmp_path: Path) -> None:
     real = _ingest(desk, path)
     assert "would add 3 new, 0 duplicates" in dry, dry
     assert "added 3 new, 0 duplicates" in real, real
+
+
+def test_a_dry_run_claims_no_link_count_the_real_run_would_contradict(tmp_path: Path) -> None:
+    """The twitwi sample's replies link to each other in the real run; a dry run does not
+    count links, so it names none (it said "0 links" before), on the line, the total and
+    in --json."""
+    data = Path(__file__).parent / "data"
+    desk = tmp_path / "d.desk"
+    run_cli(desk, "init")
+    files = [str(data / "twitwi-tweets.csv"), str(data / "twitwi-bluesky.csv")]
+    dry = _ingest(desk, "--dry-run", *files)
+    assert "link" not in dry, dry
+    assert "would add 3 new, 0 duplicates, 0 rejected" in dry, dry
+    listed = run_cli(desk, "ingest", "--dry-run", "--json", files[0])
+    assert json.loads(listed.out)[0]["links"] is None
+    real = _ingest(desk, *files)
+    assert re.search(r"added 3 new, 0 duplicates, [1-9]\d* links?, 0 rejected", real), real
+    assert re.search(r"total: .* [1-9]\d* links, 0 rejected", real), real
