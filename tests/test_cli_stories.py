@@ -200,6 +200,8 @@ def test_a_megabyte_body_is_refused_in_one_line(desk: Path) -> None:
         "x" * 1_000_000,
         match="the body is 1000000 characters; the limit is 100000",
     )
+    shown = json.loads(ok(desk, "story", "show", "orvena", "--json").out)
+    assert "big" not in json.dumps(shown)  # nothing half-written
 
 
 def test_the_body_is_read_from_stdin_with_a_dash(desk: Path, run_desk) -> None:  # type: ignore[no-untyped-def]

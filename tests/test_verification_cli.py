@@ -109,7 +109,9 @@ def test_bad_template_files_are_refused_in_one_line(
 ) -> None:
     path = tmp_path / "bad\x1b[31m.toml"
     path.write_bytes(content)
+    before = json.loads(ok(run_cli(desk, "template", "ls", "--json")).out)
     refused(run_cli(desk, "template", "add", str(path)), expected)
+    assert json.loads(ok(run_cli(desk, "template", "ls", "--json")).out) == before  # none added
 
 
 def test_a_hostile_template_is_stored_clean(desk: Path, tmp_path: Path) -> None:
